@@ -1,0 +1,83 @@
+# tracevm: `make` builds build/tracevm, `make test` installs what is missing
+# and runs every test, `make bench` runs the benchmarks.
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+B       := build
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B) -MMD -MP
+LDLIBS  := -lbpf -lelf -lz -lffi
+
+DEB_BUILD := gcc make clang llvm bpftool libbpf-dev libelf-dev libffi-dev \
+             uthash-dev zlib1g-dev pkg-config libcmocka-dev strace
+DEB_BENCH := hyperfine
+
+MODULES := bytecode assembler vm kernel-side host-helpers frontend
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard cli/*.c))
+UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
+
+all: $(B)/tracevm
+
+# ---- the one BPF object, embedded through a bpftool skeleton -------------
+$(B)/vmlinux.h:
+	@mkdir -p $(B)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(B)/tv.bpf.o: kernel-side/bpf/tv.bpf.c $(wildcard kernel-side/bpf/*.h) bytecode/bytecode.h bytecode/*.def $(B)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I. -I$(B) -Wall -Werror -c $< -o $@
+
+$(B)/tv.skel.h: $(B)/tv.bpf.o
+	$(BPFTOOL) gen skeleton $< name tv_bpf > $@.tmp && mv $@.tmp $@
+
+$(B)/kernel-side/%.o: kernel-side/%.c $(B)/tv.skel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libtracevm.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/tracevm: $(CLI_OBJ) $(B)/libtracevm.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests -------------------------------------------------------------------
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libtracevm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libtracevm.a $(LDLIBS) -lcmocka
+
+$(B)/tests/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -o $@ $<
+
+test: deps all $(UNIT) $(HELPERS)
+	@tests/run.sh $(B)
+
+deps:
+	@missing=$$(for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else echo "run as root, or: sudo apt-get install $$missing"; exit 1; fi; \
+	fi
+
+bench: all
+	@missing=$$(for p in $(DEB_BENCH); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
+	@bench/run.sh $(B)
+
+format:
+	clang-format -i $(LIB_SRC) $(wildcard cli/*.c tests/unit/*.c tests/helpers/*.c */*.h kernel-side/bpf/*)
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all test deps bench format clean
+.SECONDARY:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

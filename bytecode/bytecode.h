@@ -1,0 +1,317 @@
+/* bytecode: the tracevm ISA, program images and their validator.
+ *
+ * The first half of this header is shared with the kernel-side BPF object
+ * (built with clang -target bpf, where vmlinux.h provides the __u types);
+ * everything that needs libc sits behind `#ifndef __bpf__`.
+ */
+#ifndef TV_BYTECODE_H
+#define TV_BYTECODE_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#endif
+
+#define TV_MAGIC 0x31565654u /* "TVV1" */
+#define TV_ABI_VERSION 1
+
+#define TV_NREGS 16
+#define TV_SCRATCH 1024   /* bytes of scratch per invocation (power of 2) */
+#define TV_STR_MAX 64     /* default string size, as bpftrace's strlen */
+#define TV_COMM_LEN 16
+#define TV_KEY_MAX 120    /* key payload bytes (map key = 8-byte id + payload) */
+#define TV_KEY_SMALL 24   /* payloads up to this use the small-key maps */
+#define TV_VAL_MAX 128    /* byte-valued maps (strings, tuples) */
+#define TV_MAX_INSNS 4096 /* instruction slots per session */
+#define TV_MAX_MAPS 64
+#define TV_MAX_BLOCKS 128
+#define TV_MAX_CONSTS 128
+#define TV_CONST_MAX 128 /* bytes of one constant the kernel can copy */
+#define TV_MAX_SESSIONS 64
+#define TV_MAX_STEPS 8192 /* interpreter steps per invocation */
+#define TV_HIST_BUCKETS 66
+
+enum tv_op {
+#define OP(name, operands, doc) TV_OP_##name,
+#include "opcodes.def"
+#undef OP
+	TV_OP__COUNT
+};
+
+enum tv_builtin {
+#define BUILTIN(name, doc) TV_BI_##name,
+#include "builtins.def"
+#undef BUILTIN
+	TV_BI__COUNT
+};
+
+enum tv_record {
+#define RECORD(name, doc) TV_REC_##name,
+#include "records.def"
+#undef RECORD
+	TV_REC__COUNT
+};
+
+/* Map value kinds: plain storage, then every aggregation.  ORDER MAPKIND */
+#define TV_MAP_KINDS(X)                                                        \
+	X(int) X(bytes) X(count) X(sum) X(min) X(max) X(avg) X(stats) X(hist)  \
+	    X(lhist)
+enum tv_mapkind {
+#define X(name) TV_MAP_##name,
+	TV_MAP_KINDS(X)
+#undef X
+	    TV_MAP__COUNT
+};
+
+struct tv_insn {
+	__u8 op;
+	__u8 a, b, c;
+	__s32 imm;
+};
+
+/* Access-size operand: low nibble = bytes (1, 2, 4, 8), top bit = signed. */
+#define TV_Z_SIGNED 0x80
+#define TV_Z_SIZE(z) ((z) & 0x0f)
+
+/* What the kernel side needs of a map; the host keeps names and types too. */
+struct tv_mapdesc {
+	__u16 key_size; /* payload bytes, without the hist bucket */
+	__u16 val_size; /* bytes maps: value bytes; others 8 */
+	__u8 kind;      /* enum tv_mapkind */
+	__u8 pad[3];
+	__s64 lmin, lmax, lstep; /* lhist parameters */
+};
+
+/* The value of every aggregation and integer map slot.  Per-CPU copies
+ * merge with tv_agg_merge(). */
+struct tv_agg {
+	__s64 v; /* count, sum, min, max, or the total for avg/stats */
+	__u64 n; /* avg/stats: number of values; min/max: set flag */
+};
+
+/* A record on the ring buffer: header, then `len` payload bytes. */
+struct tv_rec {
+	__u8 kind; /* enum tv_record */
+	__u8 pad;
+	__u16 id;
+	__u16 len;
+	__u16 block;
+};
+
+static inline __u64 tv_hist_bucket(__s64 x)
+{
+	/* bpftrace's log2 buckets: 0 holds negatives, 1 holds 0, then
+	 * 2 + floor(log2(x)) for x >= 1. */
+	__u64 v = (__u64)x, r = 0;
+
+	if (x < 0)
+		return 0;
+	if (x == 0)
+		return 1;
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1) { r += 1; }
+	return r + 2;
+}
+
+static inline __u64 tv_lhist_bucket(__s64 x, const struct tv_mapdesc *d)
+{
+	/* 0 below min, 1..n inside, n+1 at or above max.  Unsigned division
+	 * only: BPF before cpu v4 has no signed divide. */
+	__u64 n = d->lstep > 0 ? (__u64)(d->lmax - d->lmin) / (__u64)d->lstep : 0;
+
+	if (x < d->lmin)
+		return 0;
+	if (x >= d->lmax || d->lstep <= 0)
+		return n + 1;
+	return (__u64)(x - d->lmin) / (__u64)d->lstep + 1;
+}
+
+static inline void tv_agg_apply(__u8 kind, struct tv_agg *a, __s64 x)
+{
+	switch (kind) {
+	case TV_MAP_count:
+	case TV_MAP_hist:
+	case TV_MAP_lhist:
+		a->v += 1;
+		break;
+	case TV_MAP_sum:
+		a->v += x;
+		break;
+	case TV_MAP_min:
+		if (!a->n || x < a->v)
+			a->v = x;
+		a->n = 1;
+		break;
+	case TV_MAP_max:
+		if (!a->n || x > a->v)
+			a->v = x;
+		a->n = 1;
+		break;
+	default: /* avg, stats */
+		a->v += x;
+		a->n += 1;
+		break;
+	}
+}
+
+static inline void tv_agg_merge(__u8 kind, struct tv_agg *dst,
+				const struct tv_agg *src)
+{
+	if (kind == TV_MAP_min || kind == TV_MAP_max) {
+		if (!src->n)
+			return;
+		if (!dst->n || (kind == TV_MAP_min ? src->v < dst->v
+						   : src->v > dst->v))
+			dst->v = src->v;
+		dst->n = 1;
+		return;
+	}
+	dst->v += src->v;
+	dst->n += src->n;
+}
+
+static inline __u64 tv_extend(__u64 raw, __u8 z)
+{
+	switch (z) {
+	case 1: return (__u8)raw;
+	case 2: return (__u16)raw;
+	case 4: return (__u32)raw;
+	case 1 | TV_Z_SIGNED: return (__u64)(__s64)(__s8)raw;
+	case 2 | TV_Z_SIGNED: return (__u64)(__s64)(__s16)raw;
+	case 4 | TV_Z_SIGNED: return (__u64)(__s64)(__s32)raw;
+	default: return raw;
+	}
+}
+
+static inline int tv_op_is_wide(__u8 op) { return op == TV_OP_LDW; }
+
+/* Scratch bytes an aggregation's key occupies: the hist bucket follows
+ * the key payload. */
+static inline __u32 tv_key_span(const struct tv_mapdesc *d)
+{
+	return d->key_size +
+	       ((d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) ? 8 : 0);
+}
+
+#ifndef __bpf__
+/* ---- host side ---------------------------------------------------------- */
+
+/* An error with a source location (0 when the error has none). */
+struct tv_err {
+	int line, col, col_end;
+	char msg[256];
+};
+int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
+
+struct tv_const {
+	__u8 kind;
+	__u16 len; /* bytes, including the terminating NUL for strings */
+	char *data;
+};
+
+struct tv_probe {
+	char *attach; /* "tracepoint:syscalls:sys_enter_read", "BEGIN", ... */
+	__u32 pc;
+};
+
+struct tv_map {
+	char *name; /* "@calls" */
+	struct tv_mapdesc d;
+	char *key_type; /* host-side layout for printing, e.g. "s16,u8" */
+	char *val_type;
+};
+
+struct tv_image {
+	__u32 abi;
+	struct tv_insn *insns;
+	__u32 ninsns;
+	struct tv_probe *probes;
+	__u32 nprobes;
+	struct tv_map *maps;
+	__u32 nmaps;
+	struct tv_const *consts;
+	__u32 nconsts;
+};
+
+/* Operand letters of opcodes.def, decoded. */
+#define TV_MAX_OPERANDS 4
+const char *tv_op_name(unsigned op);
+const char *tv_op_operands(unsigned op);
+const char *tv_op_doc(unsigned op);
+int tv_op_lookup(const char *name);
+const char *tv_builtin_name(unsigned id);
+int tv_builtin_lookup(const char *name);
+const char *tv_record_name(unsigned id);
+int tv_record_lookup(const char *name);
+const char *tv_mapkind_name(unsigned kind);
+int tv_mapkind_lookup(const char *name);
+
+/* Read the operands of insns[0] (and insns[1] when wide) into v[]. */
+int tv_insn_get(const struct tv_insn *in, __s64 v[TV_MAX_OPERANDS]);
+/* Encode op with operand values; writes 1 or 2 words, returns the count
+ * or -ERANGE when a value does not fit its slot. */
+int tv_insn_put(struct tv_insn *out, unsigned op, const __s64 *v, int n);
+
+struct tv_image *tv_image_new(void);
+void tv_image_free(struct tv_image *img);
+/* Append one instruction (two words when wide); returns its pc or -errno. */
+int tv_image_emit(struct tv_image *img, unsigned op, const __s64 *v, int n);
+int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc);
+int tv_image_add_map(struct tv_image *img, const char *name,
+		     const struct tv_mapdesc *d, const char *key_type,
+		     const char *val_type);
+int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data,
+		       size_t len);
+int tv_image_find_map(const struct tv_image *img, const char *name);
+
+/* One map API over user-space maps (vm/) and kernel maps (kernel-side/), so
+ * a BEGIN block run in user space writes the maps probes read later.
+ * Keys are the tv_key_span() payload bytes of the map (hist bucket
+ * included); values are a struct tv_agg for integer and aggregation maps
+ * and val_size bytes for bytes maps.  Per-CPU values come back merged. */
+struct tv_store;
+typedef int (*tv_store_each_fn)(const void *key, const void *val, void *arg);
+struct tv_store_ops {
+	int (*lookup)(struct tv_store *s, __u32 map, const void *key, void *val);
+	int (*update)(struct tv_store *s, __u32 map, const void *key,
+		      const void *val);
+	int (*remove)(struct tv_store *s, __u32 map, const void *key);
+	int (*each)(struct tv_store *s, __u32 map, tv_store_each_fn fn,
+		    void *arg);
+	int (*clear)(struct tv_store *s, __u32 map);
+	void (*free)(struct tv_store *s);
+};
+struct tv_store {
+	const struct tv_store_ops *ops;
+	const struct tv_image *img;
+};
+static inline size_t tv_store_val_size(const struct tv_store *s, __u32 map)
+{
+	const struct tv_mapdesc *d = &s->img->maps[map].d;
+
+	return d->kind == TV_MAP_bytes ? d->val_size : sizeof(struct tv_agg);
+}
+
+/* Called for every record a block emits (printf, exit, ...), whichever
+ * interpreter ran it. */
+typedef int (*tv_record_fn)(const struct tv_rec *hdr, const void *payload,
+			    void *arg);
+
+/* Reject any image the interpreters could mis-execute. */
+int tv_image_validate(const struct tv_image *img, struct tv_err *err);
+
+/* The binary form: header, then the tables, little endian. */
+int tv_image_write(const struct tv_image *img, FILE *f);
+struct tv_image *tv_image_read(FILE *f, struct tv_err *err);
+#endif
+
+#endif

@@ -1,0 +1,226 @@
+/* The image validator: everything the interpreters rely on, checked once
+ * before anything is loaded, with a message naming the instruction. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytecode.h"
+
+struct vctx {
+	const struct tv_image *img;
+	struct tv_err *err;
+	__u8 *tail; /* 1 where a pc is the second word of a wide insn */
+	__u32 pc;
+};
+
+static int bad(struct vctx *c, const char *what, long long val)
+{
+	tv_err_set(c->err, 0, "insn %u (%s): %s %lld", c->pc,
+		   tv_op_name(c->img->insns[c->pc].op), what, val);
+	return -EINVAL;
+}
+
+static int check_z(__s64 z)
+{
+	int size = TV_Z_SIZE(z);
+
+	return (z & ~(TV_Z_SIGNED | 0x0f)) == 0 &&
+	       (size == 1 || size == 2 || size == 4 || size == 8);
+}
+
+static int check_operand(struct vctx *c, char letter, __s64 v)
+{
+	const struct tv_image *img = c->img;
+
+	switch (letter) {
+	case 'r': return v < TV_NREGS ? 0 : bad(c, "no such register r", v);
+	case 'm': return v < img->nmaps ? 0 : bad(c, "no such map", v);
+	case 'k': return v < img->nconsts ? 0 : bad(c, "no such constant", v);
+	case 'b': return v < TV_BI__COUNT ? 0 : bad(c, "no such builtin", v);
+	case 'e': return v < TV_REC__COUNT ? 0 : bad(c, "no such record kind", v);
+	case 'z': return check_z(v) ? 0 : bad(c, "bad access size", v);
+	case 'o': case 'p': return v < TV_SCRATCH ? 0 : bad(c, "scratch offset out of range:", v);
+	default: return 0;
+	}
+}
+
+static int check_jump(struct vctx *c, __s64 rel, int backward)
+{
+	__s64 target = (__s64)c->pc + 1 + (backward ? -rel : rel);
+
+	if (rel < 0 || (backward && rel == 0))
+		return bad(c, backward ? "loop must jump back, offset" : "jumps go forward only, offset", rel);
+	if (target < 0 || target >= c->img->ninsns || c->tail[target])
+		return bad(c, "jump target outside the program:", target);
+	return 0;
+}
+
+static int check_range(struct vctx *c, __s64 off, __s64 len)
+{
+	if (off < 0 || len < 0 || off + len > TV_SCRATCH)
+		return bad(c, "scratch range ends past the scratch area at", off + len);
+	return 0;
+}
+
+static int check_kind(struct vctx *c, const struct tv_map *m, unsigned want)
+{
+	if (m->d.kind == want)
+		return 0;
+	tv_err_set(c->err, 0, "insn %u (%s): map %s is %s, not %s", c->pc,
+		   tv_op_name(c->img->insns[c->pc].op), m->name,
+		   tv_mapkind_name(m->d.kind), tv_mapkind_name(want));
+	return -EINVAL;
+}
+
+/* Aggregation opcodes and the map kind each one updates. */
+static int agg_kind(unsigned op)
+{
+	switch (op) {
+	case TV_OP_COUNT: case TV_OP_COUNTB: case TV_OP_COUNTC: return TV_MAP_count;
+	case TV_OP_SUM: return TV_MAP_sum;
+	case TV_OP_MIN: return TV_MAP_min;
+	case TV_OP_MAX: return TV_MAP_max;
+	case TV_OP_AVG: return TV_MAP_avg;
+	case TV_OP_STATS: return TV_MAP_stats;
+	case TV_OP_HIST: return TV_MAP_hist;
+	case TV_OP_LHIST: return TV_MAP_lhist;
+	case TV_OP_MLOAD: case TV_OP_MSTORE: return TV_MAP_int;
+	case TV_OP_MLOADB: case TV_OP_MSTOREB: return TV_MAP_bytes;
+	default: return -1;
+	}
+}
+
+/* Scratch extents, map kinds and fused-key shapes each opcode needs. */
+static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64 *v)
+{
+	const struct tv_image *img = c->img;
+	const char *f = tv_op_operands(in->op);
+	const struct tv_map *m = NULL;
+	int kind = agg_kind(in->op), err;
+
+	for (int i = 0; f[i]; i++)
+		if (f[i] == 'm')
+			m = &img->maps[v[i]];
+	if (m && kind >= 0 && (err = check_kind(c, m, kind)))
+		return err;
+	switch (in->op) {
+	case TV_OP_COMM: return check_range(c, v[0], TV_COMM_LEN);
+	case TV_OP_ST: case TV_OP_LD: return check_range(c, v[2], TV_Z_SIZE(v[1]));
+	case TV_OP_STRK: case TV_OP_STRU: return check_range(c, v[1], v[2]);
+	case TV_OP_SZERO: return check_range(c, v[0], v[1]);
+	case TV_OP_SCOPY: case TV_OP_STRCMP:
+		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2], v[in->op == TV_OP_SCOPY ? 0 : 1]) ?:
+		       check_range(c, v[in->op == TV_OP_SCOPY ? 2 : 3], v[in->op == TV_OP_SCOPY ? 0 : 1]);
+	case TV_OP_SCONST:
+		if (img->consts[v[0]].len > TV_CONST_MAX)
+			return bad(c, "constant too long for the kernel:", img->consts[v[0]].len);
+		return check_range(c, v[1], img->consts[v[0]].len);
+	case TV_OP_EMIT: return check_range(c, v[2], v[3]);
+	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
+	case TV_OP_KSTACK: case TV_OP_USTACK: return v[1] <= 127 ? 0 : bad(c, "stack depth", v[1]);
+	case TV_OP_COUNTB:
+		return m->d.key_size == 8 ? 0 : bad(c, "fused count needs an 8-byte key, map key is", m->d.key_size);
+	case TV_OP_COUNTC:
+		return m->d.key_size == TV_COMM_LEN ? 0 : bad(c, "fused comm count needs a 16-byte key, map key is", m->d.key_size);
+	case TV_OP_MLOADB: case TV_OP_MSTOREB:
+		return check_range(c, v[1], m->d.key_size) ?: check_range(c, v[2], m->d.val_size);
+	default:
+		break;
+	}
+	for (int i = 0; f[i]; i++)
+		if (f[i] == 'o' && m)
+			return check_range(c, v[i], tv_key_span(&m->d));
+	return 0;
+}
+
+static int check_insn(struct vctx *c)
+{
+	const struct tv_insn *in = &c->img->insns[c->pc];
+	const char *f = tv_op_operands(in->op);
+	__s64 v[TV_MAX_OPERANDS];
+	int n, err;
+
+	if (!f) {
+		tv_err_set(c->err, 0, "insn %u: unknown opcode %u", c->pc, in->op);
+		return -EINVAL;
+	}
+	n = tv_insn_get(in, v);
+	for (int i = 0; i < n; i++) {
+		if ((err = check_operand(c, f[i], v[i])))
+			return err;
+		if (f[i] == 'j' && (err = check_jump(c, v[i], in->op == TV_OP_LOOP)))
+			return err;
+	}
+	return check_semantics(c, in, v);
+}
+
+static int check_maps(const struct tv_image *img, struct tv_err *err)
+{
+	for (__u32 i = 0; i < img->nmaps; i++) {
+		const struct tv_mapdesc *d = &img->maps[i].d;
+		const char *name = img->maps[i].name;
+
+		if (d->kind >= TV_MAP__COUNT)
+			return tv_err_set(err, 0, "map %s: unknown kind %u", name, d->kind);
+		if (tv_key_span(d) > TV_KEY_MAX)
+			return tv_err_set(err, 0, "map %s: key of %u bytes is larger than %d", name, d->key_size, TV_KEY_MAX);
+		if (d->val_size > TV_VAL_MAX)
+			return tv_err_set(err, 0, "map %s: value of %u bytes is larger than %d", name, d->val_size, TV_VAL_MAX);
+		if (d->kind == TV_MAP_lhist &&
+		    (d->lstep <= 0 || d->lmax <= d->lmin || (d->lmax - d->lmin) / d->lstep > 1000))
+			return tv_err_set(err, 0, "map %s: lhist needs min < max, step > 0 and at most 1000 buckets", name);
+	}
+	return 0;
+}
+
+static int check_probes(const struct vctx *c)
+{
+	for (__u32 i = 0; i < c->img->nprobes; i++) {
+		const struct tv_probe *p = &c->img->probes[i];
+
+		if (p->pc >= c->img->ninsns || c->tail[p->pc])
+			return tv_err_set(c->err, 0, "probe %s: entry pc %u is not an instruction", p->attach, p->pc);
+		if (!p->attach[0])
+			return tv_err_set(c->err, 0, "probe %u has no attach point", i);
+	}
+	return 0;
+}
+
+int tv_image_validate(const struct tv_image *img, struct tv_err *err)
+{
+	struct vctx c = {img, err, NULL, 0};
+	int rc = 0;
+
+	if (img->abi != TV_ABI_VERSION)
+		return tv_err_set(err, 0, "image ABI %u, this build runs %d", img->abi, TV_ABI_VERSION);
+	if (img->ninsns > TV_MAX_INSNS || img->nprobes > TV_MAX_BLOCKS ||
+	    img->nmaps > TV_MAX_MAPS || img->nconsts > TV_MAX_CONSTS)
+		return tv_err_set(err, 0, "image too large: %u insns (max %d), %u probes (max %d), %u maps (max %d), %u constants (max %d)",
+				  img->ninsns, TV_MAX_INSNS, img->nprobes, TV_MAX_BLOCKS, img->nmaps, TV_MAX_MAPS, img->nconsts, TV_MAX_CONSTS);
+	if ((rc = check_maps(img, err)))
+		return rc;
+	c.tail = calloc(img->ninsns + 1, 1);
+	if (!c.tail)
+		return -ENOMEM;
+	for (__u32 pc = 0; pc < img->ninsns; pc++)
+		if (tv_op_is_wide(img->insns[pc].op)) {
+			if (pc + 1 >= img->ninsns) {
+				rc = tv_err_set(err, 0, "insn %u (%s): wide instruction is cut off", pc, tv_op_name(img->insns[pc].op));
+				goto out;
+			}
+			c.tail[++pc] = 1;
+		}
+	for (c.pc = 0; c.pc < img->ninsns && !rc; c.pc++)
+		if (!c.tail[c.pc])
+			rc = check_insn(&c);
+	if (!rc && img->ninsns) {
+		__u32 last = img->ninsns - 1 - c.tail[img->ninsns - 1];
+		__u8 op = img->insns[last].op;
+		if (op != TV_OP_EXIT && op != TV_OP_JA)
+			rc = tv_err_set(err, 0, "insn %u (%s): the program must end with exit or ja", last, tv_op_name(op));
+	}
+	rc = rc ?: check_probes(&c);
+out:
+	free(c.tail);
+	return rc;
+}

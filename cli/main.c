@@ -1,0 +1,196 @@
+/* tracevm: run a program (assembler text now, BpfScript with the frontend)
+ * with BEGIN/END in user space and every other probe in the kernel. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assembler/assembler.h"
+#include "cli/cli.h"
+#include "host-helpers/host-helpers.h"
+#include "kernel-side/kernel.h"
+#include "vm/vm.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+struct run {
+	const struct tv_opts *opts;
+	struct tv_image *img;
+	struct tv_kernel *kernel;
+	struct tv_store *store;
+	struct tv_vm *vm;
+	struct tv_out *out;
+	FILE *f;
+};
+
+static int run_blocks(struct run *r, const char *which)
+{
+	for (__u32 i = 0; i < r->img->nprobes; i++) {
+		struct tv_vm_result res;
+		int rc;
+
+		if (strcmp(r->img->probes[i].attach, which))
+			continue;
+		rc = tv_vm_run(r->vm, i, NULL, &res);
+		if (rc)
+			return rc;
+		if (tv_out_exit_requested(r->out) && !strcmp(which, "BEGIN"))
+			break;
+	}
+	return 0;
+}
+
+static int count_kernel_probes(const struct tv_image *img)
+{
+	int n = 0;
+
+	for (__u32 i = 0; i < img->nprobes; i++)
+		n += tv_kernel_probe_is_kernel(img->probes[i].attach);
+	return n;
+}
+
+static void print_kernel_info(struct run *r)
+{
+	struct tv_kernel_info info;
+
+	tv_kernel_info(r->kernel, &info);
+	fprintf(stderr, "tracevm: session %u, %s start", info.session, info.cold ? "cold" : "warm");
+	if (info.cold)
+		fprintf(stderr, " (load+verify %.1f ms, %u insns verified)", info.load_ms,
+			info.verified_insns);
+	fputc('\n', stderr);
+}
+
+static int open_kernel(struct run *r, struct tv_err *err)
+{
+	int rc = tv_kernel_open(&r->kernel, err);
+
+	rc = rc ?: tv_kernel_load(r->kernel, r->img, err);
+	if (rc)
+		return rc;
+	r->store = tv_kernel_store(r->kernel);
+	return 0;
+}
+
+static void wait_for_events(struct run *r)
+{
+	while (!interrupted && !tv_out_exit_requested(r->out)) {
+		int rc = tv_kernel_poll(r->kernel, 100, tv_out_record, r->out);
+
+		if (rc < 0 && rc != -EINTR)
+			break;
+		fflush(r->f);
+	}
+	/* what was already in the ring buffer still counts */
+	tv_kernel_poll(r->kernel, 0, tv_out_record, r->out);
+}
+
+static void report_losses(struct run *r)
+{
+	__u64 faults = 0, lost = 0;
+
+	if (r->kernel && !tv_kernel_counters(r->kernel, &faults, &lost) && lost)
+		fprintf(r->f, "Lost %llu events\n", (unsigned long long)lost);
+	faults += tv_out_count(r->out, TV_REC_fault) - faults;
+	if (faults)
+		fprintf(stderr, "tracevm: %llu memory reads faulted\n", (unsigned long long)faults);
+}
+
+static int execute(struct run *r, struct tv_err *err)
+{
+	int nkernel = count_kernel_probes(r->img), rc;
+
+	if (nkernel && (rc = open_kernel(r, err)))
+		return rc;
+	if (!r->store && !(r->store = tv_vm_store_new(r->img)))
+		return tv_err_set(err, 0, "out of memory");
+	r->out = tv_out_new(r->img, r->store, r->f);
+	r->vm = tv_vm_new(r->img, r->store, tv_out_record, r->out);
+	if (!r->out || !r->vm)
+		return tv_err_set(err, 0, "out of memory");
+	if (r->opts->verbose && r->kernel)
+		print_kernel_info(r);
+	if (nkernel && (rc = tv_kernel_attach(r->kernel, err)) < 0)
+		return rc;
+	if (!r->opts->quiet)
+		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes, r->img->nprobes == 1 ? "" : "s");
+	fflush(r->f);
+	notify_probes_attached();
+	if ((rc = run_blocks(r, "BEGIN")))
+		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
+	if (nkernel && !tv_out_exit_requested(r->out))
+		wait_for_events(r);
+	else if (!tv_out_exit_requested(r->out))
+		while (!interrupted)
+			pause();
+	if (r->kernel)
+		tv_kernel_detach(r->kernel);
+	if ((rc = run_blocks(r, "END")))
+		return tv_err_set(err, 0, "END failed: %s", strerror(-rc));
+	tv_out_print_all(r->out);
+	report_losses(r);
+	return 0;
+}
+
+static void release(struct run *r)
+{
+	tv_vm_free(r->vm);
+	tv_out_free(r->out);
+	if (r->kernel)
+		tv_kernel_close(r->kernel);
+	else if (r->store)
+		r->store->ops->free(r->store);
+	tv_image_free(r->img);
+	if (r->f && r->f != stdout)
+		fclose(r->f);
+}
+
+int main(int argc, char **argv)
+{
+	struct tv_opts opts;
+	struct tv_err err = {0};
+	struct run r = {0};
+	int rc = tv_parse_opts(argc, argv, &opts);
+
+	if (rc <= 0)
+		return -rc;
+	r.opts = &opts;
+	r.f = stdout;
+	if (opts.cleanup) {
+		rc = tv_kernel_cleanup(&err);
+		goto done;
+	}
+	if ((rc = load_program(&opts, &r.img, &err)))
+		goto done;
+	if (opts.dump) {
+		rc = tv_asm_print(r.img, stdout);
+		goto done;
+	}
+	if (opts.output && !(r.f = fopen(opts.output, "w"))) {
+		rc = tv_err_set(&err, 0, "cannot open %s: %s", opts.output, strerror(errno));
+		goto done;
+	}
+	install_signals();
+	rc = execute(&r, &err);
+done:
+	fflush(stdout);
+	if (rc)
+		print_error(&opts, &err);
+	release(&r);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,124 @@
+/* Command line, as bpftrace's where the two overlap. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assembler/assembler.h"
+#include "cli/cli.h"
+
+#define TV_VERSION "0.1.0"
+
+static const char usage[] =
+    "USAGE:\n"
+    "    tracevm [options] -A FILE.tvs     run a program in tracevm assembler text\n"
+    "    tracevm [options] -e 'program'    run a BpfScript program\n"
+    "    tracevm [options] FILE            run a BpfScript file\n"
+    "\n"
+    "OPTIONS:\n"
+    "    -A FILE        run FILE, written in the bytecode's assembler text\n"
+    "    -d             print the program's bytecode as assembler text and exit\n"
+    "    -e 'program'   the program to run\n"
+    "    -o FILE        write output to FILE instead of stdout\n"
+    "    -q             quiet: no 'Attaching N probes...' line\n"
+    "    -v             verbose: session, cold/warm start, verifier figures\n"
+    "    -h, --help     this help\n"
+    "    -V, --version  version\n"
+    "    --cleanup      remove every pinned tracevm object (no session may run)\n";
+
+int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
+{
+	static const struct option longs[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"cleanup", no_argument, NULL, 'C'},
+	    {0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "+A:de:o:qvhV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'A': o->asm_file = optarg; break;
+		case 'd': o->dump = true; break;
+		case 'e': o->program = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'C': o->cleanup = true; break;
+		case 'V': printf("tracevm v%s\n", TV_VERSION); return 0;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	if (!o->program && !o->asm_file && optind < argc)
+		o->file = argv[optind++];
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (!o->program && !o->asm_file && !o->file && !o->cleanup) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	return 1;
+}
+
+static char *read_file(const char *path, struct tv_err *err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!f) {
+		tv_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	m = open_memstream(&buf, &len);
+	for (int ch; m && (ch = fgetc(f)) != EOF;)
+		fputc(ch, m);
+	if (m)
+		fclose(m);
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+int load_program(const struct tv_opts *o, struct tv_image **img, struct tv_err *err)
+{
+	char *text;
+
+	if (!o->asm_file)
+		return tv_err_set(err, 0, "BpfScript programs need the frontend, which is not built yet: "
+					  "run assembler text with -A FILE.tvs");
+	text = read_file(o->asm_file, err);
+	if (!text)
+		return -EINVAL;
+	*img = tv_asm_parse(text, o->asm_file, err);
+	free(text);
+	if (!*img)
+		return -EINVAL;
+	return tv_image_validate(*img, err);
+}
+
+void print_error(const struct tv_opts *o, const struct tv_err *err)
+{
+	const char *name = o->asm_file ? o->asm_file : o->file ? o->file : "stdin";
+
+	if (err->line && err->col)
+		fprintf(stderr, "%s:%d:%d-%d: ERROR: %s\n", name, err->line, err->col,
+			err->col_end ? err->col_end : err->col + 1, err->msg);
+	else if (err->line)
+		fprintf(stderr, "%s:%d: ERROR: %s\n", name, err->line, err->msg);
+	else
+		fprintf(stderr, "ERROR: %s\n", err->msg[0] ? err->msg : "failed");
+}
+
+/* Harnesses written for bpftrace wait for this line before they act. */
+void notify_probes_attached(void)
+{
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+		fflush(stderr);
+	}
+}

@@ -1,0 +1,28 @@
+/* host-helpers: turn records and maps into the text bpftrace prints. */
+#ifndef TV_HOST_HELPERS_H
+#define TV_HOST_HELPERS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bytecode/bytecode.h"
+
+struct tv_out;
+
+struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FILE *f);
+void tv_out_free(struct tv_out *o);
+/* A tv_record_fn: prints printf/time records, applies clear/zero/print. */
+int tv_out_record(const struct tv_rec *hdr, const void *payload, void *out);
+bool tv_out_exit_requested(const struct tv_out *o);
+/* Print every map, as bpftrace does when a script ends. */
+int tv_out_print_all(struct tv_out *o);
+/* Print one map: the `top` largest entries (0: all), values divided by div. */
+int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div);
+/* Records counted by kind, e.g. faults reported so far. */
+__u64 tv_out_count(const struct tv_out *o, unsigned kind);
+
+/* printf as bpftrace: fmt with its arguments packed in 8-byte slots
+ * (strings take TV_STR_MAX bytes unless the constant says otherwise). */
+int tv_format(FILE *f, const struct tv_const *fmt, const void *args, size_t len);
+
+#endif

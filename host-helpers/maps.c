@@ -1,0 +1,161 @@
+/* Map printing as bpftrace prints maps: `@name[key]: value`, sorted, and
+ * the hist/lhist art. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host-helpers/internal.h"
+
+struct collect {
+	struct entry *e;
+	size_t n, cap, key_size, val_size;
+};
+
+static int collect_one(const void *key, const void *val, void *arg)
+{
+	struct collect *c = arg;
+
+	if (c->n == c->cap) {
+		struct entry *e = realloc(c->e, (c->cap ? 2 * c->cap : 64) * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		c->e = e;
+		c->cap = c->cap ? 2 * c->cap : 64;
+	}
+	memset(&c->e[c->n], 0, sizeof(c->e[c->n]));
+	memcpy(c->e[c->n].key, key, c->key_size);
+	memcpy(&c->e[c->n].val, val, c->val_size);
+	c->n++;
+	return 0;
+}
+
+static int by_key(const void *a, const void *b, void *key_size)
+{
+	return memcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key,
+		      *(size_t *)key_size);
+}
+
+static int by_value(const void *a, const void *b, void *key_size)
+{
+	__s64 x = ((const struct entry *)a)->val.agg.v, y = ((const struct entry *)b)->val.agg.v;
+
+	return x < y ? -1 : x > y ? 1 : by_key(a, b, key_size);
+}
+
+/* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
+void tvh_print_key(FILE *f, const char *type, const unsigned char *key)
+{
+	const char *t = type;
+	size_t off = 0;
+	int first = 1;
+
+	while (*t) {
+		char kind = *t++;
+		size_t size = strtoul(t, (char **)&t, 10);
+		__u64 v = 0;
+
+		fputs(first ? "" : ", ", f);
+		first = 0;
+		if (kind == 's') {
+			fprintf(f, "%.*s", (int)strnlen((const char *)key + off, size), key + off);
+		} else {
+			memcpy(&v, key + off, size < 8 ? size : 8);
+			if (kind == 'i')
+				fprintf(f, "%" PRId64, (int64_t)tv_extend(v, size | TV_Z_SIGNED));
+			else
+				fprintf(f, "%" PRIu64, (uint64_t)v);
+		}
+		off += size;
+		if (*t == ',')
+			t++;
+	}
+}
+
+static void print_name(FILE *f, const struct tv_map *m, const struct entry *e)
+{
+	fputs(m->name, f);
+	if (m->d.key_size) {
+		fputc('[', f);
+		tvh_print_key(f, m->key_type, e->key);
+		fputc(']', f);
+	}
+}
+
+static void print_value(FILE *f, const struct tv_map *m, const struct entry *e, __u64 div)
+{
+	const struct tv_agg *a = &e->val.agg;
+
+	switch (m->d.kind) {
+	case TV_MAP_bytes:
+		tvh_print_key(f, m->val_type, e->val.bytes);
+		break;
+	case TV_MAP_avg:
+		fprintf(f, "%" PRId64, (int64_t)(a->n ? a->v / (__s64)a->n / (__s64)div : 0));
+		break;
+	case TV_MAP_stats:
+		fprintf(f, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64, (uint64_t)a->n,
+			a->n ? (int64_t)(a->v / (__s64)a->n / (__s64)div) : 0, (int64_t)(a->v / (__s64)div));
+		break;
+	default:
+		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
+	}
+}
+
+static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *c, __u32 top, __u64 div)
+{
+	size_t from = top && top < c->n ? c->n - top : 0;
+
+	size_t ks = m->d.key_size;
+
+	qsort_r(c->e, c->n, sizeof(*c->e), m->d.kind == TV_MAP_bytes ? by_key : by_value, &ks);
+	for (size_t i = from; i < c->n; i++) {
+		print_name(o->f, m, &c->e[i]);
+		fputs(": ", o->f);
+		print_value(o->f, m, &c->e[i], div);
+		fputc('\n', o->f);
+	}
+	return 0;
+}
+
+int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
+{
+	const struct tv_map *m = &o->img->maps[map];
+	struct collect c = {.key_size = tv_key_span(&m->d), .val_size = tv_store_val_size(o->store, map)};
+	int rc = o->store->ops->each(o->store, map, collect_one, &c);
+
+	if (!div)
+		div = 1;
+	if (!rc && (m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
+		rc = tvh_print_hists(o, m, c.e, c.n, top, div);
+	else if (!rc)
+		rc = print_flat(o, m, &c, top, div);
+	if (!rc && (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats || m->d.kind == TV_MAP_hist ||
+		    m->d.kind == TV_MAP_lhist))
+		fputc('\n', o->f);
+	free(c.e);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b, void *img)
+{
+	const struct tv_image *i = img;
+
+	return strcmp(i->maps[*(const __u32 *)a].name, i->maps[*(const __u32 *)b].name);
+}
+
+int tv_out_print_all(struct tv_out *o)
+{
+	__u32 order[TV_MAX_MAPS];
+	int rc = 0;
+
+	/* bpftrace ends every run with two newlines, maps or not */
+	fputs("\n\n", o->f);
+	for (__u32 i = 0; i < o->img->nmaps; i++)
+		order[i] = i;
+	qsort_r(order, o->img->nmaps, sizeof(order[0]), by_name, (void *)o->img);
+	for (__u32 i = 0; i < o->img->nmaps && !rc; i++)
+		rc = tv_out_print_map(o, order[i], 0, 1);
+	return rc;
+}

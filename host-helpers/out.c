@@ -1,0 +1,85 @@
+/* Records from either interpreter, turned into output or map actions. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host-helpers/internal.h"
+
+struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FILE *f)
+{
+	struct tv_out *o = calloc(1, sizeof(*o));
+
+	if (o)
+		*o = (struct tv_out){.img = img, .store = store, .f = f};
+	return o;
+}
+
+void tv_out_free(struct tv_out *o) { free(o); }
+
+bool tv_out_exit_requested(const struct tv_out *o) { return o->exit_requested; }
+
+__u64 tv_out_count(const struct tv_out *o, unsigned kind)
+{
+	return kind < TV_REC__COUNT ? o->counts[kind] : 0;
+}
+
+static const struct tv_const *fmt_const(const struct tv_out *o, __u16 id)
+{
+	return id < o->img->nconsts ? &o->img->consts[id] : NULL;
+}
+
+static int print_time(struct tv_out *o, const struct tv_const *c)
+{
+	char buf[256];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	if (!strftime(buf, sizeof(buf), c ? c->data : "%H:%M:%S\n", &tm))
+		return 0;
+	fputs(buf, o->f);
+	return 0;
+}
+
+/* print(@map, top, div): payload holds top and div as two u64 when sent. */
+static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
+{
+	__u64 args[2] = {0, 1};
+
+	memcpy(args, p, h->len < sizeof(args) ? h->len : sizeof(args));
+	if (h->id >= o->img->nmaps)
+		return 0;
+	tv_out_print_map(o, h->id, args[0], args[1]);
+	fputc('\n', o->f);
+	return 0;
+}
+
+int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
+{
+	struct tv_out *o = arg;
+
+	if (h->kind < TV_REC__COUNT)
+		o->counts[h->kind]++;
+	switch (h->kind) {
+	case TV_REC_printf:
+		if (fmt_const(o, h->id))
+			tv_format(o->f, fmt_const(o, h->id), p, h->len);
+		break;
+	case TV_REC_time:
+		print_time(o, fmt_const(o, h->id));
+		break;
+	case TV_REC_print:
+		print_record(o, h, p);
+		break;
+	case TV_REC_clear:
+		if (h->id < o->img->nmaps)
+			o->store->ops->clear(o->store, h->id);
+		break;
+	case TV_REC_exit:
+		o->exit_requested = true;
+		break;
+	default:
+		break; /* faults are counted; system/cat/zero come with the language */
+	}
+	return 0;
+}

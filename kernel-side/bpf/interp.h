@@ -1,0 +1,148 @@
+/* The kernel-side bytecode interpreter: one bpf_loop step per instruction,
+ * one handler per opcode of bytecode/opcodes.def.  Handlers return NEXT
+ * (fall through to pc + 1), JUMPED (pc already set) or STOP. */
+#ifndef TV_BPF_INTERP_H
+#define TV_BPF_INTERP_H
+
+enum tv_ctx_kind { TV_CTX_TP, TV_CTX_RAW, TV_CTX_REGS, TV_CTX_PERF, TV_CTX_TEST };
+enum { NEXT, STOP, JUMPED };
+
+struct loopctx {
+	void *ctx;
+	struct tv_state *st;
+	__u32 kind;
+};
+
+/* Zeros for variable-length clears (bpf_probe_read_kernel from .rodata). */
+static const __u8 zeros[TV_SCRATCH] = {};
+
+#define S(st, off) (&(st)->scratch[(off) & (TV_SCRATCH - 1)])
+#define R(st, r) ((st)->regs[(r) & (TV_NREGS - 1)])
+#define HANDLER(name)                                                          \
+	static __always_inline int k_##name(struct loopctx *lc,                \
+					    struct tv_state *st,               \
+					    const struct tv_insn *in)
+#define LO(in) ((__u32)(in)->imm & 0xffff)
+#define HI(in) ((__u32)(in)->imm >> 16)
+
+/* Helper sizes stay u64 and are clamped right before the call: a u32
+ * clamp lets clang drop the bound the verifier needs. */
+static __always_inline __u64 clamp_len(__u64 len, __u64 max)
+{
+	if (len > max)
+		len = max;
+	asm volatile("" : "+r"(len));
+	return len;
+}
+
+static __always_inline struct tv_sess *session(struct tv_state *st)
+{
+	__u32 s = st->sess;
+
+	return bpf_map_lookup_elem(&sessions, &s);
+}
+
+static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id,
+				__u32 off, __u32 len)
+{
+	struct tv_rec *h = (void *)st->out;
+	struct tv_sess *ss;
+	__u32 s = st->sess;
+	void *rb;
+	__u64 n = clamp_len(len, TV_SCRATCH);
+
+	h->kind = kind;
+	h->pad = 0;
+	h->id = id;
+	h->len = n;
+	h->block = st->probe;
+	if (n)
+		bpf_probe_read_kernel(st->out + sizeof(*h), n, S(st, off));
+	rb = bpf_map_lookup_elem(&rings, &s);
+	if (rb && !bpf_ringbuf_output(rb, st->out, sizeof(*h) + n, 0))
+		return NEXT;
+	ss = session(st);
+	if (ss)
+		__sync_fetch_and_add(&ss->lost, 1);
+	return NEXT;
+}
+
+/* A faulting read: report the pc, count it, end the block. */
+static __always_inline int fault(struct tv_state *st)
+{
+	struct tv_sess *ss = session(st);
+	__u64 pc = st->pc;
+
+	if (ss)
+		__sync_fetch_and_add(&ss->faults, 1);
+	__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
+	emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
+	return STOP;
+}
+
+static __always_inline int start_block(struct tv_state *st, __u32 gidx)
+{
+	struct tv_block *b;
+
+	gidx &= TV_MAX_SESSIONS * TV_MAX_BLOCKS - 1;
+	b = bpf_map_lookup_elem(&blocks, &gidx);
+	if (!b)
+		return 0;
+	st->pc = b->pc;
+	st->sess = b->sess & (TV_MAX_SESSIONS - 1);
+	st->base = st->sess * TV_MAX_INSNS;
+	st->probe = b->probe;
+	st->next = b->next;
+	for (int i = 0; i < TV_NREGS; i++)
+		st->regs[i] = 0;
+	return 1;
+}
+
+#include "kernel-side/bpf/ops.h"
+
+static long tv_step(__u64 i, void *arg)
+{
+	struct loopctx *lc = arg;
+	struct tv_state *st = lc->st;
+	__u32 idx = st->base + (st->pc & (TV_MAX_INSNS - 1));
+	const struct tv_insn *in = bpf_map_lookup_elem(&insns, &idx);
+	int r;
+
+	if (!in)
+		return 1;
+	switch (in->op) {
+#define OP(name, operands, doc)                                                \
+	case TV_OP_##name:                                                     \
+		r = k_##name(lc, st, in);                                      \
+		break;
+#include "bytecode/opcodes.def"
+#undef OP
+	default:
+		return 1;
+	}
+	if (r == NEXT)
+		st->pc++;
+	return r == STOP;
+}
+
+static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
+{
+	__u32 zero = 0, d, *dp = bpf_map_lookup_elem(&depth, &zero);
+	struct tv_state *st;
+
+	if (!dp || *dp >= TV_NEST)
+		return 0;
+	d = *dp;
+	*dp = d + 1;
+	st = bpf_map_lookup_elem(&state, &d);
+	if (st && start_block(st, (__u32)cookie)) {
+		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
+
+		st->cookie = cookie;
+		bpf_loop(TV_MAX_STEPS, tv_step, &lc, 0);
+	}
+	*dp = d;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,227 @@
+/* Map opcodes.  A data-map key is {session << 16 | map, payload}; payloads
+ * of up to TV_KEY_SMALL bytes go to the small-key maps, built with three
+ * masked word copies and no helper call. */
+#ifndef TV_BPF_MAPOPS_H
+#define TV_BPF_MAPOPS_H
+
+static __always_inline struct tv_mapdesc *mapdesc(struct tv_state *st, __u32 m)
+{
+	__u32 idx = st->sess * TV_MAX_MAPS + (m & (TV_MAX_MAPS - 1));
+
+	return bpf_map_lookup_elem(&mapdescs, &idx);
+}
+
+static __always_inline __u64 masked_word(const __u8 *p, __s32 keep)
+{
+	__u64 w = *(const __u64 *)p;
+
+	if (keep >= 8)
+		return w;
+	if (keep <= 0)
+		return 0;
+	return w & ((1ULL << (keep * 8)) - 1);
+}
+
+/* Build the key for map m from span payload bytes at S[off]; *big says
+ * which map family it belongs to. */
+static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off,
+				      __u32 span, int *big)
+{
+	__u32 id = st->sess << 16 | m;
+	const __u8 *p = S(st, off);
+
+	if (span <= TV_KEY_SMALL) {
+		st->ks.id = id;
+		st->ks.pad = 0;
+		*(__u64 *)&st->ks.k[0] = masked_word(p, span);
+		*(__u64 *)&st->ks.k[8] = masked_word(p + 8, (__s32)span - 8);
+		*(__u64 *)&st->ks.k[16] = masked_word(p + 16, (__s32)span - 16);
+		*big = 0;
+		return &st->ks;
+	}
+	st->kl.id = id;
+	st->kl.pad = 0;
+	__builtin_memset(st->kl.k, 0, TV_KEY_MAX);
+	bpf_probe_read_kernel(st->kl.k, clamp_len(span, TV_KEY_MAX), p);
+	*big = 1;
+	return &st->kl;
+}
+
+static __always_inline void *key_for(struct tv_state *st, const struct tv_insn *in,
+				     __u32 m, __u32 off, struct tv_mapdesc **dp, int *big)
+{
+	struct tv_mapdesc *d = mapdesc(st, m);
+
+	*dp = d;
+	if (!d)
+		return NULL;
+	return make_key(st, m, off, d->key_size, big);
+}
+
+static __always_inline void *val_lookup(int big, void *key)
+{
+	return big ? bpf_map_lookup_elem(&val_l, key) : bpf_map_lookup_elem(&val_s, key);
+}
+
+static __always_inline int val_update(int big, void *key, void *val)
+{
+	return big ? bpf_map_update_elem(&val_l, key, val, BPF_ANY)
+		   : bpf_map_update_elem(&val_s, key, val, BPF_ANY);
+}
+
+static __always_inline struct tv_agg *agg_slot(int big, void *key)
+{
+	static const struct tv_agg zero;
+	struct tv_agg *a;
+
+	a = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
+	if (a)
+		return a;
+	if (big) {
+		bpf_map_update_elem(&agg_l, key, &zero, BPF_NOEXIST);
+		return bpf_map_lookup_elem(&agg_l, key);
+	}
+	bpf_map_update_elem(&agg_s, key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&agg_s, key);
+}
+
+HANDLER(MLOAD)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->b, LO(in), &d, &big);
+	struct tv_agg *v = key ? val_lookup(big, key) : NULL;
+
+	R(st, in->a) = v ? v->v : 0;
+	return NEXT;
+}
+
+HANDLER(MSTORE)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->a, LO(in), &d, &big);
+	struct tv_agg *v = (struct tv_agg *)st->val.b;
+
+	if (!key)
+		return STOP;
+	v->v = R(st, in->b);
+	v->n = 0;
+	val_update(big, key, &st->val);
+	return NEXT;
+}
+
+HANDLER(MLOADB)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->a, LO(in), &d, &big);
+	void *v = key ? val_lookup(big, key) : NULL;
+	__u64 n = d ? clamp_len(d->val_size, TV_VAL_MAX) : 0;
+
+	if (n)
+		bpf_probe_read_kernel(S(st, HI(in)), n, v ? v : (void *)zeros);
+	return NEXT;
+}
+
+HANDLER(MSTOREB)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->a, LO(in), &d, &big);
+	__u64 n;
+
+	if (!key)
+		return STOP;
+	n = clamp_len(d->val_size, TV_VAL_MAX);
+	if (n)
+		bpf_probe_read_kernel(st->val.b, n, S(st, HI(in)));
+	val_update(big, key, &st->val);
+	return NEXT;
+}
+
+static __always_inline int is_agg(const struct tv_mapdesc *d)
+{
+	return d->kind != TV_MAP_int && d->kind != TV_MAP_bytes;
+}
+
+HANDLER(MHAS)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->b, LO(in), &d, &big), *v = NULL;
+
+	if (key && is_agg(d))
+		v = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
+	else if (key)
+		v = val_lookup(big, key);
+	R(st, in->a) = v != NULL;
+	return NEXT;
+}
+
+HANDLER(MDEL)
+{
+	struct tv_mapdesc *d;
+	int big;
+	void *key = key_for(st, in, in->a, LO(in), &d, &big);
+
+	if (!key)
+		return STOP;
+	if (is_agg(d))
+		big ? bpf_map_delete_elem(&agg_l, key) : bpf_map_delete_elem(&agg_s, key);
+	else
+		big ? bpf_map_delete_elem(&val_l, key) : bpf_map_delete_elem(&val_s, key);
+	return NEXT;
+}
+
+/* Every aggregation: hist/lhist first append their bucket to the key. */
+static __always_inline int aggregate(struct tv_state *st, __u32 m, __u32 off, __s64 x)
+{
+	struct tv_mapdesc *d = mapdesc(st, m);
+	struct tv_agg *a;
+	__u32 span;
+	int big;
+	void *key;
+
+	if (!d)
+		return STOP;
+	span = clamp_len(d->key_size, TV_KEY_MAX);
+	if (d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) {
+		__u64 bucket = d->kind == TV_MAP_hist ? tv_hist_bucket(x) : tv_lhist_bucket(x, d);
+
+		__builtin_memcpy(S(st, off + span), &bucket, 8);
+		span += 8;
+	}
+	key = make_key(st, m, off, span, &big);
+	a = agg_slot(big, key);
+	if (a)
+		tv_agg_apply(d->kind, a, x);
+	return NEXT;
+}
+
+HANDLER(COUNT) { return aggregate(st, in->a, LO(in), 0); }
+
+#define AGG(name)                                                              \
+	HANDLER(name) { return aggregate(st, in->a, LO(in), (__s64)R(st, in->b)); }
+AGG(SUM)
+AGG(MIN)
+AGG(MAX)
+AGG(AVG)
+AGG(STATS)
+AGG(HIST)
+AGG(LHIST)
+
+/* Fused shapes: the key is built at scratch offset 0, no extra steps. */
+HANDLER(COUNTB)
+{
+	*(__u64 *)S(st, 0) = builtin_value(st, in->b);
+	return aggregate(st, in->a, 0, 0);
+}
+
+HANDLER(COUNTC)
+{
+	bpf_get_current_comm(S(st, 0), TV_COMM_LEN);
+	return aggregate(st, in->a, 0, 0);
+}
+
+#endif

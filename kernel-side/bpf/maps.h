@@ -1,0 +1,143 @@
+/* The maps of the one tracevm BPF object.  All of them are pinned; each
+ * tracevm process owns one session slot in every table. */
+#ifndef TV_BPF_MAPS_H
+#define TV_BPF_MAPS_H
+
+#define TV_NEST 4 /* a raw_tp may fire inside another run on the same CPU */
+#define TV_RINGBUF_SIZE (1 << 22)
+
+struct tv_block {
+	__u32 pc;    /* entry pc inside the session's instruction range */
+	__u32 next;  /* 1 + global index of the next block on the same attach, or 0 */
+	__u16 sess;  /* session slot */
+	__u16 probe; /* probe index in the image */
+	__u32 pad;
+};
+
+struct tv_sess {
+	__u32 pid;
+	__u32 live;
+	__u64 start_ns;  /* bpf_ktime_get_ns() at session start, for `elapsed` */
+	__u64 pid_start; /* /proc/PID/stat starttime: a reused pid is not the owner */
+	__u64 faults; /* memory reads that faulted */
+	__u64 lost;   /* records the ring buffer had no room for */
+};
+
+struct tv_kconst {
+	__u32 len;
+	__u8 data[TV_CONST_MAX];
+};
+
+struct tv_key_s {
+	__u32 id; /* session << 16 | map */
+	__u32 pad;
+	__u8 k[TV_KEY_SMALL];
+};
+
+struct tv_key_l {
+	__u32 id;
+	__u32 pad;
+	__u8 k[TV_KEY_MAX];
+};
+
+struct tv_val {
+	__u8 b[TV_VAL_MAX];
+};
+
+struct tv_state {
+	__u64 regs[TV_NREGS];
+	__u32 pc, base, sess, probe;
+	__u32 next, steps;
+	__u64 cookie;
+	struct tv_key_s ks;
+	struct tv_key_l kl;
+	struct tv_val val;
+	__u8 scratch[2 * TV_SCRATCH]; /* the slack keeps off + len in bounds */
+	__u8 out[sizeof(struct tv_rec) + TV_SCRATCH];
+};
+
+#ifdef __bpf__
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_INSNS);
+	__type(key, __u32);
+	__type(value, struct tv_insn);
+} insns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_BLOCKS);
+	__type(key, __u32);
+	__type(value, struct tv_block);
+} blocks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_MAPS);
+	__type(key, __u32);
+	__type(value, struct tv_mapdesc);
+} mapdescs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_CONSTS);
+	__type(key, __u32);
+	__type(value, struct tv_kconst);
+} consts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct tv_sess);
+} sessions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TV_NEST + 1);
+	__type(key, __u32);
+	__type(value, struct tv_state);
+} state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} depth SEC(".maps");
+
+#define DATA_MAP(name, maptype, keytype, valtype, n)                           \
+	struct {                                                               \
+		__uint(type, maptype);                                         \
+		__uint(max_entries, n);                                        \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                          \
+		__type(key, keytype);                                          \
+		__type(value, valtype);                                        \
+	} name SEC(".maps")
+
+DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 65536);
+DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 65536);
+DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 65536);
+DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 65536);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct tv_rb {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, TV_RINGBUF_SIZE);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, TV_MAX_SESSIONS);
+	__type(key, __u32);
+	__array(values, struct tv_rb);
+} rings SEC(".maps");
+#endif
+
+#endif

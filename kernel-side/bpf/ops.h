@@ -1,0 +1,348 @@
+/* One handler per opcode (ORDER OP is not needed: the switch in interp.h
+ * is generated from opcodes.def, so a missing handler fails the build). */
+#ifndef TV_BPF_OPS_H
+#define TV_BPF_OPS_H
+
+/* ---- control --------------------------------------------------------------- */
+HANDLER(NOP) { return NEXT; }
+
+HANDLER(EXIT)
+{
+	/* Blocks sharing one attach point run one after another. */
+	if (st->next && start_block(st, st->next - 1))
+		return JUMPED;
+	return STOP;
+}
+
+HANDLER(JA)
+{
+	st->pc += 1 + in->imm;
+	return JUMPED;
+}
+
+HANDLER(JZ)
+{
+	if (R(st, in->a))
+		return NEXT;
+	st->pc += 1 + in->imm;
+	return JUMPED;
+}
+
+HANDLER(JNZ)
+{
+	if (!R(st, in->a))
+		return NEXT;
+	st->pc += 1 + in->imm;
+	return JUMPED;
+}
+
+HANDLER(LOOP)
+{
+	if (--R(st, in->a) == 0)
+		return NEXT;
+	st->pc = st->pc + 1 - in->imm;
+	return JUMPED;
+}
+
+/* ---- registers and ALU ----------------------------------------------------- */
+HANDLER(MOV)
+{
+	R(st, in->a) = R(st, in->b);
+	return NEXT;
+}
+
+HANDLER(MOVI)
+{
+	R(st, in->a) = (__u64)(__s64)in->imm;
+	return NEXT;
+}
+
+HANDLER(LDW)
+{
+	__u32 idx = st->base + ((st->pc + 1) & (TV_MAX_INSNS - 1));
+	const __u64 *w = bpf_map_lookup_elem(&insns, &idx);
+
+	if (!w)
+		return STOP;
+	R(st, in->a) = *w;
+	st->pc += 2;
+	return JUMPED;
+}
+
+static __always_inline __u64 sdiv(__u64 a, __u64 b, int mod)
+{
+	/* Signed division through unsigned: clang 14's BPF target has no sdiv. */
+	int na = (__s64)a < 0, nb = (__s64)b < 0;
+	__u64 ua = na ? -a : a, ub = nb ? -b : b, r;
+
+	if (!b)
+		return 0;
+	if (mod) {
+		r = ua % ub;
+		return na ? -r : r;
+	}
+	r = ua / ub;
+	return na != nb ? -r : r;
+}
+
+#define ALU3(name, expr)                                                       \
+	HANDLER(name)                                                          \
+	{                                                                      \
+		__u64 b = R(st, in->b), c = R(st, in->c);                      \
+		(void)c;                                                       \
+		R(st, in->a) = (expr);                                         \
+		return NEXT;                                                   \
+	}
+ALU3(ADD, b + c)
+ALU3(SUB, b - c)
+ALU3(MUL, b * c)
+ALU3(DIV, c ? b / c : 0)
+ALU3(MOD, c ? b % c : 0)
+ALU3(SDIV, sdiv(b, c, 0))
+ALU3(SMOD, sdiv(b, c, 1))
+ALU3(AND, b & c)
+ALU3(OR, b | c)
+ALU3(XOR, b ^ c)
+ALU3(SHL, b << (c & 63))
+ALU3(SHR, b >> (c & 63))
+ALU3(SAR, (__u64)((__s64)b >> (c & 63)))
+ALU3(EQ, b == c)
+ALU3(NE, b != c)
+ALU3(LT, b < c)
+ALU3(LE, b <= c)
+ALU3(SLT, (__s64)b < (__s64)c)
+ALU3(SLE, (__s64)b <= (__s64)c)
+ALU3(ADDI, b + (__u64)(__s64)in->imm)
+ALU3(NEG, -b)
+ALU3(NOT, ~b)
+ALU3(LNOT, !b)
+
+/* ---- builtins and probe context ------------------------------------------- */
+static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
+{
+	struct tv_sess *ss;
+	__u64 v = 0;
+
+	switch (id) {
+	case TV_BI_pid: v = bpf_get_current_pid_tgid() >> 32; break;
+	case TV_BI_tid: v = (__u32)bpf_get_current_pid_tgid(); break;
+	case TV_BI_uid: v = (__u32)bpf_get_current_uid_gid(); break;
+	case TV_BI_gid: v = bpf_get_current_uid_gid() >> 32; break;
+	case TV_BI_nsecs: v = bpf_ktime_get_ns(); break;
+	case TV_BI_elapsed:
+		ss = session(st);
+		v = bpf_ktime_get_ns() - (ss ? ss->start_ns : 0);
+		break;
+	case TV_BI_cpu: v = bpf_get_smp_processor_id(); break;
+	case TV_BI_curtask: v = bpf_get_current_task(); break;
+	case TV_BI_cgroup: v = bpf_get_current_cgroup_id(); break;
+	case TV_BI_rand: v = bpf_get_prandom_u32(); break;
+	case TV_BI_probe: v = st->probe; break;
+	case TV_BI_cookie: v = st->cookie; break;
+	}
+	return v;
+}
+
+HANDLER(BUILTIN)
+{
+	R(st, in->a) = builtin_value(st, in->b);
+	return NEXT;
+}
+
+HANDLER(COMM)
+{
+	bpf_get_current_comm(S(st, LO(in)), TV_COMM_LEN);
+	return NEXT;
+}
+
+/* Where ARG n lives in each context kind. */
+static __always_inline __u64 arg_offset(__u32 kind, __u32 n)
+{
+	if (kind == TV_CTX_REGS) {
+		switch (n) {
+		case 0: return __builtin_offsetof(struct pt_regs, di);
+		case 1: return __builtin_offsetof(struct pt_regs, si);
+		case 2: return __builtin_offsetof(struct pt_regs, dx);
+		case 3: return __builtin_offsetof(struct pt_regs, cx);
+		case 4: return __builtin_offsetof(struct pt_regs, r8);
+		default: return __builtin_offsetof(struct pt_regs, r9);
+		}
+	}
+	return (n & 7) * 8;
+}
+
+/* The test entry's context starts after the block word. */
+static __always_inline void *ctx_base(struct loopctx *lc)
+{
+	return lc->kind == TV_CTX_TEST ? (__u8 *)lc->ctx + 8 : lc->ctx;
+}
+
+static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z,
+				      const void *src, int user)
+{
+	__u64 size = clamp_len(TV_Z_SIZE(z), 8);
+	__u64 v = 0;
+	long err = user ? bpf_probe_read_user(&v, size, src)
+			: bpf_probe_read_kernel(&v, size, src);
+
+	if (err)
+		return fault(st);
+	R(st, r) = tv_extend(v, z);
+	return NEXT;
+}
+
+HANDLER(CTX)
+{
+	return read_sized(st, in->a, in->b,
+			  (__u8 *)ctx_base(lc) + ((__u32)in->imm & 0xffff), 0);
+}
+
+HANDLER(ARG)
+{
+	return read_sized(st, in->a, 8,
+			  (__u8 *)ctx_base(lc) + arg_offset(lc->kind, in->b), 0);
+}
+
+HANDLER(RETVAL)
+{
+	__u64 off = lc->kind == TV_CTX_REGS ? __builtin_offsetof(struct pt_regs, ax) : 0;
+
+	return read_sized(st, in->a, 8, (__u8 *)ctx_base(lc) + off, 0);
+}
+
+HANDLER(LDK) { return read_sized(st, in->a, in->c, (void *)R(st, in->b), 0); }
+HANDLER(LDU) { return read_sized(st, in->a, in->c, (void *)R(st, in->b), 1); }
+
+/* A string read: at most l - 1 bytes and a NUL, the rest of l zeroed. */
+static __always_inline int read_str(struct tv_state *st, const struct tv_insn *in, int user)
+{
+	__u32 off = LO(in);
+	__u64 len = clamp_len(HI(in), TV_SCRATCH), n;
+	const void *src = (const void *)R(st, in->a);
+	long got;
+
+	if (!len)
+		return NEXT;
+	got = user ? bpf_probe_read_user_str(S(st, off), len, src)
+		   : bpf_probe_read_kernel_str(S(st, off), len, src);
+	if (got < 0)
+		return fault(st);
+	n = clamp_len(got, len);
+	if (n < len)
+		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);
+	return NEXT;
+}
+
+HANDLER(STRK) { return read_str(st, in, 0); }
+HANDLER(STRU) { return read_str(st, in, 1); }
+
+/* ---- scratch ----------------------------------------------------------------- */
+HANDLER(ST)
+{
+	__u64 v = R(st, in->a);
+	__u8 *p = S(st, LO(in));
+
+	switch (TV_Z_SIZE(in->b)) {
+	case 1: *p = v; break;
+	case 2: *(__u16 *)p = v; break;
+	case 4: *(__u32 *)p = v; break;
+	default: *(__u64 *)p = v; break;
+	}
+	return NEXT;
+}
+
+HANDLER(LD)
+{
+	__u8 *p = S(st, LO(in));
+	__u64 v;
+
+	switch (TV_Z_SIZE(in->b)) {
+	case 1: v = *p; break;
+	case 2: v = *(__u16 *)p; break;
+	case 4: v = *(__u32 *)p; break;
+	default: v = *(__u64 *)p; break;
+	}
+	R(st, in->a) = tv_extend(v, in->b);
+	return NEXT;
+}
+
+HANDLER(SZERO)
+{
+	__u64 len = clamp_len(HI(in), TV_SCRATCH);
+
+	if (len)
+		bpf_probe_read_kernel(S(st, LO(in)), len, zeros);
+	return NEXT;
+}
+
+HANDLER(SCOPY)
+{
+	__u64 len = clamp_len(in->a, 255);
+
+	if (len)
+		bpf_probe_read_kernel(S(st, LO(in)), len, S(st, HI(in)));
+	return NEXT;
+}
+
+HANDLER(SCONST)
+{
+	__u32 idx = st->sess * TV_MAX_CONSTS + (in->a & (TV_MAX_CONSTS - 1));
+	struct tv_kconst *c = bpf_map_lookup_elem(&consts, &idx);
+	__u64 len;
+
+	if (!c)
+		return STOP;
+	len = clamp_len(c->len, TV_CONST_MAX);
+	if (len)
+		bpf_probe_read_kernel(S(st, LO(in)), len, c->data);
+	return NEXT;
+}
+
+struct cmpctx {
+	const __u8 *a, *b;
+	__s64 r;
+};
+
+static long cmp_step(__u64 i, void *arg)
+{
+	struct cmpctx *c = arg;
+	__u8 x, y;
+
+	i &= TV_SCRATCH - 1;
+	x = c->a[i];
+	y = c->b[i];
+	if (x != y) {
+		c->r = x < y ? -1 : 1;
+		return 1;
+	}
+	return !x;
+}
+
+HANDLER(STRCMP)
+{
+	/* scratch + 2 * TV_SCRATCH slack: a + i stays inside for i < 256 */
+	struct cmpctx c = {S(st, LO(in)), S(st, HI(in)), 0};
+
+	bpf_loop(in->b, cmp_step, &c, 0);
+	R(st, in->a) = (__u64)c.r;
+	return NEXT;
+}
+
+#include "kernel-side/bpf/mapops.h"
+
+/* ---- records and stacks ------------------------------------------------------ */
+HANDLER(EMIT) { return emit(st, in->a, in->b, LO(in), HI(in)); }
+
+HANDLER(KSTACK)
+{
+	R(st, in->a) = (__u64)bpf_get_stackid(lc->ctx, &stacks, 0);
+	return NEXT;
+}
+
+HANDLER(USTACK)
+{
+	R(st, in->a) = (__u64)bpf_get_stackid(lc->ctx, &stacks, BPF_F_USER_STACK);
+	return NEXT;
+}
+
+#endif

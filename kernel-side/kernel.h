@@ -1,0 +1,43 @@
+/* kernel-side: the pinned generic interpreter, the session's tables in its
+ * maps, probe attachment with cookies, records and maps read back. */
+#ifndef TV_KERNEL_H
+#define TV_KERNEL_H
+
+#include "bytecode/bytecode.h"
+
+struct tv_kernel;
+
+struct tv_kernel_info {
+	int cold;          /* 1 when this process loaded and verified the object */
+	__u32 session;     /* session slot */
+	__u32 verified_insns; /* of the tracepoint program, when this run loaded it */
+	double load_ms;    /* time spent in load + verify (cold only) */
+};
+
+/* Load-or-reuse the pinned object and claim a session slot. */
+int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
+void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);
+/* Write the image's tables into the session's slots (validated first). */
+int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_err *err);
+/* Is this probe run by the kernel (not BEGIN/END)? */
+int tv_kernel_probe_is_kernel(const char *attach);
+/* Attach every kernel probe of the loaded image; returns how many. */
+int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err);
+/* Detach every probe (records already sent can still be polled). */
+void tv_kernel_detach(struct tv_kernel *k);
+/* Maps of the loaded image, as a tv_store. */
+struct tv_store *tv_kernel_store(struct tv_kernel *k);
+/* Deliver pending records; waits up to timeout_ms for the first one. */
+int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *arg);
+/* Run probe's block once through BPF_PROG_TEST_RUN with ctx as its
+ * context words (at most 88 bytes). */
+int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t len,
+		       struct tv_err *err);
+/* Faulted reads and records lost to a full ring buffer, so far. */
+int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost);
+/* Detach, drop the session's data and free its slot. */
+void tv_kernel_close(struct tv_kernel *k);
+/* Remove every pin of every tracevm build (no session may be running). */
+int tv_kernel_cleanup(struct tv_err *err);
+
+#endif

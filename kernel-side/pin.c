@@ -1,0 +1,331 @@
+/* Load-or-reuse: the BPF object is verified once, pinned under bpffs in a
+ * directory named after the build's ABI hash, and reopened by every later
+ * run without BPF_PROG_LOAD.  Programs are loaded on first need. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel-side/internal.h"
+#include "tv.skel.h"
+
+#define BPFFS "/sys/fs/bpf"
+#define PIN_PREFIX "tracevm-"
+#define LOCK_PATH "/run/tracevm.lock"
+
+static const char *const kmap_names[] = {
+#define X(n) #n,
+    TV_KMAPS(X)
+#undef X
+};
+
+static const char *const kprog_names[] = {
+#define X(n) #n,
+    TV_KPROGS(X)
+#undef X
+};
+
+static __u64 abi_hash(void)
+{
+	size_t sz;
+	const unsigned char *p = tv_bpf__elf_bytes(&sz);
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < sz; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h ^ TV_ABI_VERSION;
+}
+
+/* One lock serializes cold loads and session claims across processes;
+ * it nests within a process (flock would block on our own second fd). */
+int kpin_lock(struct tv_kernel *k)
+{
+	if (k->lock_depth++)
+		return 0;
+	k->lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (k->lock_fd < 0 || flock(k->lock_fd, LOCK_EX)) {
+		k->lock_depth = 0;
+		return -errno;
+	}
+	return 0;
+}
+
+void kpin_unlock(struct tv_kernel *k)
+{
+	if (--k->lock_depth > 0)
+		return;
+	if (k->lock_fd >= 0)
+		close(k->lock_fd);
+	k->lock_fd = -1;
+	k->lock_depth = 0;
+}
+
+static int remove_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	return rmdir(dir) ? -errno : 0;
+}
+
+/* Only a root-owned 0700 directory we created may be reused. */
+static bool dir_trusted(const char *dir)
+{
+	struct stat st;
+
+	return !stat(dir, &st) && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
+	       (st.st_mode & 0777) == 0700;
+}
+
+/* /proc/PID/stat's starttime: with the pid it names one process for good. */
+__u64 kpin_pid_start(__u32 pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = 0;
+	/* starttime is field 22; fields after the ")" of comm start at 3 */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+bool kpin_session_alive(const struct tv_sess *s)
+{
+	return s->live && s->pid && kpin_pid_start(s->pid) == s->pid_start;
+}
+
+static bool pins_in_use(const char *dir)
+{
+	char path[PATH_MAX];
+	struct tv_sess s;
+	bool used = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sessions", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	for (__u32 i = 0; i < TV_MAX_SESSIONS && !used; i++)
+		used = !bpf_map_lookup_elem(fd, &i, &s) && kpin_session_alive(&s);
+	close(fd);
+	return used;
+}
+
+/* Pins of other builds go once no process of theirs is left. */
+static void remove_stale_pins(const char *ours)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(BPFFS);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX)))
+			continue;
+		snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
+		if (strcmp(dir, ours) && !pins_in_use(dir))
+			remove_dir(dir);
+	}
+	closedir(d);
+}
+
+static int open_pinned(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static struct bpf_map *skel_map(struct tv_bpf *s, enum kmap m)
+{
+	struct bpf_map *maps[] = {
+#define X(n) s->maps.n,
+	    TV_KMAPS(X)
+#undef X
+	};
+	return maps[m];
+}
+
+static struct bpf_program *skel_prog(struct tv_bpf *s, enum kprog p)
+{
+	struct bpf_program *progs[] = {
+#define X(n) s->progs.n,
+	    TV_KPROGS(X)
+#undef X
+	};
+	return progs[p];
+}
+
+static void prog_pin_name(char *buf, size_t n, enum kprog p, int copy)
+{
+	if (copy)
+		snprintf(buf, n, "%s.%d", kprog_names[p], copy);
+	else
+		snprintf(buf, n, "%s", kprog_names[p]);
+}
+
+/* Open the skeleton on the maps we have, load `want` (or no program), pin
+ * whatever is new. */
+static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *err)
+{
+	struct tv_bpf *s = tv_bpf__open();
+	char name[64], path[PATH_MAX];
+	double t0 = now_ms();
+	int rc;
+
+	if (!s)
+		return tv_err_set(err, 0, "cannot open the embedded BPF object: %s", strerror(errno));
+	for (int p = 0; p < KPROG__COUNT; p++)
+		bpf_program__set_autoload(skel_prog(s, p), p == want);
+	for (int m = 0; m < KMAP__COUNT; m++)
+		if (k->map_fd[m] >= 0 && (rc = bpf_map__reuse_fd(skel_map(s, m), k->map_fd[m])))
+			goto fail;
+	if ((rc = tv_bpf__load(s)))
+		goto fail;
+	for (int m = 0; m < KMAP__COUNT; m++) {
+		if (k->map_fd[m] >= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", k->dir, kmap_names[m]);
+		if ((rc = bpf_map__pin(skel_map(s, m), path)))
+			goto fail;
+		k->map_fd[m] = dup(bpf_map__fd(skel_map(s, m)));
+	}
+	if (want >= 0) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(skel_prog(s, want));
+
+		prog_pin_name(name, sizeof(name), want, copy);
+		snprintf(path, sizeof(path), "%s/%s", k->dir, name);
+		if ((rc = bpf_obj_pin(fd, path)))
+			goto fail;
+		k->prog_fd[want][copy] = dup(fd);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && want == KPROG_tv_tp)
+			k->info.verified_insns = info.verified_insns;
+	}
+	k->info.cold = 1;
+	k->info.load_ms += now_ms() - t0;
+	tv_bpf__destroy(s);
+	return 0;
+fail:
+	tv_bpf__destroy(s);
+	return tv_err_set(err, 0, "loading the tracevm BPF object failed: %s", strerror(-rc));
+}
+
+int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
+{
+	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX "%016llx",
+		 (unsigned long long)abi_hash());
+	remove_stale_pins(k->dir);
+	if (!access(k->dir, F_OK) && !dir_trusted(k->dir))
+		remove_dir(k->dir);
+	if (!access(k->dir, F_OK)) {
+		bool complete = true;
+
+		for (int m = 0; m < KMAP__COUNT; m++)
+			complete &= (k->map_fd[m] = open_pinned(k->dir, kmap_names[m])) >= 0;
+		if (complete)
+			return 0;
+		/* a half-made pin directory is never reused */
+		close_fds(k->map_fd, KMAP__COUNT);
+		remove_dir(k->dir);
+	}
+	if (mkdir(k->dir, 0700) && errno != EEXIST)
+		return tv_err_set(err, 0, "cannot create %s: %s (is bpffs mounted at " BPFFS "?)",
+				  k->dir, strerror(errno));
+	chmod(k->dir, 0700);
+	return load_object(k, -1, 0, err);
+}
+
+int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err)
+{
+	char name[64];
+	int rc;
+
+	if (k->prog_fd[p][copy] >= 0)
+		return k->prog_fd[p][copy];
+	prog_pin_name(name, sizeof(name), p, copy);
+	k->prog_fd[p][copy] = open_pinned(k->dir, name);
+	if (k->prog_fd[p][copy] >= 0)
+		return k->prog_fd[p][copy];
+	if ((rc = kpin_lock(k)))
+		return tv_err_set(err, 0, "cannot lock " LOCK_PATH ": %s", strerror(-rc));
+	/* another process may have loaded it while we waited */
+	k->prog_fd[p][copy] = open_pinned(k->dir, name);
+	if (k->prog_fd[p][copy] < 0)
+		rc = load_object(k, p, copy, err);
+	kpin_unlock(k);
+	return rc ? rc : k->prog_fd[p][copy];
+}
+
+int tv_kernel_cleanup(struct tv_err *err)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(BPFFS);
+	int rc = 0;
+
+	if (!d)
+		return tv_err_set(err, 0, "cannot read " BPFFS ": %s", strerror(errno));
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX)))
+			continue;
+		snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
+		if (pins_in_use(dir))
+			rc = tv_err_set(err, 0, "%s is in use by a running tracevm", dir);
+		else
+			remove_dir(dir);
+	}
+	closedir(d);
+	return rc;
+}

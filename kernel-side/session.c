@@ -1,0 +1,294 @@
+/* A session: one slot in every table, its image written there, its own
+ * ring buffer, and everything dropped again when it ends. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel-side/internal.h"
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static struct tv_kernel *kernel_new(void)
+{
+	struct tv_kernel *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->lock_fd = k->ring_fd = -1;
+	for (int m = 0; m < KMAP__COUNT; m++)
+		k->map_fd[m] = -1;
+	for (int p = 0; p < KPROG__COUNT; p++)
+		for (int c = 0; c < TV_PROG_COPIES; c++)
+			k->prog_fd[p][c] = -1;
+	k->ncpus = libbpf_num_possible_cpus();
+	return k;
+}
+
+/* Delete the entries whose key id matches `id` under `mask`. */
+int kmap_delete_where(int fd, __u32 id, __u32 mask)
+{
+	struct tv_key_l key, next;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if ((next.id & mask) == id) {
+			bpf_map_delete_elem(fd, &next);
+			continue; /* the same prev finds the following key */
+		}
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+/* Delete every data-map entry of a slot (its process ended). */
+int ksession_purge(struct tv_kernel *k, __u32 slot)
+{
+	static const enum kmap data[] = {KMAP_agg_s, KMAP_agg_l, KMAP_val_s, KMAP_val_l};
+
+	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++)
+		kmap_delete_where(k->map_fd[data[i]], slot << 16, 0xffff0000u);
+	return 0;
+}
+
+static int claim_slot(struct tv_kernel *k, struct tv_err *err)
+{
+	int fd = k->map_fd[KMAP_sessions];
+	struct tv_sess s;
+
+	for (__u32 i = 0; i < TV_MAX_SESSIONS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &s) || kpin_session_alive(&s))
+			continue;
+		if (s.live)
+			ksession_purge(k, i);
+		s = (struct tv_sess){.pid = getpid(), .live = 1, .start_ns = mono_ns(),
+				     .pid_start = kpin_pid_start(getpid())};
+		if (bpf_map_update_elem(fd, &i, &s, BPF_ANY))
+			break;
+		k->slot = i;
+		k->have_slot = true;
+		k->info.session = i;
+		return 0;
+	}
+	return tv_err_set(err, 0, "all %d tracevm session slots are in use", TV_MAX_SESSIONS);
+}
+
+static int write_array(int fd, __u32 base, const void *vals, size_t elem, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++) {
+		__u32 key = base + i;
+		int rc = bpf_map_update_elem(fd, &key, (const char *)vals + i * elem, BPF_ANY);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int write_insns(struct tv_kernel *k, const struct tv_image *img)
+{
+	__u32 n = img->ninsns, *keys = malloc((n + 1) * sizeof(*keys));
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int rc;
+
+	if (!keys)
+		return -ENOMEM;
+	for (__u32 i = 0; i < n; i++)
+		keys[i] = k->slot * TV_MAX_INSNS + i;
+	rc = n ? bpf_map_update_batch(k->map_fd[KMAP_insns], keys, img->insns, &n, &opts) : 0;
+	free(keys);
+	return rc;
+}
+
+/* Probes sharing an attach point run as one chain (EXIT continues with
+ * `next`): one program cannot be attached twice to a tracepoint. */
+static int write_blocks(struct tv_kernel *k, const struct tv_image *img)
+{
+	struct tv_block b[TV_MAX_BLOCKS] = {};
+	__u32 base = k->slot * TV_MAX_BLOCKS;
+
+	for (__u32 i = 0; i < img->nprobes; i++) {
+		b[i] = (struct tv_block){.pc = img->probes[i].pc, .sess = k->slot, .probe = i};
+		for (__u32 j = i + 1; j < img->nprobes; j++)
+			if (!strcmp(img->probes[i].attach, img->probes[j].attach)) {
+				b[i].next = base + j + 1;
+				break;
+			}
+	}
+	return write_array(k->map_fd[KMAP_blocks], base, b, sizeof(*b), img->nprobes);
+}
+
+static int write_consts(struct tv_kernel *k, const struct tv_image *img)
+{
+	for (__u32 i = 0; i < img->nconsts; i++) {
+		struct tv_kconst c = {.len = img->consts[i].len};
+		int rc;
+
+		if (c.len > TV_CONST_MAX)
+			c.len = TV_CONST_MAX; /* the validator keeps SCONST within this */
+		memcpy(c.data, img->consts[i].data, c.len);
+		rc = write_array(k->map_fd[KMAP_consts], k->slot * TV_MAX_CONSTS + i, &c, sizeof(c), 1);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int write_mapdescs(struct tv_kernel *k, const struct tv_image *img)
+{
+	for (__u32 i = 0; i < img->nmaps; i++) {
+		int rc = write_array(k->map_fd[KMAP_mapdescs], k->slot * TV_MAX_MAPS + i,
+				     &img->maps[i].d, sizeof(img->maps[i].d), 1);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct tv_kernel *k = ctx;
+	const struct tv_rec *h = data;
+
+	if (size < sizeof(*h) || sizeof(*h) + h->len > size || !k->on_record)
+		return 0;
+	return k->on_record(h, h + 1, k->on_record_arg);
+}
+
+static int open_ring(struct tv_kernel *k)
+{
+	k->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tv_ring", 0, 0, TV_RINGBUF_SIZE, NULL);
+	if (k->ring_fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(k->map_fd[KMAP_rings], &k->slot, &k->ring_fd, BPF_ANY))
+		return -errno;
+	k->rb = ring_buffer__new(k->ring_fd, on_sample, k, NULL);
+	return k->rb ? 0 : -errno;
+}
+
+int tv_kernel_open(struct tv_kernel **out, struct tv_err *err)
+{
+	struct tv_kernel *k = kernel_new();
+	int rc;
+
+	*out = NULL;
+	if (!k)
+		return tv_err_set(err, 0, "out of memory");
+	if ((rc = kpin_lock(k))) {
+		tv_err_set(err, 0, "cannot take the tracevm lock: %s", strerror(-rc));
+		goto fail;
+	}
+	rc = kpin_open_maps(k, err);
+	rc = rc ?: claim_slot(k, err);
+	kpin_unlock(k);
+	if (rc)
+		goto fail;
+	if ((rc = open_ring(k))) {
+		tv_err_set(err, 0, "cannot create the ring buffer: %s", strerror(-rc));
+		goto fail;
+	}
+	kstore_init(k);
+	*out = k;
+	return 0;
+fail:
+	tv_kernel_close(k);
+	return rc;
+}
+
+int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_err *err)
+{
+	int rc = tv_image_validate(img, err);
+
+	if (rc)
+		return rc;
+	k->img = img;
+	k->store.base.img = img;
+	rc = write_insns(k, img);
+	rc = rc ?: write_mapdescs(k, img);
+	rc = rc ?: write_consts(k, img);
+	rc = rc ?: write_blocks(k, img);
+	if (rc)
+		return tv_err_set(err, 0, "writing the program tables failed: %s", strerror(-rc));
+	return 0;
+}
+
+void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)
+{
+	*info = k->info;
+}
+
+int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *arg)
+{
+	int rc;
+
+	k->on_record = fn;
+	k->on_record_arg = arg;
+	rc = ring_buffer__poll(k->rb, timeout_ms);
+	return rc == -EINTR ? 0 : rc;
+}
+
+int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t len,
+		       struct tv_err *err)
+{
+	__u64 buf[12] = {k->slot * TV_MAX_BLOCKS + probe};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = buf, .ctx_size_in = sizeof(buf));
+	int fd = kpin_prog(k, KPROG_tv_test, 0, err);
+
+	if (fd < 0)
+		return fd;
+	if (len > sizeof(buf) - 8)
+		return tv_err_set(err, 0, "test context of %zu bytes is larger than %zu", len,
+				  sizeof(buf) - 8);
+	memcpy(buf + 1, ctx, len);
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return tv_err_set(err, 0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+	return 0;
+}
+
+int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost)
+{
+	struct tv_sess s;
+
+	if (bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s))
+		return -errno;
+	*faults = s.faults;
+	*lost = s.lost;
+	return 0;
+}
+
+void tv_kernel_close(struct tv_kernel *k)
+{
+	if (!k)
+		return;
+	kattach_detach_all(k);
+	if (k->have_slot) {
+		struct tv_sess none = {};
+
+		bpf_map_delete_elem(k->map_fd[KMAP_rings], &k->slot);
+		ksession_purge(k, k->slot);
+		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
+	}
+	ring_buffer__free(k->rb);
+	if (k->ring_fd >= 0)
+		close(k->ring_fd);
+	for (int m = 0; m < KMAP__COUNT; m++)
+		if (k->map_fd[m] >= 0)
+			close(k->map_fd[m]);
+	for (int p = 0; p < KPROG__COUNT; p++)
+		for (int c = 0; c < TV_PROG_COPIES; c++)
+			if (k->prog_fd[p][c] >= 0)
+				close(k->prog_fd[p][c]);
+	kpin_unlock(k);
+	free(k);
+}

@@ -1,0 +1,158 @@
+/* The tv_store over kernel maps: the same keys and values the interpreter
+ * uses, per-CPU values merged on read. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "kernel-side/internal.h"
+
+struct kkey {
+	int fd, big;
+	size_t size;
+	union {
+		struct tv_key_s s;
+		struct tv_key_l l;
+	} u;
+};
+
+static struct tv_kernel *kernel_of(struct tv_store *s)
+{
+	return ((struct kstore *)s)->k;
+}
+
+static bool is_agg(const struct tv_mapdesc *d)
+{
+	return d->kind != TV_MAP_int && d->kind != TV_MAP_bytes;
+}
+
+static void kkey_make(struct tv_kernel *k, __u32 map, const void *key, struct kkey *out)
+{
+	const struct tv_mapdesc *d = &k->img->maps[map].d;
+	__u32 span = tv_key_span(d);
+
+	memset(out, 0, sizeof(*out));
+	out->big = span > TV_KEY_SMALL;
+	out->fd = k->map_fd[is_agg(d) ? (out->big ? KMAP_agg_l : KMAP_agg_s)
+				      : (out->big ? KMAP_val_l : KMAP_val_s)];
+	out->size = out->big ? sizeof(out->u.l) : sizeof(out->u.s);
+	out->u.s.id = k->slot << 16 | map;
+	memcpy(out->big ? out->u.l.k : out->u.s.k, key, span);
+}
+
+static int kstore_lookup(struct tv_store *s, __u32 map, const void *key, void *val)
+{
+	struct tv_kernel *k = kernel_of(s);
+	const struct tv_mapdesc *d = &k->img->maps[map].d;
+	struct kkey kk;
+
+	kkey_make(k, map, key, &kk);
+	if (is_agg(d)) {
+		struct tv_agg per[k->ncpus], sum = {};
+
+		if (bpf_map_lookup_elem(kk.fd, &kk.u, per))
+			return -ENOENT;
+		for (int c = 0; c < k->ncpus; c++)
+			tv_agg_merge(d->kind, &sum, &per[c]);
+		memcpy(val, &sum, sizeof(sum));
+		return 0;
+	}
+	{
+		struct tv_val v;
+
+		if (bpf_map_lookup_elem(kk.fd, &kk.u, &v))
+			return -ENOENT;
+		memcpy(val, &v, tv_store_val_size(s, map));
+	}
+	return 0;
+}
+
+static int kstore_update(struct tv_store *s, __u32 map, const void *key, const void *val)
+{
+	struct tv_kernel *k = kernel_of(s);
+	struct kkey kk;
+
+	kkey_make(k, map, key, &kk);
+	if (is_agg(&k->img->maps[map].d)) {
+		/* the merged value lives on CPU 0, the others start over */
+		struct tv_agg per[k->ncpus];
+
+		memset(per, 0, sizeof(per));
+		memcpy(&per[0], val, sizeof(per[0]));
+		return bpf_map_update_elem(kk.fd, &kk.u, per, BPF_ANY) ? -errno : 0;
+	}
+	{
+		struct tv_val v = {};
+
+		memcpy(&v, val, tv_store_val_size(s, map));
+		return bpf_map_update_elem(kk.fd, &kk.u, &v, BPF_ANY) ? -errno : 0;
+	}
+}
+
+static int kstore_remove(struct tv_store *s, __u32 map, const void *key)
+{
+	struct tv_kernel *k = kernel_of(s);
+	struct kkey kk;
+
+	kkey_make(k, map, key, &kk);
+	return bpf_map_delete_elem(kk.fd, &kk.u) ? -errno : 0;
+}
+
+static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void *arg)
+{
+	struct tv_kernel *k = kernel_of(s);
+	__u32 id = k->slot << 16 | map;
+	char val[TV_VAL_MAX];
+	struct kkey kk;
+	union {
+		struct tv_key_s s;
+		struct tv_key_l l;
+	} cur = {}, next;
+	void *prev = NULL;
+	int rc = 0;
+
+	kkey_make(k, map, &cur, &kk); /* only for fd and family */
+	while (!rc && !bpf_map_get_next_key(kk.fd, prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (cur.s.id != id)
+			continue;
+		if (!kstore_lookup(s, map, kk.big ? (void *)cur.l.k : (void *)cur.s.k, val))
+			rc = fn(kk.big ? (void *)cur.l.k : (void *)cur.s.k, val, arg);
+	}
+	return rc;
+}
+
+static int kstore_clear(struct tv_store *s, __u32 map)
+{
+	struct tv_kernel *k = kernel_of(s);
+	char payload[TV_KEY_MAX] = {};
+	struct kkey kk;
+
+	kkey_make(k, map, payload, &kk);
+	return kmap_delete_where(kk.fd, k->slot << 16 | map, ~0u);
+}
+
+static void kstore_free(struct tv_store *s) { (void)s; }
+
+static const struct tv_store_ops kstore_ops = {
+    .lookup = kstore_lookup,
+    .update = kstore_update,
+    .remove = kstore_remove,
+    .each = kstore_each,
+    .clear = kstore_clear,
+    .free = kstore_free,
+};
+
+void kstore_init(struct tv_kernel *k)
+{
+	k->store.base.ops = &kstore_ops;
+	k->store.base.img = k->img;
+	k->store.k = k;
+}
+
+struct tv_store *tv_kernel_store(struct tv_kernel *k)
+{
+	return &k->store.base;
+}

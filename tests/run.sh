@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs every test: cmocka unit tests (TAP output), then the runtime tests.
+# Ends with "N passed, N failed" and exits non-zero on any failure.
+B=${1:-build}
+pass=0 fail=0
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+
+count() { # $1 = TAP text
+	p=$(printf '%s\n' "$1" | grep -c '^ok ')
+	f=$(printf '%s\n' "$1" | grep -c '^not ok ')
+	pass=$((pass + p)) fail=$((fail + f))
+}
+
+for t in "$B"/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$(CMOCKA_MESSAGE_OUTPUT=tap "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E '^(not ok|# )' | sed "s|^|$(basename "$t"): |"
+	count "$out"
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok '; then
+		echo "not ok - $(basename "$t") exited with $rc"; fail=$((fail + 1))
+	fi
+done
+
+if [ -x tests/runtime/run.sh ]; then
+	out=$(tests/runtime/run.sh "$B" 2>&1)
+	printf '%s\n' "$out" | grep -v '^ok '
+	count "$out"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

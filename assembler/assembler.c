@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "assembler/assembler.h"
+#include "assembler/internal.h"
 
 struct label {
 	const char *name; /* points into the text */
@@ -32,307 +32,6 @@ struct cname {
 	size_t len;
 	__u32 id;
 };
-
-struct tab {
-	void *v;
-	size_t n, cap;
-};
-
-struct ps {
-	struct tv_image *img;
-	struct tv_err *err;
-	const char *line, *cur, *end; /* the current line is [line, end) */
-	int lineno;
-	struct tab labels, fixups, consts;
-};
-
-/* A token of the current line. */
-struct tok {
-	const char *s;
-	size_t len;
-};
-
-/* ---- errors and lexing ---------------------------------------------------- */
-
-static int vfail_at(struct ps *p, int line, int col, size_t len, const char *fmt, va_list ap)
-{
-	if (!p->err)
-		return -EINVAL;
-	memset(p->err, 0, sizeof(*p->err));
-	p->err->line = line;
-	if (col > 0) {
-		p->err->col = col;
-		p->err->col_end = col + (len ? (int)len - 1 : 0);
-	}
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-	return -EINVAL;
-}
-
-__attribute__((format(printf, 5, 6))) static int fail_at(struct ps *p, int line, int col,
-							  size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vfail_at(p, line, col, len, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* An error about the token at s (len bytes) of the current line. */
-__attribute__((format(printf, 4, 5))) static int fail(struct ps *p, const char *s, size_t len,
-						       const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vfail_at(p, p->lineno, s ? (int)(s - p->line) + 1 : 0, len, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int oom(struct ps *p) { return fail(p, NULL, 0, "out of memory"); }
-
-/* Quote at most 40 bytes of a token in messages. */
-#define TOK(t) (int)((t).len > 40 ? 40 : (t).len), (t).s
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool is_comment(char c) { return c == ';' || c == '#'; }
-
-static bool is_ident(char c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       (!first && ((c >= '0' && c <= '9') || c == '.'));
-}
-
-static void skip_blank(struct ps *p)
-{
-	while (p->cur < p->end && is_blank(*p->cur))
-		p->cur++;
-}
-
-static bool at_eol(struct ps *p)
-{
-	skip_blank(p);
-	return p->cur == p->end || is_comment(*p->cur);
-}
-
-/* The token at the cursor, up to a blank, a comment or (with comma) a ','. */
-static struct tok peek_word(struct ps *p, bool comma)
-{
-	const char *s = p->cur;
-
-	while (s < p->end && !is_blank(*s) && !is_comment(*s) && !(comma && *s == ','))
-		s++;
-	return (struct tok){p->cur, (size_t)(s - p->cur)};
-}
-
-static struct tok next_word(struct ps *p, bool comma)
-{
-	struct tok t;
-
-	skip_blank(p);
-	t = peek_word(p, comma);
-	p->cur += t.len;
-	return t;
-}
-
-static size_t ident_len(const char *s, const char *end)
-{
-	size_t n = 0;
-
-	while (s + n < end && is_ident(s[n], n == 0))
-		n++;
-	return n;
-}
-
-static bool tok_is(struct tok t, const char *word)
-{
-	return t.len == strlen(word) && !strncasecmp(t.s, word, t.len);
-}
-
-/* Room for one more element of a table; NULL when out of memory. */
-static void *tab_push(struct tab *t, size_t elem)
-{
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		void *v = realloc(t->v, cap * elem);
-
-		if (!v)
-			return NULL;
-		t->v = v;
-		t->cap = cap;
-	}
-	return (char *)t->v + elem * t->n++;
-}
-
-/* ---- numbers and strings -------------------------------------------------- */
-
-/* "-"? ("0x" hex | decimal) into a sign and a magnitude: 0, or -EINVAL
- * when t is not a number, -ERANGE when it does not fit 64 bits. */
-static int scan_int(struct tok t, bool *neg, __u64 *mag)
-{
-	size_t i;
-	unsigned base = 10, d;
-	__u64 m = 0;
-	int rc = 0;
-
-	*neg = t.len > 0 && t.s[0] == '-';
-	i = *neg;
-	if (t.len >= i + 2 && t.s[i] == '0' && (t.s[i + 1] == 'x' || t.s[i + 1] == 'X'))
-		base = 16, i += 2;
-	if (i == t.len)
-		return -EINVAL;
-	for (; i < t.len; i++) {
-		char c = t.s[i];
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-			d = (unsigned)((c | 0x20) - 'a' + 10);
-		else
-			return -EINVAL;
-		if (m > (UINT64_MAX - d) / base)
-			rc = -ERANGE;
-		m = m * base + d;
-	}
-	*mag = m;
-	return rc;
-}
-
-/* A number in lo..hi; what names the operand in messages. */
-static int num_in(struct ps *p, struct tok t, __s64 lo, __s64 hi, __s64 *v, const char *what)
-{
-	__u64 mag = 0;
-	bool neg;
-	int rc = scan_int(t, &neg, &mag);
-	__s64 x = 0;
-
-	if (rc == -EINVAL)
-		return fail(p, t.s, t.len ? t.len : 1, "expected a number (%s), got '%.*s'", what,
-			    TOK(t));
-	if (mag > (neg ? (__u64)INT64_MAX + 1 : (__u64)INT64_MAX))
-		rc = -ERANGE;
-	else
-		x = neg ? (__s64)(0 - mag) : (__s64)mag;
-	if (rc || x < lo || x > hi)
-		return fail(p, t.s, t.len, "value %.*s out of range for %s (%lld..%lld)", TOK(t),
-			    what, (long long)lo, (long long)hi);
-	*v = x;
-	return 0;
-}
-
-/* A 64-bit word: any signed value, or unsigned up to 2^64 - 1. */
-static int num_wide(struct ps *p, struct tok t, __s64 *v)
-{
-	__u64 mag = 0;
-	bool neg;
-	int rc = scan_int(t, &neg, &mag);
-
-	if (rc == -EINVAL)
-		return fail(p, t.s, t.len ? t.len : 1, "expected a 64-bit number, got '%.*s'",
-			    TOK(t));
-	if (rc || (neg && mag > (__u64)INT64_MAX + 1))
-		return fail(p, t.s, t.len, "value %.*s out of range for a 64-bit word", TOK(t));
-	*v = (__s64)(neg ? 0 - mag : mag);
-	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* One escape after the backslash at *s; returns the byte, or -1. */
-static int unescape(const char **s, const char *end)
-{
-	static const char from[] = "ntr0abfve\\\"'?", to[] = "\n\t\r\0\a\b\f\v\033\\\"'?";
-	const char *q = *s, *hit = q < end && *q ? strchr(from, *q) : NULL;
-	int v = 0, n = 0;
-
-	if (hit && !(*q == '0' && q + 1 < end && q[1] >= '0' && q[1] <= '7')) {
-		*s = q + 1;
-		return (unsigned char)to[hit - from];
-	}
-	if (q < end && *q == 'x') {
-		for (q++; n < 2 && q < end && hexval(*q) >= 0; n++, q++)
-			v = v * 16 + hexval(*q);
-	} else {
-		for (; n < 3 && q < end && *q >= '0' && *q <= '7'; n++, q++)
-			v = v * 8 + (*q - '0');
-	}
-	if (!n || v > 255)
-		return -1;
-	*s = q;
-	return v;
-}
-
-/* A "C-escaped string" at the cursor into a malloc'd, NUL-terminated buffer. */
-static int parse_string(struct ps *p, char **out, size_t *len)
-{
-	const char *open = p->cur, *s = p->cur + 1;
-	char *buf = malloc((size_t)(p->end - p->cur) + 1);
-	size_t n = 0;
-	int c;
-
-	if (!buf)
-		return oom(p);
-	while (s < p->end && *s != '"') {
-		if (*s != '\\') {
-			buf[n++] = *s++;
-			continue;
-		}
-		const char *esc = s++;
-		if ((c = unescape(&s, p->end)) < 0) {
-			free(buf);
-			return fail(p, esc, 2, "bad escape sequence in string");
-		}
-		buf[n++] = (char)c;
-	}
-	if (s == p->end) {
-		free(buf);
-		return fail(p, open, (size_t)(p->end - open), "unterminated string");
-	}
-	p->cur = s + 1;
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-/* A string that must not hold NUL bytes: attach points and type names. */
-static int parse_cstring(struct ps *p, char **out)
-{
-	const char *s = p->cur;
-	size_t len;
-	int rc = parse_string(p, out, &len);
-
-	if (!rc && strlen(*out) != len) {
-		free(*out);
-		*out = NULL;
-		return fail(p, s, (size_t)(p->cur - s), "string must not contain a NUL byte");
-	}
-	return rc;
-}
-
-static int expect_eol(struct ps *p)
-{
-	struct tok t;
-
-	if (at_eol(p))
-		return 0;
-	t = peek_word(p, false);
-	return fail(p, t.s, t.len ? t.len : 1, "unexpected '%.*s'", TOK(t));
-}
 
 /* ---- operands ------------------------------------------------------------- */
 
@@ -360,15 +59,15 @@ static int parse_reg(struct ps *p, struct tok t, __s64 *v)
 	size_t i;
 
 	if (t.len < 2 || (t.s[0] | 0x20) != 'r')
-		return fail(p, t.s, t.len, "expected a register (r0..r15), got '%.*s'", TOK(t));
+		return tva_fail(p, t.s, t.len, "expected a register (r0..r15), got '%.*s'", TOK(t));
 	for (i = 1; i < t.len; i++) {
 		if (t.s[i] < '0' || t.s[i] > '9')
-			return fail(p, t.s, t.len, "expected a register (r0..r15), got '%.*s'",
-				    TOK(t));
+			return tva_fail(p, t.s, t.len, "expected a register (r0..r15), got '%.*s'",
+					TOK(t));
 		n = n > TV_NREGS ? n : n * 10 + (unsigned)(t.s[i] - '0');
 	}
 	if (n >= TV_NREGS)
-		return fail(p, t.s, t.len, "register %.*s out of range (r0..r15)", TOK(t));
+		return tva_fail(p, t.s, t.len, "register %.*s out of range (r0..r15)", TOK(t));
 	*v = n;
 	return 0;
 }
@@ -377,10 +76,10 @@ static int parse_reg(struct ps *p, struct tok t, __s64 *v)
 static int id_operand(struct ps *p, struct tok t, int id, const char *what, __s64 *v)
 {
 	if (id < 0)
-		return fail(p, t.s, t.len, "undefined %s '%.*s'", what, TOK(t));
+		return tva_fail(p, t.s, t.len, "undefined %s '%.*s'", what, TOK(t));
 	if (id > 255)
-		return fail(p, t.s, t.len, "%s '%.*s' has id %d, more than an operand holds", what,
-			    TOK(t), id);
+		return tva_fail(p, t.s, t.len, "%s '%.*s' has id %d, more than an operand holds",
+				what, TOK(t), id);
 	*v = id;
 	return 0;
 }
@@ -388,7 +87,8 @@ static int id_operand(struct ps *p, struct tok t, int id, const char *what, __s6
 static int parse_map_ref(struct ps *p, struct tok t, __s64 *v)
 {
 	if (t.s[0] != '@')
-		return fail(p, t.s, t.len, "expected a map name like @calls, got '%.*s'", TOK(t));
+		return tva_fail(p, t.s, t.len, "expected a map name like @calls, got '%.*s'",
+				TOK(t));
 	return id_operand(p, t, find_map(p->img, t), "map", v);
 }
 
@@ -404,7 +104,7 @@ static int parse_named(struct ps *p, struct tok t, int (*lookup)(const char *), 
 		id = lookup(name);
 	}
 	if (id < 0)
-		return fail(p, t.s, t.len, "unknown %s '%.*s'", what, TOK(t));
+		return tva_fail(p, t.s, t.len, "unknown %s '%.*s'", what, TOK(t));
 	*v = id;
 	return 0;
 }
@@ -414,16 +114,17 @@ static int parse_size(struct ps *p, struct tok t, __s64 *v)
 	char sign = t.len == 2 ? (char)(t.s[0] | 0x20) : 0, n = t.len == 2 ? t.s[1] : 0;
 
 	if ((sign != 'u' && sign != 's') || (n != '1' && n != '2' && n != '4' && n != '8'))
-		return fail(p, t.s, t.len,
-			    "bad access size '%.*s' (expected u1 u2 u4 u8 s1 s2 s4 s8)", TOK(t));
+		return tva_fail(p, t.s, t.len,
+				"bad access size '%.*s' (expected u1 u2 u4 u8 s1 s2 s4 s8)",
+				TOK(t));
 	*v = (n - '0') | (sign == 's' ? TV_Z_SIGNED : 0);
 	return 0;
 }
 
 static int parse_label_ref(struct ps *p, struct tok t, __s64 *v)
 {
-	if (ident_len(t.s, t.s + t.len) != t.len)
-		return fail(p, t.s, t.len, "expected a label, got '%.*s'", TOK(t));
+	if (tva_ident_len(t.s, t.s + t.len) != t.len)
+		return tva_fail(p, t.s, t.len, "expected a label, got '%.*s'", TOK(t));
 	*v = 0;
 	return 0;
 }
@@ -434,14 +135,20 @@ static int parse_operand(struct ps *p, char letter, struct tok t, __s64 *v)
 	case 'r': return parse_reg(p, t, v);
 	case 'm': return parse_map_ref(p, t, v);
 	case 'k': return id_operand(p, t, find_const(p, t), "constant", v);
+	case 'x': /* a record's id: a map, a constant or a plain number */
+		if (t.len && t.s[0] == '@')
+			return parse_map_ref(p, t, v);
+		if (t.len && ((t.s[0] >= '0' && t.s[0] <= '9') || t.s[0] == '-'))
+			return tva_num_in(p, t, 0, 255, v, "record id");
+		return id_operand(p, t, find_const(p, t), "constant", v);
 	case 'b': return parse_named(p, t, tv_builtin_lookup, "builtin", v);
 	case 'e': return parse_named(p, t, tv_record_lookup, "record kind", v);
 	case 'z': return parse_size(p, t, v);
 	case 'j': return parse_label_ref(p, t, v);
-	case 'n': return num_in(p, t, 0, 255, v, "operand n");
-	case 'i': return num_in(p, t, INT32_MIN, INT32_MAX, v, "operand i");
-	case 'w': return num_wide(p, t, v);
-	default: return num_in(p, t, 0, 0xffff, v, letter == 'l' ? "operand l" : "an offset");
+	case 'n': return tva_num_in(p, t, 0, 255, v, "operand n");
+	case 'i': return tva_num_in(p, t, INT32_MIN, INT32_MAX, v, "operand i");
+	case 'w': return tva_num_wide(p, t, v);
+	default: return tva_num_in(p, t, 0, 0xffff, v, letter == 'l' ? "operand l" : "an offset");
 	}
 }
 
@@ -452,22 +159,22 @@ static int parse_operand(struct ps *p, char letter, struct tok t, __s64 *v)
 static int split_operands(struct ps *p, struct tok *t, int *n)
 {
 	*n = 0;
-	if (at_eol(p))
+	if (tva_at_eol(p))
 		return 0;
 	for (;;) {
-		struct tok w = next_word(p, true);
+		struct tok w = tva_next_word(p, true);
 
 		if (!w.len)
-			return fail(p, w.s, p->cur < p->end, "missing operand");
+			return tva_fail(p, w.s, p->cur < p->end, "missing operand");
 		if (*n < TV_MAX_OPERANDS)
 			t[*n] = w;
 		(*n)++;
-		if (at_eol(p))
+		if (tva_at_eol(p))
 			return 0;
 		if (*p->cur != ',') {
-			w = peek_word(p, true);
-			return fail(p, w.s, w.len, "expected ',' between operands, got '%.*s'",
-				    TOK(w));
+			w = tva_peek_word(p, true);
+			return tva_fail(p, w.s, w.len, "expected ',' between operands, got '%.*s'",
+					TOK(w));
 		}
 		p->cur++;
 	}
@@ -493,25 +200,30 @@ static int operand_count_error(struct ps *p, struct tok name, unsigned op, int g
 		letters[2 * i] = f[i];
 		letters[2 * i + 1] = i + 1 < n ? ' ' : 0;
 	}
-	return fail(p, name.s, name.len, "opcode %s takes %zu operand%s%s%s%s, got %d", lname, n,
-		    n == 1 ? "" : "s", n ? " (" : "", letters, n ? ")" : "", got);
+	return tva_fail(p, name.s, name.len, "opcode %s takes %zu operand%s%s%s%s, got %d", lname,
+			n, n == 1 ? "" : "s", n ? " (" : "", letters, n ? ")" : "", got);
 }
 
 static int add_fixup(struct ps *p, int pc, unsigned op, const __s64 *v, int idx, struct tok t)
 {
-	struct fixup *f = tab_push(&p->fixups, sizeof(*f));
+	struct fixup *f = tva_tab_push(&p->fixups, sizeof(*f));
 
 	if (!f)
-		return oom(p);
-	*f = (struct fixup){.pc = (__u32)pc, .op = (__u8)op, .idx = idx, .name = t.s,
-			    .len = t.len, .line = p->lineno, .col = (int)(t.s - p->line) + 1};
+		return tva_oom(p);
+	*f = (struct fixup){.pc = (__u32)pc,
+			    .op = (__u8)op,
+			    .idx = idx,
+			    .name = t.s,
+			    .len = t.len,
+			    .line = p->lineno,
+			    .col = (int)(t.s - p->line) + 1};
 	memcpy(f->v, v, sizeof(f->v));
 	return 0;
 }
 
 static int parse_insn(struct ps *p)
 {
-	struct tok name = next_word(p, true), t[TV_MAX_OPERANDS];
+	struct tok name = tva_next_word(p, true), t[TV_MAX_OPERANDS];
 	__s64 v[TV_MAX_OPERANDS] = {0};
 	char buf[16];
 	const char *f;
@@ -523,7 +235,7 @@ static int parse_insn(struct ps *p)
 		op = tv_op_lookup(buf);
 	}
 	if (op < 0)
-		return fail(p, name.s, name.len, "unknown opcode '%.*s'", TOK(name));
+		return tva_fail(p, name.s, name.len, "unknown opcode '%.*s'", TOK(name));
 	if ((rc = split_operands(p, t, &n)))
 		return rc;
 	f = tv_op_operands(op);
@@ -536,9 +248,9 @@ static int parse_insn(struct ps *p)
 	}
 	pc = tv_image_emit(p->img, op, v, n);
 	if (pc == -ERANGE)
-		return fail(p, name.s, name.len, "operands of %.*s out of range", TOK(name));
+		return tva_fail(p, name.s, name.len, "operands of %.*s out of range", TOK(name));
 	if (pc < 0)
-		return oom(p);
+		return tva_oom(p);
 	return jidx >= 0 ? add_fixup(p, pc, op, v, jidx, t[jidx]) : 0;
 }
 
@@ -546,10 +258,10 @@ static int parse_insn(struct ps *p)
 
 static int add_label(struct ps *p, struct tok t)
 {
-	struct label *l = tab_push(&p->labels, sizeof(*l));
+	struct label *l = tva_tab_push(&p->labels, sizeof(*l));
 
 	if (!l)
-		return oom(p);
+		return tva_oom(p);
 	*l = (struct label){t.s, t.len, p->img->ninsns, p->lineno, (int)(t.s - p->line) + 1};
 	return 0;
 }
@@ -585,8 +297,8 @@ static int resolve_one(struct ps *p, const struct fixup *f, const struct label *
 	memcpy(v, f->v, sizeof(v));
 	v[f->idx] = f->op == TV_OP_LOOP ? next - l->pc : (__s64)l->pc - next;
 	if (tv_insn_put(&p->img->insns[f->pc], f->op, v, n) < 0)
-		return fail_at(p, f->line, f->col, f->len, "jump to '%.*s' is too far", (int)f->len,
-			       f->name);
+		return tva_fail_at(p, f->line, f->col, f->len, "jump to '%.*s' is too far",
+				   (int)f->len, f->name);
 	return 0;
 }
 
@@ -601,15 +313,16 @@ static int resolve_labels(struct ps *p)
 		qsort(l, nl, sizeof(*l), cmp_label);
 	for (size_t i = 1; i < nl; i++)
 		if (!cmp_name(l[i].name, l[i].len, l[i - 1].name, l[i - 1].len))
-			return fail_at(p, l[i].line, l[i].col, l[i].len,
-				       "label '%.*s' already defined on line %d", (int)l[i].len,
-				       l[i].name, l[i - 1].line);
+			return tva_fail_at(p, l[i].line, l[i].col, l[i].len,
+					   "label '%.*s' already defined on line %d", (int)l[i].len,
+					   l[i].name, l[i - 1].line);
 	for (size_t i = 0; i < p->fixups.n && !rc; i++) {
 		const struct label *hit = nl ? bsearch(&f[i], l, nl, sizeof(*l), cmp_key) : NULL;
 
 		if (!hit)
-			return fail_at(p, f[i].line, f[i].col, f[i].len, "undefined label '%.*s'",
-				       (int)(f[i].len > 40 ? 40 : f[i].len), f[i].name);
+			return tva_fail_at(p, f[i].line, f[i].col, f[i].len,
+					   "undefined label '%.*s'",
+					   (int)(f[i].len > 40 ? 40 : f[i].len), f[i].name);
 		rc = resolve_one(p, &f[i], hit);
 	}
 	return rc;
@@ -625,11 +338,11 @@ static int parse_type(struct ps *p, char **out)
 	free(*out);
 	*out = NULL;
 	if (s < p->end && *s == '"')
-		return parse_cstring(p, out);
-	while (p->cur < p->end && !is_blank(*p->cur) && !is_comment(*p->cur))
+		return tva_parse_cstring(p, out);
+	while (p->cur < p->end && !tva_is_blank(*p->cur) && !tva_is_comment(*p->cur))
 		p->cur++;
 	*out = strndup(s, (size_t)(p->cur - s));
-	return *out ? 0 : oom(p);
+	return *out ? 0 : tva_oom(p);
 }
 
 static int parse_lhist(struct ps *p, struct tv_mapdesc *d)
@@ -637,46 +350,60 @@ static int parse_lhist(struct ps *p, struct tv_mapdesc *d)
 	__s64 *dst[3] = {&d->lmin, &d->lmax, &d->lstep};
 
 	for (int i = 0; i < 3; i++) {
-		struct tok t = peek_word(p, true);
-		int rc = num_in(p, t, INT64_MIN, INT64_MAX, dst[i], "lhist");
+		struct tok t = tva_peek_word(p, true);
+		int rc = tva_num_in(p, t, INT64_MIN, INT64_MAX, dst[i], "lhist");
 
 		if (rc)
 			return rc;
 		p->cur += t.len;
 		if (i < 2 && (p->cur == p->end || *p->cur++ != ','))
-			return fail(p, p->cur - 1, 1, "lhist= takes MIN,MAX,STEP");
+			return tva_fail(p, p->cur - 1, 1, "lhist= takes MIN,MAX,STEP");
 	}
 	return 0;
 }
 
+/* pad=N: the descriptor's three pad bytes, little endian (only images
+ * read from elsewhere have them set). */
+static int parse_pad(struct ps *p, struct tv_mapdesc *d)
+{
+	__s64 v;
+	int rc = tva_num_in(p, tva_next_word(p, false), 0, 0xffffff, &v, "pad");
+
+	for (int i = 0; !rc && i < 3; i++)
+		d->pad[i] = (__u8)(v >> (8 * i));
+	return rc;
+}
+
 static int map_option(struct ps *p, struct tv_mapdesc *d, char **kt, char **vt)
 {
-	struct tok key = {p->cur, ident_len(p->cur, p->end)}, val;
+	struct tok key = {p->cur, tva_ident_len(p->cur, p->end)}, val;
 	__s64 v;
 	int rc;
 
 	if (p->cur + key.len == p->end || p->cur[key.len] != '=' || !key.len) {
-		key = peek_word(p, false);
-		return fail(p, key.s, key.len, "bad .map option '%.*s'", TOK(key));
+		key = tva_peek_word(p, false);
+		return tva_fail(p, key.s, key.len, "bad .map option '%.*s'", TOK(key));
 	}
 	p->cur += key.len + 1;
-	if (tok_is(key, "ktype") || tok_is(key, "vtype"))
-		return parse_type(p, tok_is(key, "ktype") ? kt : vt);
-	if (tok_is(key, "lhist"))
+	if (tva_tok_is(key, "ktype") || tva_tok_is(key, "vtype"))
+		return parse_type(p, tva_tok_is(key, "ktype") ? kt : vt);
+	if (tva_tok_is(key, "lhist"))
 		return parse_lhist(p, d);
-	if (!tok_is(key, "key") && !tok_is(key, "val"))
-		return fail(p, key.s, key.len, "unknown .map option '%.*s'", TOK(key));
-	val = next_word(p, false);
-	if ((rc = num_in(p, val, 0, 0xffff, &v, "a size")))
+	if (tva_tok_is(key, "pad"))
+		return parse_pad(p, d);
+	if (!tva_tok_is(key, "key") && !tva_tok_is(key, "val"))
+		return tva_fail(p, key.s, key.len, "unknown .map option '%.*s'", TOK(key));
+	val = tva_next_word(p, false);
+	if ((rc = tva_num_in(p, val, 0, 0xffff, &v, "a size")))
 		return rc;
-	*(tok_is(key, "key") ? &d->key_size : &d->val_size) = (__u16)v;
+	*(tva_tok_is(key, "key") ? &d->key_size : &d->val_size) = (__u16)v;
 	return 0;
 }
 
 /* KIND of .map and .const: a name, or a number. */
 static int parse_kind(struct ps *p, int (*lookup)(const char *), const char *what)
 {
-	struct tok t = next_word(p, false);
+	struct tok t = tva_next_word(p, false);
 	char name[32];
 	__u64 mag;
 	bool neg;
@@ -687,35 +414,35 @@ static int parse_kind(struct ps *p, int (*lookup)(const char *), const char *wha
 		name[t.len] = 0;
 		k = lookup(name);
 	}
-	if (k < 0 && !scan_int(t, &neg, &mag) && !neg && mag <= 255)
+	if (k < 0 && !tva_scan_int(t, &neg, &mag) && !neg && mag <= 255)
 		k = (int)mag;
 	if (k < 0)
-		return fail(p, t.s, t.len ? t.len : 1, "unknown %s kind '%.*s'", what, TOK(t));
+		return tva_fail(p, t.s, t.len ? t.len : 1, "unknown %s kind '%.*s'", what, TOK(t));
 	return k;
 }
 
 static int dir_map(struct ps *p)
 {
-	struct tok name = next_word(p, false);
+	struct tok name = tva_next_word(p, false);
 	struct tv_mapdesc d = {.val_size = 8};
 	char *kt = NULL, *vt = NULL, *nm = NULL;
 	int kind, rc = 0;
 
 	if (!name.len || name.s[0] != '@' || memchr(name.s, ',', name.len) ||
 	    memchr(name.s, '"', name.len))
-		return fail(p, name.s, name.len ? name.len : 1,
-			    "expected a map name like @calls, got '%.*s'", TOK(name));
+		return tva_fail(p, name.s, name.len ? name.len : 1,
+				"expected a map name like @calls, got '%.*s'", TOK(name));
 	if (find_map(p->img, name) >= 0)
-		return fail(p, name.s, name.len, "map '%.*s' already declared", TOK(name));
+		return tva_fail(p, name.s, name.len, "map '%.*s' already declared", TOK(name));
 	if ((kind = parse_kind(p, tv_mapkind_lookup, "map")) < 0)
 		return kind;
 	d.kind = (__u8)kind;
-	while (!rc && !at_eol(p))
+	while (!rc && !tva_at_eol(p))
 		rc = map_option(p, &d, &kt, &vt);
 	if (!rc && !(nm = strndup(name.s, name.len)))
-		rc = oom(p);
+		rc = tva_oom(p);
 	if (!rc && tv_image_add_map(p->img, nm, &d, kt, vt) < 0)
-		rc = oom(p);
+		rc = tva_oom(p);
 	free(nm);
 	free(kt);
 	free(vt);
@@ -724,7 +451,9 @@ static int dir_map(struct ps *p)
 
 static int const_kind_lookup(const char *name)
 {
-	return !strcasecmp(name, "str") ? TV_CONST_str : !strcasecmp(name, "fmt") ? TV_CONST_fmt : -1;
+	return !strcasecmp(name, "str")	  ? TV_CONST_str
+	       : !strcasecmp(name, "fmt") ? TV_CONST_fmt
+					  : -1;
 }
 
 /* tv_image_add_const() hands back an equal constant's id, but each .const
@@ -762,20 +491,20 @@ static int const_body(struct ps *p, int kind, struct tok name)
 	size_t len;
 	int rc, id = -1;
 
-	if ((rc = parse_string(p, &buf, &len)))
+	if ((rc = tva_parse_string(p, &buf, &len)))
 		return rc;
-	skip_blank(p);
-	if (tok_is(peek_word(p, false), "nonul"))
+	tva_skip_blank(p);
+	if (tva_tok_is(tva_peek_word(p, false), "nonul"))
 		p->cur += 5;
 	else
 		len++; /* the terminating NUL */
-	rc = expect_eol(p);
+	rc = tva_expect_eol(p);
 	if (!rc && len > 0xffff)
-		rc = fail(p, s, (size_t)(p->cur - s), "constant of %zu bytes is too long", len);
+		rc = tva_fail(p, s, (size_t)(p->cur - s), "constant of %zu bytes is too long", len);
 	if (!rc && (id = add_const(p->img, (unsigned)kind, buf, len)) >= 0)
-		c = tab_push(&p->consts, sizeof(*c));
+		c = tva_tab_push(&p->consts, sizeof(*c));
 	if (!rc && !c)
-		rc = oom(p);
+		rc = tva_oom(p);
 	if (!rc)
 		*c = (struct cname){name.s, name.len, (__u32)id};
 	free(buf);
@@ -787,21 +516,21 @@ static int dir_const(struct ps *p)
 	struct tok name;
 	int kind;
 
-	skip_blank(p);
-	name = (struct tok){p->cur, ident_len(p->cur, p->end)};
-	if (!name.len || (peek_word(p, false).len != name.len)) {
-		name = peek_word(p, false);
-		return fail(p, name.s, name.len ? name.len : 1,
-			    "expected a constant name, got '%.*s'", TOK(name));
+	tva_skip_blank(p);
+	name = (struct tok){p->cur, tva_ident_len(p->cur, p->end)};
+	if (!name.len || (tva_peek_word(p, false).len != name.len)) {
+		name = tva_peek_word(p, false);
+		return tva_fail(p, name.s, name.len ? name.len : 1,
+				"expected a constant name, got '%.*s'", TOK(name));
 	}
 	if (find_const(p, name) >= 0)
-		return fail(p, name.s, name.len, "constant '%.*s' already declared", TOK(name));
+		return tva_fail(p, name.s, name.len, "constant '%.*s' already declared", TOK(name));
 	p->cur += name.len;
 	if ((kind = parse_kind(p, const_kind_lookup, "constant")) < 0)
 		return kind;
-	skip_blank(p);
+	tva_skip_blank(p);
 	if (p->cur == p->end || *p->cur != '"')
-		return fail(p, p->cur, p->cur < p->end, "expected a \"string\" after the kind");
+		return tva_fail(p, p->cur, p->cur < p->end, "expected a \"string\" after the kind");
 	return const_body(p, kind, name);
 }
 
@@ -812,47 +541,47 @@ static int probe_tail(struct ps *p, __u32 pc)
 	char *attach = NULL;
 	int rc = 0;
 
-	skip_blank(p);
+	tva_skip_blank(p);
 	s = p->cur;
 	if (s < p->end && *s == '"') {
-		rc = parse_cstring(p, &attach);
-		rc = rc ?: expect_eol(p);
+		rc = tva_parse_cstring(p, &attach);
+		rc = rc ?: tva_expect_eol(p);
 	} else {
-		for (e = s; e < p->end && !is_comment(*e); e++)
+		for (e = s; e < p->end && !tva_is_comment(*e); e++)
 			;
-		while (e > s && is_blank(e[-1]))
+		while (e > s && tva_is_blank(e[-1]))
 			e--;
 		if (e == s)
-			return fail(p, s, 0, "missing attach point");
+			return tva_fail(p, s, 0, "missing attach point");
 		if (!(attach = strndup(s, (size_t)(e - s))))
-			rc = oom(p);
+			rc = tva_oom(p);
 	}
 	if (!rc && tv_image_add_probe(p->img, attach, pc) < 0)
-		rc = oom(p);
+		rc = tva_oom(p);
 	free(attach);
 	return rc;
 }
 
 static int dir_probeat(struct ps *p)
 {
-	struct tok t = next_word(p, false);
+	struct tok t = tva_next_word(p, false);
 	__s64 pc;
-	int rc = num_in(p, t, 0, UINT32_MAX, &pc, "a pc");
+	int rc = tva_num_in(p, t, 0, UINT32_MAX, &pc, "a pc");
 
 	return rc ?: probe_tail(p, (__u32)pc);
 }
 
 static int dir_word(struct ps *p)
 {
-	struct tok t = next_word(p, false);
+	struct tok t = tva_next_word(p, false);
 	__s64 v;
 	__u64 x;
-	int rc = num_wide(p, t, &v), pc;
+	int rc = tva_num_wide(p, t, &v), pc;
 
-	if (rc || (rc = expect_eol(p)))
+	if (rc || (rc = tva_expect_eol(p)))
 		return rc;
 	if ((pc = tv_image_emit(p->img, TV_OP_NOP, NULL, 0)) < 0)
-		return oom(p);
+		return tva_oom(p);
 	x = (__u64)v;
 	p->img->insns[pc] = (struct tv_insn){.op = (__u8)x,
 					     .a = (__u8)(x >> 8),
@@ -864,19 +593,19 @@ static int dir_word(struct ps *p)
 
 static int parse_directive(struct ps *p)
 {
-	struct tok d = next_word(p, false);
+	struct tok d = tva_next_word(p, false);
 
-	if (tok_is(d, ".map"))
+	if (tva_tok_is(d, ".map"))
 		return dir_map(p);
-	if (tok_is(d, ".const"))
+	if (tva_tok_is(d, ".const"))
 		return dir_const(p);
-	if (tok_is(d, ".probe"))
+	if (tva_tok_is(d, ".probe"))
 		return probe_tail(p, p->img->ninsns);
-	if (tok_is(d, ".probeat"))
+	if (tva_tok_is(d, ".probeat"))
 		return dir_probeat(p);
-	if (tok_is(d, ".word"))
+	if (tva_tok_is(d, ".word"))
 		return dir_word(p);
-	return fail(p, d.s, d.len, "unknown directive '%.*s'", TOK(d));
+	return tva_fail(p, d.s, d.len, "unknown directive '%.*s'", TOK(d));
 }
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -886,20 +615,20 @@ static int parse_line(struct ps *p)
 	size_t n;
 	int rc;
 
-	if (at_eol(p))
+	if (tva_at_eol(p))
 		return 0;
-	n = ident_len(p->cur, p->end);
+	n = tva_ident_len(p->cur, p->end);
 	if (n && p->cur + n < p->end && p->cur[n] == ':') {
 		if ((rc = add_label(p, (struct tok){p->cur, n})))
 			return rc;
 		p->cur += n + 1;
-		if (at_eol(p))
+		if (tva_at_eol(p))
 			return 0;
 	}
 	if (*p->cur == '.')
 		return parse_directive(p);
 	rc = parse_insn(p);
-	return rc ?: expect_eol(p);
+	return rc ?: tva_expect_eol(p);
 }
 
 static int parse_lines(struct ps *p, const char *text)

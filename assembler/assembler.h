@@ -28,7 +28,8 @@
  *	key= and val= are the tv_mapdesc sizes (defaults 0 and 8); lhist=
  *	sets lmin, lmax, lstep (default 0,0,0).  S is a word without blanks
  *	and ; # or a "quoted string" (empty when left out).  Maps must be
- *	declared before an instruction names them.
+ *	declared before an instruction names them.  (pad=N sets the three
+ *	pad bytes, little endian: only images read from elsewhere have them.)
  *   .const NAME KIND "C-escaped string" [nonul]
  *	KIND is str, fmt or a number.  The bytes stored are the string and a
  *	terminating NUL (len counts it); "nonul" stores the string alone.
@@ -76,8 +77,7 @@
  * the 1-based line, err->col..err->col_end the 1-based first and last
  * columns of the offending token (0 when not known).  filename may be NULL;
  * the message does not repeat it. */
-struct tv_image *tv_asm_parse(const char *text, const char *filename,
-			      struct tv_err *err);
+struct tv_image *tv_asm_parse(const char *text, const char *filename, struct tv_err *err);
 
 /* Disassemble img; returns 0, -EIO when writing fails, or -EINVAL when a
  * map name cannot be written (not '@' + name characters, or a duplicate). */

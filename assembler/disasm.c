@@ -1,5 +1,4 @@
 /* The text form of program images: the disassembler (see assembler.h). */
-#define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,7 +75,10 @@ static bool map_name_ok(const struct tv_image *img, __u32 m)
 	return true;
 }
 
-static const char *or_empty(const char *s) { return s ? s : ""; }
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
 
 static void put_map(FILE *out, const struct tv_map *m)
 {
@@ -94,6 +96,8 @@ static void put_map(FILE *out, const struct tv_map *m)
 	if (d->lmin || d->lmax || d->lstep)
 		fprintf(out, " lhist=%lld,%lld,%lld", (long long)d->lmin, (long long)d->lmax,
 			(long long)d->lstep);
+	if (d->pad[0] || d->pad[1] || d->pad[2])
+		fprintf(out, " pad=0x%x", d->pad[0] | d->pad[1] << 8 | d->pad[2] << 16);
 	if (or_empty(m->key_type)[0]) {
 		fputs(" ktype=", out);
 		put_word_or_string(out, m->key_type, false);
@@ -129,9 +133,8 @@ static bool operand_ok(const struct tv_image *img, char letter, __s64 v)
 	case 'b': return v < TV_BI__COUNT;
 	case 'e': return v < TV_REC__COUNT;
 	case 'z':
-		return !(v & ~(TV_Z_SIGNED | 0x0f)) &&
-		       (TV_Z_SIZE(v) == 1 || TV_Z_SIZE(v) == 2 || TV_Z_SIZE(v) == 4 ||
-			TV_Z_SIZE(v) == 8);
+		return !(v & ~(TV_Z_SIGNED | 0x0f)) && (TV_Z_SIZE(v) == 1 || TV_Z_SIZE(v) == 2 ||
+							TV_Z_SIZE(v) == 4 || TV_Z_SIZE(v) == 8);
 	default: return true;
 	}
 }
@@ -214,19 +217,26 @@ static bool probes_inline(const struct pr *p)
 
 /* ---- code ------------------------------------------------------------------ */
 
-static void put_operand(struct pr *p, char letter, __s64 v, __u32 pc)
+static bool record_names_map(__s64 kind)
+{
+	return kind == TV_REC_print || kind == TV_REC_clear || kind == TV_REC_zero;
+}
+
+static void put_operand(struct pr *p, char letter, __s64 v, __u32 pc, __s64 kind)
 {
 	FILE *out = p->out;
 
+	if (letter == 'x')
+		letter = record_names_map(kind) && v < p->img->nmaps	 ? 'm'
+			 : !record_names_map(kind) && v < p->img->nconsts ? 'k'
+									   : 'n';
 	switch (letter) {
 	case 'r': fprintf(out, "r%lld", (long long)v); break;
 	case 'm': fputs(p->img->maps[v].name, out); break;
 	case 'k': fprintf(out, "k%lld", (long long)v); break;
 	case 'b': fputs(tv_builtin_name((unsigned)v), out); break;
 	case 'e': fputs(tv_record_name((unsigned)v), out); break;
-	case 'z':
-		fprintf(out, "%c%d", v & TV_Z_SIGNED ? 's' : 'u', (int)TV_Z_SIZE(v));
-		break;
+	case 'z': fprintf(out, "%c%d", v & TV_Z_SIGNED ? 's' : 'u', (int)TV_Z_SIZE(v)); break;
 	case 'j': fprintf(out, "L%lld", (long long)jump_target(p->img, pc)); break;
 	case 'w':
 		if (v >= INT32_MIN && v <= INT32_MAX)
@@ -250,7 +260,7 @@ static void put_insn(struct pr *p, __u32 pc)
 		fputc(*name >= 'A' && *name <= 'Z' ? *name | 0x20 : *name, p->out);
 	for (int i = 0; i < n; i++) {
 		fputs(i ? ", " : " ", p->out);
-		put_operand(p, f[i], v[i], pc);
+		put_operand(p, f[i], v[i], pc, v[0]);
 	}
 	fputc('\n', p->out);
 }

@@ -116,6 +116,7 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 			return bad(c, "constant too long for the kernel:", img->consts[v[0]].len);
 		return check_range(c, v[1], img->consts[v[0]].len);
 	case TV_OP_EMIT: return check_range(c, v[2], v[3]);
+	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
 	case TV_OP_KSTACK: case TV_OP_USTACK: return v[1] <= 127 ? 0 : bad(c, "stack depth", v[1]);
 	case TV_OP_COUNTB:
@@ -159,15 +160,18 @@ static int check_maps(const struct tv_image *img, struct tv_err *err)
 	for (__u32 i = 0; i < img->nmaps; i++) {
 		const struct tv_mapdesc *d = &img->maps[i].d;
 		const char *name = img->maps[i].name;
+		__s64 span;
 
 		if (d->kind >= TV_MAP__COUNT)
 			return tv_err_set(err, 0, "map %s: unknown kind %u", name, d->kind);
 		if (tv_key_span(d) > TV_KEY_MAX)
-			return tv_err_set(err, 0, "map %s: key of %u bytes is larger than %d", name, d->key_size, TV_KEY_MAX);
+			return tv_err_set(err, 0, "map %s: key of %u bytes is larger than %d", name, tv_key_span(d), TV_KEY_MAX);
 		if (d->val_size > TV_VAL_MAX)
 			return tv_err_set(err, 0, "map %s: value of %u bytes is larger than %d", name, d->val_size, TV_VAL_MAX);
+		/* tv_lhist_bucket() computes lmax - lmin: it must fit an s64. */
 		if (d->kind == TV_MAP_lhist &&
-		    (d->lstep <= 0 || d->lmax <= d->lmin || (d->lmax - d->lmin) / d->lstep > 1000))
+		    (d->lstep <= 0 || d->lmax <= d->lmin || __builtin_sub_overflow(d->lmax, d->lmin, &span) ||
+		     span / d->lstep > 1000))
 			return tv_err_set(err, 0, "map %s: lhist needs min < max, step > 0 and at most 1000 buckets", name);
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "assembler/assembler.h"
 #include "cli/cli.h"
@@ -13,6 +14,14 @@
 #include "vm/vm.h"
 
 static volatile sig_atomic_t interrupted;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static void on_signal(int sig)
 {
@@ -36,6 +45,7 @@ struct run {
 	struct tv_vm *vm;
 	struct tv_out *out;
 	FILE *f;
+	double t_main; /* main() entered, for -v start-up figures */
 };
 
 static int run_blocks(struct run *r, const char *which)
@@ -69,7 +79,8 @@ static void print_kernel_info(struct run *r)
 	struct tv_kernel_info info;
 
 	tv_kernel_info(r->kernel, &info);
-	fprintf(stderr, "tracevm: session %u, %s start", info.session, info.cold ? "cold" : "warm");
+	fprintf(stderr, "tracevm: attached %.2f ms after main(); session %u, %s start",
+		now_ms() - r->t_main, info.session, info.cold ? "cold" : "warm");
 	if (info.cold)
 		fprintf(stderr, " (load+verify %.1f ms, %u insns verified)", info.load_ms,
 			info.verified_insns);
@@ -123,10 +134,10 @@ static int execute(struct run *r, struct tv_err *err)
 	r->vm = tv_vm_new(r->img, r->store, tv_out_record, r->out);
 	if (!r->out || !r->vm)
 		return tv_err_set(err, 0, "out of memory");
-	if (r->opts->verbose && r->kernel)
-		print_kernel_info(r);
 	if (nkernel && (rc = tv_kernel_attach(r->kernel, err)) < 0)
 		return rc;
+	if (r->opts->verbose && r->kernel)
+		print_kernel_info(r);
 	if (!r->opts->quiet)
 		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes, r->img->nprobes == 1 ? "" : "s");
 	fflush(r->f);
@@ -164,7 +175,7 @@ int main(int argc, char **argv)
 {
 	struct tv_opts opts;
 	struct tv_err err = {0};
-	struct run r = {0};
+	struct run r = {.t_main = now_ms()};
 	int rc = tv_parse_opts(argc, argv, &opts);
 
 	if (rc <= 0)

@@ -18,6 +18,7 @@
 
 #include "kernel-side/internal.h"
 #include "tv.skel.h"
+#include "tv_abi.h"
 
 #define BPFFS "/sys/fs/bpf"
 #define PIN_PREFIX "tracevm-"
@@ -34,17 +35,6 @@ static const char *const kprog_names[] = {
     TV_KPROGS(X)
 #undef X
 };
-
-static __u64 abi_hash(void)
-{
-	size_t sz;
-	const unsigned char *p = tv_bpf__elf_bytes(&sz);
-	__u64 h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < sz; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h ^ TV_ABI_VERSION;
-}
 
 /* One lock serializes cold loads and session claims across processes;
  * it nests within a process (flock would block on our own second fd). */
@@ -209,7 +199,7 @@ static struct bpf_program *skel_prog(struct tv_bpf *s, enum kprog p)
 static void prog_pin_name(char *buf, size_t n, enum kprog p, int copy)
 {
 	if (copy)
-		snprintf(buf, n, "%s.%d", kprog_names[p], copy);
+		snprintf(buf, n, "%s_%d", kprog_names[p], copy); /* bpffs refuses dots */
 	else
 		snprintf(buf, n, "%s", kprog_names[p]);
 }
@@ -264,8 +254,7 @@ fail:
 
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 {
-	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX "%016llx",
-		 (unsigned long long)abi_hash());
+	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX TV_BPF_HASH "-%d", TV_ABI_VERSION);
 	remove_stale_pins(k->dir);
 	if (!access(k->dir, F_OK) && !dir_trusted(k->dir))
 		remove_dir(k->dir);

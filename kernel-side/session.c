@@ -1,9 +1,11 @@
 /* A session: one slot in every table, its image written there, its own
  * ring buffer, and everything dropped again when it ends. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -166,15 +168,41 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return k->on_record(h, h + 1, k->on_record_arg);
 }
 
+/* The raw syscall: libbpf's bpf_map_create() first probes the kernel by
+ * loading a throwaway program, and a warm start must load none. */
+static int create_ringbuf(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_RINGBUF;
+	attr.max_entries = TV_RINGBUF_SIZE;
+	memcpy(attr.map_name, "tv_ring", 8);
+	return syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+}
+
+/* Each slot keeps its ring buffer pinned: putting a new one into the
+ * array-of-maps costs a synchronize_rcu (10-15 ms) at every start. */
 static int open_ring(struct tv_kernel *k)
 {
-	k->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tv_ring", 0, 0, TV_RINGBUF_SIZE, NULL);
-	if (k->ring_fd < 0)
-		return -errno;
-	if (bpf_map_update_elem(k->map_fd[KMAP_rings], &k->slot, &k->ring_fd, BPF_ANY))
-		return -errno;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/ring_%u", k->dir, k->slot);
+	k->ring_fd = bpf_obj_get(path);
+	if (k->ring_fd < 0) {
+		k->ring_fd = create_ringbuf();
+		if (k->ring_fd < 0)
+			return -errno;
+		if (bpf_map_update_elem(k->map_fd[KMAP_rings], &k->slot, &k->ring_fd, BPF_ANY) ||
+		    bpf_obj_pin(k->ring_fd, path))
+			return -errno;
+	}
 	k->rb = ring_buffer__new(k->ring_fd, on_sample, k, NULL);
-	return k->rb ? 0 : -errno;
+	if (!k->rb)
+		return -errno;
+	/* records a dead previous owner of the slot left behind */
+	ring_buffer__consume(k->rb);
+	return 0;
 }
 
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err)
@@ -275,7 +303,6 @@ void tv_kernel_close(struct tv_kernel *k)
 	if (k->have_slot) {
 		struct tv_sess none = {};
 
-		bpf_map_delete_elem(k->map_fd[KMAP_rings], &k->slot);
 		ksession_purge(k, k->slot);
 		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
 	}

@@ -26,6 +26,7 @@ struct tv_vm {
 	void *arg;
 	__u64 start_ns;
 	__u64 cgroup;
+	int cgroup_known;
 	__u64 rand_state;
 	char comm[TV_COMM_LEN];
 	/* The state of the current (or last) run. */
@@ -132,7 +133,13 @@ static __u64 builtin(struct run *st, __s64 id)
 		return cpu < 0 ? 0 : (__u64)cpu;
 	}
 	case TV_BI_curtask: return 0; /* no task_struct to point at */
-	case TV_BI_cgroup: return st->vm->cgroup;
+	case TV_BI_cgroup:
+		/* looked up on first use: it reads mountinfo, too slow for every start */
+		if (!st->vm->cgroup_known) {
+			st->vm->cgroup = tv_host_cgroup_id();
+			st->vm->cgroup_known = 1;
+		}
+		return st->vm->cgroup;
 	case TV_BI_rand: return next_rand(st->vm);
 	case TV_BI_probe: return st->probe;
 	case TV_BI_cookie: return st->ctx->cookie;
@@ -687,7 +694,6 @@ struct tv_vm *tv_vm_new(const struct tv_image *img, struct tv_store *store, tv_r
 	vm->arg = arg;
 	vm->start_ns = tv_host_nsecs();
 	vm->rand_state = (vm->start_ns ^ ((__u64)getpid() << 32)) | 1;
-	vm->cgroup = tv_host_cgroup_id();
 	tv_host_comm(vm->comm);
 	return vm;
 }

@@ -55,7 +55,7 @@ static __always_inline void *key_for(struct tv_state *st, const struct tv_insn *
 	*dp = d;
 	if (!d)
 		return NULL;
-	return make_key(st, m, off, d->key_size, big);
+	return make_key(st, m, off, tv_key_span(d), big);
 }
 
 static __always_inline void *val_lookup(int big, void *key)

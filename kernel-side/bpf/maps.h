@@ -4,7 +4,7 @@
 #define TV_BPF_MAPS_H
 
 #define TV_NEST 4 /* a raw_tp may fire inside another run on the same CPU */
-#define TV_RINGBUF_SIZE (1 << 22)
+#define TV_RINGBUF_SIZE (1 << 20)
 
 struct tv_block {
 	__u32 pc;    /* entry pc inside the session's instruction range */

@@ -622,12 +622,6 @@ static void test_ctx_fault(void **state)
 	assert_int_equal(REG(3), 0);
 	assert_int_equal(F->res.steps, 2);
 	assert_fault(1);
-	/* a negative offset faults too */
-	reset();
-	I(CTX, 1, U1, -1);
-	I(EXIT);
-	assert_int_equal(go_ctx(0, &ctx), 0);
-	assert_fault(0);
 }
 
 static void test_arg_fault(void **state)

@@ -58,6 +58,9 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 {
 	struct tv_out *o = arg;
 
+	/* as bpftrace: nothing a probe sends after exit() is shown */
+	if (o->exit_requested)
+		return 0;
 	if (h->kind < TV_REC__COUNT)
 		o->counts[h->kind]++;
 	switch (h->kind) {

@@ -67,19 +67,6 @@ static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id,
 	return NEXT;
 }
 
-/* A faulting read: report the pc, count it, end the block. */
-static __always_inline int fault(struct tv_state *st)
-{
-	struct tv_sess *ss = session(st);
-	__u64 pc = st->pc;
-
-	if (ss)
-		__sync_fetch_and_add(&ss->faults, 1);
-	__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
-	emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
-	return STOP;
-}
-
 static __always_inline int start_block(struct tv_state *st, __u32 gidx)
 {
 	struct tv_block *b;
@@ -96,6 +83,22 @@ static __always_inline int start_block(struct tv_state *st, __u32 gidx)
 	for (int i = 0; i < TV_NREGS; i++)
 		st->regs[i] = 0;
 	return 1;
+}
+
+/* A faulting read: report the pc, count it, end the block. */
+static __always_inline int fault(struct tv_state *st)
+{
+	struct tv_sess *ss = session(st);
+	__u64 pc = st->pc;
+
+	if (ss)
+		__sync_fetch_and_add(&ss->faults, 1);
+	__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
+	emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
+	/* the fault ends this block only: the next one on the attach runs */
+	if (st->next && start_block(st, st->next - 1))
+		return JUMPED;
+	return STOP;
 }
 
 #include "kernel-side/bpf/ops.h"

@@ -74,7 +74,23 @@ deps:
 	  else echo "run as root, or: sudo apt-get install $$missing"; exit 1; fi; \
 	fi
 
-bench: all
+# ---- benchmarks ----------------------------------------------------------------
+BENCH_BIN := $(B)/bench/attach_latency $(B)/bench/notify_now $(B)/bench/getppid_loop \
+             $(B)/bench/native_attach $(B)/bench/native.bpf.o
+
+$(B)/bench/native.bpf.o: bench/native.bpf.c $(B)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -target bpf -I$(B) -c $< -o $@
+
+$(B)/bench/native_attach: bench/native_attach.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench: deps all $(BENCH_BIN)
 	@missing=$$(for p in $(DEB_BENCH); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	[ -z "$$missing" ] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
 	@bench/run.sh $(B)

@@ -5,7 +5,7 @@
 #define TV_BPF_INTERP_H
 
 enum tv_ctx_kind { TV_CTX_TP, TV_CTX_RAW, TV_CTX_REGS, TV_CTX_PERF, TV_CTX_TEST };
-enum { NEXT, STOP, JUMPED };
+enum { NEXT, STOP, JUMPED, AGGREGATE };
 
 struct loopctx {
 	void *ctx;
@@ -123,6 +123,8 @@ static long tv_step(__u64 i, void *arg)
 	default:
 		return 1;
 	}
+	if (r == AGGREGATE)
+		r = aggregate(st, st->agg_map, st->agg_off, (__s64)st->agg_x);
 	if (r == NEXT)
 		st->pc++;
 	return r == STOP;

@@ -199,10 +199,21 @@ static __always_inline int aggregate(struct tv_state *st, __u32 m, __u32 off, __
 	return NEXT;
 }
 
-HANDLER(COUNT) { return aggregate(st, in->a, LO(in), 0); }
+/* Aggregation handlers only record what to aggregate; tv_step runs the one
+ * inlined copy of aggregate() after the switch (AGGREGATE), which keeps the
+ * verifier from walking ten copies of the map paths. */
+static __always_inline int defer_agg(struct tv_state *st, __u32 m, __u32 off, __u64 x)
+{
+	st->agg_map = m;
+	st->agg_off = off;
+	st->agg_x = x;
+	return AGGREGATE;
+}
+
+HANDLER(COUNT) { return defer_agg(st, in->a, LO(in), 0); }
 
 #define AGG(name)                                                              \
-	HANDLER(name) { return aggregate(st, in->a, LO(in), (__s64)R(st, in->b)); }
+	HANDLER(name) { return defer_agg(st, in->a, LO(in), R(st, in->b)); }
 AGG(SUM)
 AGG(MIN)
 AGG(MAX)
@@ -215,13 +226,13 @@ AGG(LHIST)
 HANDLER(COUNTB)
 {
 	*(__u64 *)S(st, 0) = builtin_value(st, in->b);
-	return aggregate(st, in->a, 0, 0);
+	return defer_agg(st, in->a, 0, 0);
 }
 
 HANDLER(COUNTC)
 {
 	bpf_get_current_comm(S(st, 0), TV_COMM_LEN);
-	return aggregate(st, in->a, 0, 0);
+	return defer_agg(st, in->a, 0, 0);
 }
 
 #endif

@@ -49,6 +49,8 @@ struct tv_state {
 	__u32 pc, base, sess, probe;
 	__u32 next, steps;
 	__u64 cookie;
+	__u32 agg_map, agg_off; /* an aggregation deferred to after the switch */
+	__u64 agg_x;
 	struct tv_key_s ks;
 	struct tv_key_l kl;
 	struct tv_val val;
@@ -122,7 +124,7 @@ DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 65536);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 4096);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, 127 * sizeof(__u64));
 } stacks SEC(".maps");

@@ -88,7 +88,7 @@ struct tv_mapdesc {
  * merge with tv_agg_merge(). */
 struct tv_agg {
 	__s64 v; /* count, sum, min, max, or the total for avg/stats */
-	__u64 n; /* avg/stats: number of values; min/max: set flag */
+	__u64 n; /* values aggregated (min/max: 1 once set); 0 = no entry */
 };
 
 /* A record on the ring buffer: header, then `len` payload bytes. */
@@ -139,9 +139,11 @@ static inline void tv_agg_apply(__u8 kind, struct tv_agg *a, __s64 x)
 	case TV_MAP_hist:
 	case TV_MAP_lhist:
 		a->v += 1;
+		a->n += 1;
 		break;
 	case TV_MAP_sum:
 		a->v += x;
+		a->n += 1;
 		break;
 	case TV_MAP_min:
 		if (!a->n || x < a->v)
@@ -190,6 +192,12 @@ static inline __u64 tv_extend(__u64 raw, __u8 z)
 }
 
 static inline int tv_op_is_wide(__u8 op) { return op == TV_OP_LDW; }
+
+/* Aggregations without a key live in a per-CPU array slot, not a hash. */
+static inline int tv_is_scalar_agg(const struct tv_mapdesc *d)
+{
+	return d->key_size == 0 && d->kind >= TV_MAP_count && d->kind <= TV_MAP_stats;
+}
 
 /* Scratch bytes an aggregation's key occupies: the hist bucket follows
  * the key payload. */

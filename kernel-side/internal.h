@@ -10,7 +10,7 @@
 /* The pinned maps, in pin order.  ORDER KMAP */
 #define TV_KMAPS(X)                                                            \
 	X(insns) X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) \
-	    X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks) X(rings)
+	    X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks) X(rings) X(agg_scalar)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)
@@ -70,5 +70,6 @@ int kmap_delete_where(int fd, __u32 id, __u32 mask);
 void kattach_detach_all(struct tv_kernel *k);
 /* store.c */
 void kstore_init(struct tv_kernel *k);
+void kstore_scalar_purge(struct tv_kernel *k, __u32 slot);
 
 #endif

@@ -61,6 +61,7 @@ int ksession_purge(struct tv_kernel *k, __u32 slot)
 
 	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++)
 		kmap_delete_where(k->map_fd[data[i]], slot << 16, 0xffff0000u);
+	kstore_scalar_purge(k, slot);
 	return 0;
 }
 

@@ -41,12 +41,65 @@ static void kkey_make(struct tv_kernel *k, __u32 map, const void *key, struct kk
 	memcpy(out->big ? out->u.l.k : out->u.s.k, key, span);
 }
 
+/* Keyless aggregations: one per-CPU array slot, absent while n == 0. */
+static __u32 scalar_idx(struct tv_kernel *k, __u32 map)
+{
+	return k->slot * TV_MAX_MAPS + map;
+}
+
+static int scalar_lookup(struct tv_kernel *k, __u32 map, struct tv_agg *out)
+{
+	struct tv_agg per[k->ncpus], sum = {};
+	__u32 idx = scalar_idx(k, map);
+
+	if (bpf_map_lookup_elem(k->map_fd[KMAP_agg_scalar], &idx, per))
+		return -errno;
+	for (int c = 0; c < k->ncpus; c++)
+		tv_agg_merge(k->img->maps[map].d.kind, &sum, &per[c]);
+	if (!sum.n)
+		return -ENOENT;
+	*out = sum;
+	return 0;
+}
+
+static int scalar_write(struct tv_kernel *k, __u32 map, const struct tv_agg *val)
+{
+	struct tv_agg per[k->ncpus];
+	__u32 idx = scalar_idx(k, map);
+
+	memset(per, 0, sizeof(per));
+	if (val)
+		per[0] = *val;
+	return bpf_map_update_elem(k->map_fd[KMAP_agg_scalar], &idx, per, BPF_ANY) ? -errno : 0;
+}
+
+/* Zero every keyless aggregation slot of a session. */
+void kstore_scalar_purge(struct tv_kernel *k, __u32 slot)
+{
+	struct tv_agg per[k->ncpus];
+
+	memset(per, 0, sizeof(per));
+	for (__u32 m = 0; m < TV_MAX_MAPS; m++) {
+		__u32 idx = slot * TV_MAX_MAPS + m;
+
+		bpf_map_update_elem(k->map_fd[KMAP_agg_scalar], &idx, per, BPF_ANY);
+	}
+}
+
 static int kstore_lookup(struct tv_store *s, __u32 map, const void *key, void *val)
 {
 	struct tv_kernel *k = kernel_of(s);
 	const struct tv_mapdesc *d = &k->img->maps[map].d;
 	struct kkey kk;
 
+	if (tv_is_scalar_agg(d)) {
+		struct tv_agg a;
+		int rc = scalar_lookup(k, map, &a);
+
+		if (!rc && val)
+			memcpy(val, &a, sizeof(a));
+		return rc;
+	}
 	kkey_make(k, map, key, &kk);
 	if (is_agg(d)) {
 		struct tv_agg per[k->ncpus], sum = {};
@@ -73,6 +126,8 @@ static int kstore_update(struct tv_store *s, __u32 map, const void *key, const v
 	struct tv_kernel *k = kernel_of(s);
 	struct kkey kk;
 
+	if (tv_is_scalar_agg(&k->img->maps[map].d))
+		return scalar_write(k, map, val);
 	kkey_make(k, map, key, &kk);
 	if (is_agg(&k->img->maps[map].d)) {
 		/* the merged value lives on CPU 0, the others start over */
@@ -95,6 +150,11 @@ static int kstore_remove(struct tv_store *s, __u32 map, const void *key)
 	struct tv_kernel *k = kernel_of(s);
 	struct kkey kk;
 
+	if (tv_is_scalar_agg(&k->img->maps[map].d)) {
+		struct tv_agg a;
+
+		return scalar_lookup(k, map, &a) ?: scalar_write(k, map, NULL);
+	}
 	kkey_make(k, map, key, &kk);
 	return bpf_map_delete_elem(kk.fd, &kk.u) ? -errno : 0;
 }
@@ -112,6 +172,11 @@ static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void 
 	void *prev = NULL;
 	int rc = 0;
 
+	if (tv_is_scalar_agg(&k->img->maps[map].d)) {
+		struct tv_agg a;
+
+		return scalar_lookup(k, map, &a) ? 0 : fn("", &a, arg);
+	}
 	kkey_make(k, map, &cur, &kk); /* only for fd and family */
 	while (!rc && !bpf_map_get_next_key(kk.fd, prev, &next)) {
 		cur = next;
@@ -130,6 +195,8 @@ static int kstore_clear(struct tv_store *s, __u32 map)
 	char payload[TV_KEY_MAX] = {};
 	struct kkey kk;
 
+	if (tv_is_scalar_agg(&k->img->maps[map].d))
+		return scalar_write(k, map, NULL);
 	kkey_make(k, map, payload, &kk);
 	return kmap_delete_where(kk.fd, k->slot << 16 | map, ~0u);
 }

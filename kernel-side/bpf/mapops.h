@@ -145,12 +145,45 @@ static __always_inline int is_agg(const struct tv_mapdesc *d)
 	return d->kind != TV_MAP_int && d->kind != TV_MAP_bytes;
 }
 
+/* A keyless aggregation's slot on every CPU: summed n (MHAS) or cleared (MDEL). */
+struct percpu_ctx {
+	__u32 idx;
+	int clear;
+	__u64 n;
+};
+
+static long percpu_step(__u64 cpu, void *arg)
+{
+	struct percpu_ctx *c = arg;
+	struct tv_agg *a = bpf_map_lookup_percpu_elem(&agg_scalar, &c->idx, (__u32)cpu);
+
+	if (!a)
+		return 1; /* past the last CPU */
+	c->n += a->n;
+	if (c->clear)
+		a->v = a->n = 0;
+	return 0;
+}
+
+static __always_inline __u64 scalar_all_cpus(struct tv_state *st, __u32 m, int clear)
+{
+	struct percpu_ctx c = {.idx = st->sess * TV_MAX_MAPS + (m & (TV_MAX_MAPS - 1)), .clear = clear};
+
+	bpf_loop(4096, percpu_step, &c, 0);
+	return c.n;
+}
+
 HANDLER(MHAS)
 {
-	struct tv_mapdesc *d;
+	struct tv_mapdesc *d = mapdesc(st, in->b);
 	int big;
-	void *key = key_for(st, in, in->b, LO(in), &d, &big), *v = NULL;
+	void *key, *v = NULL;
 
+	if (d && tv_is_scalar_agg(d)) {
+		R(st, in->a) = scalar_all_cpus(st, in->b, 0) != 0;
+		return NEXT;
+	}
+	key = key_for(st, in, in->b, LO(in), &d, &big);
 	if (key && is_agg(d))
 		v = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
 	else if (key)
@@ -161,10 +194,15 @@ HANDLER(MHAS)
 
 HANDLER(MDEL)
 {
-	struct tv_mapdesc *d;
+	struct tv_mapdesc *d = mapdesc(st, in->a);
 	int big;
-	void *key = key_for(st, in, in->a, LO(in), &d, &big);
+	void *key;
 
+	if (d && tv_is_scalar_agg(d)) {
+		scalar_all_cpus(st, in->a, 1);
+		return NEXT;
+	}
+	key = key_for(st, in, in->a, LO(in), &d, &big);
 	if (!key)
 		return STOP;
 	if (is_agg(d))
@@ -185,6 +223,14 @@ static __always_inline int aggregate(struct tv_state *st, __u32 m, __u32 off, __
 
 	if (!d)
 		return STOP;
+	if (tv_is_scalar_agg(d)) {
+		__u32 idx = st->sess * TV_MAX_MAPS + (m & (TV_MAX_MAPS - 1));
+
+		a = bpf_map_lookup_elem(&agg_scalar, &idx);
+		if (a)
+			tv_agg_apply(d->kind, a, x);
+		return NEXT;
+	}
 	span = clamp_len(d->key_size, TV_KEY_MAX);
 	if (d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) {
 		__u64 bucket = d->kind == TV_MAP_hist ? tv_hist_bucket(x) : tv_lhist_bucket(x, d);

@@ -117,6 +117,13 @@ struct {
 		__type(value, valtype);                                        \
 	} name SEC(".maps")
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_MAPS);
+	__type(key, __u32);
+	__type(value, struct tv_agg);
+} agg_scalar SEC(".maps");
+
 DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 65536);
 DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 65536);
 DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 65536);

@@ -1583,6 +1583,33 @@ static void conformance_maps(void **state)
 		run_maps();
 		finish();
 	}
+
+	/* Keyless aggregations live in a per-CPU array slot in the kernel:
+	 * absent until the first value, MDEL clears it on every CPU. */
+	begin("scalar_agg_has_del");
+	{
+		int c = map(TV_MAP_count, 0, 8), s = map(TV_MAP_sum, 0, 8),
+		    a = map(TV_MAP_avg, 0, 8);
+
+		build_keys();
+		I(MHAS, 7, c, 8), out(7);
+		I(COUNT, c, 8);
+		I(SUM, s, 2, 8);
+		I(AVG, a, 2, 8);
+		I(MHAS, 7, c, 8), out(7);
+		I(MHAS, 7, s, 8), out(7);
+		j = I(JZ, 3, 0);
+		I(MDEL, c, 8);
+		I(MDEL, a, 8);
+		patch(j);
+		I(MHAS, 7, c, 8), out(7);
+		I(MHAS, 7, a, 8), out(7);
+		flush(0);
+		I(EXIT);
+		load();
+		run_maps();
+		finish();
+	}
 }
 
 /* ---- aggregations -------------------------------------------------------- */

@@ -935,7 +935,7 @@ static void test_aggregations(void **state)
 		__s64 v;
 		__u64 n;
 	} want[] = {
-	    {TV_OP_SUM, TV_MAP_sum, 12, 0},	{TV_OP_MIN, TV_MAP_min, -3, 1},
+	    {TV_OP_SUM, TV_MAP_sum, 12, 3},	{TV_OP_MIN, TV_MAP_min, -3, 1},
 	    {TV_OP_MAX, TV_MAP_max, 10, 1},	{TV_OP_AVG, TV_MAP_avg, 12, 3},
 	    {TV_OP_STATS, TV_MAP_stats, 12, 3},
 	};
@@ -958,14 +958,14 @@ static void test_aggregations(void **state)
 	}
 	I(EXIT);
 	go();
-	assert_agg(c, key, 3, 0);
+	assert_agg(c, key, 3, 3);
 	for (int i = 0; i < 5; i++) {
 		assert_agg(m[i], key, want[i].v, want[i].n);
 		assert_int_equal(nkeys(m[i]), 1);
 	}
 	/* a second run adds on top */
 	go();
-	assert_agg(c, key, 6, 0);
+	assert_agg(c, key, 6, 6);
 	assert_agg(m[1], key, -3, 1);
 	assert_agg(m[3], key, 24, 6);
 }
@@ -1019,7 +1019,7 @@ static void test_hist(void **state)
 			n += vals[i].bucket == b;
 		memcpy(key + 4, &b, 8);
 		if (n)
-			assert_agg(m, key, n, 0);
+			assert_agg(m, key, n, n);
 		else
 			assert_int_equal(F->store->ops->lookup(F->store, m, key, NULL), -ENOENT);
 	}
@@ -1060,7 +1060,7 @@ static void test_lhist(void **state)
 			n += vals[i].bucket == b;
 		memcpy(key + 2, &b, 8);
 		if (n)
-			assert_agg(m, key, n, 0);
+			assert_agg(m, key, n, n);
 		else
 			assert_int_equal(F->store->ops->lookup(F->store, m, key, NULL), -ENOENT);
 	}
@@ -1082,10 +1082,10 @@ static void test_countb_countc(void **state)
 	I(COUNTC, mc);
 	I(EXIT);
 	go();
-	assert_agg(mb, &pid, 2, 0);
+	assert_agg(mb, &pid, 2, 2);
 	assert_int_equal(nkeys(mb), 1);
 	memcpy(comm, SCR + 100, TV_COMM_LEN);
-	assert_agg(mc, comm, 1, 0);
+	assert_agg(mc, comm, 1, 1);
 	assert_int_equal(nkeys(mc), 1);
 	/* the fused key is built at scratch offset 0 */
 	assert_memory_equal(SCR, comm, TV_COMM_LEN);

@@ -5,7 +5,8 @@ CLANG   ?= clang
 BPFTOOL ?= bpftool
 B       := build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B) -MMD -MP
+# what our code always needs, whatever CFLAGS the caller sets
+TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B) -MMD -MP
 # libbpf, libelf and zlib linked statically: nothing to install at run time,
 # and a faster exec (no relocation of three shared libraries).
 LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
@@ -41,22 +42,22 @@ $(B)/tv_abi.h: $(B)/tv.bpf.o
 
 $(B)/kernel-side/%.o: kernel-side/%.c $(B)/tv.skel.h $(B)/tv_abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(TV_CFLAGS) -c $< -o $@
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(TV_CFLAGS) -c $< -o $@
 
 $(B)/libtracevm.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/tracevm: $(CLI_OBJ) $(B)/libtracevm.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(TV_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- tests -------------------------------------------------------------------
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libtracevm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(B)/libtracevm.a $(LDLIBS) -lcmocka
+	$(CC) $(TV_CFLAGS) -o $@ $< $(B)/libtracevm.a $(LDLIBS) -lcmocka
 
 $(B)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
@@ -84,11 +85,11 @@ $(B)/bench/native.bpf.o: bench/native.bpf.c $(B)/vmlinux.h
 
 $(B)/bench/native_attach: bench/native_attach.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(TV_CFLAGS) -o $@ $< $(LDLIBS)
 
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(TV_CFLAGS) -o $@ $<
 
 bench: deps all $(BENCH_BIN)
 	@missing=$$(for p in $(DEB_BENCH); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -101,6 +102,12 @@ format:
 clean:
 	rm -rf $(B)
 
-.PHONY: all test deps bench format clean
+# The unit tests once more under AddressSanitizer and UBSan, in their own tree.
+asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDLIBS="-fsanitize=address,undefined $(LDLIBS)" build-asan/tracevm $(UNIT:$(B)/%=build-asan/%)
+	@for t in $(UNIT:$(B)/%=build-asan/%); do UBSAN_OPTIONS=halt_on_error=1 $$t || exit 1; done
+
+.PHONY: all test deps bench format clean asan
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -142,7 +142,7 @@ static inline void tv_agg_apply(__u8 kind, struct tv_agg *a, __s64 x)
 		a->n += 1;
 		break;
 	case TV_MAP_sum:
-		a->v += x;
+		a->v = (__s64)((__u64)a->v + (__u64)x); /* wraps, as in the kernel */
 		a->n += 1;
 		break;
 	case TV_MAP_min:
@@ -156,7 +156,7 @@ static inline void tv_agg_apply(__u8 kind, struct tv_agg *a, __s64 x)
 		a->n = 1;
 		break;
 	default: /* avg, stats */
-		a->v += x;
+		a->v = (__s64)((__u64)a->v + (__u64)x);
 		a->n += 1;
 		break;
 	}
@@ -174,7 +174,7 @@ static inline void tv_agg_merge(__u8 kind, struct tv_agg *dst,
 		dst->n = 1;
 		return;
 	}
-	dst->v += src->v;
+	dst->v = (__s64)((__u64)dst->v + (__u64)src->v);
 	dst->n += src->n;
 }
 

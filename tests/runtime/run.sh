@@ -91,6 +91,25 @@ t_warm_start_no_prog_load() {
 }
 check warm_start_no_prog_load t_warm_start_no_prog_load
 
+# ---- a pin directory with the wrong mode is never reused --------------------
+t_foreign_pin_not_reused() {
+	start f0 -A $P/count_comm.tvs && stop f0 || return 1
+	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	chmod 0755 "$d"
+	start f1 -A $P/count_comm.tvs && stop f1 || return 1
+	[ "$(stat -c %a "$d")" = 700 ] && [ -z "$(find "$d" -type f ! -perm 600)" ]
+}
+check foreign_pin_not_reused t_foreign_pin_not_reused
+
+# ---- pins of another build go once nobody uses them ------------------------
+t_old_build_pins_removed() {
+	old=/sys/fs/bpf/tracevm-0000000000000000-1
+	mkdir -p $old && bpftool map create $old/sessions type array key 4 value 32 entries 64 name sessions || return 1
+	start ob -A $P/count_comm.tvs && stop ob || return 1
+	[ ! -e $old ]
+}
+check old_build_pins_removed t_old_build_pins_removed
+
 # ---- two sessions on one tracepoint stay apart ------------------------------
 t_two_sessions_isolated() {
 	start s1 -A $P/count_comm.tvs || return 1

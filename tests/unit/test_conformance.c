@@ -258,7 +258,7 @@ static int probe_at(int pc)
 /* A new image, without the scratch-clearing prologue. */
 static void begin_raw(const char *name)
 {
-	char id[8];
+	char id[16];
 
 	prog_drop();
 	G.name = name;
@@ -481,7 +481,8 @@ static void gather(struct tv_store *s, __u32 m, struct ents *e)
 	assert_int_equal(s->ops->each(s, m, collect, e), 0);
 	assert_int_equal(e->err, 0);
 	sort_ks = e->ks;
-	qsort(e->v, (size_t)e->n, sizeof(*e->v), by_key);
+	if (e->n)
+		qsort(e->v, (size_t)e->n, sizeof(*e->v), by_key);
 }
 
 /* Every map, both ways, as sorted (key, value) lists. */

@@ -11,7 +11,7 @@ TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B)
 # and a faster exec (no relocation of three shared libraries).
 LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 
-DEB_BUILD := gcc make clang llvm bpftool libbpf-dev libelf-dev libffi-dev \
+DEB_BUILD := gcc make clang llvm bpftool libbpf-dev libelf-dev libffi-dev procps \
              uthash-dev zlib1g-dev pkg-config libcmocka-dev strace
 DEB_BENCH := hyperfine
 
@@ -77,13 +77,13 @@ deps:
 
 # ---- benchmarks ----------------------------------------------------------------
 BENCH_BIN := $(B)/bench/attach_latency $(B)/bench/notify_now $(B)/bench/getppid_loop \
-             $(B)/bench/native_attach $(B)/bench/native.bpf.o
+             $(B)/bench/native_attach $(B)/bench/native.bpf.o $(B)/bench/verify_cost
 
 $(B)/bench/native.bpf.o: bench/native.bpf.c $(B)/vmlinux.h
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O2 -target bpf -I$(B) -c $< -o $@
 
-$(B)/bench/native_attach: bench/native_attach.c
+$(B)/bench/native_attach $(B)/bench/verify_cost: $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TV_CFLAGS) -o $@ $< $(LDLIBS)
 

@@ -6,3 +6,5 @@ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 bench/startup.sh "$B"
 echo
 bench/per_event.sh "$B"
+echo
+bench/verifier.sh "$B"

@@ -37,6 +37,21 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Sleep until SIGINT/SIGTERM; a signal between the check and the sleep
+ * is not lost (it stays blocked until sigsuspend). */
+static void wait_for_signal(void)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (!interrupted)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 struct run {
 	const struct tv_opts *opts;
 	struct tv_image *img;
@@ -134,21 +149,21 @@ static int execute(struct run *r, struct tv_err *err)
 	r->vm = tv_vm_new(r->img, r->store, tv_out_record, r->out);
 	if (!r->out || !r->vm)
 		return tv_err_set(err, 0, "out of memory");
-	if (nkernel && (rc = tv_kernel_attach(r->kernel, err)) < 0)
-		return rc;
-	if (r->opts->verbose && r->kernel)
-		print_kernel_info(r);
 	if (!r->opts->quiet)
 		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes, r->img->nprobes == 1 ? "" : "s");
 	fflush(r->f);
-	notify_probes_attached();
+	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, "BEGIN")))
 		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
+	if (nkernel && !tv_out_exit_requested(r->out) && (rc = tv_kernel_attach(r->kernel, err)) < 0)
+		return rc;
+	if (r->opts->verbose && r->kernel)
+		print_kernel_info(r);
+	notify_probes_attached();
 	if (nkernel && !tv_out_exit_requested(r->out))
 		wait_for_events(r);
 	else if (!tv_out_exit_requested(r->out))
-		while (!interrupted)
-			pause();
+		wait_for_signal();
 	if (r->kernel)
 		tv_kernel_detach(r->kernel);
 	if ((rc = run_blocks(r, "END")))

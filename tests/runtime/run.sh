@@ -58,6 +58,15 @@ t_predicate_printf_exit() {
 }
 check predicate_printf_exit t_predicate_printf_exit
 
+# ---- BEGIN (user space) and probes (kernel) share the maps -------------------
+t_begin_sets_kernel_map() {
+	start bs -A $P/begin_sets_map.tvs || return 1
+	$TRIG getppid 7
+	stop bs || return 1
+	grep -qx '@base: 1000' "$T/bs.out" && grep -qx '@total: 7000' "$T/bs.out"
+}
+check begin_sets_kernel_map t_begin_sets_kernel_map
+
 # ---- BEGIN-only programs never touch the kernel -----------------------------
 t_begin_only_user_space() {
 	"$TV" --cleanup || return 1

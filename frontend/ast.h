@@ -1,0 +1,162 @@
+/* The BpfScript syntax tree, for the frontend's own stages (the parser
+ * builds it, later stages read it).  Outside frontend/ use frontend.h.
+ *
+ * Every node lives in the tree's arena: tv_ast_free() releases all of it
+ * at once, so nothing here is freed on its own.  Strings are
+ * NUL-terminated copies (str nodes also carry a length: they may hold
+ * NUL bytes).
+ */
+#ifndef TV_FRONTEND_AST_H
+#define TV_FRONTEND_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frontend/frontend.h"
+
+enum tv_node_kind {
+#define NODE(kind, doc) TV_N_##kind,
+#include "frontend/ast.def"
+#undef NODE
+	TV_N__COUNT
+};
+
+/* Operators of unop, binop and assign nodes.  ORDER: binary first. */
+#define TV_AST_OPS(X)                                                          \
+	X(ADD, "+") X(SUB, "-") X(MUL, "*") X(DIV, "/") X(MOD, "%")             \
+	X(SHL, "<<") X(SHR, ">>") X(LT, "<") X(LE, "<=") X(GT, ">") X(GE, ">=") \
+	X(EQ, "==") X(NE, "!=") X(BAND, "&") X(BXOR, "^") X(BOR, "|")           \
+	X(LAND, "&&") X(LOR, "||")                                              \
+	X(NEG, "-") X(LNOT, "!") X(BNOT, "~") X(DEREF, "*") X(PLUS, "+")        \
+	X(ASSIGN, "=")
+enum tv_ast_op {
+#define X(name, text) TV_AST_##name,
+	TV_AST_OPS(X)
+#undef X
+	TV_AST__COUNT
+};
+
+/* A source span on one line: 1-based byte columns, col_end inclusive
+ * (col - 1 when empty).  A construct that runs over several lines keeps
+ * its first line, up to that line's end.  off is col's byte offset. */
+struct tv_loc {
+	int line, col, col_end;
+	int off;
+};
+
+struct tv_node;
+struct tv_list {
+	struct tv_node **v;
+	int n, cap;
+};
+
+struct tv_node {
+	enum tv_node_kind kind;
+	struct tv_loc loc;
+	union {
+		struct {
+			const char *shebang; /* "#!/usr/bin/env bpftrace" or NULL */
+			struct tv_list preamble; /* preproc and struct_def */
+			struct tv_list probes;
+		} program;
+		const char *text; /* preproc, struct_def, attach */
+		struct {
+			struct tv_list attach;
+			struct tv_node *pred; /* NULL when none */
+			struct tv_node *body; /* block */
+		} probe;
+		struct tv_list block; /* statements */
+		struct tv_node *expr; /* expr_stmt, sizeof (a type or an expression) */
+		struct {
+			enum tv_ast_op op; /* TV_AST_ASSIGN, or the op of "op=" */
+			struct tv_node *target, *value;
+		} assign;
+		struct {
+			struct tv_node *cond; /* unroll: the count */
+			struct tv_node *body;
+			struct tv_node *els; /* if only: block, if, or NULL */
+		} ctl; /* if, unroll, while */
+		struct {
+			struct tv_node *var, *map, *body;
+		} forin;
+		struct {
+			uint64_t value; /* magnitude */
+			bool negative;  /* written as -N */
+		} num;
+		struct {
+			const char *s;
+			size_t len;
+		} str;
+		const char *name; /* ident, var ("$x") */
+		struct {
+			const char *name; /* "@x", or "@" */
+			struct tv_list keys; /* empty: no [] */
+		} map;
+		long param; /* $N */
+		struct {
+			const char *name;
+			struct tv_list args;
+		} call;
+		struct {
+			const char *name; /* "uint32", "struct task_struct", "foo" */
+			int ptr;          /* number of '*' */
+		} type;
+		struct {
+			struct tv_node *type, *expr;
+		} cast;
+		struct {
+			enum tv_ast_op op;
+			struct tv_node *expr;
+		} unop;
+		struct {
+			bool inc, post;
+			struct tv_node *expr;
+		} incdec;
+		struct {
+			enum tv_ast_op op;
+			struct tv_node *lhs, *rhs;
+		} binop;
+		struct {
+			struct tv_node *cond, *then, *els;
+		} ternary;
+		struct {
+			struct tv_node *expr;
+			const char *name; /* field; NULL for tuple_index */
+			bool arrow;       /* "->" */
+			int index;        /* tuple_index */
+		} field;
+		struct {
+			struct tv_node *expr, *index;
+		} index;
+		struct tv_list list; /* tuple */
+	};
+};
+
+struct tv_arena;
+
+struct tv_ast {
+	struct tv_arena *arena;
+	const char *filename;
+	struct tv_node *root; /* a program node */
+};
+
+const char *tv_node_kind_name(enum tv_node_kind kind);
+const char *tv_ast_op_text(enum tv_ast_op op);
+
+/* One node and its subtree, in tv_ast_dump()'s form, without newline. */
+void tv_node_dump(const struct tv_node *n, FILE *f);
+
+/* ---- the arena (frontend/arena.c) --------------------------------------- */
+
+struct tv_arena *tv_arena_new(void);
+void tv_arena_free(struct tv_arena *a);
+/* Zeroed, aligned memory, or NULL when out of memory. */
+void *tv_arena_alloc(struct tv_arena *a, size_t size);
+/* A NUL-terminated copy of len bytes (which may hold NULs). */
+char *tv_arena_strndup(struct tv_arena *a, const char *s, size_t len);
+/* Append to a list, growing it in the arena; -1 when out of memory. */
+int tv_list_push(struct tv_arena *a, struct tv_list *l, struct tv_node *n);
+
+#endif

@@ -79,7 +79,6 @@ check begin_only_user_space t_begin_only_user_space
 # ---- cold start loads and pins; warm start loads nothing --------------------
 t_cold_start_pins() {
 	"$TV" --cleanup || return 1
-	out=$(strace -f -e trace=bpf "$TV" -A $P/count_comm.tvs -q 2>&1 </dev/null & sleep 0.5; kill -INT %1 2>/dev/null; wait)
 	start cold -A $P/count_comm.tvs || return 1
 	stop cold || return 1
 	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)

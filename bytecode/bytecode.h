@@ -26,7 +26,7 @@
 #define TV_VAL_MAX 128    /* byte-valued maps (strings, tuples) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
-#define TV_MAX_BLOCKS 128
+#define TV_MAX_BLOCKS 1024
 #define TV_MAX_CONSTS 128
 #define TV_CONST_MAX 128 /* bytes of one constant the kernel can copy */
 #define TV_MAX_SESSIONS 64
@@ -219,6 +219,12 @@ int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
+/* A fmt constant is the format text, a NUL, then one byte per argument:
+ * its slot size in 8-byte units (TV_FMT_UNITS), with a bit saying when the
+ * slot holds a probe index or a kernel address to print by name. */
+#define TV_FMT_PROBE 0x80
+#define TV_FMT_KSYM 0x40
+#define TV_FMT_UNITS 0x3f
 
 struct tv_const {
 	__u8 kind;

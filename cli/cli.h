@@ -11,7 +11,7 @@ struct tv_opts {
 	const char *program;  /* -e */
 	const char *file;     /* script file */
 	const char *output;   /* -o */
-	bool dump, verbose, quiet, cleanup;
+	bool dump, verbose, quiet, cleanup, list;
 	int nargs;
 	char **args; /* positional parameters */
 };

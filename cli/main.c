@@ -7,7 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <getopt.h>
+
 #include "assembler/assembler.h"
+#include "frontend/frontend.h"
 #include "cli/cli.h"
 #include "host-helpers/host-helpers.h"
 #include "kernel-side/kernel.h"
@@ -62,6 +65,12 @@ struct run {
 	FILE *f;
 	double t_main; /* main() entered, for -v start-up figures */
 };
+
+static int read_stack(void *arg, __u64 id, bool kernel, __u64 *ips, int max)
+{
+	(void)kernel; /* one stack map holds both kinds */
+	return tv_kernel_stack(arg, id, ips, max);
+}
 
 static int run_blocks(struct run *r, const char *which)
 {
@@ -149,6 +158,8 @@ static int execute(struct run *r, struct tv_err *err)
 	r->vm = tv_vm_new(r->img, r->store, tv_out_record, r->out);
 	if (!r->out || !r->vm)
 		return tv_err_set(err, 0, "out of memory");
+	if (r->kernel)
+		tv_out_set_stack_reader(r->out, read_stack, r->kernel);
 	if (!r->opts->quiet)
 		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes, r->img->nprobes == 1 ? "" : "s");
 	fflush(r->f);
@@ -166,6 +177,7 @@ static int execute(struct run *r, struct tv_err *err)
 		wait_for_signal();
 	if (r->kernel)
 		tv_kernel_detach(r->kernel);
+	tv_out_begin_end(r->out);
 	if ((rc = run_blocks(r, "END")))
 		return tv_err_set(err, 0, "END failed: %s", strerror(-rc));
 	tv_out_print_all(r->out);
@@ -197,6 +209,10 @@ int main(int argc, char **argv)
 		return -rc;
 	r.opts = &opts;
 	r.f = stdout;
+	if (opts.list) {
+		tv_list_probes(stdout, optind < argc ? argv[optind] : NULL, opts.verbose);
+		return 0;
+	}
 	if (opts.cleanup) {
 		rc = tv_kernel_cleanup(&err);
 		goto done;

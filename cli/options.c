@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "assembler/assembler.h"
+#include "frontend/frontend.h"
 #include "cli/cli.h"
 
 #define TV_VERSION "0.1.0"
@@ -20,6 +21,7 @@ static const char usage[] =
     "    -A FILE        run FILE, written in the bytecode's assembler text\n"
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
+    "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
     "    -o FILE        write output to FILE instead of stdout\n"
     "    -q             quiet: no 'Attaching N probes...' line\n"
     "    -v             verbose: session, cold/warm start, verifier figures\n"
@@ -38,10 +40,11 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+A:de:o:qvhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+A:de:lo:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'd': o->dump = true; break;
+		case 'l': o->list = true; break;
 		case 'e': o->program = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -52,6 +55,8 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 		default: fputs(usage, stderr); return -1;
 		}
 	}
+	if (o->list)
+		return 1; /* -l [PATTERN]: the pattern is the next argument */
 	if (!o->program && !o->asm_file && optind < argc)
 		o->file = argv[optind++];
 	o->args = argv + optind;
@@ -84,13 +89,30 @@ static char *read_file(const char *path, struct tv_err *err)
 	return buf;
 }
 
+static int compile_script(const struct tv_opts *o, struct tv_image **img, struct tv_err *err)
+{
+	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args};
+	const char *name = o->program ? "stdin" : o->file;
+	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
+	struct tv_diag diag;
+
+	if (!text)
+		return -EINVAL;
+	*img = tv_compile(text, name, &copts, &diag);
+	if (!*img) {
+		tv_diag_print_all(stderr, name, text, &diag);
+		err->msg[0] = 0; /* printed already */
+	}
+	free(text);
+	return *img ? 0 : -EINVAL;
+}
+
 int load_program(const struct tv_opts *o, struct tv_image **img, struct tv_err *err)
 {
 	char *text;
 
 	if (!o->asm_file)
-		return tv_err_set(err, 0, "BpfScript programs need the frontend, which is not built yet: "
-					  "run assembler text with -A FILE.tvs");
+		return compile_script(o, img, err);
 	text = read_file(o->asm_file, err);
 	if (!text)
 		return -EINVAL;
@@ -105,6 +127,8 @@ void print_error(const struct tv_opts *o, const struct tv_err *err)
 {
 	const char *name = o->asm_file ? o->asm_file : o->file ? o->file : "stdin";
 
+	if (!err->msg[0] && !err->line)
+		return; /* the frontend printed its diagnostics itself */
 	if (err->line && err->col)
 		fprintf(stderr, "%s:%d:%d-%d: ERROR: %s\n", name, err->line, err->col,
 			err->col_end ? err->col_end : err->col + 1, err->msg);

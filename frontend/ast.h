@@ -24,6 +24,7 @@ enum tv_node_kind {
 };
 
 /* Operators of unop, binop and assign nodes.  ORDER: binary first. */
+/* clang-format off */
 #define TV_AST_OPS(X)                                                          \
 	X(ADD, "+") X(SUB, "-") X(MUL, "*") X(DIV, "/") X(MOD, "%")             \
 	X(SHL, "<<") X(SHR, ">>") X(LT, "<") X(LE, "<=") X(GT, ">") X(GE, ">=") \
@@ -37,6 +38,7 @@ enum tv_ast_op {
 #undef X
 	TV_AST__COUNT
 };
+/* clang-format on */
 
 /* A source span on one line: 1-based byte columns, col_end inclusive
  * (col - 1 when empty).  A construct that runs over several lines keeps

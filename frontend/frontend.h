@@ -23,6 +23,7 @@
 #ifndef TV_FRONTEND_H
 #define TV_FRONTEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -69,5 +70,22 @@ void tv_ast_free(struct tv_ast *ast);
  *   (program (probe (attach "BEGIN") (block (= $x (+ 1 (* 2 3))))))
  * frontend/ast.def lists every node and how it prints. */
 void tv_ast_dump(const struct tv_ast *ast, FILE *f);
+
+/* -l: print the probes matching a bpftrace-style glob pattern (NULL: all),
+ * with -v their arguments; returns how many matched. */
+int tv_list_probes(FILE *f, const char *pattern, bool verbose);
+
+/* ---- compiling: a program to a validated image ------------------------- */
+
+struct tv_compile_opts {
+	int nargs;    /* positional parameters $1..$N */
+	char **args;
+	__s64 cpid;   /* the -c child's pid, for cpid */
+};
+
+/* Parse, resolve probes (tracefs), type-check and lower `text` to an image.
+ * NULL when there was any error; diags then holds them all. */
+struct tv_image *tv_compile(const char *text, const char *filename,
+			    const struct tv_compile_opts *opts, struct tv_diag *diags);
 
 #endif

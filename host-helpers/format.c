@@ -5,17 +5,25 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "host-helpers/host-helpers.h"
+#include "host-helpers/internal.h"
 
 /* A format constant is the text, a NUL, then optionally one byte per
- * argument: its slot size in 8-byte units. */
-static size_t slot_size(const struct tv_const *fmt, int arg, char conv)
+ * argument: its slot size in 8-byte units, TV_FMT_PROBE set when the slot
+ * holds a probe index to print as the probe's name. */
+static unsigned char slot_byte(const struct tv_const *fmt, int arg)
 {
 	size_t text = strnlen(fmt->data, fmt->len);
 	size_t nsizes = fmt->len > text + 1 ? fmt->len - text - 1 : 0;
 
-	if ((size_t)arg < nsizes && fmt->data[text + 1 + arg])
-		return (unsigned char)fmt->data[text + 1 + arg] * 8u;
+	return (size_t)arg < nsizes ? (unsigned char)fmt->data[text + 1 + arg] : 0;
+}
+
+static size_t slot_size(const struct tv_const *fmt, int arg, char conv)
+{
+	unsigned char b = slot_byte(fmt, arg) & TV_FMT_UNITS;
+
+	if (b)
+		return b * 8u;
 	return conv == 's' || conv == 'r' ? TV_STR_MAX : 8;
 }
 
@@ -68,7 +76,22 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 	}
 }
 
-int tv_format(FILE *f, const struct tv_const *fmt, const void *args, size_t len)
+/* A slot that names something: a probe by index, a kernel symbol. */
+static void format_named(struct tv_out *o, FILE *f, unsigned char kind, __u64 v)
+{
+	char sym[256];
+
+	if (kind & TV_FMT_PROBE) {
+		fputs(v < o->img->nprobes ? o->img->probes[v].attach : "?", f);
+		return;
+	}
+	if (!o->ksyms)
+		o->ksyms = tvh_ksyms_new();
+	tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
+	fputs(sym, f);
+}
+
+int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len)
 {
 	const unsigned char *a = args;
 	const char *p = fmt->data;
@@ -89,11 +112,18 @@ int tv_format(FILE *f, const struct tv_const *fmt, const void *args, size_t len)
 			continue;
 		}
 		p = parse_spec(p, spec, sizeof(spec), &conv);
-		size = slot_size(fmt, arg++, conv);
+		size = slot_size(fmt, arg, conv);
 		if (off + size > len)
 			return -EINVAL;
-		if (format_one(f, spec, conv, a + off, size) < 0)
+		if (slot_byte(fmt, arg) & (TV_FMT_PROBE | TV_FMT_KSYM)) {
+			__u64 v;
+
+			memcpy(&v, a + off, 8);
+			format_named(o, f, slot_byte(fmt, arg), v);
+		} else if (format_one(f, spec, conv, a + off, size) < 0) {
 			return -EINVAL;
+		}
+		arg++;
 		off += size;
 	}
 	return 0;

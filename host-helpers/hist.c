@@ -113,7 +113,7 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 	fputs(m->name, o->f);
 	if (m->d.key_size) {
 		fputc('[', o->f);
-		tvh_print_key(o->f, m->key_type, e[g->first].key);
+		tvh_print_key(o, o->f, m->key_type, e[g->first].key);
 		fputc(']', o->f);
 	}
 	fputs(": \n", o->f);

@@ -9,11 +9,17 @@
 
 struct tv_out;
 
+/* Reads stack `id` (kernel or user) into ips; returns the frame count. */
+typedef int (*tv_stack_fn)(void *arg, __u64 id, bool kernel, __u64 *ips, int max);
+
 struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FILE *f);
 void tv_out_free(struct tv_out *o);
+void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg);
 /* A tv_record_fn: prints printf/time records, applies clear/zero/print. */
 int tv_out_record(const struct tv_rec *hdr, const void *payload, void *out);
 bool tv_out_exit_requested(const struct tv_out *o);
+/* END runs after exit(): its records are shown again. */
+void tv_out_begin_end(struct tv_out *o);
 /* Print every map, as bpftrace does when a script ends. */
 int tv_out_print_all(struct tv_out *o);
 /* Print one map: the `top` largest entries (0: all), values divided by div. */
@@ -23,6 +29,7 @@ __u64 tv_out_count(const struct tv_out *o, unsigned kind);
 
 /* printf as bpftrace: fmt with its arguments packed in 8-byte slots
  * (strings take TV_STR_MAX bytes unless the constant says otherwise). */
-int tv_format(FILE *f, const struct tv_const *fmt, const void *args, size_t len);
+int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args,
+	      size_t len);
 
 #endif

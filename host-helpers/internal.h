@@ -4,11 +4,19 @@
 
 #include "host-helpers/host-helpers.h"
 
+struct tvh_ksyms;
+struct tvh_ksyms *tvh_ksyms_new(void);
+void tvh_ksyms_free(struct tvh_ksyms *k);
+void tvh_ksym_format(const struct tvh_ksyms *k, __u64 addr, char *buf, size_t n, bool offset);
+
 struct tv_out {
 	const struct tv_image *img;
 	struct tv_store *store;
 	FILE *f;
 	bool exit_requested;
+	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
+	void *stack_arg;
+	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */
 	__u64 counts[TV_REC__COUNT];
 };
 
@@ -21,7 +29,8 @@ struct entry {
 	} val;
 };
 
-void tvh_print_key(FILE *f, const char *type, const unsigned char *key);
+void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
+void tvh_print_stack(struct tv_out *o, FILE *f, __u64 id, bool kernel, int indent);
 int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n,
 		    __u32 top, __u64 div);
 

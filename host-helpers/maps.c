@@ -45,7 +45,7 @@ static int by_value(const void *a, const void *b, void *key_size)
 }
 
 /* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
-void tvh_print_key(FILE *f, const char *type, const unsigned char *key)
+void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key)
 {
 	const char *t = type;
 	size_t off = 0;
@@ -60,6 +60,20 @@ void tvh_print_key(FILE *f, const char *type, const unsigned char *key)
 		first = 0;
 		if (kind == 's') {
 			fprintf(f, "%.*s", (int)strnlen((const char *)key + off, size), key + off);
+		} else if (kind == 'p') { /* a probe index: its name */
+			memcpy(&v, key + off, 8);
+			fputs(v < o->img->nprobes ? o->img->probes[v].attach : "?", f);
+		} else if (kind == 'K') { /* a kernel address: its symbol */
+			char sym[256];
+
+			memcpy(&v, key + off, 8);
+			if (!o->ksyms)
+				o->ksyms = tvh_ksyms_new();
+			tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
+			fputs(sym, f);
+		} else if (kind == 'k' || kind == 'U') { /* a stack id */
+			memcpy(&v, key + off, 8);
+			tvh_print_stack(o, f, v, kind == 'k', 4);
 		} else {
 			memcpy(&v, key + off, size < 8 ? size : 8);
 			if (kind == 'i')
@@ -73,23 +87,25 @@ void tvh_print_key(FILE *f, const char *type, const unsigned char *key)
 	}
 }
 
-static void print_name(FILE *f, const struct tv_map *m, const struct entry *e)
+static void print_name(struct tv_out *o, FILE *f, const struct tv_map *m,
+		       const struct entry *e)
 {
 	fputs(m->name, f);
 	if (m->d.key_size) {
 		fputc('[', f);
-		tvh_print_key(f, m->key_type, e->key);
+		tvh_print_key(o, f, m->key_type, e->key);
 		fputc(']', f);
 	}
 }
 
-static void print_value(FILE *f, const struct tv_map *m, const struct entry *e, __u64 div)
+static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m,
+			const struct entry *e, __u64 div)
 {
 	const struct tv_agg *a = &e->val.agg;
 
 	switch (m->d.kind) {
 	case TV_MAP_bytes:
-		tvh_print_key(f, m->val_type, e->val.bytes);
+		tvh_print_key(o, f, m->val_type, e->val.bytes);
 		break;
 	case TV_MAP_avg:
 		fprintf(f, "%" PRId64, (int64_t)(a->n ? a->v / (__s64)a->n / (__s64)div : 0));
@@ -111,9 +127,9 @@ static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *
 
 	qsort_r(c->e, c->n, sizeof(*c->e), m->d.kind == TV_MAP_bytes ? by_key : by_value, &ks);
 	for (size_t i = from; i < c->n; i++) {
-		print_name(o->f, m, &c->e[i]);
+		print_name(o, o->f, m, &c->e[i]);
 		fputs(": ", o->f);
-		print_value(o->f, m, &c->e[i], div);
+		print_value(o, o->f, m, &c->e[i], div);
 		fputc('\n', o->f);
 	}
 	return 0;

@@ -14,9 +14,22 @@ struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FI
 	return o;
 }
 
-void tv_out_free(struct tv_out *o) { free(o); }
+void tv_out_free(struct tv_out *o)
+{
+	if (o)
+		tvh_ksyms_free(o->ksyms);
+	free(o);
+}
+
+void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg)
+{
+	o->read_stack = fn;
+	o->stack_arg = arg;
+}
 
 bool tv_out_exit_requested(const struct tv_out *o) { return o->exit_requested; }
+
+void tv_out_begin_end(struct tv_out *o) { o->exit_requested = false; }
 
 __u64 tv_out_count(const struct tv_out *o, unsigned kind)
 {
@@ -54,6 +67,26 @@ static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
 	return 0;
 }
 
+struct zeroing {
+	struct tv_store *store;
+	__u32 map;
+};
+
+static int zero_one(const void *key, const void *val, void *arg)
+{
+	struct zeroing *z = arg;
+	char v[TV_VAL_MAX];
+	size_t n = tv_store_val_size(z->store, z->map);
+
+	/* the value goes to 0, the entry stays (n is kept: it marks presence) */
+	memcpy(v, val, n);
+	if (n == sizeof(struct tv_agg))
+		((struct tv_agg *)v)->v = 0;
+	else
+		memset(v, 0, n);
+	return z->store->ops->update(z->store, z->map, key, v);
+}
+
 int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 {
 	struct tv_out *o = arg;
@@ -66,7 +99,7 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 	switch (h->kind) {
 	case TV_REC_printf:
 		if (fmt_const(o, h->id))
-			tv_format(o->f, fmt_const(o, h->id), p, h->len);
+			tv_format(o, o->f, fmt_const(o, h->id), p, h->len);
 		break;
 	case TV_REC_time:
 		print_time(o, fmt_const(o, h->id));
@@ -78,11 +111,16 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 		if (h->id < o->img->nmaps)
 			o->store->ops->clear(o->store, h->id);
 		break;
+	case TV_REC_zero:
+		if (h->id < o->img->nmaps)
+			o->store->ops->each(o->store, h->id, zero_one,
+					    &(struct zeroing){o->store, h->id});
+		break;
 	case TV_REC_exit:
 		o->exit_requested = true;
 		break;
 	default:
-		break; /* faults are counted; system/cat/zero come with the language */
+		break; /* faults are counted; system and cat come with the language */
 	}
 	return 0;
 }

@@ -1,5 +1,7 @@
 /* Probe providers: each probe type parses its attach point and attaches the
- * matching entry program with the block's cookie. */
+ * matching entry program with the block's cookie.  Perf-event providers
+ * (interval, profile, software, hardware) are in attach_perf.c, uprobes in
+ * attach_uprobe.c; the one table of providers is here. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
@@ -13,23 +15,26 @@
 
 #include "kernel-side/internal.h"
 
-typedef int (*attach_fn)(struct tv_kernel *k, const char *target, __u64 cookie,
-			 struct tv_err *err);
-
-static int attach_tracepoint(struct tv_kernel *k, const char *target, __u64 cookie,
-			     struct tv_err *err);
-static int refuse_kprobe(struct tv_kernel *k, const char *target, __u64 cookie,
-			 struct tv_err *err);
+static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+static int attach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 
 /* Probe types by prefix; user-space ones (BEGIN, END) have no attach. */
 static const struct provider {
 	const char *name, *alias;
-	attach_fn attach;
+	kattach_fn attach;
 	bool kernel;
 } providers[] = {
     {"BEGIN", NULL, NULL, false},
     {"END", NULL, NULL, false},
     {"tracepoint", "t", attach_tracepoint, true},
+    {"rawtracepoint", "rt", attach_rawtp, true},
+    {"interval", "i", kattach_interval, true},
+    {"profile", "p", kattach_profile, true},
+    {"software", "s", kattach_software, true},
+    {"hardware", "h", kattach_hardware, true},
+    {"uprobe", "u", kattach_uprobe, true},
+    {"uretprobe", "ur", kattach_uretprobe, true},
     {"kprobe", "k", refuse_kprobe, true},
     {"kretprobe", "kr", refuse_kprobe, true},
 };
@@ -58,15 +63,69 @@ int tv_kernel_probe_is_kernel(const char *attach)
 	return !p || p->kernel;
 }
 
-static int add_link(struct tv_kernel *k, int link_fd, int perf_fd)
+/* Keep link_fd (and perf_fd, or -1) until detach; on failure both are closed. */
+static int add_link(struct tv_kernel *k, int link_fd, int perf_fd, const struct kattach *a,
+		    struct tv_err *err)
 {
 	struct link *l = realloc(k->links, (k->nlinks + 1) * sizeof(*l));
 
-	if (!l)
-		return -ENOMEM;
+	if (!l) {
+		close(link_fd);
+		if (perf_fd >= 0)
+			close(perf_fd);
+		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
+	}
 	k->links = l;
 	k->links[k->nlinks++] = (struct link){link_fd, perf_fd};
 	return 0;
+}
+
+int kattach_perf_open(struct perf_event_attr *attr, int pid, int cpu)
+{
+	int fd = syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* A program can be attached to one tracepoint once: on EEXIST the next
+ * copy is tried. */
+int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
+		      struct tv_err *err)
+{
+	for (int copy = 0; copy < TV_PROG_COPIES; copy++) {
+		LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = a->cookie);
+		int fd = kpin_prog(k, prog, copy, err), lfd;
+
+		if (fd < 0) {
+			close(pfd);
+			return fd;
+		}
+		lfd = bpf_link_create(fd, pfd, BPF_PERF_EVENT, &opts);
+		if (lfd >= 0)
+			return add_link(k, lfd, pfd, a, err);
+		if (errno != EEXIST) {
+			tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe,
+				   strerror(errno));
+			close(pfd);
+			return -EINVAL;
+		}
+	}
+	close(pfd);
+	return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point", a->probe);
+}
+
+int kattach_read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
 }
 
 static int read_tracepoint_id(const char *cat, const char *name)
@@ -75,79 +134,102 @@ static int read_tracepoint_id(const char *cat, const char *name)
 	char path[512], buf[32];
 
 	for (size_t i = 0; i < 2; i++) {
-		int fd, n;
-
 		snprintf(path, sizeof(path), "%s/events/%s/%s/id", roots[i], cat, name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = 0;
+		if (kattach_read_small(path, buf, sizeof(buf)) > 0)
 			return atoi(buf);
-		}
 	}
 	return -ENOENT;
 }
 
-/* A perf event fd plus a bpf link carrying the cookie.  A program can be
- * attached to one tracepoint once: on EEXIST the next copy is tried. */
-static int attach_perf(struct tv_kernel *k, enum kprog prog, struct perf_event_attr *attr,
-		       int cpu, __u64 cookie, struct tv_err *err)
-{
-	int pfd = syscall(__NR_perf_event_open, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-
-	if (pfd < 0)
-		return tv_err_set(err, 0, "perf_event_open failed: %s", strerror(errno));
-	for (int copy = 0; copy < TV_PROG_COPIES; copy++) {
-		LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
-		int fd = kpin_prog(k, prog, copy, err), lfd;
-
-		if (fd < 0)
-			break;
-		lfd = bpf_link_create(fd, pfd, BPF_PERF_EVENT, &opts);
-		if (lfd >= 0)
-			return add_link(k, lfd, pfd);
-		if (errno != EEXIST) {
-			tv_err_set(err, 0, "attaching failed: %s", strerror(errno));
-			break;
-		}
-	}
-	close(pfd);
-	return err->msg[0] ? -EINVAL : tv_err_set(err, 0, "too many sessions on one tracepoint");
-}
-
-static int attach_tracepoint(struct tv_kernel *k, const char *target, __u64 cookie,
-			     struct tv_err *err)
+static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
 	char cat[256], *name;
 	struct perf_event_attr attr = {.type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
 				       .sample_period = 1, .wakeup_events = 1};
-	int id;
+	int id, pfd;
 
-	snprintf(cat, sizeof(cat), "%s", target);
+	snprintf(cat, sizeof(cat), "%s", a->target);
 	name = strchr(cat, ':');
 	if (!name || !name[1] || !cat[0])
-		return tv_err_set(err, 0, "tracepoint needs category:name, got '%s'", target);
+		return tv_err_set(err, 0, "tracepoint needs category:name, got '%s'", a->target);
 	*name++ = 0;
 	id = read_tracepoint_id(cat, name);
 	if (id < 0)
 		return tv_err_set(err, 0, "tracepoint not found: %s:%s", cat, name);
 	attr.config = id;
-	memset(err, 0, sizeof(*err));
-	return attach_perf(k, KPROG_tv_tp, &attr, 0, cookie, err);
+	pfd = kattach_perf_open(&attr, -1, 0);
+	if (pfd < 0)
+		return tv_err_set(err, 0, "probe '%s': perf_event_open failed: %s", a->probe,
+				  strerror(-pfd));
+	return kattach_perf_link(k, KPROG_tv_tp, pfd, a, err);
 }
 
-static int refuse_kprobe(struct tv_kernel *k, const char *target, __u64 cookie,
-			 struct tv_err *err)
+/* BPF_RAW_TRACEPOINT_OPEN as of Linux 6.10, which added the cookie after
+ * prog_fd (libbpf 1.1 has no API for it). */
+struct raw_tp_open_attr {
+	__u64 name;
+	__u32 prog_fd;
+	__u32 pad;
+	__u64 cookie;
+};
+
+static int raw_tp_open(const char *name, int prog_fd, __u64 cookie)
 {
-	(void)k, (void)cookie;
+	struct raw_tp_open_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.name = (__u64)(unsigned long)name;
+	attr.prog_fd = prog_fd;
+	attr.cookie = cookie;
+	fd = syscall(__NR_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+static int rawtp_error(const struct kattach *a, const char *name, int rc, struct tv_err *err)
+{
+	if (rc == -ENOENT)
+		return tv_err_set(err, 0, "raw tracepoint not found: %s", name);
+	if (rc == -EINVAL)
+		return tv_err_set(err, 0,
+				  "probe '%s': attaching failed: %s (raw tracepoint cookies "
+				  "need Linux 6.10 or later)",
+				  a->probe, strerror(-rc));
+	return tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe, strerror(-rc));
+}
+
+/* rawtracepoint:NAME, or rawtracepoint:MODULE:NAME as newer bpftrace
+ * writes it (the kernel finds the name in any module). */
+static int attach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	const char *name = strrchr(a->target, ':') ? strrchr(a->target, ':') + 1 : a->target;
+	int rc = -EEXIST;
+
+	if (!name[0])
+		return tv_err_set(err, 0, "rawtracepoint needs a name, got '%s'", a->probe);
+	for (int copy = 0; copy < TV_PROG_COPIES && rc == -EEXIST; copy++) {
+		int fd = kpin_prog(k, KPROG_tv_rawtp, copy, err);
+
+		if (fd < 0)
+			return fd;
+		rc = raw_tp_open(name, fd, a->cookie);
+		if (rc >= 0)
+			return add_link(k, rc, -1, a, err);
+	}
+	if (rc == -EEXIST)
+		return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point",
+				  a->probe);
+	return rawtp_error(a, name, rc, err);
+}
+
+static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	(void)k;
 	return tv_err_set(err, 0,
 			  "kprobes are not available on this kernel (CONFIG_KPROBES is off): "
 			  "probe '%s' cannot attach; use a tracepoint (tracepoint:...) or a raw "
 			  "tracepoint (rawtracepoint:...) instead",
-			  target);
+			  a->target);
 }
 
 int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
@@ -156,20 +238,22 @@ int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 	int n = 0;
 
 	for (__u32 i = 0; img && i < img->nprobes; i++) {
-		const char *target, *attach = img->probes[i].attach;
+		const char *target = NULL, *attach = img->probes[i].attach;
 		const struct provider *p = provider_of(attach, &target);
+		struct kattach a = {attach, target, k->slot * TV_MAX_BLOCKS + i};
 		bool chained = false;
 		int rc;
 
 		if (p && !p->kernel)
 			continue;
-		if (!p)
-			return tv_err_set(err, 0, "unknown probe type in '%s'", attach);
 		for (__u32 j = 0; j < i; j++)
 			chained |= !strcmp(img->probes[j].attach, attach);
 		if (chained)
 			continue; /* runs after the first block on the same attach point */
-		rc = p->attach(k, target, k->slot * TV_MAX_BLOCKS + i, err);
+		if (p)
+			rc = p->attach(k, &a, err);
+		else
+			rc = tv_err_set(err, 0, "unknown probe type in '%s'", attach);
 		if (rc) {
 			kattach_detach_all(k);
 			return rc;
@@ -183,7 +267,8 @@ void kattach_detach_all(struct tv_kernel *k)
 {
 	for (int i = 0; i < k->nlinks; i++) {
 		close(k->links[i].link_fd);
-		close(k->links[i].perf_fd);
+		if (k->links[i].perf_fd >= 0)
+			close(k->links[i].perf_fd);
 	}
 	free(k->links);
 	k->links = NULL;

@@ -66,8 +66,32 @@ __u64 kpin_pid_start(__u32 pid);
 /* session.c */
 int ksession_purge(struct tv_kernel *k, __u32 slot);
 int kmap_delete_where(int fd, __u32 id, __u32 mask);
-/* attach.c */
+/* attach.c: one probe to attach, as its provider sees it */
+struct kattach {
+	const char *probe;  /* the whole attach point, for messages */
+	const char *target; /* what follows "provider:" */
+	__u64 cookie;
+};
+typedef int (*kattach_fn)(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+struct perf_event_attr;
+
 void kattach_detach_all(struct tv_kernel *k);
+/* A small file (sysfs) into buf, NUL-terminated: bytes read or -errno. */
+int kattach_read_small(const char *path, char *buf, size_t size);
+/* perf_event_open(2): the fd, or -errno */
+int kattach_perf_open(struct perf_event_attr *attr, int pid, int cpu);
+/* Link prog to the perf event pfd with the probe's cookie; pfd is owned
+ * from here on (kept with the link, or closed on failure). */
+int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
+		      struct tv_err *err);
+/* attach_perf.c */
+int kattach_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* attach_uprobe.c */
+int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* store.c */
 void kstore_init(struct tv_kernel *k);
 void kstore_scalar_purge(struct tv_kernel *k, __u32 slot);

@@ -33,6 +33,8 @@ int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *a
  * context words (at most 88 bytes). */
 int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t len,
 		       struct tv_err *err);
+/* The frames of a stack id (KSTACK/USTACK); returns how many, 0 if none. */
+int tv_kernel_stack(struct tv_kernel *k, __u64 id, __u64 *ips, int max);
 /* Faulted reads and records lost to a full ring buffer, so far. */
 int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost);
 /* Detach, drop the session's data and free its slot. */

@@ -285,6 +285,19 @@ int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t
 	return 0;
 }
 
+int tv_kernel_stack(struct tv_kernel *k, __u64 id, __u64 *ips, int max)
+{
+	__u64 frames[127] = {0};
+	__u32 key = (__u32)id;
+	int n = 0;
+
+	if ((__s64)id < 0 || bpf_map_lookup_elem(k->map_fd[KMAP_stacks], &key, frames))
+		return 0;
+	while (n < max && n < 127 && frames[n])
+		ips[n] = frames[n], n++;
+	return n;
+}
+
 int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost)
 {
 	struct tv_sess s;

@@ -23,11 +23,12 @@ for t in "$B"/tests/test_*; do
 	fi
 done
 
-if [ -x tests/runtime/run.sh ]; then
-	out=$(tests/runtime/run.sh "$B" 2>&1)
-	printf '%s\n' "$out" | grep -v '^ok '
+for r in tests/runtime/*.sh; do
+	[ -x "$r" ] || continue # lib.sh is sourced, not run
+	out=$("$r" "$B" 2>&1)
+	printf '%s\n' "$out" | grep -v '^ok ' | sed "s|^|$(basename "$r"): |"
 	count "$out"
-fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

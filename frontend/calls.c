@@ -1,0 +1,343 @@
+/* Functions: one row each in the table below, with its lowering. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/lower.h"
+
+typedef int (*call_fn)(struct lower *L, const struct tv_node *call, bool want_value);
+
+static int f_printf(struct lower *L, const struct tv_node *c, bool want);
+static int f_exit(struct lower *L, const struct tv_node *c, bool want);
+static int f_time(struct lower *L, const struct tv_node *c, bool want);
+static int f_print(struct lower *L, const struct tv_node *c, bool want);
+static int f_clear(struct lower *L, const struct tv_node *c, bool want);
+static int f_delete(struct lower *L, const struct tv_node *c, bool want);
+static int f_strncmp(struct lower *L, const struct tv_node *c, bool want);
+static int f_agg(struct lower *L, const struct tv_node *c, bool want);
+static int f_stack(struct lower *L, const struct tv_node *c, bool want);
+static int f_ksym(struct lower *L, const struct tv_node *c, bool want);
+
+/* FUNC(name, min args, max args, lowering) */
+#define TV_FE_FUNCS(X)                                                         \
+	X(printf, 1, 17, f_printf) X(exit, 0, 0, f_exit) X(time, 0, 1, f_time)  \
+	X(print, 1, 3, f_print) X(clear, 1, 1, f_clear) X(zero, 1, 1, f_clear) \
+	X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)                  \
+	X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)          \
+	X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)          \
+	X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
+	X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym)
+
+static const struct {
+	const char *name;
+	int min, max;
+	call_fn fn;
+} funcs[] = {
+#define X(name, min, max, fn) {#name, min, max, fn},
+    TV_FE_FUNCS(X)
+#undef X
+};
+
+int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
+{
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		if (strcmp(funcs[i].name, c->call.name))
+			continue;
+		if (c->call.args.n < funcs[i].min || c->call.args.n > funcs[i].max) {
+			fe_error(L, c, "%s() takes %d to %d arguments, got %d", c->call.name,
+				 funcs[i].min, funcs[i].max, c->call.args.n);
+			return fe_reg(L, c);
+		}
+		return funcs[i].fn(L, c, want_value);
+	}
+	fe_error(L, c, "Unknown function: '%s'", c->call.name);
+	return fe_reg(L, c);
+}
+
+static int no_value(struct lower *L, const struct tv_node *c, bool want)
+{
+	if (want)
+		fe_error(L, c, "%s() has no value", c->call.name);
+	return fe_reg(L, c);
+}
+
+static int emit_record(struct lower *L, unsigned kind, int id, unsigned off, unsigned len)
+{
+	return EMIT(L, EMIT, kind, id, off, len);
+}
+
+/* Count conversions of a format: %% is none. */
+static int conversions(const char *f)
+{
+	int n = 0;
+
+	for (; *f; f++)
+		if (*f == '%') {
+			if (f[1] == '%')
+				f++;
+			else
+				n++;
+		}
+	return n;
+}
+
+static unsigned named_slot(struct ty t)
+{
+	return t.k == TY_PROBE ? TV_FMT_PROBE : t.k == TY_KSYM ? TV_FMT_KSYM : 0;
+}
+
+/* printf: arguments packed in 8-byte slots (strings take their size); the
+ * format constant carries each slot's size after its NUL. */
+static int f_printf(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_list *a = &c->call.args;
+	const struct tv_node *fmt = a->v[0];
+	char buf[512];
+	unsigned sizes[16], total = 0, off, pos;
+	size_t flen;
+	int k;
+
+	if (fmt->kind != TV_N_str) {
+		fe_error(L, fmt, "printf: the format must be a string literal");
+		return no_value(L, c, want);
+	}
+	if (conversions(fmt->str.s) != a->n - 1) {
+		fe_error(L, c, "printf: %s arguments for format string (%d supplied, %d expected)",
+			 conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
+			 conversions(fmt->str.s));
+		return no_value(L, c, want);
+	}
+	for (int i = 1; i < a->n; i++) {
+		struct ty t = fe_type_of(L, a->v[i]);
+
+		sizes[i - 1] = t.k == TY_STR ? (t.size + 7) & ~7u : 8;
+		total += sizes[i - 1];
+	}
+	flen = strlen(fmt->str.s);
+	if (flen + a->n + 1 > sizeof(buf)) {
+		fe_error(L, fmt, "printf: format string too long");
+		return no_value(L, c, want);
+	}
+	memcpy(buf, fmt->str.s, flen + 1);
+	for (int i = 1; i < a->n; i++)
+		buf[flen + i] = (char)(sizes[i - 1] / 8 | named_slot(fe_type_of(L, a->v[i])));
+	k = tv_image_add_const(L->img, TV_CONST_fmt, buf, flen + a->n);
+	pos = off = fe_scratch(L, c, total ? total : 8);
+	for (int i = 1; i < a->n; i++) {
+		struct ty t = fe_type_of(L, a->v[i]);
+
+		if (t.k == TY_STR) {
+			fe_gen_str(L, a->v[i], pos, sizes[i - 1]);
+		} else {
+			int r = fe_gen_int(L, a->v[i]);
+
+			EMIT(L, ST, r, 8, pos);
+			fe_reg_free(L, r);
+		}
+		pos += sizes[i - 1];
+	}
+	emit_record(L, TV_REC_printf, k, off, total);
+	return no_value(L, c, want);
+}
+
+static int f_exit(struct lower *L, const struct tv_node *c, bool want)
+{
+	emit_record(L, TV_REC_exit, 0, 0, 0);
+	return no_value(L, c, want);
+}
+
+static int f_time(struct lower *L, const struct tv_node *c, bool want)
+{
+	const char *fmt = "%H:%M:%S\n";
+	int k;
+
+	if (c->call.args.n && c->call.args.v[0]->kind != TV_N_str)
+		fe_error(L, c, "time: the format must be a string literal");
+	else if (c->call.args.n)
+		fmt = c->call.args.v[0]->str.s;
+	k = tv_image_add_const(L->img, TV_CONST_fmt, fmt, strlen(fmt) + 1);
+	emit_record(L, TV_REC_time, k, 0, 0);
+	return no_value(L, c, want);
+}
+
+static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
+{
+	const struct tv_node *m = c->call.args.v[0];
+
+	if (m->kind != TV_N_map || m->map.keys.n) {
+		fe_error(L, m, "%s() expects a map without keys", c->call.name);
+		return NULL;
+	}
+	return fe_map_get(L, m);
+}
+
+static __s64 int_arg(struct lower *L, const struct tv_node *n)
+{
+	if (n->kind != TV_N_int) {
+		fe_error(L, n, "an integer literal is expected");
+		return 0;
+	}
+	return n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
+}
+
+/* print(@m[, top[, div]]): top and div travel in the payload. */
+static int f_print(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_list *a = &c->call.args;
+	struct fe_map *m = map_arg(L, c);
+	unsigned off = fe_scratch(L, c, 16);
+	int r = fe_reg(L, c);
+
+	if (!m)
+		return no_value(L, c, want);
+	EMIT(L, MOVI, r, a->n > 1 ? int_arg(L, a->v[1]) : 0);
+	EMIT(L, ST, r, 8, off);
+	EMIT(L, MOVI, r, a->n > 2 ? int_arg(L, a->v[2]) : 1);
+	EMIT(L, ST, r, 8, off + 8);
+	fe_reg_free(L, r);
+	emit_record(L, TV_REC_print, (int)(m - L->maps), off, 16);
+	return no_value(L, c, want);
+}
+
+static int f_clear(struct lower *L, const struct tv_node *c, bool want)
+{
+	struct fe_map *m = map_arg(L, c);
+
+	if (m)
+		emit_record(L, strcmp(c->call.name, "zero") ? TV_REC_clear : TV_REC_zero,
+			    (int)(m - L->maps), 0, 0);
+	return no_value(L, c, want);
+}
+
+static int f_delete(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_node *t = c->call.args.v[0];
+	struct fe_map *m;
+
+	if (t->kind != TV_N_map) {
+		fe_error(L, t, "delete() expects a map element");
+		return no_value(L, c, want);
+	}
+	m = fe_map_get(L, t);
+	if (m && !fe_map_note_use(L, t, NULL))
+		EMIT(L, MDEL, (int)(m - L->maps), fe_gen_key(L, m, t));
+	return no_value(L, c, want);
+}
+
+static int f_strncmp(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_list *a = &c->call.args;
+	__s64 n = int_arg(L, a->v[2]);
+	unsigned size = n < 1 ? 1 : n > 255 ? 255 : (unsigned)n, oa, ob;
+	int r;
+
+	(void)want;
+	size = size < TV_STR_MAX ? TV_STR_MAX : size;
+	oa = fe_scratch(L, c, size);
+	ob = fe_scratch(L, c, size);
+	fe_gen_str(L, a->v[0], oa, size);
+	fe_gen_str(L, a->v[1], ob, size);
+	r = fe_reg(L, c);
+	EMIT(L, STRCMP, r, n < 1 ? 1 : n > 255 ? 255 : n, oa, ob);
+	EMIT(L, NE, r, r, 0);
+	return r;
+}
+
+static int f_stack(struct lower *L, const struct tv_node *c, bool want)
+{
+	int r = fe_reg(L, c);
+
+	(void)want;
+	if (!strcmp(c->call.name, "kstack"))
+		EMIT(L, KSTACK, r, 0);
+	else
+		EMIT(L, USTACK, r, 0);
+	return r;
+}
+
+/* ksym(addr): the address, printed as its symbol by the host. */
+static int f_ksym(struct lower *L, const struct tv_node *c, bool want)
+{
+	(void)want;
+	return fe_gen_int(L, c->call.args.v[0]);
+}
+
+static int f_agg(struct lower *L, const struct tv_node *c, bool want)
+{
+	(void)want;
+	fe_error(L, c, "%s() should be assigned to a map", c->call.name);
+	return fe_reg(L, c);
+}
+
+/* count() keyed by exactly one builtin: the fused opcodes. */
+static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct tv_node *t)
+{
+	const struct tv_node *k = t->map.keys.n == 1 ? t->map.keys.v[0] : NULL;
+	enum bi_how how;
+	int id;
+
+	if (m->kind != TV_MAP_count || !k || k->kind != TV_N_ident || fe_builtin(k->name, &how, &id))
+		return false;
+	if (how == B_COMM && m->key[0].size == TV_COMM_LEN)
+		return EMIT(L, COUNTC, m->id) >= 0;
+	if (how == B_BUILTIN)
+		return EMIT(L, COUNTB, m->id, id) >= 0;
+	return false;
+}
+
+static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_node *t,
+			  const struct tv_node *call)
+{
+	static const unsigned ops[] = {
+	    [TV_MAP_count] = TV_OP_COUNT, [TV_MAP_sum] = TV_OP_SUM,	[TV_MAP_min] = TV_OP_MIN,
+	    [TV_MAP_max] = TV_OP_MAX,	  [TV_MAP_avg] = TV_OP_AVG,	[TV_MAP_stats] = TV_OP_STATS,
+	    [TV_MAP_hist] = TV_OP_HIST,	  [TV_MAP_lhist] = TV_OP_LHIST,
+	};
+	unsigned key;
+	int r;
+
+	if (gen_fused_count(L, m, t))
+		return;
+	key = fe_gen_key(L, m, t);
+	if (m->kind == TV_MAP_count) {
+		EMIT(L, COUNT, m->id, key);
+		return;
+	}
+	r = fe_gen_int(L, call->call.args.v[0]);
+	fe_emit(L, ops[m->kind], (const __s64[]){m->id, r, key}, 3);
+	fe_reg_free(L, r);
+}
+
+void fe_gen_map_assign(struct lower *L, const struct tv_node *t, const struct tv_node *v,
+		       enum tv_ast_op op)
+{
+	struct fe_map *m = fe_map_get(L, t);
+	enum tv_mapkind kind;
+	unsigned key, voff;
+	int r;
+
+	if (!m || fe_map_note_use(L, t, v))
+		return;
+	if (fe_is_agg_call(v, &kind)) {
+		gen_aggregate(L, m, t, v);
+		return;
+	}
+	if (m->kind == TV_MAP_bytes) {
+		key = fe_gen_key(L, m, t);
+		voff = fe_scratch(L, v, m->val.size);
+		fe_gen_str(L, v, voff, m->val.size);
+		EMIT(L, MSTOREB, m->id, key, voff);
+		return;
+	}
+	r = fe_gen_int(L, v);
+	key = fe_gen_key(L, m, t);
+	if (op != TV_AST_ASSIGN) {
+		int old = fe_reg(L, t);
+
+		EMIT(L, MLOAD, old, m->id, key);
+		fe_emit(L, op == TV_AST_SUB ? TV_OP_SUB : op == TV_AST_MUL ? TV_OP_MUL : TV_OP_ADD,
+			(const __s64[]){r, old, r}, 3);
+		fe_reg_free(L, old);
+	}
+	EMIT(L, MSTORE, m->id, r, key);
+	fe_reg_free(L, r);
+}

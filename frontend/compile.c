@@ -1,0 +1,281 @@
+/* From a parsed program to a validated image: probes resolved and
+ * expanded, every block generated (twice: the first pass only learns each
+ * map's kind and types), maps described for the kernel and the printer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/lower.h"
+
+/* Probe types by name and short alias; `kernel` ones are attached by the
+ * kernel side, the others run in user space. */
+static const struct {
+	const char *name, *alias;
+	bool available;
+} provider_names[] = {
+    {"BEGIN", NULL, true},	   {"END", NULL, true},		{"tracepoint", "t", true},
+    {"rawtracepoint", "rt", true}, {"interval", "i", true},	{"profile", "p", true},
+    {"software", "s", true},	   {"uprobe", "u", true},	{"uretprobe", "ur", true},
+    {"usdt", "U", true},	   {"watchpoint", "w", true},	{"kprobe", "k", false},
+    {"kretprobe", "kr", false},	   {"kfunc", "f", false},	{"kretfunc", "fr", false},
+    {"fentry", NULL, false},	   {"fexit", NULL, false},	{"hardware", "h", false},
+};
+
+struct expand {
+	struct lower *L;
+	const struct tv_node *at;
+	char **names;
+	int n, cap;
+};
+
+static int add_name(struct expand *x, const char *name)
+{
+	if (x->n == x->cap) {
+		char **v = realloc(x->names, (x->cap ? 2 * x->cap : 8) * sizeof(*v));
+
+		if (!v)
+			return -1;
+		x->names = v;
+		x->cap = x->cap ? 2 * x->cap : 8;
+	}
+	x->names[x->n] = strdup(name);
+	return x->names[x->n++] ? 0 : -1;
+}
+
+static int add_tracepoint(const char *cat, const char *ev, void *arg)
+{
+	char name[512];
+
+	snprintf(name, sizeof(name), "tracepoint:%s:%s", cat, ev);
+	return add_name(arg, name);
+}
+
+static void expand_tracepoint(struct expand *x, const char *target)
+{
+	char cat[256];
+	const char *ev = strchr(target, ':');
+
+	if (!ev || ev == target || !ev[1]) {
+		fe_error(x->L, x->at, "tracepoint needs category:event, got '%s'", target);
+		return;
+	}
+	snprintf(cat, sizeof(cat), "%.*s", (int)(ev - target), target);
+	if (tv_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
+		fe_error(x->L, x->at, "tracepoint not found: %s", target);
+}
+
+/* One attach point: its probe type checked, tracepoint globs expanded. */
+static void expand_attach(struct expand *x, const struct tv_node *at)
+{
+	const char *text = at->text, *target;
+	size_t n = strcspn(text, ":");
+	char full[512];
+
+	x->at = at;
+	for (size_t i = 0; i < sizeof(provider_names) / sizeof(provider_names[0]); i++) {
+		const char *pn = provider_names[i].name, *pa = provider_names[i].alias;
+
+		if (!((strlen(pn) == n && !strncmp(pn, text, n)) ||
+		      (pa && strlen(pa) == n && !strncmp(pa, text, n))))
+			continue;
+		target = text[n] ? text + n + 1 : text + n;
+		if (!provider_names[i].available) {
+			fe_error(x->L, at,
+				 "%s probes are not available on this kernel: use tracepoint:... or "
+				 "rawtracepoint:... instead",
+				 pn);
+			return;
+		}
+		if (!strcmp(pn, "tracepoint")) {
+			expand_tracepoint(x, target);
+			return;
+		}
+		snprintf(full, sizeof(full), "%s%s%s", pn, *target || text[n] ? ":" : "", target);
+		add_name(x, full);
+		return;
+	}
+	fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
+}
+
+static void free_names(struct expand *x)
+{
+	for (int i = 0; i < x->n; i++)
+		free(x->names[i]);
+	free(x->names);
+}
+
+/* Does a subtree read `args`?  Then each tracepoint gets its own block. */
+static bool reads_args(const struct tv_node *n);
+
+static bool list_reads_args(const struct tv_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		if (reads_args(l->v[i]))
+			return true;
+	return false;
+}
+
+static bool reads_args(const struct tv_node *n)
+{
+	if (!n)
+		return false;
+	switch (n->kind) {
+	case TV_N_ident: return !strcmp(n->name, "args");
+	case TV_N_block: return list_reads_args(&n->block);
+	case TV_N_expr_stmt: case TV_N_sizeof: return reads_args(n->expr);
+	case TV_N_assign: return reads_args(n->assign.target) || reads_args(n->assign.value);
+	case TV_N_if: case TV_N_unroll: case TV_N_while:
+		return reads_args(n->ctl.cond) || reads_args(n->ctl.body) || reads_args(n->ctl.els);
+	case TV_N_for: return reads_args(n->forin.body);
+	case TV_N_map: return list_reads_args(&n->map.keys);
+	case TV_N_call: return list_reads_args(&n->call.args);
+	case TV_N_cast: return reads_args(n->cast.expr);
+	case TV_N_unop: return reads_args(n->unop.expr);
+	case TV_N_incdec: return reads_args(n->incdec.expr);
+	case TV_N_binop: return reads_args(n->binop.lhs) || reads_args(n->binop.rhs);
+	case TV_N_ternary:
+		return reads_args(n->ternary.cond) || reads_args(n->ternary.then) ||
+		       reads_args(n->ternary.els);
+	case TV_N_field: case TV_N_tuple_index: return reads_args(n->field.expr);
+	case TV_N_index: return reads_args(n->index.expr) || reads_args(n->index.index);
+	case TV_N_tuple: return list_reads_args(&n->list);
+	default: return false;
+	}
+}
+
+static void patch_to_here(struct lower *L, int pc)
+{
+	L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
+}
+
+/* One block: predicate, body, every return and a false predicate to EXIT. */
+static int gen_probe_block(struct lower *L, const struct tv_node *p, const char *attach,
+			   struct tv_tp_format *fmt)
+{
+	int pc = (int)L->img->ninsns, skip = -1;
+
+	L->nvars = 0, L->scratch_top = 0, L->nregs = 0, L->loop_depth = 0, L->ret.n = 0;
+	L->brk = L->cont = NULL;
+	L->probe_kind = attach;
+	L->tp = fmt;
+	if (p->probe.pred) {
+		int r = fe_gen_int(L, p->probe.pred);
+
+		skip = EMIT(L, JZ, r, 0);
+		L->nregs = 0;
+	}
+	fe_gen_block(L, p->probe.body);
+	for (int i = 0; i < L->ret.n; i++)
+		patch_to_here(L, L->ret.pc[i]);
+	if (skip >= 0)
+		patch_to_here(L, skip);
+	EMIT0(L, EXIT);
+	return pc;
+}
+
+static int read_format(struct lower *L, const struct tv_node *at, const char *attach,
+		       struct tv_tp_format *fmt)
+{
+	char cat[256], *ev;
+	struct tv_err err;
+
+	snprintf(cat, sizeof(cat), "%s", attach + strlen("tracepoint:"));
+	ev = strchr(cat, ':');
+	if (!ev)
+		return -1;
+	*ev++ = 0;
+	if (tv_tracefs_read_format(cat, ev, fmt, &err)) {
+		fe_error(L, at, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void gen_probe(struct lower *L, const struct tv_node *p)
+{
+	struct expand x = {.L = L};
+	bool per_tp;
+	int pc = -1;
+	struct tv_tp_format *fmt = calloc(1, sizeof(*fmt));
+
+	for (int i = 0; i < p->probe.attach.n; i++)
+		expand_attach(&x, p->probe.attach.v[i]);
+	per_tp = reads_args(p->probe.body) || reads_args(p->probe.pred);
+	for (int i = 0; fmt && i < x.n; i++) {
+		bool tp = !strncmp(x.names[i], "tracepoint:", 11);
+
+		if (tp && per_tp && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
+			continue;
+		if (pc < 0 || (tp && per_tp))
+			pc = gen_probe_block(L, p, x.names[i], tp && per_tp ? fmt : NULL);
+		if (L->img->nprobes >= TV_MAX_BLOCKS)
+			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
+		else
+			tv_image_add_probe(L->img, x.names[i], pc);
+	}
+	free(fmt);
+	free_names(&x);
+}
+
+static void describe_maps(struct lower *L)
+{
+	for (int i = 0; i < L->nmaps; i++) {
+		struct fe_map *m = &L->maps[i];
+		struct tv_mapdesc d = {.kind = m->kind == TV_MAP__COUNT ? TV_MAP_int : m->kind,
+				       .val_size = 8, .lmin = m->lmin, .lmax = m->lmax, .lstep = m->lstep};
+		char ktype[128], vtype[32] = "";
+
+		for (int k = 0; k < m->nkeys; k++)
+			d.key_size += m->key[k].size;
+		if (d.kind == TV_MAP_bytes) {
+			d.val_size = m->val.size;
+			snprintf(vtype, sizeof(vtype), "s%u", m->val.size);
+		}
+		fe_key_type_string(m, ktype, sizeof(ktype));
+		tv_image_add_map(L->img, m->name, &d, ktype, vtype);
+	}
+}
+
+static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
+{
+	const struct tv_list *probes = &ast->root->program.probes;
+
+	L->img = tv_image_new();
+	if (!L->img)
+		return NULL;
+	for (int i = 0; i < probes->n; i++)
+		gen_probe(L, probes->v[i]);
+	describe_maps(L);
+	return L->img;
+}
+
+struct tv_image *tv_compile(const char *text, const char *filename,
+			    const struct tv_compile_opts *opts, struct tv_diag *diag)
+{
+	struct tv_ast *ast = tv_parse(text, filename, diag);
+	struct lower *L;
+	struct tv_diag scratch;
+	struct tv_err err;
+	struct tv_image *img = NULL;
+
+	if (!ast)
+		return NULL;
+	L = calloc(1, sizeof(*L));
+	if (L) {
+		/* pass 1 learns every map's kind and types; its errors repeat */
+		L->diag = &scratch, L->opts = opts;
+		tv_diag_init(&scratch);
+		tv_image_free(gen_program(L, ast));
+		L->diag = diag;
+		L->final = true;
+		img = gen_program(L, ast);
+	}
+	if (img && !diag->n && tv_image_validate(img, &err))
+		tv_diag_add(diag, 0, 0, 0, "internal error: invalid bytecode: %s", err.msg);
+	if (diag->n) {
+		tv_image_free(img);
+		img = NULL;
+	}
+	free(L);
+	tv_ast_free(ast);
+	return img;
+}

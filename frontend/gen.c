@@ -1,0 +1,319 @@
+/* The code generator: expressions into registers (integers) or scratch
+ * (strings), statements into jumps.  Registers are a stack (r1..r15);
+ * scratch holds variables below TEMP_BASE and per-statement temporaries
+ * above it.  Offsets 0..15 stay free for the fused count opcodes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/lower.h"
+
+
+int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
+{
+	int pc = tv_image_emit(L->img, op, v, n);
+
+	if (pc < 0)
+		fe_error(L, NULL, "cannot encode %s (operand out of range)", tv_op_name(op));
+	return pc;
+}
+
+int fe_reg(struct lower *L, const struct tv_node *n)
+{
+	if (L->nregs >= TV_NREGS - 1) {
+		fe_error(L, n, "expression too complex (out of registers)");
+		return TV_NREGS - 1;
+	}
+	return ++L->nregs;
+}
+
+void fe_reg_free(struct lower *L, int r)
+{
+	if (r == L->nregs && r > 0)
+		L->nregs--;
+}
+
+unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size)
+{
+	unsigned off = (L->scratch_top + 7) & ~7u;
+
+	if (off < TEMP_BASE)
+		off = TEMP_BASE;
+	if (off + size > TV_SCRATCH) {
+		fe_error(L, n, "statement needs more than %d bytes of scratch", TV_SCRATCH - TEMP_BASE);
+		return TEMP_BASE;
+	}
+	L->scratch_top = off + size;
+	return off;
+}
+
+static struct fe_var *var_find(struct lower *L, const struct tv_node *n)
+{
+	for (int i = 0; i < L->nvars; i++)
+		if (!strcmp(L->vars[i].name, n->name))
+			return &L->vars[i];
+	fe_error(L, n, "undefined variable: %s", n->name);
+	return NULL;
+}
+
+static int gen_const(struct lower *L, const struct tv_node *n, __s64 v)
+{
+	int r = fe_reg(L, n);
+
+	if (v >= INT32_MIN && v <= INT32_MAX)
+		EMIT(L, MOVI, r, v);
+	else
+		EMIT(L, LDW, r, v);
+	return r;
+}
+
+static __u8 size_code(unsigned size, bool sign)
+{
+	return (size > 8 ? 8 : size) | (sign ? TV_Z_SIGNED : 0);
+}
+
+static int gen_builtin(struct lower *L, const struct tv_node *e)
+{
+	enum bi_how how;
+	int id, r;
+
+	if (fe_builtin(e->name, &how, &id)) {
+		fe_error(L, e, "Unknown identifier: '%s'", e->name);
+		return gen_const(L, e, 0);
+	}
+	switch (how) {
+	case B_BUILTIN:
+		r = fe_reg(L, e);
+		EMIT(L, BUILTIN, r, id);
+		return r;
+	case B_ARG:
+		r = fe_reg(L, e);
+		EMIT(L, ARG, r, id);
+		return r;
+	case B_RETVAL:
+		r = fe_reg(L, e);
+		EMIT(L, RETVAL, r);
+		return r;
+	case B_KSTACK:
+	case B_USTACK:
+		r = fe_reg(L, e);
+		if (how == B_KSTACK)
+			EMIT(L, KSTACK, r, 0);
+		else
+			EMIT(L, USTACK, r, 0);
+		return r;
+	case B_CPID:
+		return gen_const(L, e, L->opts ? L->opts->cpid : 0);
+	default:
+		fe_error(L, e, "'%s' is not an integer here", e->name);
+		return gen_const(L, e, 0);
+	}
+}
+
+static int gen_field(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_tp_field *f = fe_args_field(L, e);
+	int r = fe_reg(L, e);
+
+	if (!f) {
+		fe_error(L, e, "%s", L->tp ? "Unknown field of args" : "args is only available in tracepoint probes");
+		return r;
+	}
+	EMIT(L, CTX, r, size_code(f->size, f->is_signed && !f->is_ptr), f->offset);
+	return r;
+}
+
+static int gen_map_read(struct lower *L, const struct tv_node *e)
+{
+	struct fe_map *m = fe_map_get(L, e);
+	unsigned save = L->scratch_top, key;
+	int r;
+
+	if (!m || fe_map_note_use(L, e, NULL))
+		return gen_const(L, e, 0);
+	if (m->kind != TV_MAP_int && m->kind != TV_MAP__COUNT) {
+		fe_error(L, e, "%s is a %s map: its value cannot be read in a probe", m->name,
+			 tv_mapkind_name(m->kind));
+		return gen_const(L, e, 0);
+	}
+	if (m->kind == TV_MAP__COUNT && L->final) /* read, never assigned */
+		m->kind = TV_MAP_int, m->val = (struct ty){TY_INT, 8, true};
+	key = fe_gen_key(L, m, e);
+	r = fe_reg(L, e);
+	EMIT(L, MLOAD, r, m->id, key);
+	L->scratch_top = save;
+	return r;
+}
+
+/* a OP b for the ops that map straight onto one opcode */
+static int binop_opcode(enum tv_ast_op op, bool sign, bool *swap)
+{
+	*swap = op == TV_AST_GT || op == TV_AST_GE;
+	switch (op) {
+	case TV_AST_ADD: return TV_OP_ADD;
+	case TV_AST_SUB: return TV_OP_SUB;
+	case TV_AST_MUL: return TV_OP_MUL;
+	case TV_AST_DIV: return sign ? TV_OP_SDIV : TV_OP_DIV;
+	case TV_AST_MOD: return sign ? TV_OP_SMOD : TV_OP_MOD;
+	case TV_AST_SHL: return TV_OP_SHL;
+	case TV_AST_SHR: return TV_OP_SHR;
+	case TV_AST_LT: case TV_AST_GT: return sign ? TV_OP_SLT : TV_OP_LT;
+	case TV_AST_LE: case TV_AST_GE: return sign ? TV_OP_SLE : TV_OP_LE;
+	case TV_AST_EQ: return TV_OP_EQ;
+	case TV_AST_NE: return TV_OP_NE;
+	case TV_AST_BAND: return TV_OP_AND;
+	case TV_AST_BXOR: return TV_OP_XOR;
+	case TV_AST_BOR: return TV_OP_OR;
+	default: return -1;
+	}
+}
+
+static int gen_str_compare(struct lower *L, const struct tv_node *e)
+{
+	struct ty a = fe_type_of(L, e->binop.lhs), b = fe_type_of(L, e->binop.rhs);
+	unsigned size = a.size > b.size ? a.size : b.size, save = L->scratch_top;
+	unsigned oa = fe_scratch(L, e, size), ob = fe_scratch(L, e, size);
+	int r;
+
+	fe_gen_str(L, e->binop.lhs, oa, size);
+	fe_gen_str(L, e->binop.rhs, ob, size);
+	r = fe_reg(L, e);
+	EMIT(L, STRCMP, r, size > 255 ? 255 : size, oa, ob);
+	if (e->binop.op == TV_AST_EQ)
+		EMIT(L, LNOT, r, r);
+	else
+		EMIT(L, NE, r, r, 0); /* r != r0 is never used: r0 stays 0 */
+	L->scratch_top = save;
+	return r;
+}
+
+/* && and ||: the right side runs only when the left does not decide. */
+static int gen_logical(struct lower *L, const struct tv_node *e)
+{
+	int r = fe_gen_int(L, e->binop.lhs), rhs, j;
+
+	EMIT(L, NE, r, r, 0);
+	j = e->binop.op == TV_AST_LAND ? EMIT(L, JZ, r, 0) : EMIT(L, JNZ, r, 0);
+	rhs = fe_gen_int(L, e->binop.rhs);
+	EMIT(L, NE, r, rhs, 0);
+	fe_reg_free(L, rhs);
+	L->img->insns[j].imm = (int)L->img->ninsns - j - 1;
+	return r;
+}
+
+static int gen_binop(struct lower *L, const struct tv_node *e)
+{
+	struct ty a = fe_type_of(L, e->binop.lhs), b = fe_type_of(L, e->binop.rhs);
+	enum tv_ast_op op = e->binop.op;
+	bool swap;
+	int opc, ra, rb;
+
+	if (op == TV_AST_LAND || op == TV_AST_LOR)
+		return gen_logical(L, e);
+	if ((op == TV_AST_EQ || op == TV_AST_NE) && (a.k == TY_STR || b.k == TY_STR)) {
+		if (a.k != b.k)
+			fe_error(L, e, "comparing a string with a non-string");
+		return gen_str_compare(L, e);
+	}
+	opc = binop_opcode(op, a.sign && b.sign, &swap);
+	ra = fe_gen_int(L, e->binop.lhs);
+	rb = fe_gen_int(L, e->binop.rhs);
+	if (swap)
+		fe_emit(L, opc, (const __s64[]){ra, rb, ra}, 3);
+	else
+		fe_emit(L, opc, (const __s64[]){ra, ra, rb}, 3);
+	fe_reg_free(L, rb);
+	return ra;
+}
+
+static int gen_unop(struct lower *L, const struct tv_node *e)
+{
+	int r = fe_gen_int(L, e->unop.expr);
+
+	switch (e->unop.op) {
+	case TV_AST_NEG: EMIT(L, NEG, r, r); break;
+	case TV_AST_LNOT: EMIT(L, LNOT, r, r); break;
+	case TV_AST_BNOT: EMIT(L, NOT, r, r); break;
+	case TV_AST_DEREF: EMIT(L, LDK, r, r, 8); break;
+	default: break;
+	}
+	return r;
+}
+
+static int gen_ternary(struct lower *L, const struct tv_node *e)
+{
+	int r = fe_gen_int(L, e->ternary.cond), jelse, jend, v;
+
+	jelse = EMIT(L, JZ, r, 0);
+	v = fe_gen_int(L, e->ternary.then);
+	EMIT(L, MOV, r, v);
+	fe_reg_free(L, v);
+	jend = EMIT(L, JA, 0);
+	L->img->insns[jelse].imm = (int)L->img->ninsns - jelse - 1;
+	v = fe_gen_int(L, e->ternary.els);
+	EMIT(L, MOV, r, v);
+	fe_reg_free(L, v);
+	L->img->insns[jend].imm = (int)L->img->ninsns - jend - 1;
+	return r;
+}
+
+static const struct {
+	const char *name;
+	unsigned size;
+	bool sign;
+} int_types[] = {
+    {"int8", 1, true},   {"int16", 2, true},   {"int32", 4, true},   {"int64", 8, true},
+    {"uint8", 1, false}, {"uint16", 2, false}, {"uint32", 4, false}, {"uint64", 8, false},
+    {"int", 4, true},    {"char", 1, true},    {"long", 8, true},
+};
+
+/* (uint8)x and friends: truncate, then sign- or zero-extend. */
+static int gen_cast(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_node *t = e->cast.type;
+	int r = fe_gen_int(L, e->cast.expr), s;
+
+	if (t->type.ptr)
+		return r;
+	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++) {
+		if (strcmp(int_types[i].name, t->type.name) || int_types[i].size == 8)
+			continue;
+		s = gen_const(L, e, 64 - 8 * int_types[i].size);
+		EMIT(L, SHL, r, r, s);
+		fe_emit(L, int_types[i].sign ? TV_OP_SAR : TV_OP_SHR, (const __s64[]){r, r, s}, 3);
+		fe_reg_free(L, s);
+	}
+	return r;
+}
+
+
+int fe_gen_int(struct lower *L, const struct tv_node *e)
+{
+	struct fe_var *v;
+	int r;
+
+	switch (e->kind) {
+	case TV_N_int:
+		return gen_const(L, e, e->num.negative ? -(__s64)e->num.value : (__s64)e->num.value);
+	case TV_N_ident: return gen_builtin(L, e);
+	case TV_N_var:
+		v = var_find(L, e);
+		r = fe_reg(L, e);
+		if (v && v->ty.k != TY_STR)
+			EMIT(L, LD, r, size_code(8, v->ty.sign), v->off);
+		else if (v)
+			fe_error(L, e, "%s is a string, not an integer", e->name);
+		return r;
+	case TV_N_map: return gen_map_read(L, e);
+	case TV_N_field: return gen_field(L, e);
+	case TV_N_binop: return gen_binop(L, e);
+	case TV_N_unop: return gen_unop(L, e);
+	case TV_N_ternary: return gen_ternary(L, e);
+	case TV_N_cast: return gen_cast(L, e);
+	case TV_N_call: return fe_gen_call(L, e, true);
+	case TV_N_incdec: return fe_gen_incdec(L, e);
+	case TV_N_param_count: return gen_const(L, e, L->opts ? L->opts->nargs : 0);
+	case TV_N_param: return gen_const(L, e, L->opts && e->param <= L->opts->nargs ? strtoll(L->opts->args[e->param - 1], NULL, 0) : 0);
+	case TV_N_str: fe_error(L, e, "a string where an integer is expected"); return fe_reg(L, e);
+	default: fe_error(L, e, "this expression is not supported yet"); return fe_reg(L, e);
+	}
+}

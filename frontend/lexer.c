@@ -1,0 +1,423 @@
+/* The lexer's core: positions, blanks and comments, identifiers and
+ * punctuation, and the names tokens get in messages. */
+#include <string.h>
+
+#include "frontend/lexer.h"
+
+static const char *const tok_names[] = {
+#define TOK(kind, name) [TV_T_##kind] = name,
+#include "frontend/token.def"
+#undef TOK
+};
+
+const char *tv_tok_kind_name(enum tv_tok_kind kind)
+{
+	return (unsigned)kind < TV_T__COUNT ? tok_names[kind] : "?";
+}
+
+void tv_lex_init(struct tv_lexer *lx, const char *src, size_t len, struct tv_arena *arena,
+		 struct tv_diag *diag)
+{
+	memset(lx, 0, sizeof(*lx));
+	lx->src = src;
+	lx->len = len;
+	lx->line = 1;
+	lx->arena = arena;
+	lx->diag = diag;
+}
+
+void tv_lex_error(struct tv_lexer *lx, struct tv_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lx->diag)
+		return;
+	va_start(ap, fmt);
+	tv_diag_vadd(lx->diag, loc.line, loc.col, loc.col_end, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- positions ---------------------------------------------------------- */
+
+size_t tv_lx_eol(const struct tv_lexer *lx, size_t off)
+{
+	const char *nl = off < lx->len ? memchr(lx->src + off, '\n', lx->len - off) : NULL;
+
+	return nl ? (size_t)(nl - lx->src) : lx->len;
+}
+
+int tv_line_last_col(const char *src, size_t len, size_t off)
+{
+	size_t bol = off, eol = off;
+
+	while (bol > 0 && src[bol - 1] != '\n')
+		bol--;
+	while (eol < len && src[eol] != '\n')
+		eol++;
+	return (int)(eol - bol);
+}
+
+struct tv_loc tv_lx_loc(const struct tv_lexer *lx, size_t start, size_t end)
+{
+	const char *nl = end > start ? memchr(lx->src + start, '\n', end - start) : NULL;
+	struct tv_loc l;
+
+	if (nl)
+		end = (size_t)(nl - lx->src);
+	l.line = lx->line;
+	l.col = (int)(start - lx->line_off) + 1;
+	l.col_end = l.col + (int)(end - start) - 1;
+	l.off = (int)start;
+	return l;
+}
+
+struct tv_loc tv_lx_run_loc(const struct tv_lexer *lx, size_t start, size_t end)
+{
+	return tv_lx_loc(lx, lx->run >= lx->line_off && lx->run <= start ? lx->run : start, end);
+}
+
+void tv_lx_move(struct tv_lexer *lx, size_t to)
+{
+	if (to > lx->len)
+		to = lx->len;
+	for (; lx->pos < to; lx->pos++) {
+		if (lx->src[lx->pos] == '\n') {
+			lx->line++;
+			lx->line_off = lx->pos + 1;
+		}
+	}
+}
+
+/* Is s[0..len) one of the blank-separated words of list? */
+static bool in_words(const char *list, const char *s, size_t len)
+{
+	const char *w = list;
+
+	if (!len)
+		return false;
+	while ((w = memmem(w, strlen(w), s, len))) {
+		if ((w == list || w[-1] == ' ') && (w[len] == ' ' || !w[len]))
+			return true;
+		w++;
+	}
+	return false;
+}
+
+/* ---- blanks and comments ------------------------------------------------ */
+
+static bool at(const struct tv_lexer *lx, size_t off, const char *s)
+{
+	size_t n = strlen(s);
+
+	return off <= lx->len && lx->len - off >= n && !memcmp(lx->src + off, s, n);
+}
+
+/* A "/ * ... * /" comment at lx->pos; unterminated (false), it runs to
+ * the end. */
+static bool skip_block_comment(struct tv_lexer *lx)
+{
+	size_t start = lx->pos, i;
+
+	for (i = start + 2; i + 1 < lx->len; i++) {
+		if (lx->src[i] == '*' && lx->src[i + 1] == '/') {
+			tv_lx_move(lx, i + 2);
+			return true;
+		}
+	}
+	lx->last = tv_lx_loc(lx, start, lx->len);
+	tv_lex_error(lx, lx->last, "end of file during comment");
+	tv_lx_move(lx, lx->len);
+	return false;
+}
+
+/* A '#' at off that starts a preprocessor directive: a directive's name
+ * follows ("#include", "# define"), or it is "#!" first in the text.  Any
+ * other '#' starts a comment to the end of the line: bpftrace reads every
+ * '#' as a directive, but the tutorials write "# text" as a comment, and
+ * no directive looks like that. */
+static bool is_directive(const struct tv_lexer *lx, size_t off)
+{
+	static const char names[] = "include define undef if ifdef ifndef elif else endif pragma "
+				    "error warning line";
+	size_t i, end;
+
+	if (off == 0 && at(lx, 0, "#!"))
+		return true;
+	for (i = off + 1; i < lx->len && (lx->src[i] == ' ' || lx->src[i] == '\t'); i++)
+		;
+	for (end = i; end < lx->len && tv_is_ident_char((unsigned char)lx->src[end]); end++)
+		;
+	return in_words(names, lx->src + i, end - i);
+}
+
+/* Skips blanks and comments; true when it skipped anything. */
+static bool skip_space(struct tv_lexer *lx)
+{
+	size_t start = lx->pos;
+
+	while (lx->pos < lx->len) {
+		lx->gap = true;
+		if (tv_is_space((unsigned char)lx->src[lx->pos]))
+			tv_lx_move(lx, lx->pos + 1);
+		else if (at(lx, lx->pos, "//") ||
+			 (lx->src[lx->pos] == '#' && !is_directive(lx, lx->pos)))
+			tv_lx_move(lx, tv_lx_eol(lx, lx->pos));
+		else if (at(lx, lx->pos, "/*"))
+			lx->gap = skip_block_comment(lx);
+		else
+			break;
+	}
+	lx->gap = lx->pos != start && lx->gap;
+	return lx->pos != start;
+}
+
+/* ---- identifiers -------------------------------------------------------- */
+
+/* clang-format off */
+static const struct {
+	const char *s;
+	enum tv_tok_kind kind;
+} keywords[] = {
+	{"if", TV_T_IF},         {"else", TV_T_ELSE},     {"unroll", TV_T_UNROLL},
+	{"struct", TV_T_STRUCT}, {"union", TV_T_UNION},   {"while", TV_T_WHILE},
+	{"for", TV_T_FOR},       {"return", TV_T_RETURN}, {"continue", TV_T_CONTINUE},
+	{"break", TV_T_BREAK},
+};
+/* clang-format on */
+
+static bool word_is(const char *w, size_t len, const char *s)
+{
+	return strlen(s) == len && !memcmp(w, s, len);
+}
+
+static void lex_ident(struct tv_lexer *lx, struct tv_tok *t)
+{
+	size_t start = lx->pos, i = start;
+
+	while (i < lx->len && tv_is_ident_char((unsigned char)lx->src[i]))
+		i++;
+	t->kind = TV_T_IDENT;
+	for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+		if (word_is(lx->src + start, i - start, keywords[k].s))
+			t->kind = keywords[k].kind;
+	t->loc = tv_lx_loc(lx, start, i);
+	tv_lx_move(lx, i);
+}
+
+/* "@name" or "@"; "$name", "$N" or "$#". */
+static bool lex_sigil(struct tv_lexer *lx, struct tv_tok *t)
+{
+	size_t start = lx->pos, i = start + 1;
+	char c = lx->src[start];
+
+	if (c == '$' && i < lx->len && lx->src[i] == '#') {
+		t->kind = TV_T_PARAMCOUNT;
+		i++;
+	} else if (c == '$' && i < lx->len && tv_is_digit((unsigned char)lx->src[i])) {
+		t->kind = TV_T_PARAM;
+		while (i < lx->len && tv_is_digit((unsigned char)lx->src[i])) {
+			t->ival = t->ival > 1000000000000000000ull
+				      ? UINT64_MAX
+				      : t->ival * 10 + (lx->src[i] - '0');
+			i++;
+		}
+	} else {
+		if (i < lx->len && tv_is_ident_start((unsigned char)lx->src[i]))
+			while (i < lx->len && tv_is_ident_char((unsigned char)lx->src[i]))
+				i++;
+		if (c == '$' && i == start + 1)
+			return false; /* a lone '$' */
+		t->kind = c == '@' ? TV_T_MAP : TV_T_VAR;
+	}
+	t->loc = tv_lx_loc(lx, start, i);
+	tv_lx_move(lx, i);
+	if (t->kind == TV_T_PARAM && (t->ival < 1 || t->ival > INT64_MAX))
+		tv_lex_error(lx, t->loc, "param %.*s is out of integer range [1, %lld]",
+			     (int)(i - start), lx->src + start, (long long)INT64_MAX);
+	return true;
+}
+
+/* ---- punctuation -------------------------------------------------------- */
+
+/* clang-format off */
+static const struct {
+	const char *s;
+	enum tv_tok_kind kind;
+} puncts[] = {
+	/* longest first */
+	{"<<=", TV_T_LEFTASSIGN}, {">>=", TV_T_RIGHTASSIGN}, {"<<", TV_T_LEFT},
+	{">>", TV_T_RIGHT},       {"<=", TV_T_LE},           {">=", TV_T_GE},
+	{"==", TV_T_EQ},          {"!=", TV_T_NE},           {"&&", TV_T_LAND},
+	{"||", TV_T_LOR},         {"++", TV_T_INCREMENT},    {"--", TV_T_DECREMENT},
+	{"->", TV_T_PTR},         {"+=", TV_T_PLUSASSIGN},   {"-=", TV_T_MINUSASSIGN},
+	{"*=", TV_T_MULASSIGN},   {"/=", TV_T_DIVASSIGN},    {"%=", TV_T_MODASSIGN},
+	{"&=", TV_T_BANDASSIGN},  {"|=", TV_T_BORASSIGN},    {"^=", TV_T_BXORASSIGN},
+	{":", TV_T_COLON},        {";", TV_T_SEMI},          {"{", TV_T_LBRACE},
+	{"}", TV_T_RBRACE},       {"[", TV_T_LBRACKET},      {"]", TV_T_RBRACKET},
+	{"(", TV_T_LPAREN},       {")", TV_T_RPAREN},        {"?", TV_T_QUES},
+	{",", TV_T_COMMA},        {"=", TV_T_ASSIGN},        {"<", TV_T_LT},
+	{">", TV_T_GT},           {"+", TV_T_PLUS},          {"-", TV_T_MINUS},
+	{"*", TV_T_MUL},          {"/", TV_T_DIV},           {"%", TV_T_MOD},
+	{"&", TV_T_BAND},         {"|", TV_T_BOR},           {"^", TV_T_BXOR},
+	{"!", TV_T_LNOT},         {"~", TV_T_BNOT},          {".", TV_T_DOT},
+};
+/* clang-format on */
+
+/* A '/' that closes a predicate: as in bpftrace, one followed by a '{'
+ * or another '/' (here blanks and comments may come between, and a
+ * comment's '/' does not count). */
+static bool is_endpred(const struct tv_lexer *lx)
+{
+	struct tv_lexer probe = *lx;
+
+	probe.diag = NULL;
+	probe.pos++;
+	skip_space(&probe);
+	return probe.pos < probe.len &&
+	       (probe.src[probe.pos] == '{' || probe.src[probe.pos] == '/');
+}
+
+static bool lex_punct(struct tv_lexer *lx, struct tv_tok *t)
+{
+	size_t start = lx->pos, n;
+
+	if (lx->src[start] == '/' && is_endpred(lx)) {
+		t->kind = TV_T_ENDPRED;
+		n = 1;
+	} else {
+		size_t k;
+
+		for (k = 0; k < sizeof(puncts) / sizeof(puncts[0]); k++)
+			if (at(lx, start, puncts[k].s))
+				break;
+		if (k == sizeof(puncts) / sizeof(puncts[0]))
+			return false;
+		t->kind = puncts[k].kind;
+		n = strlen(puncts[k].s);
+	}
+	t->loc = tv_lx_loc(lx, start, start + n);
+	tv_lx_move(lx, start + n);
+	return true;
+}
+
+/* '#' to the end of the line, as bpftrace: a preprocessor directive. */
+static void lex_preproc(struct tv_lexer *lx, struct tv_tok *t)
+{
+	size_t start = lx->pos, end = tv_lx_eol(lx, start);
+
+	t->kind = start == 0 && at(lx, 0, "#!") ? TV_T_SHEBANG : TV_T_PREPROC;
+	while (end > start && tv_is_space((unsigned char)lx->src[end - 1]))
+		end--;
+	t->loc = tv_lx_loc(lx, start, end);
+	tv_lx_move(lx, end);
+}
+
+/* Skips one invalid character (a whole run of bytes >= 0x80, so a UTF-8
+ * character is one error) and reports it. */
+static void skip_invalid(struct tv_lexer *lx)
+{
+	size_t start = lx->pos, i = start + 1;
+	unsigned char c = (unsigned char)lx->src[start];
+
+	if (c >= 0x80)
+		while (i < lx->len && (unsigned char)lx->src[i] >= 0x80)
+			i++;
+	if (c >= 0x80 || (c >= 0x20 && c < 0x7f))
+		tv_lex_error(lx, tv_lx_run_loc(lx, start, i), "invalid character '%.*s'",
+			     (int)(i - start), lx->src + start);
+	else
+		tv_lex_error(lx, tv_lx_run_loc(lx, start, i), "invalid character '\\x%02x'", c);
+	tv_lx_move(lx, i);
+}
+
+/* One code token at lx->pos; false when none was made of the text there
+ * (an invalid character, an unterminated string: skipped and reported). */
+static bool lex_code(struct tv_lexer *lx, struct tv_tok *t)
+{
+	unsigned char c = (unsigned char)lx->src[lx->pos];
+
+	if (tv_is_ident_start(c))
+		lex_ident(lx, t);
+	else if (tv_is_digit(c))
+		tv_lx_number(lx, t);
+	else if (c == '"')
+		return tv_lx_string(lx, t);
+	else if (c == '#')
+		lex_preproc(lx, t);
+	else if (!((c == '@' || c == '$') && lex_sigil(lx, t)) && !lex_punct(lx, t)) {
+		skip_invalid(lx);
+		return false;
+	}
+	return true;
+}
+
+static void end_of_input(struct tv_lexer *lx, struct tv_tok *t)
+{
+	t->kind = TV_T_EOF;
+	t->loc = tv_lx_loc(lx, lx->len, lx->len);
+	t->err = lx->gap || !lx->last.line ? t->loc : lx->last;
+}
+
+bool tv_lex_next(struct tv_lexer *lx, enum tv_lex_mode mode, struct tv_tok *t)
+{
+	bool made = false;
+
+	while (!made) {
+		memset(t, 0, sizeof(*t));
+		if (skip_space(lx))
+			lx->run = lx->pos;
+		if (lx->pos >= lx->len) {
+			end_of_input(lx, t);
+			return !lx->oom;
+		}
+		t->text = lx->src + lx->pos;
+		made = (mode == TV_LEX_PROBE && tv_lx_probe(lx, t)) || lex_code(lx, t);
+	}
+	t->len = (size_t)(lx->src + lx->pos - t->text);
+	t->err = t->loc;
+	if (t->loc.line == lx->line && lx->run >= lx->line_off && lx->run < (size_t)t->loc.off)
+		t->err.col = (int)(lx->run - lx->line_off) + 1;
+	lx->last = t->err;
+	lx->gap = false;
+	return !lx->oom;
+}
+
+/* ---- names in messages -------------------------------------------------- */
+
+/* bpftrace 0.17's names for identifiers it knows: builtins, functions
+ * ("call"), the two that are both, and the stack modes. */
+static const char builtins[] = "pid tid uid gid nsecs elapsed numaid cpu comm retval func probe "
+			       "curtask rand cgroup cpid username args ctx";
+static const char calls[] =
+    "printf print time exit str buf ksym usym kaddr uaddr ntop pton reg "
+    "system cat signal strncmp override sizeof join count sum avg min max "
+    "stats hist lhist delete clear zero strftime path macaddr cgroupid kptr "
+    "uptr bswap skboutput strcontains cgroup_path debugf unwatch strerror";
+
+/* arg0..arg9, sarg0..sarg9 */
+static bool is_arg_builtin(const char *s, size_t len)
+{
+	if (len == 5 && s[0] == 's')
+		return is_arg_builtin(s + 1, 4);
+	return len == 4 && !memcmp(s, "arg", 3) && tv_is_digit((unsigned char)s[3]);
+}
+
+const char *tv_tok_describe(const struct tv_tok *t)
+{
+	if (t->kind != TV_T_IDENT)
+		return tv_tok_kind_name(t->kind);
+	if (in_words(builtins, t->text, t->len) || is_arg_builtin(t->text, t->len))
+		return "builtin";
+	if (in_words(calls, t->text, t->len))
+		return "call";
+	if (in_words("kstack ustack", t->text, t->len))
+		return "call_builtin";
+	if (in_words("perf bpftrace", t->text, t->len))
+		return "stack_mode";
+	return "identifier";
+}
+
+bool tv_is_int_type(const char *s, size_t len)
+{
+	return in_words("int8 int16 int32 int64 uint8 uint16 uint32 uint64", s, len);
+}

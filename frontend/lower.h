@@ -1,0 +1,120 @@
+/* Lowering a BpfScript tree to a tracevm image: types, builtins, functions
+ * and the code generator's state.  Internal to the frontend. */
+#ifndef TV_FRONTEND_LOWER_H
+#define TV_FRONTEND_LOWER_H
+
+#include <stdbool.h>
+
+#include "frontend/ast.h"
+#include "frontend/tracefs.h"
+
+/* Value types.  Sizes are the bytes a value takes in scratch and in maps. */
+enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM };
+
+struct ty {
+	enum ty_kind k;
+	unsigned size;
+	bool sign;
+};
+
+/* Builtins: ORDER-free, looked up by name.  How each one is read:
+ * B_BUILTIN (opcode BUILTIN with id), B_COMM, B_ARG (argN), B_RETVAL,
+ * B_ARGS (the tracepoint's fields, only through ->), B_STACK. */
+enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID };
+#define TV_FE_BUILTINS(X)                                                      \
+	X(pid, B_BUILTIN, TV_BI_pid) X(tid, B_BUILTIN, TV_BI_tid)              \
+	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)              \
+	X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)  \
+	X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)      \
+	X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)      \
+	X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0)                    \
+	X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)                  \
+	X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
+	X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)       \
+	X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)
+
+/* A map as the program uses it: its kind and key/value types are fixed
+ * by its first use. */
+#define TV_FE_MAX_KEYS 8
+struct fe_map {
+	const char *name;
+	int id; /* image map id: its index in lower.maps */
+	enum tv_mapkind kind;
+	struct ty val;
+	int nkeys; /* -1: not known yet */
+	struct ty key[TV_FE_MAX_KEYS];
+	__s64 lmin, lmax, lstep;
+	struct tv_loc loc;
+};
+
+struct fe_var {
+	const char *name;
+	struct ty ty;
+	unsigned off; /* its scratch slot */
+};
+
+/* Patch list of forward jumps (break, continue, return). */
+struct jumps {
+	int pc[64];
+	int n;
+};
+
+struct tv_compile_opts;
+
+struct lower {
+	struct tv_image *img;
+	struct tv_diag *diag;
+	const struct tv_compile_opts *opts;
+	struct fe_map maps[TV_MAX_MAPS];
+	int nmaps;
+	/* the block being generated */
+	struct fe_var vars[64];
+	int nvars;
+	unsigned scratch_top; /* first free scratch byte */
+	int nregs;            /* registers in use (r1..) */
+	const char *probe_kind; /* "tracepoint", "BEGIN", ... */
+	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
+	struct jumps *brk, *cont, ret;
+	int loop_depth;
+	bool final; /* the second pass: map kinds are known */
+};
+
+/* Errors carry the node's location; lowering goes on where it can. */
+void fe_error(struct lower *L, const struct tv_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* sema.c: types and maps */
+struct ty fe_type_of(struct lower *L, const struct tv_node *e);
+struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m);
+int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct tv_node *value);
+const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *field);
+int fe_builtin(const char *name, enum bi_how *how, int *id);
+bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
+void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
+
+/* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
+ * per-statement temporaries from TEMP_BASE. */
+#define VAR_BASE 16
+#define TEMP_BASE 384
+
+/* gen.c: the code generator */
+int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
+#define EMIT(L, op, ...)                                                       \
+	fe_emit(L, TV_OP_##op, (const __s64[]){__VA_ARGS__},                   \
+		sizeof((const __s64[]){__VA_ARGS__}) / sizeof(__s64))
+#define EMIT0(L, op) fe_emit(L, TV_OP_##op, NULL, 0)
+int fe_reg(struct lower *L, const struct tv_node *n);
+void fe_reg_free(struct lower *L, int r);
+unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size);
+int fe_gen_int(struct lower *L, const struct tv_node *e);
+int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+void fe_gen_block(struct lower *L, const struct tv_node *block);
+int fe_gen_incdec(struct lower *L, const struct tv_node *e);
+
+/* calls.c: functions (printf, count, ...) */
+int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);
+void fe_gen_map_assign(struct lower *L, const struct tv_node *target, const struct tv_node *value,
+		       enum tv_ast_op op);
+unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map);
+
+#endif

@@ -1,0 +1,284 @@
+/* Types of expressions, and the kind and key/value types of every map,
+ * fixed at first use as bpftrace does. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend/lower.h"
+
+void fe_error(struct lower *L, const struct tv_node *n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n)
+		tv_diag_add(L->diag, n->loc.line, n->loc.col, n->loc.col_end, "%s", msg);
+	else
+		tv_diag_add(L->diag, 0, 0, 0, "%s", msg);
+}
+
+static const struct {
+	const char *name;
+	enum bi_how how;
+	int id;
+} builtins[] = {
+#define X(name, how, id) {#name, how, id},
+    TV_FE_BUILTINS(X)
+#undef X
+};
+
+int fe_builtin(const char *name, enum bi_how *how, int *id)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].name, name)) {
+			*how = builtins[i].how;
+			*id = builtins[i].id;
+			return 0;
+		}
+	return -1;
+}
+
+static const struct ty T_INT64 = {TY_INT, 8, true};
+static const struct ty T_UINT64 = {TY_INT, 8, false};
+
+static struct ty str_ty(unsigned size)
+{
+	return (struct ty){TY_STR, size, false};
+}
+
+static struct ty builtin_type(struct lower *L, const struct tv_node *e)
+{
+	enum bi_how how;
+	int id;
+
+	if (fe_builtin(e->name, &how, &id))
+		return (struct ty){TY_NONE, 0, false};
+	switch (how) {
+	case B_COMM: return str_ty(TV_COMM_LEN);
+	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false};
+	case B_USTACK: return (struct ty){TY_USTACK, 8, false};
+	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false} : T_UINT64;
+	default: (void)L; return T_UINT64;
+	}
+}
+
+/* args->field: the tracepoint's format gives offset, size and sign. */
+const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *f)
+{
+	const struct tv_node *base = f->field.expr;
+
+	if (base->kind != TV_N_ident || strcmp(base->name, "args") || !f->field.name)
+		return NULL;
+	if (!L->tp)
+		return NULL;
+	return tv_tp_field_find(L->tp, f->field.name);
+}
+
+static struct ty field_type(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_tp_field *f = fe_args_field(L, e);
+
+	if (!f)
+		return (struct ty){TY_NONE, 0, false};
+	if (f->is_array && !strcmp(f->type, "char"))
+		return str_ty(f->size);
+	if (f->data_loc)
+		return T_UINT64; /* the location word; str() reads the string */
+	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr};
+}
+
+static struct ty call_type(struct lower *L, const struct tv_node *e)
+{
+	const char *n = e->call.name;
+
+	(void)L;
+	if (!strcmp(n, "str"))
+		return str_ty(TV_STR_MAX);
+	if (!strcmp(n, "ksym"))
+		return (struct ty){TY_KSYM, 8, false};
+	if (!strcmp(n, "kstack"))
+		return (struct ty){TY_KSTACK, 8, false};
+	if (!strcmp(n, "ustack"))
+		return (struct ty){TY_USTACK, 8, false};
+	return T_INT64;
+}
+
+static const struct fe_var *var_find(struct lower *L, const char *name)
+{
+	for (int i = 0; i < L->nvars; i++)
+		if (!strcmp(L->vars[i].name, name))
+			return &L->vars[i];
+	return NULL;
+}
+
+struct ty fe_type_of(struct lower *L, const struct tv_node *e)
+{
+	const struct fe_var *v;
+	struct fe_map *m;
+
+	switch (e->kind) {
+	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
+	case TV_N_ident: return builtin_type(L, e);
+	case TV_N_var:
+		v = var_find(L, e->name);
+		return v ? v->ty : (struct ty){TY_NONE, 0, false};
+	case TV_N_map:
+		m = fe_map_get(L, e);
+		return m && m->kind == TV_MAP_bytes ? m->val : T_INT64;
+	case TV_N_field: return field_type(L, e);
+	case TV_N_call: return call_type(L, e);
+	case TV_N_ternary: return fe_type_of(L, e->ternary.then);
+	default: return T_INT64;
+	}
+}
+
+struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m)
+{
+	for (int i = 0; i < L->nmaps; i++)
+		if (!strcmp(L->maps[i].name, m->map.name))
+			return &L->maps[i];
+	if (L->nmaps == TV_MAX_MAPS) {
+		fe_error(L, m, "too many maps (at most %d)", TV_MAX_MAPS);
+		return NULL;
+	}
+	L->maps[L->nmaps] = (struct fe_map){.name = m->map.name, .id = L->nmaps, .kind = TV_MAP__COUNT,
+					    .nkeys = -1, .loc = m->loc};
+	return &L->maps[L->nmaps++];
+}
+
+static const struct {
+	const char *name;
+	enum tv_mapkind kind;
+} agg_calls[] = {
+    {"count", TV_MAP_count}, {"sum", TV_MAP_sum},     {"min", TV_MAP_min},
+    {"max", TV_MAP_max},     {"avg", TV_MAP_avg},     {"stats", TV_MAP_stats},
+    {"hist", TV_MAP_hist},   {"lhist", TV_MAP_lhist},
+};
+
+bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind)
+{
+	if (e->kind != TV_N_call)
+		return false;
+	for (size_t i = 0; i < sizeof(agg_calls) / sizeof(agg_calls[0]); i++)
+		if (!strcmp(agg_calls[i].name, e->call.name)) {
+			*kind = agg_calls[i].kind;
+			return true;
+		}
+	return false;
+}
+
+static bool same_ty(struct ty a, struct ty b)
+{
+	return a.k == b.k && (a.k != TY_STR || a.size == b.size);
+}
+
+/* Key types come from the first use with keys; later uses must agree. */
+static int note_keys(struct lower *L, struct fe_map *m, const struct tv_node *map)
+{
+	const struct tv_list *keys = &map->map.keys;
+
+	if (m->nkeys < 0) {
+		if (keys->n > TV_FE_MAX_KEYS) {
+			fe_error(L, map, "too many keys (at most %d)", TV_FE_MAX_KEYS);
+			return -1;
+		}
+		m->nkeys = keys->n;
+		for (int i = 0; i < keys->n; i++) {
+			m->key[i] = fe_type_of(L, keys->v[i]);
+			if (m->key[i].k == TY_INT)
+				m->key[i].size = 8;
+		}
+		return 0;
+	}
+	if (m->nkeys != keys->n) {
+		fe_error(L, map, "%s used with %d keys here, %d before", m->name, keys->n, m->nkeys);
+		return -1;
+	}
+	for (int i = 0; i < keys->n; i++) {
+		struct ty t = fe_type_of(L, keys->v[i]);
+
+		if (t.k == TY_STR && m->key[i].k == TY_STR && t.size != m->key[i].size)
+			continue; /* strings of another size are copied to the key's size */
+		if (!same_ty(t, m->key[i]) && !(t.k == TY_INT && m->key[i].k == TY_INT)) {
+			fe_error(L, keys->v[i], "key %d of %s has another type than before", i + 1,
+				 m->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node *call)
+{
+	const struct tv_list *a = &call->call.args;
+	__s64 p[3];
+
+	if (a->n != 4) {
+		fe_error(L, call, "lhist() takes 4 arguments (value, min, max, step)");
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		const struct tv_node *n = a->v[i + 1];
+
+		if (n->kind != TV_N_int) {
+			fe_error(L, n, "lhist() %s must be an integer literal",
+				 i == 0 ? "min" : i == 1 ? "max" : "step");
+			return -1;
+		}
+		p[i] = n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
+	}
+	m->lmin = p[0], m->lmax = p[1], m->lstep = p[2];
+	return 0;
+}
+
+/* The kind a value gives a map: an aggregation, an integer or bytes. */
+int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct tv_node *value)
+{
+	struct fe_map *m = fe_map_get(L, target);
+	enum tv_mapkind kind = TV_MAP_int;
+	struct ty vt = T_INT64;
+
+	if (!m || note_keys(L, m, target))
+		return -1;
+	if (!value)
+		return 0; /* a read: the key types are all it fixes */
+	if (!fe_is_agg_call(value, &kind)) {
+		vt = fe_type_of(L, value);
+		kind = vt.k == TY_STR ? TV_MAP_bytes : TV_MAP_int;
+	}
+	if (m->kind == TV_MAP__COUNT) {
+		m->kind = kind;
+		m->val = vt.k == TY_STR ? vt : T_INT64;
+		return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
+	}
+	if (m->kind != kind) {
+		fe_error(L, target, "%s was a %s map; this makes it a %s map", m->name,
+			 tv_mapkind_name(m->kind), tv_mapkind_name(kind));
+		return -1;
+	}
+	if (kind == TV_MAP_bytes && vt.size > m->val.size)
+		m->val.size = vt.size;
+	return 0;
+}
+
+/* The host prints keys from this: i8 signed, u8 unsigned, sN string,
+ * p8 probe index, k8/U8 kernel/user stack ids, K8 kernel address. */
+void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < m->nkeys && len < n; i++) {
+		const struct ty *t = &m->key[i];
+		char c = t->k == TY_STR ? 's' : t->k == TY_PROBE ? 'p' : t->k == TY_KSTACK ? 'k'
+					    : t->k == TY_KSYM	     ? 'K'
+					    : t->k == TY_USTACK	     ? 'U'
+					    : t->sign		      ? 'i'
+								      : 'u';
+
+		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "", c, t->size);
+	}
+}

@@ -1,0 +1,367 @@
+/* Strings into scratch, assignments and statements. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/lower.h"
+
+static void patch(struct lower *L, int pc)
+{
+	if (pc >= 0)
+		L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
+}
+
+static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
+{
+	char buf[TV_CONST_MAX] = {0};
+	size_t len = e->str.len + 1;
+
+	if (len > TV_CONST_MAX || len > size) {
+		fe_error(L, e, "string of %zu bytes is too long (at most %u here)", e->str.len,
+			 (size < TV_CONST_MAX ? size : TV_CONST_MAX) - 1);
+		return -1;
+	}
+	memcpy(buf, e->str.s, e->str.len);
+	return tv_image_add_const(L->img, TV_CONST_str, buf, len);
+}
+
+/* Where str() reads from: user memory for syscall arguments and uprobes. */
+static bool user_pointers(struct lower *L)
+{
+	return L->probe_kind && (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
+				 !strncmp(L->probe_kind, "uprobe", 6) ||
+				 !strncmp(L->probe_kind, "uretprobe", 9));
+}
+
+static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	const struct tv_list *a = &e->call.args;
+	unsigned len = size;
+	int r;
+
+	if (a->n < 1 || a->n > 2) {
+		fe_error(L, e, "str() takes 1 or 2 arguments");
+		return -1;
+	}
+	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
+		len = a->v[1]->num.value + 1;
+	r = fe_gen_int(L, a->v[0]);
+	if (len < size)
+		EMIT(L, SZERO, off + len, size - len);
+	if (user_pointers(L))
+		EMIT(L, STRU, r, off, len);
+	else
+		EMIT(L, STRK, r, off, len);
+	fe_reg_free(L, r);
+	return 0;
+}
+
+/* Writes a string value of exactly `size` bytes, zero padded, at S[off]. */
+int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	struct fe_map *m;
+	int k;
+
+	switch (e->kind) {
+	case TV_N_str:
+		if ((k = str_const(L, e, size)) < 0)
+			return -1;
+		EMIT(L, SZERO, off, size);
+		EMIT(L, SCONST, k, off);
+		return 0;
+	case TV_N_ident:
+		if (strcmp(e->name, "comm"))
+			break;
+		if (size > TV_COMM_LEN)
+			EMIT(L, SZERO, off + TV_COMM_LEN, size - TV_COMM_LEN);
+		EMIT(L, COMM, off);
+		return 0;
+	case TV_N_call:
+		if (!strcmp(e->call.name, "str"))
+			return gen_str_call(L, e, off, size);
+		break;
+	case TV_N_var:
+		for (int i = 0; i < L->nvars; i++)
+			if (!strcmp(L->vars[i].name, e->name) && L->vars[i].ty.k == TY_STR) {
+				unsigned n = L->vars[i].ty.size < size ? L->vars[i].ty.size : size;
+
+				if (n < size)
+					EMIT(L, SZERO, off + n, size - n);
+				EMIT(L, SCOPY, n, off, L->vars[i].off);
+				return 0;
+			}
+		break;
+	case TV_N_map:
+		m = fe_map_get(L, e);
+		if (m && m->kind == TV_MAP_bytes) {
+			unsigned save = L->scratch_top, key = fe_gen_key(L, m, e);
+			unsigned tmp = fe_scratch(L, e, m->val.size);
+
+			EMIT(L, MLOADB, m->id, key, tmp);
+			EMIT(L, SZERO, off, size);
+			EMIT(L, SCOPY, m->val.size < size ? m->val.size : size, off, tmp);
+			L->scratch_top = save;
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	fe_error(L, e, "a string is expected here");
+	return -1;
+}
+
+/* Keys: every element in its slot (ints 8 bytes, strings their size),
+ * padding zeroed so equal keys hash alike. */
+unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map)
+{
+	unsigned size = 0, off, pos;
+
+	for (int i = 0; i < m->nkeys; i++)
+		size += m->key[i].size;
+	off = fe_scratch(L, map, size + 8); /* + the hist bucket */
+	if (!size)
+		return off;
+	EMIT(L, SZERO, off, size);
+	pos = off;
+	for (int i = 0; i < m->nkeys && i < map->map.keys.n; i++) {
+		const struct tv_node *k = map->map.keys.v[i];
+
+		if (m->key[i].k == TY_STR) {
+			fe_gen_str(L, k, pos, m->key[i].size);
+		} else {
+			int r = fe_gen_int(L, k);
+
+			EMIT(L, ST, r, 8, pos);
+			fe_reg_free(L, r);
+		}
+		pos += m->key[i].size;
+	}
+	return off;
+}
+
+static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var, struct ty t)
+{
+	for (int i = 0; i < L->nvars; i++)
+		if (!strcmp(L->vars[i].name, var->name)) {
+			if ((L->vars[i].ty.k == TY_STR) != (t.k == TY_STR))
+				fe_error(L, var, "type mismatch for %s: it was %s", var->name,
+					 L->vars[i].ty.k == TY_STR ? "a string" : "an integer");
+			return &L->vars[i];
+		}
+	{
+		unsigned off = VAR_BASE;
+
+		if (L->nvars)
+			off = L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
+		if (L->nvars == 64 || off + t.size > TEMP_BASE) {
+			fe_error(L, var, "too many variables in this probe");
+			return NULL;
+		}
+		L->vars[L->nvars] = (struct fe_var){var->name, t, off};
+		return &L->vars[L->nvars++];
+	}
+}
+
+static int compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
+{
+	static const struct {
+		enum tv_ast_op op;
+		unsigned opc;
+	} ops[] = {{TV_AST_ADD, TV_OP_ADD}, {TV_AST_SUB, TV_OP_SUB}, {TV_AST_MUL, TV_OP_MUL},
+		   {TV_AST_DIV, TV_OP_SDIV}, {TV_AST_MOD, TV_OP_SMOD}, {TV_AST_SHL, TV_OP_SHL},
+		   {TV_AST_SHR, TV_OP_SHR}, {TV_AST_BAND, TV_OP_AND}, {TV_AST_BOR, TV_OP_OR},
+		   {TV_AST_BXOR, TV_OP_XOR}};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].op == op)
+			return fe_emit(L, ops[i].opc, (const __s64[]){ra, ra, rb}, 3);
+	return -1;
+}
+
+static void gen_var_assign(struct lower *L, const struct tv_node *s)
+{
+	const struct tv_node *var = s->assign.target, *val = s->assign.value;
+	struct ty t = fe_type_of(L, val);
+	struct fe_var *v;
+	int r;
+
+	if (t.k == TY_INT || t.k == TY_PROBE || t.k == TY_KSTACK || t.k == TY_USTACK)
+		t.size = 8;
+	if (t.k == TY_NONE)
+		t = (struct ty){TY_INT, 8, true};
+	if (!(v = var_assign_slot(L, var, t)))
+		return;
+	if (t.k == TY_STR) {
+		fe_gen_str(L, val, v->off, v->ty.size);
+		return;
+	}
+	r = fe_gen_int(L, val);
+	if (s->assign.op != TV_AST_ASSIGN) {
+		int old = fe_reg(L, s);
+
+		EMIT(L, LD, old, 8 | TV_Z_SIGNED, v->off);
+		compound(L, s->assign.op, old, r);
+		EMIT(L, MOV, r, old);
+		fe_reg_free(L, old);
+	}
+	EMIT(L, ST, r, 8, v->off);
+	fe_reg_free(L, r);
+}
+
+static void gen_assign(struct lower *L, const struct tv_node *s)
+{
+	unsigned save = L->scratch_top;
+
+	if (s->assign.target->kind == TV_N_var)
+		gen_var_assign(L, s);
+	else if (s->assign.target->kind == TV_N_map)
+		fe_gen_map_assign(L, s->assign.target, s->assign.value, s->assign.op);
+	else
+		fe_error(L, s->assign.target, "only maps and $variables can be assigned");
+	L->scratch_top = save;
+}
+
+/* ++/-- on a variable or an integer map; yields the old or new value. */
+int fe_gen_incdec(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_node *t = e->incdec.expr;
+	int r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
+
+	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
+	EMIT(L, ADD, res, r, one);
+	if (t->kind == TV_N_var) {
+		struct fe_var *v = var_assign_slot(L, t, (struct ty){TY_INT, 8, true});
+
+		if (v)
+			EMIT(L, ST, res, 8, v->off);
+	} else if (t->kind == TV_N_map) {
+		struct fe_map *m = fe_map_get(L, t);
+		unsigned save = L->scratch_top, key;
+
+		if (m) {
+			key = fe_gen_key(L, m, t);
+			EMIT(L, MSTORE, m->id, res, key);
+		}
+		L->scratch_top = save;
+	} else {
+		fe_error(L, t, "++ and -- need a map or a $variable");
+	}
+	if (!e->incdec.post)
+		EMIT(L, MOV, r, res);
+	fe_reg_free(L, res);
+	fe_reg_free(L, one);
+	return r;
+}
+
+static void gen_if(struct lower *L, const struct tv_node *s)
+{
+	int r = fe_gen_int(L, s->ctl.cond), jelse, jend = -1;
+
+	jelse = EMIT(L, JZ, r, 0);
+	fe_reg_free(L, r);
+	fe_gen_block(L, s->ctl.body);
+	if (s->ctl.els)
+		jend = EMIT(L, JA, 0);
+	patch(L, jelse);
+	if (s->ctl.els) {
+		if (s->ctl.els->kind == TV_N_if)
+			gen_if(L, s->ctl.els);
+		else
+			fe_gen_block(L, s->ctl.els);
+		patch(L, jend);
+	}
+}
+
+static void add_jump(struct lower *L, struct jumps *j, const struct tv_node *n)
+{
+	if (!j) {
+		fe_error(L, n, "%s outside a loop", n->kind == TV_N_break ? "break" : "continue");
+		return;
+	}
+	if (j->n == 64) {
+		fe_error(L, n, "too many jumps out of one loop");
+		return;
+	}
+	j->pc[j->n++] = EMIT(L, JA, 0);
+}
+
+/* while: bounded by a LOOP counter (1024 iterations, as a verifier would). */
+static void gen_while(struct lower *L, const struct tv_node *s)
+{
+	struct jumps brk = {0}, cont = {0}, *ob = L->brk, *oc = L->cont;
+	int counter = fe_reg(L, s), top, r, jout, lp;
+
+	int depth = L->loop_depth;
+
+	L->loop_depth = L->nregs; /* statements in the body keep the counter */
+	EMIT(L, MOVI, counter, 1024);
+	top = (int)L->img->ninsns;
+	r = fe_gen_int(L, s->ctl.cond);
+	jout = EMIT(L, JZ, r, 0);
+	fe_reg_free(L, r);
+	L->brk = &brk, L->cont = &cont;
+	fe_gen_block(L, s->ctl.body);
+	L->brk = ob, L->cont = oc;
+	for (int i = 0; i < cont.n; i++)
+		patch(L, cont.pc[i]);
+	lp = EMIT(L, LOOP, counter, 0);
+	L->img->insns[lp].imm = lp + 1 - top;
+	patch(L, jout);
+	for (int i = 0; i < brk.n; i++)
+		patch(L, brk.pc[i]);
+	L->loop_depth = depth;
+	fe_reg_free(L, counter);
+}
+
+static void gen_unroll(struct lower *L, const struct tv_node *s)
+{
+	const struct tv_node *n = s->ctl.cond;
+	long count = n->kind == TV_N_int ? (long)n->num.value : -1;
+
+	if (n->kind == TV_N_param && L->opts && n->param <= L->opts->nargs)
+		count = strtol(L->opts->args[n->param - 1], NULL, 0);
+	if (count < 1 || count > 100) {
+		fe_error(L, n, "unroll maximum value is 100 and minimum is 1");
+		return;
+	}
+	for (long i = 0; i < count; i++)
+		fe_gen_block(L, s->ctl.body);
+}
+
+static void gen_stmt(struct lower *L, const struct tv_node *s)
+{
+	unsigned save = L->scratch_top;
+	int r;
+
+	switch (s->kind) {
+	case TV_N_assign: gen_assign(L, s); break;
+	case TV_N_if: gen_if(L, s); break;
+	case TV_N_while: gen_while(L, s); break;
+	case TV_N_unroll: gen_unroll(L, s); break;
+	case TV_N_block: fe_gen_block(L, s); break;
+	case TV_N_break: add_jump(L, L->brk, s); break;
+	case TV_N_continue: add_jump(L, L->cont, s); break;
+	case TV_N_return: add_jump(L, &L->ret, s); break;
+	case TV_N_expr_stmt:
+		if (s->expr->kind == TV_N_call) {
+			fe_gen_call(L, s->expr, false);
+		} else {
+			r = fe_gen_int(L, s->expr);
+			fe_reg_free(L, r);
+		}
+		break;
+	default: fe_error(L, s, "this statement is not supported yet"); break;
+	}
+	L->scratch_top = save;
+	L->nregs = L->loop_depth;
+}
+
+void fe_gen_block(struct lower *L, const struct tv_node *block)
+{
+	if (block->kind != TV_N_block) {
+		gen_stmt(L, block);
+		return;
+	}
+	for (int i = 0; i < block->block.n; i++)
+		gen_stmt(L, block->block.v[i]);
+}

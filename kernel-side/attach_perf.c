@@ -1,0 +1,211 @@
+/* Perf-event providers, all run by tv_perf: interval (cpu-clock on one
+ * CPU), profile (cpu-clock on every CPU), software and hardware events
+ * (on every CPU), with bpftrace's names and default counts. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-side/internal.h"
+
+#define CPU_ONLINE "/sys/devices/system/cpu/online"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct perf_name {
+	const char *name, *alias;
+	__u64 config, period; /* period: bpftrace's default count */
+};
+
+static const struct perf_name sw_events[] = {
+    {"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+    {"task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1},
+    {"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
+    {"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
+    {"cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1},
+    {"minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
+    {"major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
+    {"alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
+    {"emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1},
+    {"dummy", NULL, PERF_COUNT_SW_DUMMY, 1},
+    {"bpf-output", NULL, PERF_COUNT_SW_BPF_OUTPUT, 1},
+};
+
+static const struct perf_name hw_events[] = {
+    {"cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000},
+    {"instructions", NULL, PERF_COUNT_HW_INSTRUCTIONS, 1000000},
+    {"cache-references", NULL, PERF_COUNT_HW_CACHE_REFERENCES, 1000000},
+    {"cache-misses", NULL, PERF_COUNT_HW_CACHE_MISSES, 1000000},
+    {"branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
+    {"branch-misses", NULL, PERF_COUNT_HW_BRANCH_MISSES, 100000},
+    {"bus-cycles", NULL, PERF_COUNT_HW_BUS_CYCLES, 100000},
+    {"frontend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000},
+    {"backend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
+    {"ref-cycles", NULL, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000},
+};
+
+/* Time units of interval and profile; ns 0 is a rate in hz. */
+static const struct unit {
+	const char *name;
+	__u64 ns;
+} units[] = {{"s", 1000000000ULL}, {"ms", 1000000}, {"us", 1000}, {"hz", 0}};
+
+/* A count as bpftrace writes them: decimal digits, optionally "eN". */
+static int parse_count(const char *s, __u64 *out)
+{
+	unsigned long long v, e = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end == 'e' && isdigit((unsigned char)end[1]))
+		e = strtoull(end + 1, &end, 10);
+	if (*end || errno)
+		return -EINVAL;
+	for (; e && v; e--) {
+		if (v > ULLONG_MAX / 10)
+			return -ERANGE;
+		v *= 10;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool word_is(const char *word, const char *s, size_t n)
+{
+	return word && strlen(word) == n && !strncmp(word, s, n);
+}
+
+/* UNIT:COUNT of interval and profile probes, as a cpu-clock event. */
+static int clock_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
+{
+	size_t n = strcspn(a->target, ":");
+	__u64 count;
+
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->config = PERF_COUNT_SW_CPU_CLOCK;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		const struct unit *u = &units[i];
+
+		if (!word_is(u->name, a->target, n))
+			continue;
+		if (!a->target[n] || parse_count(a->target + n + 1, &count) || !count ||
+		    (u->ns && count > ULLONG_MAX / u->ns))
+			break;
+		attr->freq = !u->ns;
+		if (u->ns)
+			attr->sample_period = count * u->ns;
+		else
+			attr->sample_freq = count;
+		return 0;
+	}
+	return tv_err_set(err, 0,
+			  "probe '%s': expected UNIT:COUNT, UNIT one of s, ms, us, hz and COUNT a "
+			  "positive integer",
+			  a->probe);
+}
+
+/* EVENT[:COUNT] of software and hardware probes; no count (or 0) is the
+ * event's default. */
+static int named_attr(const struct kattach *a, const struct perf_name *tab, size_t ntab,
+		      const char *kind, struct perf_event_attr *attr, struct tv_err *err)
+{
+	size_t n = strcspn(a->target, ":");
+	const char *count = a->target[n] ? a->target + n + 1 : "";
+
+	for (size_t i = 0; i < ntab; i++) {
+		if (!word_is(tab[i].name, a->target, n) && !word_is(tab[i].alias, a->target, n))
+			continue;
+		attr->config = tab[i].config;
+		attr->sample_period = 0;
+		if (*count && parse_count(count, &attr->sample_period))
+			return tv_err_set(err, 0, "probe '%s': the count must be an integer",
+					  a->probe);
+		if (!attr->sample_period)
+			attr->sample_period = tab[i].period;
+		return 0;
+	}
+	return tv_err_set(err, 0, "probe '%s': '%.*s' is not a %s event", a->probe, (int)n,
+			  a->target, kind);
+}
+
+static int attach_cpu(struct tv_kernel *k, struct perf_event_attr *attr, int cpu,
+		      const struct kattach *a, struct tv_err *err)
+{
+	int pfd = kattach_perf_open(attr, -1, cpu);
+
+	if (pfd >= 0)
+		return kattach_perf_link(k, KPROG_tv_perf, pfd, a, err);
+	if (attr->type == PERF_TYPE_HARDWARE &&
+	    (pfd == -ENOENT || pfd == -EOPNOTSUPP || pfd == -ENODEV))
+		return tv_err_set(err, 0,
+				  "probe '%s': hardware counters are not available on this "
+				  "machine (perf_event_open: %s)",
+				  a->probe, strerror(-pfd));
+	return tv_err_set(err, 0, "probe '%s': perf_event_open on CPU %d failed: %s%s", a->probe,
+			  cpu, strerror(-pfd),
+			  pfd == -EINVAL && attr->freq
+			      ? " (is the rate above kernel.perf_event_max_sample_rate?)"
+			      : "");
+}
+
+/* The event on each CPU of /sys/devices/system/cpu/online ("0-3,5"), or
+ * on the first one only. */
+static int attach_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool first_only,
+		       const struct kattach *a, struct tv_err *err)
+{
+	char buf[1024], *p = buf;
+	int rc = kattach_read_small(CPU_ONLINE, buf, sizeof(buf)), n = 0;
+
+	if (rc < 0)
+		return tv_err_set(err, 0, "probe '%s': cannot read " CPU_ONLINE ": %s", a->probe,
+				  strerror(-rc));
+	while (isdigit((unsigned char)*p)) {
+		long lo = strtol(p, &p, 10), hi = lo;
+
+		if (*p == '-')
+			hi = strtol(p + 1, &p, 10);
+		for (long cpu = lo; cpu <= hi; cpu++, n++)
+			if ((rc = attach_cpu(k, attr, cpu, a, err)) || first_only)
+				return rc;
+		if (*p == ',')
+			p++;
+	}
+	return n ? 0 : tv_err_set(err, 0, "probe '%s': no online CPU in " CPU_ONLINE, a->probe);
+}
+
+int kattach_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	struct perf_event_attr attr = {.size = sizeof(attr)};
+	int rc = clock_attr(a, &attr, err);
+
+	return rc ? rc : attach_cpus(k, &attr, true, a, err);
+}
+
+int kattach_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	struct perf_event_attr attr = {.size = sizeof(attr)};
+	int rc = clock_attr(a, &attr, err);
+
+	return rc ? rc : attach_cpus(k, &attr, false, a, err);
+}
+
+int kattach_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	struct perf_event_attr attr = {.size = sizeof(attr), .type = PERF_TYPE_SOFTWARE};
+	int rc = named_attr(a, sw_events, ARRAY_SIZE(sw_events), "software", &attr, err);
+
+	return rc ? rc : attach_cpus(k, &attr, false, a, err);
+}
+
+int kattach_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	struct perf_event_attr attr = {.size = sizeof(attr), .type = PERF_TYPE_HARDWARE};
+	int rc = named_attr(a, hw_events, ARRAY_SIZE(hw_events), "hardware", &attr, err);
+
+	return rc ? rc : attach_cpus(k, &attr, false, a, err);
+}

@@ -1,0 +1,286 @@
+/* uprobe:PATH:FUNC, uprobe:PATH:FUNC+OFFSET, uprobe:PATH:ADDRESS and the
+ * same for uretprobe.  The ELF symbol tables (.symtab, then .dynsym) give
+ * the function's address, the PT_LOAD program headers its file offset,
+ * and the uprobe PMU a perf event there for tv_kprobe (pt_regs context). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <glob.h>
+#include <limits.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel-side/internal.h"
+
+#define UPROBE_PMU "/sys/bus/event_source/devices/uprobe"
+/* where a bare library name (libc) is looked for, as in ld.so.cache */
+#define LIB_DIRS                                                                                   \
+	"/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib:"         \
+	"/usr/local/lib"
+
+struct uspec {
+	char bin[PATH_MAX];  /* as written */
+	char path[PATH_MAX]; /* resolved */
+	char func[256];	     /* empty: an address was given */
+	__u64 addr, off;     /* the address given, or the offset into func */
+	bool ret;
+};
+
+/* Decimal, or hex after 0x; all of s. */
+static int parse_num(const char *s, __u64 *v)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	char *end;
+
+	if (!isxdigit((unsigned char)s[hex ? 2 : 0]))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, hex ? 16 : 10);
+	return *end || errno ? -EINVAL : 0;
+}
+
+/* PATH:SPEC, split at the last ':'. */
+static int parse_target(const struct kattach *a, struct uspec *u, struct tv_err *err)
+{
+	const char *colon = strrchr(a->target, ':'), *spec, *plus;
+	size_t n;
+
+	if (!colon || colon == a->target || !colon[1])
+		goto bad;
+	snprintf(u->bin, sizeof(u->bin), "%.*s", (int)(colon - a->target), a->target);
+	spec = colon + 1;
+	if (isdigit((unsigned char)spec[0]))
+		return parse_num(spec, &u->addr)
+			   ? tv_err_set(err, 0, "probe '%s': bad address '%s'", a->probe, spec)
+			   : 0;
+	plus = strchr(spec, '+');
+	n = plus ? (size_t)(plus - spec) : strlen(spec);
+	if (!n || n >= sizeof(u->func) || (plus && parse_num(plus + 1, &u->off)))
+		goto bad;
+	memcpy(u->func, spec, n);
+	return 0;
+bad:
+	return tv_err_set(err, 0,
+			  "probe '%s': expected PATH:FUNCTION, PATH:FUNCTION+OFFSET or "
+			  "PATH:ADDRESS",
+			  a->probe);
+}
+
+/* The first regular file of DIR/pattern (glob) over the dirs in "a:b:c". */
+static bool find_in_dirs(const char *dirs, const char *name, const char *const *pats, char *out)
+{
+	char dir[PATH_MAX], pat[PATH_MAX * 2];
+
+	for (const char *d = dirs; *d; d += strcspn(d, ":"), d += *d == ':') {
+		snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(d, ":"), d);
+		for (int i = 0; pats[i]; i++) {
+			glob_t g;
+			bool hit = false;
+
+			snprintf(pat, sizeof(pat), pats[i], dir[0] ? dir : ".", name);
+			if (glob(pat, 0, NULL, &g))
+				continue;
+			for (size_t j = 0; j < g.gl_pathc && !hit; j++)
+				hit = !access(g.gl_pathv[j], R_OK) && realpath(g.gl_pathv[j], out);
+			globfree(&g);
+			if (hit)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A path with a '/' is taken as given; a bare name is an executable in
+ * $PATH or a library (libc: libc.so.6), as bpftrace resolves them. */
+static int resolve_binary(struct uspec *u)
+{
+	static const char *const exe[] = {"%s/%s", NULL};
+	static const char *const lib[] = {"%s/%s", "%s/%s.so.*", "%s/%s.so", NULL};
+	const char *path = getenv("PATH");
+
+	if (strchr(u->bin, '/'))
+		return realpath(u->bin, u->path) ? 0 : -errno;
+	if ((path && find_in_dirs(path, u->bin, exe, u->path)) ||
+	    find_in_dirs(LIB_DIRS, u->bin, lib, u->path))
+		return 0;
+	return -ENOENT;
+}
+
+static bool is_func(const GElf_Sym *s)
+{
+	int t = GELF_ST_TYPE(s->st_info);
+
+	return (t == STT_FUNC || t == STT_GNU_IFUNC) && s->st_shndx != SHN_UNDEF && s->st_value;
+}
+
+/* Which symbol: by name (func set) or the function holding addr. */
+static bool sym_matches(const GElf_Sym *s, const char *name, const struct uspec *u)
+{
+	if (u->func[0])
+		return !strcmp(name, u->func);
+	return u->addr >= s->st_value && u->addr - s->st_value < (s->st_size ? s->st_size : 1);
+}
+
+static bool find_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, const struct uspec *u,
+			  GElf_Sym *out)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+
+	for (size_t i = 0; d && i < sh->sh_size / sh->sh_entsize; i++) {
+		const char *name;
+
+		if (!gelf_getsym(d, i, out) || !is_func(out))
+			continue;
+		name = elf_strptr(e, sh->sh_link, out->st_name);
+		if (name && sym_matches(out, name, u))
+			return true;
+	}
+	return false;
+}
+
+/* The function symbol of .symtab, or else of .dynsym. */
+static bool find_sym(Elf *e, const struct uspec *u, GElf_Sym *out)
+{
+	static const Elf64_Word tables[] = {SHT_SYMTAB, SHT_DYNSYM};
+
+	for (size_t t = 0; t < 2; t++) {
+		Elf_Scn *scn = NULL;
+		GElf_Shdr sh;
+
+		while ((scn = elf_nextscn(e, scn)))
+			if (gelf_getshdr(scn, &sh) && sh.sh_type == tables[t] && sh.sh_entsize &&
+			    find_in_table(e, scn, &sh, u, out))
+				return true;
+	}
+	return false;
+}
+
+/* A virtual address as a file offset, through the PT_LOAD segment holding it. */
+static int addr_to_offset(Elf *e, __u64 addr, __u64 *off)
+{
+	size_t n;
+
+	if (elf_getphdrnum(e, &n))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr - ph.p_vaddr < ph.p_filesz) {
+			*off = addr - ph.p_vaddr + ph.p_offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u64 *off,
+			  struct tv_err *err)
+{
+	GElf_Sym s;
+	__u64 at;
+
+	if (!find_sym(e, u, &s))
+		return u->func[0]
+			   ? tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path)
+			   : tv_err_set(err, 0,
+					"probe '%s': address 0x%llx is in no function of %s",
+					a->probe, (unsigned long long)u->addr, u->path);
+	if (!u->func[0])
+		u->off = u->addr - s.st_value;
+	if (u->off && u->off >= s.st_size)
+		return tv_err_set(
+		    err, 0, "probe '%s': offset %llu is outside the function (size %llu)", a->probe,
+		    (unsigned long long)u->off, (unsigned long long)s.st_size);
+	if (u->off && u->ret)
+		return tv_err_set(err, 0,
+				  "probe '%s': uretprobes cannot be attached at a function "
+				  "offset",
+				  a->probe);
+	at = s.st_value + u->off;
+	if (addr_to_offset(e, at, off))
+		return tv_err_set(err, 0, "probe '%s': address 0x%llx is in no loadable segment",
+				  a->probe, (unsigned long long)at);
+	return 0;
+}
+
+/* The probe's file offset in u->path. */
+static int resolve_offset(struct uspec *u, const struct kattach *a, __u64 *off, struct tv_err *err)
+{
+	int fd = open(u->path, O_RDONLY | O_CLOEXEC), rc;
+	Elf *e;
+
+	if (fd < 0)
+		return tv_err_set(err, 0, "uprobe target not found: %s (%s)", u->path,
+				  strerror(errno));
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF)
+		rc = tv_err_set(err, 0, "probe '%s': %s is not an ELF file", a->probe, u->path);
+	else
+		rc = resolve_in_elf(e, u, a, off, err);
+	elf_end(e);
+	close(fd);
+	return rc;
+}
+
+/* The uprobe PMU's type, and the config bit asking for a return probe. */
+static int uprobe_pmu(bool ret, struct perf_event_attr *attr)
+{
+	char buf[64];
+	int bit;
+
+	if (kattach_read_small(UPROBE_PMU "/type", buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	attr->type = strtoul(buf, NULL, 10);
+	if (!ret)
+		return 0;
+	if (kattach_read_small(UPROBE_PMU "/format/retprobe", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
+		return -ENOENT;
+	attr->config |= 1ULL << bit;
+	return 0;
+}
+
+static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret, struct tv_err *err)
+{
+	struct perf_event_attr attr = {.size = sizeof(attr)};
+	struct uspec *u = calloc(1, sizeof(*u));
+	__u64 off = 0;
+	int rc, pfd;
+
+	if (!u)
+		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
+	u->ret = ret;
+	rc = parse_target(a, u, err);
+	if (!rc && resolve_binary(u))
+		rc = tv_err_set(err, 0, "uprobe target not found: %s", u->bin);
+	rc = rc ?: resolve_offset(u, a, &off, err);
+	if (!rc && uprobe_pmu(ret, &attr))
+		rc = tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
+	if (!rc) {
+		attr.config1 = (__u64)(unsigned long)u->path;
+		attr.config2 = off;
+		pfd = kattach_perf_open(&attr, -1, 0);
+		rc = pfd >= 0 ? kattach_perf_link(k, KPROG_tv_kprobe, pfd, a, err)
+			      : tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s",
+					   a->probe, strerror(-pfd));
+	}
+	free(u);
+	return rc;
+}
+
+int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	return attach_uprobe(k, a, false, err);
+}
+
+int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	return attach_uprobe(k, a, true, err);
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# BpfScript end to end: a script, the events the test makes, the output.
+B=${1:-build}
+. tests/runtime/lib.sh
+
+# lang NAME 'script' 'trigger args' 'expected line (regex)'...
+lang() {
+	local name=$1 script=$2 trig=$3
+	shift 3
+	if ! start "$name" -e "$script"; then
+		nok "$name" "did not start: $(head -3 "$T/$name.err" | tr '\n' '|')"
+		return
+	fi
+	[ -n "$trig" ] && $TRIG $trig
+	stop "$name"
+	for re in "$@"; do
+		if ! grep -qE "^$re\$" "$T/$name.out"; then
+			nok "$name" "no line matching: $re" "$(tr '\n' '|' <"$T/$name.out" | cut -c1-300)"
+			return
+		fi
+	done
+	ok "$name"
+}
+
+F='/comm == "trigger"/'
+lang count_by_comm "tracepoint:syscalls:sys_enter_getppid $F { @[comm] = count(); }" \
+	"getppid 1234" '@\[trigger\]: 1234'
+lang predicate_pid_scalar "tracepoint:syscalls:sys_enter_getppid $F { @n = count(); @s = sum(2); }" \
+	"getppid 50" '@n: 50' '@s: 100'
+lang tracepoint_args "tracepoint:syscalls:sys_enter_write $F { @bytes = sum(args->count); @fd[args->fd > 2] = count(); }" \
+	"write 40" '@bytes: 40' '@fd\[1\]: 40'
+lang args_dot_syntax "tracepoint:syscalls:sys_enter_write $F { @b = sum(args.count); }" \
+	"write 7" '@b: 7'
+lang str_of_user_pointer "tracepoint:syscalls:sys_enter_openat $F { printf(\"open %s\\n\", str(args->filename)); }" \
+	"write 1" 'open /dev/null'
+lang wildcard_probe_key "tracepoint:syscalls:sys_enter_getpp* $F { @[probe] = count(); }" \
+	"getppid 3" '@\[tracepoint:syscalls:sys_enter_getppid\]: 3'
+lang hist_of_arg "tracepoint:syscalls:sys_enter_write $F { @h = hist(args->count); }" \
+	"write 5" '@h: ' '\[1\] +5 \|@+\|'
+lang variables_and_if "tracepoint:syscalls:sys_enter_getppid $F { \$x = pid; if (\$x > 0) { @pos = count(); } else { @neg = count(); } }" \
+	"getppid 4" '@pos: 4'
+lang exit_from_probe "tracepoint:syscalls:sys_enter_getppid $F { @n = count(); exit(); }" \
+	"getppid 3" '@n: [1-3]'
+lang kstack_key "tracepoint:syscalls:sys_enter_getppid $F { @[kstack] = count(); }" \
+	"getppid 2" '@\[' '    do_syscall_64\+[0-9]+' '\]: 2'
+lang map_keyed_by_tid "tracepoint:syscalls:sys_enter_getppid $F { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_getppid $F { if (@start[tid]) { @ok = count(); } delete(@start[tid]); }" \
+	"getppid 6" '@ok: 6'
+
+# ---- errors: location, source line, underline, status 1, nothing attached --
+err() { # NAME 'script' 'first stderr line (regex)'
+	"$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
+	local rc=$?
+	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
+		ok "$1"
+	else
+		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
+	fi
+}
+err error_syntax 'BEGIN { printf("x" }' '^stdin:1:[0-9]+-[0-9]+: ERROR: syntax error'
+err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-1[0-9]: ERROR: Unknown function: 'foo'"
+err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'
+err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:1-[0-9]+: ERROR: tracepoint not found: syscalls:sys_enter_nope'
+err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
+err error_map_kind 'BEGIN { @x = count(); @x = 5; }' '^stdin:1:23-2[0-9]: ERROR: @x was a count map; this makes it a int map'
+err error_undefined_variable 'BEGIN { printf("%d\n", $nope); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: undefined variable: \$nope'

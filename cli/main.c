@@ -176,7 +176,7 @@ static int execute(struct run *r, struct tv_err *err)
 	else if (!tv_out_exit_requested(r->out))
 		wait_for_signal();
 	if (r->kernel)
-		tv_kernel_detach(r->kernel);
+		tv_kernel_stop(r->kernel);
 	tv_out_begin_end(r->out);
 	if ((rc = run_blocks(r, "END")))
 		return tv_err_set(err, 0, "END failed: %s", strerror(-rc));

@@ -263,6 +263,9 @@ static struct tv_node *program(struct tv_parser *p)
 	preamble(p, prog);
 	while (!tv_p_stopped(p) && p->tok.kind != TV_T_EOF)
 		tv_p_push(p, &prog->program.probes, probe(p));
+	/* as bpftrace: a program has a probe */
+	if (!prog->program.probes.n && !error_count(p))
+		tv_p_error(p, p->tok.loc, "unexpected end of file, expected {");
 	return prog;
 }
 

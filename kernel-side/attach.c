@@ -3,6 +3,7 @@
  * (interval, profile, software, hardware) are in attach_perf.c, uprobes in
  * attach_uprobe.c; the one table of providers is here. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -263,13 +264,47 @@ int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 	return n;
 }
 
+#define DETACH_THREADS 32
+
+struct detacher {
+	struct link *links;
+	int n, first, stride;
+};
+
+static void *detach_some(void *arg)
+{
+	struct detacher *d = arg;
+
+	for (int i = d->first; i < d->n; i += d->stride) {
+		close(d->links[i].link_fd);
+		if (d->links[i].perf_fd >= 0)
+			close(d->links[i].perf_fd);
+	}
+	return NULL;
+}
+
+/* Each close waits for an RCU grace period (20-80 ms here): closed from
+ * several threads at once, the waits overlap instead of adding up. */
 void kattach_detach_all(struct tv_kernel *k)
 {
-	for (int i = 0; i < k->nlinks; i++) {
-		close(k->links[i].link_fd);
-		if (k->links[i].perf_fd >= 0)
-			close(k->links[i].perf_fd);
+	int nt = k->nlinks < DETACH_THREADS ? k->nlinks : DETACH_THREADS;
+	struct detacher d[DETACH_THREADS];
+	pthread_t th[DETACH_THREADS];
+	bool running[DETACH_THREADS] = {false};
+
+	for (int t = 0; t < nt; t++) {
+		d[t] = (struct detacher){k->links, k->nlinks, t, nt};
+		/* thread 0's share is closed here; a thread that cannot start
+		 * has its share closed here too */
+		if (t)
+			running[t] = !pthread_create(&th[t], NULL, detach_some, &d[t]);
 	}
+	for (int t = 0; t < nt; t++)
+		if (!running[t])
+			detach_some(&d[t]);
+	for (int t = 1; t < nt; t++)
+		if (running[t])
+			pthread_join(th[t], NULL);
 	free(k->links);
 	k->links = NULL;
 	k->nlinks = 0;

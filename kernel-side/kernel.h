@@ -37,7 +37,10 @@ int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t
 int tv_kernel_stack(struct tv_kernel *k, __u64 id, __u64 *ips, int max);
 /* Faulted reads and records lost to a full ring buffer, so far. */
 int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost);
-/* Detach, drop the session's data and free its slot. */
+/* Stop running the session's blocks (fast; probes stay attached). */
+void tv_kernel_stop(struct tv_kernel *k);
+/* Detach, drop the session's data and free its slot (detaching may finish
+ * in a child process after this one has exited). */
 void tv_kernel_close(struct tv_kernel *k);
 /* Remove every pin of every tracevm build (no session may be running). */
 int tv_kernel_cleanup(struct tv_err *err);

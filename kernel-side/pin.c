@@ -115,21 +115,31 @@ bool kpin_session_alive(const struct tv_sess *s)
 	return s->live && s->pid && kpin_pid_start(s->pid) == s->pid_start;
 }
 
-static bool pins_in_use(const char *dir)
+/* Sessions alive in a pin directory: PINS_RUNNING when one still runs,
+ * PINS_STOPPING when the only ones left are detaching (a reaper). */
+enum { PINS_FREE, PINS_STOPPING, PINS_RUNNING };
+
+static int pins_state(const char *dir)
 {
 	char path[PATH_MAX];
 	struct tv_sess s;
-	bool used = false;
-	int fd;
+	int state = PINS_FREE, fd;
 
 	snprintf(path, sizeof(path), "%s/sessions", dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return false;
-	for (__u32 i = 0; i < TV_MAX_SESSIONS && !used; i++)
-		used = !bpf_map_lookup_elem(fd, &i, &s) && kpin_session_alive(&s);
+		return PINS_FREE;
+	for (__u32 i = 0; i < TV_MAX_SESSIONS; i++)
+		if (!bpf_map_lookup_elem(fd, &i, &s) && kpin_session_alive(&s) &&
+		    state < (s.running ? PINS_RUNNING : PINS_STOPPING))
+			state = s.running ? PINS_RUNNING : PINS_STOPPING;
 	close(fd);
-	return used;
+	return state;
+}
+
+static bool pins_in_use(const char *dir)
+{
+	return pins_state(dir) != PINS_FREE;
 }
 
 /* Pins of other builds go once no process of theirs is left. */
@@ -310,6 +320,9 @@ int tv_kernel_cleanup(struct tv_err *err)
 		if (strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX)))
 			continue;
 		snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
+		/* sessions that are only detaching are done within seconds */
+		for (int waited = 0; pins_state(dir) == PINS_STOPPING && waited < 500; waited++)
+			usleep(20000);
 		if (pins_in_use(dir))
 			rc = tv_err_set(err, 0, "%s is in use by a running tracevm", dir);
 		else

@@ -1,6 +1,7 @@
 /* A session: one slot in every table, its image written there, its own
  * ring buffer, and everything dropped again when it ends. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include <bpf/libbpf.h>
 
 #include "kernel-side/internal.h"
+
+static void close_session(struct tv_kernel *k);
+static void release_fds(struct tv_kernel *k);
 
 static __u64 mono_ns(void)
 {
@@ -75,7 +79,7 @@ static int claim_slot(struct tv_kernel *k, struct tv_err *err)
 			continue;
 		if (s.live)
 			ksession_purge(k, i);
-		s = (struct tv_sess){.pid = getpid(), .live = 1, .start_ns = mono_ns(),
+		s = (struct tv_sess){.pid = getpid(), .live = 1, .running = 1, .start_ns = mono_ns(),
 				     .pid_start = kpin_pid_start(getpid())};
 		if (bpf_map_update_elem(fd, &i, &s, BPF_ANY))
 			break;
@@ -309,10 +313,63 @@ int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost)
 	return 0;
 }
 
+/* Stop running the session's blocks at once (one map write); detaching
+ * the probes themselves is slow and is left to tv_kernel_close. */
+void tv_kernel_stop(struct tv_kernel *k)
+{
+	struct tv_sess s;
+
+	if (k->have_slot && !bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s)) {
+		s.running = 0;
+		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &s, BPF_ANY);
+	}
+}
+
+/* Closing perf-event links waits for RCU grace periods, tens of ms each,
+ * serialized in the kernel.  A child takes over the slot and the links and
+ * closes them after we are gone; our own closes only drop references. */
+static bool hand_off_to_reaper(struct tv_kernel *k)
+{
+	struct tv_sess s;
+	pid_t child;
+
+	if (!k->nlinks || !k->have_slot ||
+	    bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s))
+		return false;
+	child = fork();
+	if (child < 0)
+		return false;
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setsid();
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+		close_session(k);
+		_exit(0);
+	}
+	/* the slot now belongs to the child: no gap where it looks free */
+	s.pid = child;
+	s.pid_start = kpin_pid_start(child);
+	s.running = 0;
+	bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &s, BPF_ANY);
+	return true;
+}
+
 void tv_kernel_close(struct tv_kernel *k)
 {
 	if (!k)
 		return;
+	if (hand_off_to_reaper(k)) {
+		k->have_slot = false;
+		release_fds(k);
+		return;
+	}
+	close_session(k);
+}
+
+/* Detach, drop the session's data, free the slot, close everything. */
+static void close_session(struct tv_kernel *k)
+{
 	kattach_detach_all(k);
 	if (k->have_slot) {
 		struct tv_sess none = {};
@@ -320,6 +377,18 @@ void tv_kernel_close(struct tv_kernel *k)
 		ksession_purge(k, k->slot);
 		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
 	}
+	release_fds(k);
+}
+
+/* Our descriptors and memory, without touching the kernel objects' state. */
+static void release_fds(struct tv_kernel *k)
+{
+	for (int i = 0; i < k->nlinks; i++) {
+		close(k->links[i].link_fd);
+		if (k->links[i].perf_fd >= 0)
+			close(k->links[i].perf_fd);
+	}
+	free(k->links);
 	ring_buffer__free(k->rb);
 	if (k->ring_fd >= 0)
 		close(k->ring_fd);

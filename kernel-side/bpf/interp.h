@@ -69,14 +69,20 @@ static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id,
 
 static __always_inline int start_block(struct tv_state *st, __u32 gidx)
 {
+	struct tv_sess *ss;
 	struct tv_block *b;
+	__u32 sess;
 
 	gidx &= TV_MAX_SESSIONS * TV_MAX_BLOCKS - 1;
 	b = bpf_map_lookup_elem(&blocks, &gidx);
 	if (!b)
 		return 0;
+	sess = b->sess & (TV_MAX_SESSIONS - 1);
+	ss = bpf_map_lookup_elem(&sessions, &sess);
+	if (!ss || !ss->running)
+		return 0; /* stopped: its probes are being detached */
 	st->pc = b->pc;
-	st->sess = b->sess & (TV_MAX_SESSIONS - 1);
+	st->sess = sess;
 	st->base = st->sess * TV_MAX_INSNS;
 	st->probe = b->probe;
 	st->next = b->next;

@@ -63,3 +63,13 @@ err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:
 err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
 err error_map_kind 'BEGIN { @x = count(); @x = 5; }' '^stdin:1:23-2[0-9]: ERROR: @x was a count map; this makes it a int map'
 err error_undefined_variable 'BEGIN { printf("%d\n", $nope); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: undefined variable: \$nope'
+
+# ---- BpfScript, BEGIN-only: byte for byte what bpftrace 0.17 printed -------
+# (golden/*.out were recorded from bpftrace 0.17 on this kind of machine)
+while IFS=$'\t' read -r name prog; do
+	if "$TV" -e "$prog" >"$T/g.out" 2>"$T/g.err" && cmp -s "$T/g.out" tests/runtime/golden/$name.out; then
+		ok "golden_$name"
+	else
+		nok "golden_$name" "$(diff "$T/g.out" tests/runtime/golden/$name.out | head -5 | tr '\n' '|')" "$(head -3 "$T/g.err" | tr '\n' '|')"
+	fi
+done <tests/runtime/golden/cases.txt

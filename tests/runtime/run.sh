@@ -2,41 +2,8 @@
 # Runtime tests: a program, the events the test makes itself, the output it
 # must print.  TAP lines ("ok N - name" / "not ok N - name").
 B=${1:-build}
-TV=$B/tracevm
-TRIG=$B/tests/trigger
 P=tests/runtime/progs
-T=$(mktemp -d)
-n=0
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # name, then a command that must succeed
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name" "failed: $*"; fi
-}
-
-# start NAME ARGS...: run tracevm in the background until its probes are
-# attached; its stdout goes to $T/NAME.out, stderr to $T/NAME.err
-start() {
-	local name=$1
-	shift
-	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$TV" "$@" >"$T/$name.out" 2>"$T/$name.err" &
-	eval "pid_$name=$!"
-	for _ in $(seq 500); do
-		grep -q __BPFTRACE_NOTIFY_PROBES_ATTACHED "$T/$name.err" 2>/dev/null && return 0
-		kill -0 $! 2>/dev/null || return 1
-		sleep 0.01
-	done
-	return 1
-}
-stop() { # NAME: SIGINT, then wait for the exit status
-	local pid
-	eval "pid=\$pid_$1"
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
-}
+. tests/runtime/lib.sh
 
 # ---- tracepoints count exactly -------------------------------------------
 t_tracepoint_count_exact() {
@@ -304,7 +271,7 @@ t_attach_failure_undoes_all() {
 		if ($NF ~ /^[0-9]+$/) { made[$NF] = 1; n++ }
 		next
 	}
-	/close\(/ { s = $0; sub(/.*close\(/, "", s); sub(/\).*/, "", s); delete made[s] }
+	/close\(/ { s = $0; sub(/.*close\(/, "", s); sub(/[^0-9].*/, "", s); delete made[s] }
 	/write\(2, "ERROR/ { printed = 1; exit }
 	END { for (f in made) left++; exit !(printed && n >= 4 && !left) }' "$T/lf.strace"
 }
@@ -316,12 +283,3 @@ t_cleanup() {
 }
 check cleanup_removes_pins t_cleanup
 
-# ---- BpfScript, BEGIN-only: byte for byte what bpftrace 0.17 printed -------
-# (golden/*.out were recorded from bpftrace 0.17 on this kind of machine)
-while IFS=$'\t' read -r name prog; do
-	if "$TV" -e "$prog" >"$T/g.out" 2>"$T/g.err" && cmp -s "$T/g.out" tests/runtime/golden/$name.out; then
-		ok "golden_$name"
-	else
-		nok "golden_$name" "$(diff "$T/g.out" tests/runtime/golden/$name.out | head -5 | tr '\n' '|')" "$(head -3 "$T/g.err" | tr '\n' '|')"
-	fi
-done <tests/runtime/golden/cases.txt

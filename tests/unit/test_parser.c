@@ -445,8 +445,14 @@ static void test_comments(void **state)
 	    "(block (= $a 1))))\n");
 	assert_dump("BEGIN { $x = 1 }/**/",
 		    "(program (probe (attach \"BEGIN\") (block (= $x 1))))\n");
-	assert_dump("", "(program)\n");
-	assert_dump("  \n\t// nothing\n", "(program)\n");
+	/* a program has a probe, as in bpftrace */
+	assert_errors("", "stdin:1:1-1: ERROR: unexpected end of file, expected {\n");
+	assert_errors("#include <linux/sched.h>",
+		      "stdin:1:25-25: ERROR: unexpected end of file, expected {\n"
+		      "#include <linux/sched.h>\n"
+		      "                        \n");
+	assert_errors("  \n\t// nothing\n",
+		      "stdin:3:1-1: ERROR: unexpected end of file, expected {\n");
 }
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -646,10 +652,8 @@ static void test_api(void **state)
 	struct tv_ast *ast;
 
 	(void)state;
-	ast = tv_parse(NULL, NULL, &d);
-	assert_non_null(ast);
-	assert_int_equal(d.n, 0);
-	tv_ast_free(ast);
+	assert_null(tv_parse(NULL, NULL, &d)); /* no text: no probe */
+	assert_int_equal(d.n, 1);
 	tv_ast_free(NULL);
 	/* the diagnostics are reset by every parse */
 	assert_null(tv_parse("BEGIN {", NULL, &d));

@@ -23,9 +23,15 @@ if command -v bpftrace >/dev/null; then
 	echo "== bpftrace, same script"
 	$B/bench/attach_latency 10 bpftrace -e "$TP"
 fi
+echo "== 10 tracepoints: attach, and SIGINT to exit (maps printed, process gone)"
+$B/bench/attach_latency 10 $B/tracevm bench/progs/ten_tracepoints.bt
+if command -v bpftrace >/dev/null; then
+	echo "   bpftrace:"
+	$B/bench/attach_latency 3 bpftrace bench/progs/ten_tracepoints.bt
+fi
 echo "== BEGIN { exit(); } wall time"
 if command -v hyperfine >/dev/null; then
-	cmds=("$B/tracevm -A bench/progs/begin_exit.tvs")
+	cmds=("$B/tracevm -e 'BEGIN { exit(); }'")
 	command -v bpftrace >/dev/null && cmds+=("bpftrace -e 'BEGIN { exit(); }'")
 	hyperfine -N --warmup 3 -r 20 "${cmds[@]}" 2>/dev/null | grep -E 'Benchmark|Time'
 fi

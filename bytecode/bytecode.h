@@ -224,7 +224,9 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
  * slot holds a probe index or a kernel address to print by name. */
 #define TV_FMT_PROBE 0x80
 #define TV_FMT_KSYM 0x40
-#define TV_FMT_UNITS 0x3f
+#define TV_FMT_FUNC 0x20 /* a probe index: print its function part */
+#define TV_FMT_UNITS 0x1f
+#define TV_JOIN_ARGS 8 /* strings join() reads from an array */
 
 struct tv_const {
 	__u8 kind;

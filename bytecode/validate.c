@@ -106,7 +106,7 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 	switch (in->op) {
 	case TV_OP_COMM: return check_range(c, v[0], TV_COMM_LEN);
 	case TV_OP_ST: case TV_OP_LD: return check_range(c, v[2], TV_Z_SIZE(v[1]));
-	case TV_OP_STRK: case TV_OP_STRU: return check_range(c, v[1], v[2]);
+	case TV_OP_STRK: case TV_OP_STRU: case TV_OP_CTXSTR: return check_range(c, v[1], v[2]);
 	case TV_OP_SZERO: return check_range(c, v[0], v[1]);
 	case TV_OP_SCOPY: case TV_OP_STRCMP:
 		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2], v[in->op == TV_OP_SCOPY ? 0 : 1]) ?:

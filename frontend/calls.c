@@ -1,4 +1,5 @@
 /* Functions: one row each in the table below, with its lowering. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ static int f_strncmp(struct lower *L, const struct tv_node *c, bool want);
 static int f_agg(struct lower *L, const struct tv_node *c, bool want);
 static int f_stack(struct lower *L, const struct tv_node *c, bool want);
 static int f_ksym(struct lower *L, const struct tv_node *c, bool want);
+static int f_join(struct lower *L, const struct tv_node *c, bool want);
+static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 
 /* FUNC(name, min args, max args, lowering) */
 #define TV_FE_FUNCS(X)                                                         \
@@ -25,7 +28,8 @@ static int f_ksym(struct lower *L, const struct tv_node *c, bool want);
 	X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)          \
 	X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)          \
 	X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
-	X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym)
+	X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym) X(join, 1, 2, f_join)  \
+	X(kaddr, 1, 1, f_kaddr)
 
 static const struct {
 	const char *name;
@@ -82,7 +86,10 @@ static int conversions(const char *f)
 
 static unsigned named_slot(struct ty t)
 {
-	return t.k == TY_PROBE ? TV_FMT_PROBE : t.k == TY_KSYM ? TV_FMT_KSYM : 0;
+	return t.k == TY_PROBE  ? TV_FMT_PROBE
+	       : t.k == TY_KSYM ? TV_FMT_KSYM
+	       : t.k == TY_FUNC ? TV_FMT_FUNC
+				: 0;
 }
 
 /* printf: arguments packed in 8-byte slots (strings take their size); the
@@ -259,6 +266,61 @@ static int f_ksym(struct lower *L, const struct tv_node *c, bool want)
 {
 	(void)want;
 	return fe_gen_int(L, c->call.args.v[0]);
+}
+
+/* join(argv[, sep]): up to TV_JOIN_ARGS strings of a NULL-terminated
+ * pointer array, read into one record the host prints joined. */
+static int f_join(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_list *a = &c->call.args;
+	unsigned off = fe_scratch(L, c, TV_JOIN_ARGS * TV_STR_MAX);
+	int base = fe_gen_int(L, a->v[0]), p = fe_reg(L, c), sep = 0, ends[TV_JOIN_ARGS];
+	bool user = fe_user_pointers(L);
+
+	if (a->n == 2 && a->v[1]->kind == TV_N_str)
+		sep = tv_image_add_const(L->img, TV_CONST_fmt, a->v[1]->str.s, a->v[1]->str.len + 1);
+	else if (a->n == 2)
+		fe_error(L, a->v[1], "join: the separator must be a string literal");
+	else
+		sep = tv_image_add_const(L->img, TV_CONST_fmt, " ", 2);
+	EMIT(L, SZERO, off, TV_JOIN_ARGS * TV_STR_MAX);
+	for (int i = 0; i < TV_JOIN_ARGS; i++) {
+		EMIT(L, ADDI, p, base, 8 * i);
+		fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){p, p, 8}, 3);
+		ends[i] = EMIT(L, JZ, p, 0);
+		fe_emit(L, user ? TV_OP_STRU : TV_OP_STRK,
+			(const __s64[]){p, off + i * TV_STR_MAX, TV_STR_MAX}, 3);
+	}
+	for (int i = 0; i < TV_JOIN_ARGS; i++)
+		L->img->insns[ends[i]].imm = (int)L->img->ninsns - ends[i] - 1;
+	emit_record(L, TV_REC_join, sep, off, TV_JOIN_ARGS * TV_STR_MAX);
+	fe_reg_free(L, p);
+	fe_reg_free(L, base);
+	return no_value(L, c, want);
+}
+
+/* kaddr("symbol"): the address, looked up in /proc/kallsyms now. */
+static int f_kaddr(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_node *n = c->call.args.v[0];
+	char line[512], name[256];
+	unsigned long long addr = 0, a;
+	FILE *f;
+
+	(void)want;
+	if (n->kind != TV_N_str) {
+		fe_error(L, n, "kaddr: the symbol must be a string literal");
+		return fe_reg(L, c);
+	}
+	f = fopen("/proc/kallsyms", "r");
+	while (f && !addr && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*c %255s", &a, name) == 2 && !strcmp(name, n->str.s))
+			addr = a;
+	if (f)
+		fclose(f);
+	if (!addr)
+		fe_error(L, n, "Failed to resolve kernel symbol: %s", n->str.s);
+	return fe_gen_int(L, &(struct tv_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
 }
 
 static int f_agg(struct lower *L, const struct tv_node *c, bool want)

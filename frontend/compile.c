@@ -226,10 +226,10 @@ static void describe_maps(struct lower *L)
 
 		for (int k = 0; k < m->nkeys; k++)
 			d.key_size += m->key[k].size;
-		if (d.kind == TV_MAP_bytes) {
+		if (d.kind == TV_MAP_bytes || (d.kind == TV_MAP_int && m->val.k > TY_STR))
+			snprintf(vtype, sizeof(vtype), "%c%u", fe_type_char(&m->val), m->val.size);
+		if (d.kind == TV_MAP_bytes)
 			d.val_size = m->val.size;
-			snprintf(vtype, sizeof(vtype), "s%u", m->val.size);
-		}
 		fe_key_type_string(m, ktype, sizeof(ktype));
 		tv_image_add_map(L->img, m->name, &d, ktype, vtype);
 	}

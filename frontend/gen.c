@@ -103,6 +103,10 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 		return r;
 	case B_CPID:
 		return gen_const(L, e, L->opts ? L->opts->cpid : 0);
+	case B_FUNC: /* the probe; the host prints its function part */
+		r = fe_reg(L, e);
+		EMIT(L, BUILTIN, r, TV_BI_probe);
+		return r;
 	default:
 		fe_error(L, e, "'%s' is not an integer here", e->name);
 		return gen_const(L, e, 0);

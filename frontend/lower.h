@@ -9,7 +9,7 @@
 #include "frontend/tracefs.h"
 
 /* Value types.  Sizes are the bytes a value takes in scratch and in maps. */
-enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM };
+enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM, TY_FUNC };
 
 struct ty {
 	enum ty_kind k;
@@ -20,7 +20,7 @@ struct ty {
 /* Builtins: ORDER-free, looked up by name.  How each one is read:
  * B_BUILTIN (opcode BUILTIN with id), B_COMM, B_ARG (argN), B_RETVAL,
  * B_ARGS (the tracepoint's fields, only through ->), B_STACK. */
-enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID };
+enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
 #define TV_FE_BUILTINS(X)                                                      \
 	X(pid, B_BUILTIN, TV_BI_pid) X(tid, B_BUILTIN, TV_BI_tid)              \
 	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)              \
@@ -31,7 +31,7 @@ enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_
 	X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)                  \
 	X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
 	X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)       \
-	X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)
+	X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -91,6 +91,8 @@ const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *f
 int fe_builtin(const char *name, enum bi_how *how, int *id);
 bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
+char fe_type_char(const struct ty *t);
+bool fe_user_pointers(const struct lower *L);
 
 /* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
  * per-statement temporaries from TEMP_BASE. */

@@ -61,6 +61,7 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false};
 	case B_USTACK: return (struct ty){TY_USTACK, 8, false};
 	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false} : T_UINT64;
+	case B_FUNC: return (struct ty){TY_FUNC, 8, false};
 	default: (void)L; return T_UINT64;
 	}
 }
@@ -86,7 +87,7 @@ static struct ty field_type(struct lower *L, const struct tv_node *e)
 	if (f->is_array && !strcmp(f->type, "char"))
 		return str_ty(f->size);
 	if (f->data_loc)
-		return T_UINT64; /* the location word; str() reads the string */
+		return str_ty(TV_STR_MAX); /* the string the location word points at */
 	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr};
 }
 
@@ -127,10 +128,17 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 		return v ? v->ty : (struct ty){TY_NONE, 0, false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
-		return m && m->kind == TV_MAP_bytes ? m->val : T_INT64;
+		/* integer maps may hold a probe, a function, a symbol or a stack */
+		return m && (m->kind == TV_MAP_bytes || (m->kind == TV_MAP_int && m->val.k > TY_STR))
+			   ? m->val
+			   : T_INT64;
 	case TV_N_field: return field_type(L, e);
 	case TV_N_call: return call_type(L, e);
-	case TV_N_ternary: return fe_type_of(L, e->ternary.then);
+	case TV_N_ternary: {
+		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
+
+		return a.k == TY_STR && b.k == TY_STR && b.size > a.size ? b : a;
+	}
 	default: return T_INT64;
 	}
 }
@@ -251,7 +259,7 @@ int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct 
 	}
 	if (m->kind == TV_MAP__COUNT) {
 		m->kind = kind;
-		m->val = vt.k == TY_STR ? vt : T_INT64;
+		m->val = vt.k == TY_STR || vt.k > TY_STR ? vt : T_INT64;
 		return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
 	}
 	if (m->kind != kind) {
@@ -266,19 +274,33 @@ int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct 
 
 /* The host prints keys from this: i8 signed, u8 unsigned, sN string,
  * p8 probe index, k8/U8 kernel/user stack ids, K8 kernel address. */
+char fe_type_char(const struct ty *t)
+{
+	switch (t->k) {
+	case TY_STR: return 's';
+	case TY_PROBE: return 'p';
+	case TY_FUNC: return 'f';
+	case TY_KSTACK: return 'k';
+	case TY_USTACK: return 'U';
+	case TY_KSYM: return 'K';
+	default: return t->sign ? 'i' : 'u';
+	}
+}
+
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < m->nkeys && len < n; i++) {
-		const struct ty *t = &m->key[i];
-		char c = t->k == TY_STR ? 's' : t->k == TY_PROBE ? 'p' : t->k == TY_KSTACK ? 'k'
-					    : t->k == TY_KSYM	     ? 'K'
-					    : t->k == TY_USTACK	     ? 'U'
-					    : t->sign		      ? 'i'
-								      : 'u';
+	for (int i = 0; i < m->nkeys && len < n; i++)
+		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "", fe_type_char(&m->key[i]),
+				m->key[i].size);
+}
 
-		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "", c, t->size);
-	}
+/* Where pointers point: user memory for syscall arguments and uprobes. */
+bool fe_user_pointers(const struct lower *L)
+{
+	return L->probe_kind && (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
+				 !strncmp(L->probe_kind, "uprobe", 6) ||
+				 !strncmp(L->probe_kind, "uretprobe", 9));
 }

@@ -24,14 +24,6 @@ static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 	return tv_image_add_const(L->img, TV_CONST_str, buf, len);
 }
 
-/* Where str() reads from: user memory for syscall arguments and uprobes. */
-static bool user_pointers(struct lower *L)
-{
-	return L->probe_kind && (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
-				 !strncmp(L->probe_kind, "uprobe", 6) ||
-				 !strncmp(L->probe_kind, "uretprobe", 9));
-}
-
 static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
 {
 	const struct tv_list *a = &e->call.args;
@@ -44,13 +36,33 @@ static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, 
 	}
 	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
 		len = a->v[1]->num.value + 1;
+	if (fe_type_of(L, a->v[0]).k == TY_STR) /* str() of a string: itself */
+		return fe_gen_str(L, a->v[0], off, size);
 	r = fe_gen_int(L, a->v[0]);
 	if (len < size)
 		EMIT(L, SZERO, off + len, size - len);
-	if (user_pointers(L))
+	if (fe_user_pointers(L))
 		EMIT(L, STRU, r, off, len);
 	else
 		EMIT(L, STRK, r, off, len);
+	fe_reg_free(L, r);
+	return 0;
+}
+
+/* A tracepoint's char array or __data_loc string, read from the context. */
+static int gen_ctx_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	const struct tv_tp_field *f = fe_args_field(L, e);
+	int r;
+
+	if (!f || (!f->data_loc && !f->is_array))
+		return -1;
+	r = fe_reg(L, e);
+	if (f->data_loc)
+		EMIT(L, CTX, r, 4, f->offset); /* low 16 bits: where the string is */
+	else
+		EMIT(L, MOVI, r, f->offset);
+	EMIT(L, CTXSTR, r, off, size);
 	fe_reg_free(L, r);
 	return 0;
 }
@@ -79,6 +91,22 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 		if (!strcmp(e->call.name, "str"))
 			return gen_str_call(L, e, off, size);
 		break;
+	case TV_N_field:
+		if (!gen_ctx_str(L, e, off, size))
+			return 0;
+		break;
+	case TV_N_ternary: {
+		int r = fe_gen_int(L, e->ternary.cond), jelse, jend;
+
+		jelse = EMIT(L, JZ, r, 0);
+		fe_reg_free(L, r);
+		fe_gen_str(L, e->ternary.then, off, size);
+		jend = EMIT(L, JA, 0);
+		patch(L, jelse);
+		fe_gen_str(L, e->ternary.els, off, size);
+		patch(L, jend);
+		return 0;
+	}
 	case TV_N_var:
 		for (int i = 0; i < L->nvars; i++)
 			if (!strcmp(L->vars[i].name, e->name) && L->vars[i].ty.k == TY_STR) {

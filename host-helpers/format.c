@@ -81,8 +81,8 @@ static void format_named(struct tv_out *o, FILE *f, unsigned char kind, __u64 v)
 {
 	char sym[256];
 
-	if (kind & TV_FMT_PROBE) {
-		fputs(v < o->img->nprobes ? o->img->probes[v].attach : "?", f);
+	if (kind & (TV_FMT_PROBE | TV_FMT_FUNC)) {
+		tvh_print_probe(o, f, v, kind & TV_FMT_FUNC);
 		return;
 	}
 	if (!o->ksyms)
@@ -115,7 +115,7 @@ int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void 
 		size = slot_size(fmt, arg, conv);
 		if (off + size > len)
 			return -EINVAL;
-		if (slot_byte(fmt, arg) & (TV_FMT_PROBE | TV_FMT_KSYM)) {
+		if (slot_byte(fmt, arg) & (TV_FMT_PROBE | TV_FMT_KSYM | TV_FMT_FUNC)) {
 			__u64 v;
 
 			memcpy(&v, a + off, 8);

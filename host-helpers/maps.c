@@ -44,6 +44,14 @@ static int by_value(const void *a, const void *b, void *key_size)
 	return x < y ? -1 : x > y ? 1 : by_key(a, b, key_size);
 }
 
+void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only)
+{
+	const char *name = idx < o->img->nprobes ? o->img->probes[idx].attach : "?";
+	const char *colon = strrchr(name, ':');
+
+	fputs(func_only && colon ? colon + 1 : name, f);
+}
+
 /* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key)
 {
@@ -60,9 +68,9 @@ void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned c
 		first = 0;
 		if (kind == 's') {
 			fprintf(f, "%.*s", (int)strnlen((const char *)key + off, size), key + off);
-		} else if (kind == 'p') { /* a probe index: its name */
+		} else if (kind == 'p' || kind == 'f') { /* a probe index: its name */
 			memcpy(&v, key + off, 8);
-			fputs(v < o->img->nprobes ? o->img->probes[v].attach : "?", f);
+			tvh_print_probe(o, f, v, kind == 'f');
 		} else if (kind == 'K') { /* a kernel address: its symbol */
 			char sym[256];
 
@@ -106,6 +114,14 @@ static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m,
 	switch (m->d.kind) {
 	case TV_MAP_bytes:
 		tvh_print_key(o, f, m->val_type, e->val.bytes);
+		break;
+	case TV_MAP_int:
+		/* integers that name something (probe, func, ksym, stack) */
+		if (m->val_type[0]) {
+			tvh_print_key(o, f, m->val_type, (const unsigned char *)&a->v);
+			break;
+		}
+		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
 		break;
 	case TV_MAP_avg:
 		fprintf(f, "%" PRId64, (int64_t)(a->n ? a->v / (__s64)a->n / (__s64)div : 0));

@@ -67,6 +67,17 @@ static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
 	return 0;
 }
 
+/* join(): the non-empty strings, separated, then a newline. */
+static void print_join(struct tv_out *o, const struct tv_rec *h, const char *p)
+{
+	const struct tv_const *sep = fmt_const(o, h->id);
+
+	for (size_t i = 0; (i + 1) * TV_STR_MAX <= h->len && p[i * TV_STR_MAX]; i++)
+		fprintf(o->f, "%s%.*s", i ? (sep ? sep->data : " ") : "", TV_STR_MAX,
+			p + i * TV_STR_MAX);
+	fputc('\n', o->f);
+}
+
 struct zeroing {
 	struct tv_store *store;
 	__u32 map;
@@ -110,6 +121,9 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 	case TV_REC_clear:
 		if (h->id < o->img->nmaps)
 			o->store->ops->clear(o->store, h->id);
+		break;
+	case TV_REC_join:
+		print_join(o, h, p);
 		break;
 	case TV_REC_zero:
 		if (h->id < o->img->nmaps)

@@ -420,6 +420,27 @@ HANDLER(STRU)
 	return tv_host_read_str(p, R(v[0]), (size_t)v[2]) ? fault(st) : 0;
 }
 
+/* A string inside the context (char arrays and __data_loc fields of
+ * tracepoints): at most l - 1 bytes and a NUL, the rest zeroed. */
+HANDLER(CTXSTR)
+{
+	__u8 *p = sp(st, v[1], v[2]);
+	const __u8 *data = st->ctx->data;
+	__u64 off = R(v[0]) & 0xffff, n = 0;
+
+	if (!p)
+		return -EINVAL;
+	if (!v[2])
+		return 0;
+	if (off >= st->ctx->len)
+		return fault(st);
+	while (n + 1 < (__u64)v[2] && off + n < st->ctx->len && data[off + n])
+		n++;
+	memcpy(p, data + off, n);
+	memset(p + n, 0, v[2] - n);
+	return 0;
+}
+
 /* ---- scratch --------------------------------------------------------------- */
 
 HANDLER(ST)

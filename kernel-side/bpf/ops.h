@@ -234,6 +234,24 @@ static __always_inline int read_str(struct tv_state *st, const struct tv_insn *i
 }
 
 HANDLER(STRK) { return read_str(st, in, 0); }
+
+HANDLER(CTXSTR)
+{
+	__u32 off = LO(in);
+	__u64 len = clamp_len(HI(in), TV_SCRATCH), n;
+	long got;
+
+	if (!len)
+		return NEXT;
+	got = bpf_probe_read_kernel_str(S(st, off), len,
+					(__u8 *)ctx_base(lc) + (R(st, in->a) & 0xffff));
+	if (got < 0)
+		return fault(st);
+	n = clamp_len(got, len);
+	if (n < len)
+		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);
+	return NEXT;
+}
 HANDLER(STRU) { return read_str(st, in, 1); }
 
 /* ---- scratch ----------------------------------------------------------------- */

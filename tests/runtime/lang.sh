@@ -11,7 +11,10 @@ lang() {
 		nok "$name" "did not start: $(head -3 "$T/$name.err" | tr '\n' '|')"
 		return
 	fi
-	[ -n "$trig" ] && $TRIG $trig
+	case "$trig" in
+	sh:*) eval "${trig#sh:}" >/dev/null ;;
+	?*) $TRIG $trig ;;
+	esac
 	stop "$name"
 	for re in "$@"; do
 		if ! grep -qE "^$re\$" "$T/$name.out"; then
@@ -45,6 +48,17 @@ lang kstack_key "tracepoint:syscalls:sys_enter_getppid $F { @[kstack] = count();
 	"getppid 2" '@\[' '    do_syscall_64\+[0-9]+' '\]: 2'
 lang map_keyed_by_tid "tracepoint:syscalls:sys_enter_getppid $F { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_getppid $F { if (@start[tid]) { @ok = count(); } delete(@start[tid]); }" \
 	"getppid 6" '@ok: 6'
+
+UT=$(realpath $B/tests/uprobe_target)
+lang data_loc_string "tracepoint:sched:sched_process_exec /str(args->filename) == \"/bin/true\"/ { @n = count(); printf(\"%s\\n\", args->filename); }" \
+	"sh:/bin/true; /bin/true" '/bin/true' '@n: 2'
+lang join_argv "tracepoint:syscalls:sys_enter_execve /str(args->filename) == \"/bin/echo\"/ { join(args->argv); }" \
+	"sh:/bin/echo one two three" '/bin/echo one two three'
+lang uprobe_func_and_args "uprobe:$UT:tv_target { @[func] = count(); @a = sum(arg0); }" \
+	"sh:$UT 10" '@\[tv_target\]: 10' '@a: 45'
+lang uretprobe_retval "uretprobe:$UT:tv_target { @r = sum(retval); }" "sh:$UT 10" '@r: 135'
+lang func_as_map_value "uprobe:$UT:tv_target { @f[tid] = func; printf(\"%s %s\\n\", func, arg0 > 100 ? \"big\" : \"small\"); }" \
+	"sh:$UT 1" '@f\[[0-9]+\]: tv_target' 'tv_target small'
 
 # ---- errors: location, source line, underline, status 1, nothing attached --
 err() { # NAME 'script' 'first stderr line (regex)'

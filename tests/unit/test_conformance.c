@@ -1114,6 +1114,27 @@ static void conformance_ctx(void **state)
 	run(0, zero_ctx);
 	assert_int_equal(G.vr.n, 9);
 	finish();
+
+	/* CTXSTR: strings inside the context (tracepoint char arrays and
+	 * __data_loc fields): whole, truncated to l - 1, at offset 0, empty. */
+	begin("ctx_str");
+	{
+		static const unsigned at[] = {16, 0, 40, 87};
+		static const unsigned lens[] = {32, 6, 16, 8};
+
+		for (unsigned i = 0; i < NELEM(at); i++) {
+			I(MOVI, 1, at[i]);
+			I(CTXSTR, 1, 512, lens[i]);
+			I(EMIT, TV_REC_printf, i, 512, lens[i]);
+		}
+		I(EXIT);
+		load();
+		memset(w, 0, sizeof(w));
+		memcpy((char *)w + 16, "hello, context", 15);
+		memcpy((char *)w + 40, "a string without", 16); /* no NUL in l */
+		run(0, w);
+		finish();
+	}
 }
 
 /* ---- memory reads and faults --------------------------------------------- */
@@ -1721,6 +1742,7 @@ static void conformance_records(void **state)
 	    {TV_REC_exit, 4, TV_SCRATCH - 1, 1}, {TV_REC_time, 5, 3, 7},
 	    {TV_REC_system, 6, 100, 255}, {TV_REC_cat, 7, 512, 512},
 	    {TV_REC_fault, 0, 8, 8},	   {TV_REC_printf, 7, 1000, 0},
+	    {TV_REC_join, 1, 0, TV_JOIN_ARGS * TV_STR_MAX},
 	};
 	/* clang-format on */
 	__u8 pat[128];
@@ -1728,7 +1750,7 @@ static void conformance_records(void **state)
 
 	(void)state;
 	need_kernel();
-	assert_int_equal(TV_REC__COUNT, 9); /* a new kind needs a row above */
+	assert_int_equal(TV_REC__COUNT, 10); /* a new kind needs a row above */
 
 	/* EMIT of every record kind, lengths 0 to the whole scratch, at the
 	 * scratch edges; EXIT ends the block (the EMIT after it is never

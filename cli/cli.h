@@ -3,6 +3,7 @@
 #define TV_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "bytecode/bytecode.h"
 
@@ -11,6 +12,8 @@ struct tv_opts {
 	const char *program;  /* -e */
 	const char *file;     /* script file */
 	const char *output;   /* -o */
+	const char *command;  /* -c */
+	int pid;              /* -p */
 	bool dump, verbose, quiet, cleanup, list;
 	int nargs;
 	char **args; /* positional parameters */
@@ -18,8 +21,17 @@ struct tv_opts {
 
 /* Returns 1 to go on, or 0 / -status to exit at once (help, version, bad usage). */
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o);
-int load_program(const struct tv_opts *o, struct tv_image **img, struct tv_err *err);
+int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, struct tv_err *err);
 void print_error(const struct tv_opts *o, const struct tv_err *err);
 void notify_probes_attached(void);
+
+struct tv_child {
+	pid_t pid;   /* 0 once it has exited */
+	int go_fd;   /* written once the probes are attached */
+};
+int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err);
+void child_release(struct tv_child *c);
+bool child_exited(struct tv_child *c);
+void child_end(struct tv_child *c);
 
 #endif

@@ -16,7 +16,7 @@
 #include "kernel-side/kernel.h"
 #include "vm/vm.h"
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, child_signalled;
 
 static double now_ms(void)
 {
@@ -32,25 +32,33 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+static void on_child(int sig)
+{
+	(void)sig;
+	child_signalled = 1; /* wakes the poll; the loop checks which child */
+}
+
 static void install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = {.sa_handler = on_signal}, sc = {.sa_handler = on_child};
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sc, NULL);
 }
 
 /* Sleep until SIGINT/SIGTERM; a signal between the check and the sleep
  * is not lost (it stays blocked until sigsuspend). */
-static void wait_for_signal(void)
+static void wait_for_signal(bool (*done)(void *), void *arg)
 {
 	sigset_t block, old;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	while (!interrupted)
+	while (!interrupted && !done(arg))
 		sigsuspend(&old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -64,6 +72,7 @@ struct run {
 	struct tv_out *out;
 	FILE *f;
 	double t_main; /* main() entered, for -v start-up figures */
+	struct tv_child child; /* -c */
 };
 
 static int read_stack(void *arg, __u64 id, bool kernel, __u64 *ips, int max)
@@ -122,9 +131,16 @@ static int open_kernel(struct run *r, struct tv_err *err)
 	return 0;
 }
 
+static bool command_done(void *arg)
+{
+	struct run *r = arg;
+
+	return r->opts->command && child_signalled && child_exited(&r->child);
+}
+
 static void wait_for_events(struct run *r)
 {
-	while (!interrupted && !tv_out_exit_requested(r->out)) {
+	while (!interrupted && !tv_out_exit_requested(r->out) && !command_done(r)) {
 		int rc = tv_kernel_poll(r->kernel, 100, tv_out_record, r->out);
 
 		if (rc < 0 && rc != -EINTR)
@@ -171,10 +187,11 @@ static int execute(struct run *r, struct tv_err *err)
 	if (r->opts->verbose && r->kernel)
 		print_kernel_info(r);
 	notify_probes_attached();
+	child_release(&r->child);
 	if (nkernel && !tv_out_exit_requested(r->out))
 		wait_for_events(r);
 	else if (!tv_out_exit_requested(r->out))
-		wait_for_signal();
+		wait_for_signal(command_done, r);
 	if (r->kernel)
 		tv_kernel_stop(r->kernel);
 	tv_out_begin_end(r->out);
@@ -202,7 +219,7 @@ int main(int argc, char **argv)
 {
 	struct tv_opts opts;
 	struct tv_err err = {0};
-	struct run r = {.t_main = now_ms()};
+	struct run r = {.t_main = now_ms(), .child = {.pid = -1, .go_fd = -1}};
 	int rc = tv_parse_opts(argc, argv, &opts);
 
 	if (rc <= 0)
@@ -217,7 +234,13 @@ int main(int argc, char **argv)
 		rc = tv_kernel_cleanup(&err);
 		goto done;
 	}
-	if ((rc = load_program(&opts, &r.img, &err)))
+	if (opts.pid && kill(opts.pid, 0) && errno == ESRCH) {
+		rc = tv_err_set(&err, 0, "no process with pid %d", opts.pid);
+		goto done;
+	}
+	if (opts.command && (rc = child_spawn(opts.command, &r.child, &err)))
+		goto done;
+	if ((rc = load_program(&opts, r.child.pid > 0 ? r.child.pid : 0, &r.img, &err)))
 		goto done;
 	if (opts.dump) {
 		rc = tv_asm_print(r.img, stdout);
@@ -233,6 +256,7 @@ done:
 	fflush(stdout);
 	if (rc)
 		print_error(&opts, &err);
+	child_end(&r.child);
 	release(&r);
 	return rc ? 1 : 0;
 }

@@ -19,10 +19,12 @@ static const char usage[] =
     "\n"
     "OPTIONS:\n"
     "    -A FILE        run FILE, written in the bytecode's assembler text\n"
+    "    -c 'CMD'       run CMD once the probes are attached (its pid is cpid); stop when it exits\n"
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
     "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
     "    -o FILE        write output to FILE instead of stdout\n"
+    "    -p PID         the process uprobes and pid filters are about (must exist)\n"
     "    -q             quiet: no 'Attaching N probes...' line\n"
     "    -v             verbose: session, cold/warm start, verifier figures\n"
     "    -h, --help     this help\n"
@@ -40,9 +42,11 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+A:de:lo:qvhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+A:c:de:lo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
+		case 'c': o->command = optarg; break;
+		case 'p': o->pid = atoi(optarg); break;
 		case 'd': o->dump = true; break;
 		case 'l': o->list = true; break;
 		case 'e': o->program = optarg; break;
@@ -89,9 +93,10 @@ static char *read_file(const char *path, struct tv_err *err)
 	return buf;
 }
 
-static int compile_script(const struct tv_opts *o, struct tv_image **img, struct tv_err *err)
+static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,
+			  struct tv_err *err)
 {
-	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args};
+	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args, .cpid = cpid};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;
@@ -107,12 +112,12 @@ static int compile_script(const struct tv_opts *o, struct tv_image **img, struct
 	return *img ? 0 : -EINVAL;
 }
 
-int load_program(const struct tv_opts *o, struct tv_image **img, struct tv_err *err)
+int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, struct tv_err *err)
 {
 	char *text;
 
 	if (!o->asm_file)
-		return compile_script(o, img, err);
+		return compile_script(o, cpid, img, err);
 	text = read_file(o->asm_file, err);
 	if (!text)
 		return -EINVAL;

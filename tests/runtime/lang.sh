@@ -87,3 +87,31 @@ while IFS=$'\t' read -r name prog; do
 		nok "golden_$name" "$(diff "$T/g.out" tests/runtime/golden/$name.out | head -5 | tr '\n' '|')" "$(head -3 "$T/g.err" | tr '\n' '|')"
 	fi
 done <tests/runtime/golden/cases.txt
+
+# ---- command line -----------------------------------------------------------
+t_dash_c_cpid() { # the command starts once attached and ends the run
+	out=$(timeout 10 "$TV" -c "$TRIG getppid 77" -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @ = count(); }') &&
+		printf '%s\n' "$out" | grep -qx '@: 77'
+}
+check dash_c_runs_command_with_cpid t_dash_c_cpid
+t_dash_p_dead() {
+	"$TV" -p 999999 -e 'BEGIN { exit(); }' >/dev/null 2>"$T/p.err"
+	[ $? -eq 1 ] && grep -qx 'ERROR: no process with pid 999999' "$T/p.err"
+}
+check dash_p_dead_pid_error t_dash_p_dead
+t_list() {
+	[ "$("$TV" -l 'tracepoint:syscalls:sys_enter_getppid')" = tracepoint:syscalls:sys_enter_getppid ] &&
+		"$TV" -lv 'tracepoint:sched:sched_process_exec' | grep -qx '    __data_loc char\[\] filename' &&
+		"$TV" -l '*sys_enter_open*' | grep -qx 'tracepoint:syscalls:sys_enter_openat'
+}
+check list_probes t_list
+t_dump_reruns() { # -d prints assembler text that -A runs with the same output
+	"$TV" -d -e 'BEGIN { printf("%d %s\n", 6 * 7, "x"); @m[1, "a"] = sum(5); exit(); }' >"$T/d.tvs" &&
+		[ "$("$TV" -A "$T/d.tvs")" = "$("$TV" -e 'BEGIN { printf("%d %s\n", 6 * 7, "x"); @m[1, "a"] = sum(5); exit(); }')" ]
+}
+check dump_text_reruns_with_A t_dump_reruns
+t_script_file_and_args() { # a file with a #! line, positional parameters
+	printf '#!/usr/bin/env tracevm\nBEGIN { printf("%%d %%d\\n", $1 + $2, $#); exit(); }\n' >"$T/s.bt"
+	[ "$("$TV" "$T/s.bt" 40 2 | sed -n 2p)" = "42 2" ]
+}
+check script_file_shebang_and_params t_script_file_and_args

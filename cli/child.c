@@ -1,0 +1,79 @@
+/* -c CMD: the command is forked before compiling (its pid is `cpid`), held
+ * on a pipe until every probe is attached, then exec'd; the run ends when
+ * it exits. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "cli/cli.h"
+
+int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
+{
+	wordexp_t w;
+	int fds[2];
+
+	c->pid = -1;
+	c->go_fd = -1;
+	if (wordexp(cmd, &w, WRDE_NOCMD) || !w.we_wordc)
+		return tv_err_set(err, 0, "cannot parse the command '%s'", cmd);
+	if (pipe(fds)) {
+		wordfree(&w);
+		return tv_err_set(err, 0, "pipe: %s", strerror(errno));
+	}
+	c->pid = fork();
+	if (c->pid == 0) {
+		char go;
+
+		close(fds[1]);
+		/* nothing read: tracevm failed before attaching, do not run */
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);
+		close(fds[0]);
+		execvp(w.we_wordv[0], w.we_wordv);
+		_exit(127);
+	}
+	close(fds[0]);
+	wordfree(&w);
+	if (c->pid < 0) {
+		close(fds[1]);
+		return tv_err_set(err, 0, "fork: %s", strerror(errno));
+	}
+	c->go_fd = fds[1];
+	return 0;
+}
+
+void child_release(struct tv_child *c)
+{
+	if (c->go_fd >= 0 && write(c->go_fd, "g", 1) == 1)
+		close(c->go_fd);
+	c->go_fd = -1;
+}
+
+bool child_exited(struct tv_child *c)
+{
+	int status;
+
+	if (c->pid <= 0)
+		return false;
+	if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+		c->pid = 0;
+		return true;
+	}
+	return false;
+}
+
+/* On the way out: a command never released is stopped, a running one is
+ * left alone (as bpftrace does). */
+void child_end(struct tv_child *c)
+{
+	if (c->go_fd >= 0) {
+		close(c->go_fd);
+		c->go_fd = -1;
+		if (c->pid > 0)
+			waitpid(c->pid, NULL, 0);
+	}
+}

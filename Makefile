@@ -11,7 +11,7 @@ TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B)
 # and a faster exec (no relocation of three shared libraries).
 LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 
-DEB_BUILD := gcc make clang llvm bpftool libbpf-dev libelf-dev libffi-dev procps \
+DEB_BUILD := gcc make clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev libffi-dev procps \
              uthash-dev zlib1g-dev pkg-config libcmocka-dev strace
 DEB_BENCH := hyperfine
 
@@ -63,8 +63,19 @@ $(B)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -o $@ $<
 
-test: deps all $(UNIT) $(HELPERS)
-	@tests/run.sh $(B)
+test: deps all $(UNIT) $(HELPERS) $(B)/fuzz/fuzz_frontend
+	@FUZZ_SECONDS=10 tests/run.sh $(B)
+
+# ---- the frontend under libFuzzer (with ASan and UBSan) ---------------------
+FUZZ_SECONDS ?= 300
+$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(wildcard frontend/*.c bytecode/*.c frontend/*.h frontend/*.def bytecode/*.h bytecode/*.def)
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -I$(B) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c)
+
+fuzz: $(B)/fuzz/fuzz_frontend
+	@mkdir -p $(B)/fuzz/corpus
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 $(B)/fuzz/corpus tests/fuzz/corpus
 
 deps:
 	@missing=$$(for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -108,6 +119,6 @@ asan:
 	  LDLIBS="-fsanitize=address,undefined $(LDLIBS)" build-asan/tracevm $(UNIT:$(B)/%=build-asan/%)
 	@for t in $(UNIT:$(B)/%=build-asan/%); do UBSAN_OPTIONS=halt_on_error=1 $$t || exit 1; done
 
-.PHONY: all test deps bench format clean asan
+.PHONY: all test deps bench format clean asan fuzz
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

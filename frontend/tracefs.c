@@ -118,7 +118,13 @@ static int list_dir(const char *dir, const char *glob, struct dirent ***out)
 		else
 			free((*out)[i]);
 	}
-	return n < 0 ? -errno : k;
+	if (n < 0)
+		return -errno;
+	if (!k) {
+		free(*out);
+		*out = NULL;
+	}
+	return k;
 }
 
 static int match_events(const char *root, const char *cat, const char *ev_glob,

@@ -30,5 +30,18 @@ for r in tests/runtime/*.sh; do
 	count "$out"
 done
 
+# a short run of the frontend fuzzer (make fuzz runs it longer)
+if [ -x "$B/fuzz/fuzz_frontend" ]; then
+	corpus=$(mktemp -d)
+	if "$B/fuzz/fuzz_frontend" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=10 "$corpus" \
+		tests/fuzz/corpus >"$corpus.log" 2>&1; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "not ok - fuzz_frontend:"; grep -E 'ERROR|SUMMARY|==' "$corpus.log" | head -5
+	fi
+	grep -E '^Done|#[0-9]+ +DONE' "$corpus.log" | tail -1 | sed 's/^/# fuzz: /'
+	rm -rf "$corpus" "$corpus.log"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -242,6 +242,9 @@ int main(int argc, char **argv)
 		goto done;
 	if ((rc = load_program(&opts, r.child.pid > 0 ? r.child.pid : 0, &r.img, &err)))
 		goto done;
+	if (opts.verbose)
+		fprintf(stderr, "tracevm: program ready %.3f ms after main(): %u insns, %u probes, %u maps\n",
+			now_ms() - r.t_main, r.img->ninsns, r.img->nprobes, r.img->nmaps);
 	if (opts.dump) {
 		rc = tv_asm_print(r.img, stdout);
 		goto done;

@@ -193,14 +193,14 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 static void gen_probe(struct lower *L, const struct tv_node *p)
 {
 	struct expand x = {.L = L};
-	bool per_tp;
+	bool per_tp = reads_args(p->probe.body) || reads_args(p->probe.pred);
 	int pc = -1;
-	struct tv_tp_format *fmt = calloc(1, sizeof(*fmt));
+	/* the format is only read (and this 13 KiB only zeroed) for `args` */
+	struct tv_tp_format *fmt = per_tp ? malloc(sizeof(*fmt)) : NULL;
 
 	for (int i = 0; i < p->probe.attach.n; i++)
 		expand_attach(&x, p->probe.attach.v[i]);
-	per_tp = reads_args(p->probe.body) || reads_args(p->probe.pred);
-	for (int i = 0; fmt && i < x.n; i++) {
+	for (int i = 0; (fmt || !per_tp) && i < x.n; i++) {
 		bool tp = !strncmp(x.names[i], "tracepoint:", 11);
 
 		if (tp && per_tp && read_format(L, p->probe.attach.v[0], x.names[i], fmt))

@@ -107,9 +107,13 @@ static bool in_words(const char *list, const char *s, size_t len)
 
 static bool at(const struct tv_lexer *lx, size_t off, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 
-	return off <= lx->len && lx->len - off >= n && !memcmp(lx->src + off, s, n);
+	/* the first byte decides most tries: no strlen for them */
+	if (off >= lx->len || lx->src[off] != s[0])
+		return !s[0] && off <= lx->len;
+	n = strlen(s);
+	return lx->len - off >= n && !memcmp(lx->src + off, s, n);
 }
 
 /* A "/ * ... * /" comment at lx->pos; unterminated (false), it runs to
@@ -187,7 +191,7 @@ static const struct {
 
 static bool word_is(const char *w, size_t len, const char *s)
 {
-	return strlen(s) == len && !memcmp(w, s, len);
+	return len && w[0] == s[0] && strlen(s) == len && !memcmp(w, s, len);
 }
 
 static void lex_ident(struct tv_lexer *lx, struct tv_tok *t)

@@ -15,7 +15,7 @@ echo "== tracevm cold start (every pin removed first), one tracepoint"
 for i in $(seq 10); do
 	$B/tracevm --cleanup
 	$B/bench/attach_latency 1 $TV | sed 's/^/  /'
-done | tee /dev/stderr | awk '/median/ {print $6}' | sort -n | awk '{v[NR]=$1} END {print "  median of the cold runs: " v[int((NR+1)/2)] " ms"}'
+done | tee /dev/stderr | awk '/exec-to-attached/ {print $6}' | sort -n | awk '{v[NR]=$1} END {print "  median of the cold runs: " v[int((NR+1)/2)] " ms"}'
 $B/tracevm --cleanup
 echo "== load+verify as tracevm -v reports it (cold)"
 (__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 $TV -v 2>&1 >/dev/null & sleep 0.5; kill -INT %1 2>/dev/null; wait) | grep tracevm:

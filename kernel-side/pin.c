@@ -283,7 +283,9 @@ int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 		return tv_err_set(err, 0, "cannot create %s: %s (is bpffs mounted at " BPFFS "?)",
 				  k->dir, strerror(errno));
 	chmod(k->dir, 0700);
-	return load_object(k, -1, 0, err);
+	/* the tracepoint entry comes with the maps: most scripts need it, and
+	 * one object load is cheaper than two */
+	return load_object(k, KPROG_tv_tp, 0, err);
 }
 
 int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err)

@@ -29,7 +29,7 @@
 #define TV_MAX_BLOCKS 1024
 #define TV_MAX_CONSTS 128
 #define TV_CONST_MAX 128 /* bytes of one constant the kernel can copy */
-#define TV_MAX_SESSIONS 64
+#define TV_MAX_SESSIONS 32
 #define TV_MAX_STEPS 8192 /* interpreter steps per invocation */
 #define TV_HIST_BUCKETS 66
 

@@ -5,7 +5,7 @@
 #define TV_BPF_INTERP_H
 
 enum tv_ctx_kind { TV_CTX_TP, TV_CTX_RAW, TV_CTX_REGS, TV_CTX_PERF, TV_CTX_TEST };
-enum { NEXT, STOP, JUMPED, AGGREGATE };
+enum { NEXT, STOP, JUMPED, AGGREGATE, MAP_OP };
 
 struct loopctx {
 	void *ctx;
@@ -131,6 +131,8 @@ static long tv_step(__u64 i, void *arg)
 	}
 	if (r == AGGREGATE)
 		r = aggregate(st, st->agg_map, st->agg_off, (__s64)st->agg_x);
+	else if (r == MAP_OP)
+		r = map_op(st, in);
 	if (r == NEXT)
 		st->pc++;
 	return r == STOP;

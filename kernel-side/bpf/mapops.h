@@ -47,17 +47,6 @@ static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off,
 	return &st->kl;
 }
 
-static __always_inline void *key_for(struct tv_state *st, const struct tv_insn *in,
-				     __u32 m, __u32 off, struct tv_mapdesc **dp, int *big)
-{
-	struct tv_mapdesc *d = mapdesc(st, m);
-
-	*dp = d;
-	if (!d)
-		return NULL;
-	return make_key(st, m, off, tv_key_span(d), big);
-}
-
 static __always_inline void *val_lookup(int big, void *key)
 {
 	return big ? bpf_map_lookup_elem(&val_l, key) : bpf_map_lookup_elem(&val_s, key);
@@ -85,60 +74,22 @@ static __always_inline struct tv_agg *agg_slot(int big, void *key)
 	return bpf_map_lookup_elem(&agg_s, key);
 }
 
-HANDLER(MLOAD)
+/* Keyed map opcodes only name their map and key here; tv_step builds the
+ * key once after the switch (MAP_OP) and runs map_op(): one copy of the
+ * key paths for the verifier instead of six. */
+static __always_inline int defer_map(struct tv_state *st, __u32 m, __u32 off)
 {
-	struct tv_mapdesc *d;
-	int big;
-	void *key = key_for(st, in, in->b, LO(in), &d, &big);
-	struct tv_agg *v = key ? val_lookup(big, key) : NULL;
-
-	R(st, in->a) = v ? v->v : 0;
-	return NEXT;
+	st->agg_map = m;
+	st->agg_off = off;
+	return MAP_OP;
 }
 
-HANDLER(MSTORE)
-{
-	struct tv_mapdesc *d;
-	int big;
-	void *key = key_for(st, in, in->a, LO(in), &d, &big);
-	struct tv_agg *v = (struct tv_agg *)st->val.b;
-
-	if (!key)
-		return STOP;
-	v->v = R(st, in->b);
-	v->n = 0;
-	val_update(big, key, &st->val);
-	return NEXT;
-}
-
-HANDLER(MLOADB)
-{
-	struct tv_mapdesc *d;
-	int big;
-	void *key = key_for(st, in, in->a, LO(in), &d, &big);
-	void *v = key ? val_lookup(big, key) : NULL;
-	__u64 n = d ? clamp_len(d->val_size, TV_VAL_MAX) : 0;
-
-	if (n)
-		bpf_probe_read_kernel(S(st, HI(in)), n, v ? v : (void *)zeros);
-	return NEXT;
-}
-
-HANDLER(MSTOREB)
-{
-	struct tv_mapdesc *d;
-	int big;
-	void *key = key_for(st, in, in->a, LO(in), &d, &big);
-	__u64 n;
-
-	if (!key)
-		return STOP;
-	n = clamp_len(d->val_size, TV_VAL_MAX);
-	if (n)
-		bpf_probe_read_kernel(st->val.b, n, S(st, HI(in)));
-	val_update(big, key, &st->val);
-	return NEXT;
-}
+HANDLER(MLOAD) { return defer_map(st, in->b, LO(in)); }
+HANDLER(MSTORE) { return defer_map(st, in->a, LO(in)); }
+HANDLER(MLOADB) { return defer_map(st, in->a, LO(in)); }
+HANDLER(MSTOREB) { return defer_map(st, in->a, LO(in)); }
+HANDLER(MHAS) { return defer_map(st, in->b, LO(in)); }
+HANDLER(MDEL) { return defer_map(st, in->a, LO(in)); }
 
 static __always_inline int is_agg(const struct tv_mapdesc *d)
 {
@@ -173,43 +124,69 @@ static __always_inline __u64 scalar_all_cpus(struct tv_state *st, __u32 m, int c
 	return c.n;
 }
 
-HANDLER(MHAS)
+static __always_inline int map_op_bytes(struct tv_state *st, const struct tv_insn *in,
+					struct tv_mapdesc *d, void *key, int big)
 {
-	struct tv_mapdesc *d = mapdesc(st, in->b);
-	int big;
-	void *key, *v = NULL;
+	__u64 n = clamp_len(d->val_size, TV_VAL_MAX);
+	void *v;
 
-	if (d && tv_is_scalar_agg(d)) {
-		R(st, in->a) = scalar_all_cpus(st, in->b, 0) != 0;
+	if (in->op == TV_OP_MLOADB) {
+		v = val_lookup(big, key);
+		if (n)
+			bpf_probe_read_kernel(S(st, HI(in)), n, v ? v : (void *)zeros);
 		return NEXT;
 	}
-	key = key_for(st, in, in->b, LO(in), &d, &big);
-	if (key && is_agg(d))
-		v = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
-	else if (key)
-		v = val_lookup(big, key);
-	R(st, in->a) = v != NULL;
+	if (n)
+		bpf_probe_read_kernel(st->val.b, n, S(st, HI(in)));
+	val_update(big, key, &st->val);
 	return NEXT;
 }
 
-HANDLER(MDEL)
+static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 {
-	struct tv_mapdesc *d = mapdesc(st, in->a);
+	struct tv_mapdesc *d = mapdesc(st, st->agg_map);
+	struct tv_agg *a;
+	void *key, *v;
 	int big;
-	void *key;
 
-	if (d && tv_is_scalar_agg(d)) {
-		scalar_all_cpus(st, in->a, 1);
+	if (!d)
+		return STOP;
+	if (tv_is_scalar_agg(d) && (in->op == TV_OP_MHAS || in->op == TV_OP_MDEL)) {
+		__u64 n = scalar_all_cpus(st, st->agg_map, in->op == TV_OP_MDEL);
+
+		if (in->op == TV_OP_MHAS)
+			R(st, in->a) = n != 0;
 		return NEXT;
 	}
-	key = key_for(st, in, in->a, LO(in), &d, &big);
-	if (!key)
-		return STOP;
-	if (is_agg(d))
-		big ? bpf_map_delete_elem(&agg_l, key) : bpf_map_delete_elem(&agg_s, key);
-	else
-		big ? bpf_map_delete_elem(&val_l, key) : bpf_map_delete_elem(&val_s, key);
-	return NEXT;
+	key = make_key(st, st->agg_map, st->agg_off, clamp_len(tv_key_span(d), TV_KEY_MAX), &big);
+	switch (in->op) {
+	case TV_OP_MLOAD:
+		a = val_lookup(big, key);
+		R(st, in->a) = a ? a->v : 0;
+		return NEXT;
+	case TV_OP_MSTORE:
+		a = (struct tv_agg *)st->val.b;
+		a->v = R(st, in->b);
+		a->n = 0;
+		val_update(big, key, &st->val);
+		return NEXT;
+	case TV_OP_MLOADB:
+	case TV_OP_MSTOREB:
+		return map_op_bytes(st, in, d, key, big);
+	case TV_OP_MHAS:
+		if (is_agg(d))
+			v = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
+		else
+			v = val_lookup(big, key);
+		R(st, in->a) = v != NULL;
+		return NEXT;
+	default: /* MDEL */
+		if (is_agg(d))
+			big ? bpf_map_delete_elem(&agg_l, key) : bpf_map_delete_elem(&agg_s, key);
+		else
+			big ? bpf_map_delete_elem(&val_l, key) : bpf_map_delete_elem(&val_s, key);
+		return NEXT;
+	}
 }
 
 /* Every aggregation: hist/lhist first append their bucket to the key. */

@@ -126,10 +126,10 @@ struct {
 	__type(value, struct tv_agg);
 } agg_scalar SEC(".maps");
 
-DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 65536);
-DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 65536);
-DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 65536);
-DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 65536);
+DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 32768);
+DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 32768);
+DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 32768);
+DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 32768);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);

@@ -14,7 +14,7 @@ struct tv_opts {
 	const char *output;   /* -o */
 	const char *command;  /* -c */
 	int pid;              /* -p */
-	bool dump, verbose, quiet, cleanup, list;
+	bool dump, verbose, quiet, cleanup, list, unsafe;
 	int nargs;
 	char **args; /* positional parameters */
 };

@@ -29,6 +29,7 @@ static const char usage[] =
     "    -v             verbose: session, cold/warm start, verifier figures\n"
     "    -h, --help     this help\n"
     "    -V, --version  version\n"
+    "    --unsafe       allow system()\n"
     "    --cleanup      remove every pinned tracevm object (no session may run)\n";
 
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
@@ -37,6 +38,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"cleanup", no_argument, NULL, 'C'},
+	    {"unsafe", no_argument, NULL, 'U'},
 	    {0},
 	};
 	int c;
@@ -54,6 +56,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
 		case 'C': o->cleanup = true; break;
+		case 'U': o->unsafe = true; break;
 		case 'V': printf("tracevm v%s\n", TV_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return -1;
@@ -96,7 +99,8 @@ static char *read_file(const char *path, struct tv_err *err)
 static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,
 			  struct tv_err *err)
 {
-	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args, .cpid = cpid};
+	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args, .cpid = cpid,
+					.unsafe = o->unsafe};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;

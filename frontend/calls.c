@@ -8,6 +8,8 @@
 typedef int (*call_fn)(struct lower *L, const struct tv_node *call, bool want_value);
 
 static int f_printf(struct lower *L, const struct tv_node *c, bool want);
+static int f_system(struct lower *L, const struct tv_node *c, bool want);
+static int f_cat(struct lower *L, const struct tv_node *c, bool want);
 static int f_exit(struct lower *L, const struct tv_node *c, bool want);
 static int f_time(struct lower *L, const struct tv_node *c, bool want);
 static int f_print(struct lower *L, const struct tv_node *c, bool want);
@@ -22,7 +24,7 @@ static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 
 /* FUNC(name, min args, max args, lowering) */
 #define TV_FE_FUNCS(X)                                                         \
-	X(printf, 1, 17, f_printf) X(exit, 0, 0, f_exit) X(time, 0, 1, f_time)  \
+	X(printf, 1, 17, f_printf) X(system, 1, 17, f_system) X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit) X(time, 0, 1, f_time)  \
 	X(print, 1, 3, f_print) X(clear, 1, 1, f_clear) X(zero, 1, 1, f_clear) \
 	X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)                  \
 	X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)          \
@@ -41,7 +43,8 @@ static const struct {
 #undef X
 };
 
-int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
+/* The function's row, or NULL with an error (unknown, wrong arity). */
+static const void *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
 {
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
 		if (strcmp(funcs[i].name, c->call.name))
@@ -49,12 +52,22 @@ int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
 		if (c->call.args.n < funcs[i].min || c->call.args.n > funcs[i].max) {
 			fe_error(L, c, "%s() takes %d to %d arguments, got %d", c->call.name,
 				 funcs[i].min, funcs[i].max, c->call.args.n);
-			return fe_reg(L, c);
+			return NULL;
 		}
-		return funcs[i].fn(L, c, want_value);
+		*fn = funcs[i].fn;
+		return &funcs[i];
 	}
 	fe_error(L, c, "Unknown function: '%s'", c->call.name);
-	return fe_reg(L, c);
+	return NULL;
+}
+
+int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
+{
+	call_fn fn;
+
+	if (!checked_call(L, c, &fn))
+		return fe_reg(L, c);
+	return fn(L, c, want_value);
 }
 
 static int no_value(struct lower *L, const struct tv_node *c, bool want)
@@ -94,7 +107,7 @@ static unsigned named_slot(struct ty t)
 
 /* printf: arguments packed in 8-byte slots (strings take their size); the
  * format constant carries each slot's size after its NUL. */
-static int f_printf(struct lower *L, const struct tv_node *c, bool want)
+static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, unsigned kind)
 {
 	const struct tv_list *a = &c->call.args;
 	const struct tv_node *fmt = a->v[0];
@@ -104,12 +117,12 @@ static int f_printf(struct lower *L, const struct tv_node *c, bool want)
 	int k;
 
 	if (fmt->kind != TV_N_str) {
-		fe_error(L, fmt, "printf: the format must be a string literal");
+		fe_error(L, fmt, "%s: the format must be a string literal", c->call.name);
 		return no_value(L, c, want);
 	}
 	if (conversions(fmt->str.s) != a->n - 1) {
-		fe_error(L, c, "printf: %s arguments for format string (%d supplied, %d expected)",
-			 conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
+		fe_error(L, c, "%s: %s arguments for format string (%d supplied, %d expected)",
+			 c->call.name, conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
 			 conversions(fmt->str.s));
 		return no_value(L, c, want);
 	}
@@ -121,7 +134,7 @@ static int f_printf(struct lower *L, const struct tv_node *c, bool want)
 	}
 	flen = strlen(fmt->str.s);
 	if (flen + a->n + 1 > sizeof(buf)) {
-		fe_error(L, fmt, "printf: format string too long");
+		fe_error(L, fmt, "%s: format string too long", c->call.name);
 		return no_value(L, c, want);
 	}
 	memcpy(buf, fmt->str.s, flen + 1);
@@ -142,8 +155,29 @@ static int f_printf(struct lower *L, const struct tv_node *c, bool want)
 		}
 		pos += sizes[i - 1];
 	}
-	emit_record(L, TV_REC_printf, k, off, total);
+	emit_record(L, kind, k, off, total);
 	return no_value(L, c, want);
+}
+
+static int f_printf(struct lower *L, const struct tv_node *c, bool want)
+{
+	return gen_formatted(L, c, want, TV_REC_printf);
+}
+
+/* system(fmt, ...): the host runs the formatted command; only --unsafe. */
+static int f_system(struct lower *L, const struct tv_node *c, bool want)
+{
+	if (!L->opts || !L->opts->unsafe) {
+		fe_error(L, c, "system() is an unsafe function being used in safe mode");
+		return no_value(L, c, want);
+	}
+	return gen_formatted(L, c, want, TV_REC_system);
+}
+
+/* cat(fmt, ...): the host prints the file the formatted path names. */
+static int f_cat(struct lower *L, const struct tv_node *c, bool want)
+{
+	return gen_formatted(L, c, want, TV_REC_cat);
 }
 
 static int f_exit(struct lower *L, const struct tv_node *c, bool want)
@@ -355,8 +389,11 @@ static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_nod
 	    [TV_MAP_hist] = TV_OP_HIST,	  [TV_MAP_lhist] = TV_OP_LHIST,
 	};
 	unsigned key;
+	call_fn fn;
 	int r;
 
+	if (!checked_call(L, call, &fn))
+		return;
 	if (gen_fused_count(L, m, t))
 		return;
 	key = fe_gen_key(L, m, t);

@@ -81,6 +81,7 @@ struct tv_compile_opts {
 	int nargs;    /* positional parameters $1..$N */
 	char **args;
 	__s64 cpid;   /* the -c child's pid, for cpid */
+	bool unsafe;  /* --unsafe: system() allowed */
 };
 
 /* Parse, resolve probes (tracefs), type-check and lower `text` to an image.

@@ -290,6 +290,21 @@ static int gen_cast(struct lower *L, const struct tv_node *e)
 }
 
 
+/* sizeof(type) for the integer types, sizeof(expr) for any value. */
+static __s64 sizeof_of(struct lower *L, const struct tv_node *n)
+{
+	if (n->kind != TV_N_type)
+		return fe_type_of(L, n).size;
+	if (n->type.ptr)
+		return 8;
+	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++)
+		if (!strcmp(int_types[i].name, n->type.name))
+			return int_types[i].size;
+	fe_error(L, n, "sizeof: unknown type %s (struct types need BTF, not supported yet)",
+		 n->type.name);
+	return 0;
+}
+
 int fe_gen_int(struct lower *L, const struct tv_node *e)
 {
 	struct fe_var *v;
@@ -316,6 +331,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	case TV_N_call: return fe_gen_call(L, e, true);
 	case TV_N_incdec: return fe_gen_incdec(L, e);
 	case TV_N_param_count: return gen_const(L, e, L->opts ? L->opts->nargs : 0);
+	case TV_N_sizeof: return gen_const(L, e, sizeof_of(L, e->expr));
 	case TV_N_param: return gen_const(L, e, L->opts && e->param <= L->opts->nargs ? strtoll(L->opts->args[e->param - 1], NULL, 0) : 0);
 	case TV_N_str: fe_error(L, e, "a string where an integer is expected"); return fe_reg(L, e);
 	default: fe_error(L, e, "this expression is not supported yet"); return fe_reg(L, e);

@@ -1,4 +1,5 @@
 /* Records from either interpreter, turned into output or map actions. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -67,6 +68,37 @@ static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
 	return 0;
 }
 
+/* system(): run the formatted command (its output goes where ours goes);
+ * cat(): print the file the formatted path names. */
+static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *p)
+{
+	const struct tv_const *fmt = fmt_const(o, h->id);
+	char *text = NULL, buf[4096];
+	size_t len = 0, n;
+	FILE *m = open_memstream(&text, &len), *f;
+
+	if (!m || !fmt)
+		goto out;
+	tv_format(o, m, fmt, p, h->len);
+	fclose(m);
+	m = NULL;
+	fflush(o->f);
+	if (h->kind == TV_REC_system) {
+		if (system(text) < 0)
+			fprintf(stderr, "tracevm: system(\"%s\") failed\n", text);
+	} else if ((f = fopen(text, "r"))) {
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, o->f);
+		fclose(f);
+	} else {
+		fprintf(stderr, "tracevm: cat(\"%s\"): %s\n", text, strerror(errno));
+	}
+out:
+	if (m)
+		fclose(m);
+	free(text);
+}
+
 /* join(): the non-empty strings, separated, then a newline. */
 static void print_join(struct tv_out *o, const struct tv_rec *h, const char *p)
 {
@@ -121,6 +153,10 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 	case TV_REC_clear:
 		if (h->id < o->img->nmaps)
 			o->store->ops->clear(o->store, h->id);
+		break;
+	case TV_REC_system:
+	case TV_REC_cat:
+		run_formatted(o, h, p);
 		break;
 	case TV_REC_join:
 		print_join(o, h, p);

@@ -115,3 +115,9 @@ t_script_file_and_args() { # a file with a #! line, positional parameters
 	[ "$("$TV" "$T/s.bt" 40 2 | sed -n 2p)" = "42 2" ]
 }
 check script_file_shebang_and_params t_script_file_and_args
+t_system_unsafe() {
+	[ "$("$TV" --unsafe -e 'BEGIN { system("echo sys %d", 42); exit(); }' | sed -n 2p)" = "sys 42" ] &&
+		! "$TV" -e 'BEGIN { system("echo x"); }' 2>"$T/u.err" >/dev/null &&
+		grep -q '^stdin:1:9-25: ERROR: system() is an unsafe function being used in safe mode' "$T/u.err"
+}
+check system_needs_unsafe t_system_unsafe

@@ -131,6 +131,7 @@ check error_validator t_error bad_jump.tvs "ERROR: insn 0 \(JA\): jumps go forwa
 check error_missing_tracepoint t_error missing_tp.tvs "ERROR: tracepoint not found: syscalls:sys_enter_nonexistent"
 check error_kprobe_names_alternatives t_error kprobe.tvs "kprobes are not available.*tracepoint.*rawtracepoint"
 t_error_nothing_left() {
+	"$TV" --cleanup # waits for earlier sessions still detaching
 	"$TV" -A $P/missing_tp.tvs >/dev/null 2>&1
 	! ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q 'tracevm' && start after -A $P/count_comm.tvs -v &&
 		stop after && grep -q 'session 0' "$T/after.err"

@@ -12,10 +12,13 @@ echo "== tracevm warm start, one tracepoint"
 $TV -q >/dev/null 2>&1 & sleep 0.3; kill -INT $! 2>/dev/null; wait
 $B/bench/attach_latency $RUNS $TV
 echo "== tracevm cold start (every pin removed first), one tracepoint"
-for i in $(seq 10); do
+cold=$(for i in $(seq 10); do
 	$B/tracevm --cleanup
 	$B/bench/attach_latency 1 $TV | sed 's/^/  /'
-done | tee /dev/stderr | awk '/exec-to-attached/ {print $6}' | sort -n | awk '{v[NR]=$1} END {print "  median of the cold runs: " v[int((NR+1)/2)] " ms"}'
+done)
+printf '%s\n' "$cold"
+printf '%s\n' "$cold" | awk '/exec-to-attached/ {print $6}' | sort -n |
+	awk '{v[NR]=$1} END {print "  median of the cold runs: " v[int((NR+1)/2)] " ms"}'
 $B/tracevm --cleanup
 echo "== load+verify as tracevm -v reports it (cold)"
 (__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 $TV -v 2>&1 >/dev/null & sleep 0.5; kill -INT %1 2>/dev/null; wait) | grep tracevm:

@@ -5,7 +5,9 @@
 #define TV_BPF_INTERP_H
 
 enum tv_ctx_kind { TV_CTX_TP, TV_CTX_RAW, TV_CTX_REGS, TV_CTX_PERF, TV_CTX_TEST };
-enum { NEXT, STOP, JUMPED, AGGREGATE, MAP_OP };
+/* AGGREGATE, MAP_OP and FAULTED are finished after the switch, so the
+ * verifier walks one copy of their paths, not one per opcode. */
+enum { NEXT, STOP, JUMPED, AGGREGATE, MAP_OP, FAULTED, BUILTIN_VAL };
 
 struct loopctx {
 	void *ctx;
@@ -129,10 +131,23 @@ static long tv_step(__u64 i, void *arg)
 	default:
 		return 1;
 	}
+	if (r == BUILTIN_VAL) {
+		__u64 v = builtin_value(st, in->b);
+
+		if (in->op == TV_OP_BUILTIN) {
+			R(st, in->a) = v;
+			r = NEXT;
+		} else { /* COUNTB: the value is the key, at scratch 0 */
+			*(__u64 *)S(st, 0) = v;
+			r = defer_agg(st, in->a, 0, 0);
+		}
+	}
 	if (r == AGGREGATE)
 		r = aggregate(st, st->agg_map, st->agg_off, (__s64)st->agg_x);
 	else if (r == MAP_OP)
 		r = map_op(st, in);
+	else if (r == FAULTED)
+		r = fault(st);
 	if (r == NEXT)
 		st->pc++;
 	return r == STOP;

@@ -143,11 +143,8 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	return v;
 }
 
-HANDLER(BUILTIN)
-{
-	R(st, in->a) = builtin_value(st, in->b);
-	return NEXT;
-}
+/* The value is read after the switch (BUILTIN_VAL), shared with COUNTB. */
+HANDLER(BUILTIN) { return BUILTIN_VAL; }
 
 HANDLER(COMM)
 {
@@ -186,7 +183,7 @@ static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z,
 			: bpf_probe_read_kernel(&v, size, src);
 
 	if (err)
-		return fault(st);
+		return FAULTED;
 	R(st, r) = tv_extend(v, z);
 	return NEXT;
 }
@@ -226,7 +223,7 @@ static __always_inline int read_str(struct tv_state *st, const struct tv_insn *i
 	got = user ? bpf_probe_read_user_str(S(st, off), len, src)
 		   : bpf_probe_read_kernel_str(S(st, off), len, src);
 	if (got < 0)
-		return fault(st);
+		return FAULTED;
 	n = clamp_len(got, len);
 	if (n < len)
 		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);
@@ -246,7 +243,7 @@ HANDLER(CTXSTR)
 	got = bpf_probe_read_kernel_str(S(st, off), len,
 					(__u8 *)ctx_base(lc) + (R(st, in->a) & 0xffff));
 	if (got < 0)
-		return fault(st);
+		return FAULTED;
 	n = clamp_len(got, len);
 	if (n < len)
 		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);

@@ -8,3 +8,5 @@ echo
 bench/per_event.sh "$B"
 echo
 bench/verifier.sh "$B"
+echo
+bench/frontend.sh "$B"

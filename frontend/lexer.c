@@ -202,7 +202,8 @@ static void lex_ident(struct tv_lexer *lx, struct tv_tok *t)
 		i++;
 	t->kind = TV_T_IDENT;
 	for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
-		if (word_is(lx->src + start, i - start, keywords[k].s))
+		if (keywords[k].s[0] == lx->src[start] &&
+		    word_is(lx->src + start, i - start, keywords[k].s))
 			t->kind = keywords[k].kind;
 	t->loc = tv_lx_loc(lx, start, i);
 	tv_lx_move(lx, i);
@@ -291,8 +292,9 @@ static bool lex_punct(struct tv_lexer *lx, struct tv_tok *t)
 	} else {
 		size_t k;
 
+		/* most entries fail on the first byte: test it inline */
 		for (k = 0; k < sizeof(puncts) / sizeof(puncts[0]); k++)
-			if (at(lx, start, puncts[k].s))
+			if (puncts[k].s[0] == lx->src[start] && at(lx, start, puncts[k].s))
 				break;
 		if (k == sizeof(puncts) / sizeof(puncts[0]))
 			return false;

@@ -108,7 +108,7 @@ bench: deps all $(BENCH_BIN)
 	@bench/run.sh $(B)
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard cli/*.c tests/unit/*.c tests/helpers/*.c */*.h kernel-side/bpf/*)
+	clang-format -i $(LIB_SRC) $(wildcard cli/*.[ch] tests/unit/*.c tests/helpers/*.c $(MODULES:%=%/*.h) kernel-side/bpf/*)
 
 clean:
 	rm -rf $(B)

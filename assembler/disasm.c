@@ -227,9 +227,9 @@ static void put_operand(struct pr *p, char letter, __s64 v, __u32 pc, __s64 kind
 	FILE *out = p->out;
 
 	if (letter == 'x')
-		letter = record_names_map(kind) && v < p->img->nmaps	 ? 'm'
+		letter = record_names_map(kind) && v < p->img->nmaps	  ? 'm'
 			 : !record_names_map(kind) && v < p->img->nconsts ? 'k'
-									   : 'n';
+									  : 'n';
 	switch (letter) {
 	case 'r': fprintf(out, "r%lld", (long long)v); break;
 	case 'm': fputs(p->img->maps[v].name, out); break;

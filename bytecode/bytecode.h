@@ -18,12 +18,12 @@
 #define TV_ABI_VERSION 1
 
 #define TV_NREGS 16
-#define TV_SCRATCH 1024   /* bytes of scratch per invocation (power of 2) */
-#define TV_STR_MAX 64     /* default string size, as bpftrace's strlen */
+#define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
+#define TV_STR_MAX 64	/* default string size, as bpftrace's strlen */
 #define TV_COMM_LEN 16
-#define TV_KEY_MAX 120    /* key payload bytes (map key = 8-byte id + payload) */
-#define TV_KEY_SMALL 24   /* payloads up to this use the small-key maps */
-#define TV_VAL_MAX 128    /* byte-valued maps (strings, tuples) */
+#define TV_KEY_MAX 120	  /* key payload bytes (map key = 8-byte id + payload) */
+#define TV_KEY_SMALL 24	  /* payloads up to this use the small-key maps */
+#define TV_VAL_MAX 128	  /* byte-valued maps (strings, tuples) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
 #define TV_MAX_BLOCKS 1024
@@ -55,9 +55,8 @@ enum tv_record {
 };
 
 /* Map value kinds: plain storage, then every aggregation.  ORDER MAPKIND */
-#define TV_MAP_KINDS(X)                                                        \
-	X(int) X(bytes) X(count) X(sum) X(min) X(max) X(avg) X(stats) X(hist)  \
-	    X(lhist)
+#define TV_MAP_KINDS(X)                                                                            \
+	X(int) X(bytes) X(count) X(sum) X(min) X(max) X(avg) X(stats) X(hist) X(lhist)
 enum tv_mapkind {
 #define X(name) TV_MAP_##name,
 	TV_MAP_KINDS(X)
@@ -73,13 +72,13 @@ struct tv_insn {
 
 /* Access-size operand: low nibble = bytes (1, 2, 4, 8), top bit = signed. */
 #define TV_Z_SIGNED 0x80
-#define TV_Z_SIZE(z) ((z) & 0x0f)
+#define TV_Z_SIZE(z) ((z)&0x0f)
 
 /* What the kernel side needs of a map; the host keeps names and types too. */
 struct tv_mapdesc {
 	__u16 key_size; /* payload bytes, without the hist bucket */
 	__u16 val_size; /* bytes maps: value bytes; others 8 */
-	__u8 kind;      /* enum tv_mapkind */
+	__u8 kind;	/* enum tv_mapkind */
 	__u8 pad[3];
 	__s64 lmin, lmax, lstep; /* lhist parameters */
 };
@@ -110,12 +109,29 @@ static inline __u64 tv_hist_bucket(__s64 x)
 		return 0;
 	if (x == 0)
 		return 1;
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) { r += 1; }
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1) {
+		r += 1;
+	}
 	return r + 2;
 }
 
@@ -162,14 +178,12 @@ static inline void tv_agg_apply(__u8 kind, struct tv_agg *a, __s64 x)
 	}
 }
 
-static inline void tv_agg_merge(__u8 kind, struct tv_agg *dst,
-				const struct tv_agg *src)
+static inline void tv_agg_merge(__u8 kind, struct tv_agg *dst, const struct tv_agg *src)
 {
 	if (kind == TV_MAP_min || kind == TV_MAP_max) {
 		if (!src->n)
 			return;
-		if (!dst->n || (kind == TV_MAP_min ? src->v < dst->v
-						   : src->v > dst->v))
+		if (!dst->n || (kind == TV_MAP_min ? src->v < dst->v : src->v > dst->v))
 			dst->v = src->v;
 		dst->n = 1;
 		return;
@@ -191,7 +205,10 @@ static inline __u64 tv_extend(__u64 raw, __u8 z)
 	}
 }
 
-static inline int tv_op_is_wide(__u8 op) { return op == TV_OP_LDW; }
+static inline int tv_op_is_wide(__u8 op)
+{
+	return op == TV_OP_LDW;
+}
 
 /* Aggregations without a key live in a per-CPU array slot, not a hash. */
 static inline int tv_is_scalar_agg(const struct tv_mapdesc *d)
@@ -203,8 +220,7 @@ static inline int tv_is_scalar_agg(const struct tv_mapdesc *d)
  * the key payload. */
 static inline __u32 tv_key_span(const struct tv_mapdesc *d)
 {
-	return d->key_size +
-	       ((d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) ? 8 : 0);
+	return d->key_size + ((d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) ? 8 : 0);
 }
 
 #ifndef __bpf__
@@ -282,11 +298,9 @@ void tv_image_free(struct tv_image *img);
 /* Append one instruction (two words when wide); returns its pc or -errno. */
 int tv_image_emit(struct tv_image *img, unsigned op, const __s64 *v, int n);
 int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc);
-int tv_image_add_map(struct tv_image *img, const char *name,
-		     const struct tv_mapdesc *d, const char *key_type,
-		     const char *val_type);
-int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data,
-		       size_t len);
+int tv_image_add_map(struct tv_image *img, const char *name, const struct tv_mapdesc *d,
+		     const char *key_type, const char *val_type);
+int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data, size_t len);
 int tv_image_find_map(const struct tv_image *img, const char *name);
 
 /* One map API over user-space maps (vm/) and kernel maps (kernel-side/), so
@@ -298,11 +312,9 @@ struct tv_store;
 typedef int (*tv_store_each_fn)(const void *key, const void *val, void *arg);
 struct tv_store_ops {
 	int (*lookup)(struct tv_store *s, __u32 map, const void *key, void *val);
-	int (*update)(struct tv_store *s, __u32 map, const void *key,
-		      const void *val);
+	int (*update)(struct tv_store *s, __u32 map, const void *key, const void *val);
 	int (*remove)(struct tv_store *s, __u32 map, const void *key);
-	int (*each)(struct tv_store *s, __u32 map, tv_store_each_fn fn,
-		    void *arg);
+	int (*each)(struct tv_store *s, __u32 map, tv_store_each_fn fn, void *arg);
 	int (*clear)(struct tv_store *s, __u32 map);
 	void (*free)(struct tv_store *s);
 };
@@ -319,8 +331,7 @@ static inline size_t tv_store_val_size(const struct tv_store *s, __u32 map)
 
 /* Called for every record a block emits (printf, exit, ...), whichever
  * interpreter ran it. */
-typedef int (*tv_record_fn)(const struct tv_rec *hdr, const void *payload,
-			    void *arg);
+typedef int (*tv_record_fn)(const struct tv_rec *hdr, const void *payload, void *arg);
 
 /* Reject any image the interpreters could mis-execute. */
 int tv_image_validate(const struct tv_image *img, struct tv_err *err);

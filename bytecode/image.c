@@ -73,7 +73,10 @@ int tv_image_emit(struct tv_image *img, unsigned op, const __s64 *v, int n)
 	return pc;
 }
 
-static char *dupstr(const char *s) { return s ? strdup(s) : strdup(""); }
+static char *dupstr(const char *s)
+{
+	return s ? strdup(s) : strdup("");
+}
 
 int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc)
 {
@@ -83,9 +86,8 @@ int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc)
 	return (int)img->nprobes++;
 }
 
-int tv_image_add_map(struct tv_image *img, const char *name,
-		     const struct tv_mapdesc *d, const char *key_type,
-		     const char *val_type)
+int tv_image_add_map(struct tv_image *img, const char *name, const struct tv_mapdesc *d,
+		     const char *key_type, const char *val_type)
 {
 	struct tv_map *m;
 
@@ -99,8 +101,7 @@ int tv_image_add_map(struct tv_image *img, const char *name,
 	return (int)img->nmaps++;
 }
 
-int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data,
-		       size_t len)
+int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data, size_t len)
 {
 	struct tv_const *c;
 
@@ -146,8 +147,7 @@ static int put_str(FILE *f, const char *s, size_t len)
 
 int tv_image_write(const struct tv_image *img, FILE *f)
 {
-	struct hdr h = {TV_MAGIC, img->abi, img->ninsns, img->nprobes,
-			img->nmaps, img->nconsts};
+	struct hdr h = {TV_MAGIC, img->abi, img->ninsns, img->nprobes, img->nmaps, img->nconsts};
 	int err = 0;
 
 	if (fwrite(&h, sizeof(h), 1, f) != 1 ||
@@ -210,10 +210,8 @@ static int read_tables(struct tv_image *img, const struct hdr *h, FILE *f)
 	}
 	while (img->nmaps < h->nmaps) {
 		struct tv_map *m = &img->maps[img->nmaps++];
-		if (!(m->name = get_str(f, NULL)) ||
-		    fread(&m->d, sizeof(m->d), 1, f) != 1 ||
-		    !(m->key_type = get_str(f, NULL)) ||
-		    !(m->val_type = get_str(f, NULL)))
+		if (!(m->name = get_str(f, NULL)) || fread(&m->d, sizeof(m->d), 1, f) != 1 ||
+		    !(m->key_type = get_str(f, NULL)) || !(m->val_type = get_str(f, NULL)))
 			return -EIO;
 	}
 	while (img->nconsts < h->nconsts) {
@@ -233,9 +231,8 @@ struct tv_image *tv_image_read(FILE *f, struct tv_err *err)
 		tv_err_set(err, 0, "not a tracevm image (bad magic)");
 		return NULL;
 	}
-	if (h.abi != TV_ABI_VERSION || h.ninsns > TV_MAX_INSNS ||
-	    h.nprobes > TV_MAX_BLOCKS || h.nmaps > TV_MAX_MAPS ||
-	    h.nconsts > TV_MAX_CONSTS) {
+	if (h.abi != TV_ABI_VERSION || h.ninsns > TV_MAX_INSNS || h.nprobes > TV_MAX_BLOCKS ||
+	    h.nmaps > TV_MAX_MAPS || h.nconsts > TV_MAX_CONSTS) {
 		tv_err_set(err, 0, "image ABI %u or table sizes not supported", h.abi);
 		return NULL;
 	}

@@ -43,9 +43,18 @@ static int lookup(const char *const *names, size_t n, const char *name)
 	return -ENOENT;
 }
 
-const char *tv_op_name(unsigned op) { return op < NELEM(ops) ? ops[op].name : NULL; }
-const char *tv_op_operands(unsigned op) { return op < NELEM(ops) ? ops[op].operands : NULL; }
-const char *tv_op_doc(unsigned op) { return op < NELEM(ops) ? ops[op].doc : NULL; }
+const char *tv_op_name(unsigned op)
+{
+	return op < NELEM(ops) ? ops[op].name : NULL;
+}
+const char *tv_op_operands(unsigned op)
+{
+	return op < NELEM(ops) ? ops[op].operands : NULL;
+}
+const char *tv_op_doc(unsigned op)
+{
+	return op < NELEM(ops) ? ops[op].doc : NULL;
+}
 
 int tv_op_lookup(const char *name)
 {
@@ -55,12 +64,30 @@ int tv_op_lookup(const char *name)
 	return -ENOENT;
 }
 
-const char *tv_builtin_name(unsigned id) { return id < NELEM(builtins) ? builtins[id] : NULL; }
-int tv_builtin_lookup(const char *name) { return lookup(builtins, NELEM(builtins), name); }
-const char *tv_record_name(unsigned id) { return id < NELEM(records) ? records[id] : NULL; }
-int tv_record_lookup(const char *name) { return lookup(records, NELEM(records), name); }
-const char *tv_mapkind_name(unsigned k) { return k < NELEM(mapkinds) ? mapkinds[k] : NULL; }
-int tv_mapkind_lookup(const char *name) { return lookup(mapkinds, NELEM(mapkinds), name); }
+const char *tv_builtin_name(unsigned id)
+{
+	return id < NELEM(builtins) ? builtins[id] : NULL;
+}
+int tv_builtin_lookup(const char *name)
+{
+	return lookup(builtins, NELEM(builtins), name);
+}
+const char *tv_record_name(unsigned id)
+{
+	return id < NELEM(records) ? records[id] : NULL;
+}
+int tv_record_lookup(const char *name)
+{
+	return lookup(records, NELEM(records), name);
+}
+const char *tv_mapkind_name(unsigned k)
+{
+	return k < NELEM(mapkinds) ? mapkinds[k] : NULL;
+}
+int tv_mapkind_lookup(const char *name)
+{
+	return lookup(mapkinds, NELEM(mapkinds), name);
+}
 
 int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
 {
@@ -82,8 +109,11 @@ enum slot { SLOT_BYTE, SLOT_HALF, SLOT_IMM, SLOT_WIDE };
 static enum slot slot_of(char letter)
 {
 	switch (letter) {
-	case 'o': case 'p': case 'l': return SLOT_HALF;
-	case 'i': case 'j': return SLOT_IMM;
+	case 'o':
+	case 'p':
+	case 'l': return SLOT_HALF;
+	case 'i':
+	case 'j': return SLOT_IMM;
 	case 'w': return SLOT_WIDE;
 	default: return SLOT_BYTE;
 	}
@@ -138,9 +168,7 @@ int tv_insn_put(struct tv_insn *out, unsigned op, const __s64 *v, int n)
 				return -ERANGE;
 			out->imm = (__s32)v[i];
 			break;
-		case SLOT_WIDE:
-			memcpy(&out[1], &v[i], 8);
-			break;
+		case SLOT_WIDE: memcpy(&out[1], &v[i], 8); break;
 		}
 	}
 	return tv_op_is_wide(op) ? 2 : 1;

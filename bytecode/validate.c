@@ -15,8 +15,8 @@ struct vctx {
 
 static int bad(struct vctx *c, const char *what, long long val)
 {
-	tv_err_set(c->err, 0, "insn %u (%s): %s %lld", c->pc,
-		   tv_op_name(c->img->insns[c->pc].op), what, val);
+	tv_err_set(c->err, 0, "insn %u (%s): %s %lld", c->pc, tv_op_name(c->img->insns[c->pc].op),
+		   what, val);
 	return -EINVAL;
 }
 
@@ -39,7 +39,8 @@ static int check_operand(struct vctx *c, char letter, __s64 v)
 	case 'b': return v < TV_BI__COUNT ? 0 : bad(c, "no such builtin", v);
 	case 'e': return v < TV_REC__COUNT ? 0 : bad(c, "no such record kind", v);
 	case 'z': return check_z(v) ? 0 : bad(c, "bad access size", v);
-	case 'o': case 'p': return v < TV_SCRATCH ? 0 : bad(c, "scratch offset out of range:", v);
+	case 'o':
+	case 'p': return v < TV_SCRATCH ? 0 : bad(c, "scratch offset out of range:", v);
 	default: return 0;
 	}
 }
@@ -49,7 +50,9 @@ static int check_jump(struct vctx *c, __s64 rel, int backward)
 	__s64 target = (__s64)c->pc + 1 + (backward ? -rel : rel);
 
 	if (rel < 0 || (backward && rel == 0))
-		return bad(c, backward ? "loop must jump back, offset" : "jumps go forward only, offset", rel);
+		return bad(
+		    c, backward ? "loop must jump back, offset" : "jumps go forward only, offset",
+		    rel);
 	if (target < 0 || target >= c->img->ninsns || c->tail[target])
 		return bad(c, "jump target outside the program:", target);
 	return 0;
@@ -67,8 +70,8 @@ static int check_kind(struct vctx *c, const struct tv_map *m, unsigned want)
 	if (m->d.kind == want)
 		return 0;
 	tv_err_set(c->err, 0, "insn %u (%s): map %s is %s, not %s", c->pc,
-		   tv_op_name(c->img->insns[c->pc].op), m->name,
-		   tv_mapkind_name(m->d.kind), tv_mapkind_name(want));
+		   tv_op_name(c->img->insns[c->pc].op), m->name, tv_mapkind_name(m->d.kind),
+		   tv_mapkind_name(want));
 	return -EINVAL;
 }
 
@@ -76,7 +79,9 @@ static int check_kind(struct vctx *c, const struct tv_map *m, unsigned want)
 static int agg_kind(unsigned op)
 {
 	switch (op) {
-	case TV_OP_COUNT: case TV_OP_COUNTB: case TV_OP_COUNTC: return TV_MAP_count;
+	case TV_OP_COUNT:
+	case TV_OP_COUNTB:
+	case TV_OP_COUNTC: return TV_MAP_count;
 	case TV_OP_SUM: return TV_MAP_sum;
 	case TV_OP_MIN: return TV_MAP_min;
 	case TV_OP_MAX: return TV_MAP_max;
@@ -84,8 +89,10 @@ static int agg_kind(unsigned op)
 	case TV_OP_STATS: return TV_MAP_stats;
 	case TV_OP_HIST: return TV_MAP_hist;
 	case TV_OP_LHIST: return TV_MAP_lhist;
-	case TV_OP_MLOAD: case TV_OP_MSTORE: return TV_MAP_int;
-	case TV_OP_MLOADB: case TV_OP_MSTOREB: return TV_MAP_bytes;
+	case TV_OP_MLOAD:
+	case TV_OP_MSTORE: return TV_MAP_int;
+	case TV_OP_MLOADB:
+	case TV_OP_MSTOREB: return TV_MAP_bytes;
 	default: return -1;
 	}
 }
@@ -105,12 +112,18 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 		return err;
 	switch (in->op) {
 	case TV_OP_COMM: return check_range(c, v[0], TV_COMM_LEN);
-	case TV_OP_ST: case TV_OP_LD: return check_range(c, v[2], TV_Z_SIZE(v[1]));
-	case TV_OP_STRK: case TV_OP_STRU: case TV_OP_CTXSTR: return check_range(c, v[1], v[2]);
+	case TV_OP_ST:
+	case TV_OP_LD: return check_range(c, v[2], TV_Z_SIZE(v[1]));
+	case TV_OP_STRK:
+	case TV_OP_STRU:
+	case TV_OP_CTXSTR: return check_range(c, v[1], v[2]);
 	case TV_OP_SZERO: return check_range(c, v[0], v[1]);
-	case TV_OP_SCOPY: case TV_OP_STRCMP:
-		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2], v[in->op == TV_OP_SCOPY ? 0 : 1]) ?:
-		       check_range(c, v[in->op == TV_OP_SCOPY ? 2 : 3], v[in->op == TV_OP_SCOPY ? 0 : 1]);
+	case TV_OP_SCOPY:
+	case TV_OP_STRCMP:
+		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2],
+				   v[in->op == TV_OP_SCOPY ? 0 : 1])
+			   ?: check_range(c, v[in->op == TV_OP_SCOPY ? 2 : 3],
+					  v[in->op == TV_OP_SCOPY ? 0 : 1]);
 	case TV_OP_SCONST:
 		if (img->consts[v[0]].len > TV_CONST_MAX)
 			return bad(c, "constant too long for the kernel:", img->consts[v[0]].len);
@@ -118,15 +131,21 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 	case TV_OP_EMIT: return check_range(c, v[2], v[3]);
 	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
-	case TV_OP_KSTACK: case TV_OP_USTACK: return v[1] <= 127 ? 0 : bad(c, "stack depth", v[1]);
+	case TV_OP_KSTACK:
+	case TV_OP_USTACK: return v[1] <= 127 ? 0 : bad(c, "stack depth", v[1]);
 	case TV_OP_COUNTB:
-		return m->d.key_size == 8 ? 0 : bad(c, "fused count needs an 8-byte key, map key is", m->d.key_size);
+		return m->d.key_size == 8
+			   ? 0
+			   : bad(c, "fused count needs an 8-byte key, map key is", m->d.key_size);
 	case TV_OP_COUNTC:
-		return m->d.key_size == TV_COMM_LEN ? 0 : bad(c, "fused comm count needs a 16-byte key, map key is", m->d.key_size);
-	case TV_OP_MLOADB: case TV_OP_MSTOREB:
+		return m->d.key_size == TV_COMM_LEN
+			   ? 0
+			   : bad(c, "fused comm count needs a 16-byte key, map key is",
+				 m->d.key_size);
+	case TV_OP_MLOADB:
+	case TV_OP_MSTOREB:
 		return check_range(c, v[1], m->d.key_size) ?: check_range(c, v[2], m->d.val_size);
-	default:
-		break;
+	default: break;
 	}
 	for (int i = 0; f[i]; i++)
 		if (f[i] == 'o' && m)
@@ -165,14 +184,19 @@ static int check_maps(const struct tv_image *img, struct tv_err *err)
 		if (d->kind >= TV_MAP__COUNT)
 			return tv_err_set(err, 0, "map %s: unknown kind %u", name, d->kind);
 		if (tv_key_span(d) > TV_KEY_MAX)
-			return tv_err_set(err, 0, "map %s: key of %u bytes is larger than %d", name, tv_key_span(d), TV_KEY_MAX);
+			return tv_err_set(err, 0, "map %s: key of %u bytes is larger than %d", name,
+					  tv_key_span(d), TV_KEY_MAX);
 		if (d->val_size > TV_VAL_MAX)
-			return tv_err_set(err, 0, "map %s: value of %u bytes is larger than %d", name, d->val_size, TV_VAL_MAX);
+			return tv_err_set(err, 0, "map %s: value of %u bytes is larger than %d",
+					  name, d->val_size, TV_VAL_MAX);
 		/* tv_lhist_bucket() computes lmax - lmin: it must fit an s64. */
 		if (d->kind == TV_MAP_lhist &&
-		    (d->lstep <= 0 || d->lmax <= d->lmin || __builtin_sub_overflow(d->lmax, d->lmin, &span) ||
-		     span / d->lstep > 1000))
-			return tv_err_set(err, 0, "map %s: lhist needs min < max, step > 0 and at most 1000 buckets", name);
+		    (d->lstep <= 0 || d->lmax <= d->lmin ||
+		     __builtin_sub_overflow(d->lmax, d->lmin, &span) || span / d->lstep > 1000))
+			return tv_err_set(
+			    err, 0,
+			    "map %s: lhist needs min < max, step > 0 and at most 1000 buckets",
+			    name);
 	}
 	return 0;
 }
@@ -183,7 +207,8 @@ static int check_probes(const struct vctx *c)
 		const struct tv_probe *p = &c->img->probes[i];
 
 		if (p->pc >= c->img->ninsns || c->tail[p->pc])
-			return tv_err_set(c->err, 0, "probe %s: entry pc %u is not an instruction", p->attach, p->pc);
+			return tv_err_set(c->err, 0, "probe %s: entry pc %u is not an instruction",
+					  p->attach, p->pc);
 		if (!p->attach[0])
 			return tv_err_set(c->err, 0, "probe %u has no attach point", i);
 	}
@@ -196,11 +221,15 @@ int tv_image_validate(const struct tv_image *img, struct tv_err *err)
 	int rc = 0;
 
 	if (img->abi != TV_ABI_VERSION)
-		return tv_err_set(err, 0, "image ABI %u, this build runs %d", img->abi, TV_ABI_VERSION);
+		return tv_err_set(err, 0, "image ABI %u, this build runs %d", img->abi,
+				  TV_ABI_VERSION);
 	if (img->ninsns > TV_MAX_INSNS || img->nprobes > TV_MAX_BLOCKS ||
 	    img->nmaps > TV_MAX_MAPS || img->nconsts > TV_MAX_CONSTS)
-		return tv_err_set(err, 0, "image too large: %u insns (max %d), %u probes (max %d), %u maps (max %d), %u constants (max %d)",
-				  img->ninsns, TV_MAX_INSNS, img->nprobes, TV_MAX_BLOCKS, img->nmaps, TV_MAX_MAPS, img->nconsts, TV_MAX_CONSTS);
+		return tv_err_set(err, 0,
+				  "image too large: %u insns (max %d), %u probes (max %d), %u maps "
+				  "(max %d), %u constants (max %d)",
+				  img->ninsns, TV_MAX_INSNS, img->nprobes, TV_MAX_BLOCKS,
+				  img->nmaps, TV_MAX_MAPS, img->nconsts, TV_MAX_CONSTS);
 	if ((rc = check_maps(img, err)))
 		return rc;
 	c.tail = calloc(img->ninsns + 1, 1);
@@ -209,7 +238,8 @@ int tv_image_validate(const struct tv_image *img, struct tv_err *err)
 	for (__u32 pc = 0; pc < img->ninsns; pc++)
 		if (tv_op_is_wide(img->insns[pc].op)) {
 			if (pc + 1 >= img->ninsns) {
-				rc = tv_err_set(err, 0, "insn %u (%s): wide instruction is cut off", pc, tv_op_name(img->insns[pc].op));
+				rc = tv_err_set(err, 0, "insn %u (%s): wide instruction is cut off",
+						pc, tv_op_name(img->insns[pc].op));
 				goto out;
 			}
 			c.tail[++pc] = 1;
@@ -221,7 +251,9 @@ int tv_image_validate(const struct tv_image *img, struct tv_err *err)
 		__u32 last = img->ninsns - 1 - c.tail[img->ninsns - 1];
 		__u8 op = img->insns[last].op;
 		if (op != TV_OP_EXIT && op != TV_OP_JA)
-			rc = tv_err_set(err, 0, "insn %u (%s): the program must end with exit or ja", last, tv_op_name(op));
+			rc =
+			    tv_err_set(err, 0, "insn %u (%s): the program must end with exit or ja",
+				       last, tv_op_name(op));
 	}
 	rc = rc ?: check_probes(&c);
 out:

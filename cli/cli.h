@@ -13,7 +13,7 @@ struct tv_opts {
 	const char *file;     /* script file */
 	const char *output;   /* -o */
 	const char *command;  /* -c */
-	int pid;              /* -p */
+	int pid;	      /* -p */
 	bool dump, verbose, quiet, cleanup, list, unsafe;
 	int nargs;
 	char **args; /* positional parameters */
@@ -26,8 +26,8 @@ void print_error(const struct tv_opts *o, const struct tv_err *err);
 void notify_probes_attached(void);
 
 struct tv_child {
-	pid_t pid;   /* 0 once it has exited */
-	int go_fd;   /* written once the probes are attached */
+	pid_t pid; /* 0 once it has exited */
+	int go_fd; /* written once the probes are attached */
 };
 int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err);
 void child_release(struct tv_child *c);

@@ -71,7 +71,7 @@ struct run {
 	struct tv_vm *vm;
 	struct tv_out *out;
 	FILE *f;
-	double t_main; /* main() entered, for -v start-up figures */
+	double t_main;	       /* main() entered, for -v start-up figures */
 	struct tv_child child; /* -c */
 	__u64 vm_faults;
 };
@@ -179,12 +179,14 @@ static int execute(struct run *r, struct tv_err *err)
 	if (r->kernel)
 		tv_out_set_stack_reader(r->out, read_stack, r->kernel);
 	if (!r->opts->quiet)
-		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes, r->img->nprobes == 1 ? "" : "s");
+		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes,
+			r->img->nprobes == 1 ? "" : "s");
 	fflush(r->f);
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, "BEGIN")))
 		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
-	if (nkernel && !tv_out_exit_requested(r->out) && (rc = tv_kernel_attach(r->kernel, err)) < 0)
+	if (nkernel && !tv_out_exit_requested(r->out) &&
+	    (rc = tv_kernel_attach(r->kernel, err)) < 0)
 		return rc;
 	if (r->opts->verbose && r->kernel)
 		print_kernel_info(r);
@@ -245,8 +247,10 @@ int main(int argc, char **argv)
 	if ((rc = load_program(&opts, r.child.pid > 0 ? r.child.pid : 0, &r.img, &err)))
 		goto done;
 	if (opts.verbose)
-		fprintf(stderr, "tracevm: program ready %.3f ms after main(): %u insns, %u probes, %u maps\n",
-			now_ms() - r.t_main, r.img->ninsns, r.img->nprobes, r.img->nmaps);
+		fprintf(
+		    stderr,
+		    "tracevm: program ready %.3f ms after main(): %u insns, %u probes, %u maps\n",
+		    now_ms() - r.t_main, r.img->ninsns, r.img->nprobes, r.img->nmaps);
 	if (opts.dump) {
 		rc = tv_asm_print(r.img, stdout);
 		goto done;

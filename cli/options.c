@@ -19,7 +19,8 @@ static const char usage[] =
     "\n"
     "OPTIONS:\n"
     "    -A FILE        run FILE, written in the bytecode's assembler text\n"
-    "    -c 'CMD'       run CMD once the probes are attached (its pid is cpid); stop when it exits\n"
+    "    -c 'CMD'       run CMD once the probes are attached (its pid is cpid); stop when it "
+    "exits\n"
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
     "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
@@ -99,8 +100,8 @@ static char *read_file(const char *path, struct tv_err *err)
 static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,
 			  struct tv_err *err)
 {
-	struct tv_compile_opts copts = {.nargs = o->nargs, .args = o->args, .cpid = cpid,
-					.unsafe = o->unsafe};
+	struct tv_compile_opts copts = {
+	    .nargs = o->nargs, .args = o->args, .cpid = cpid, .unsafe = o->unsafe};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;

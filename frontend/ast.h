@@ -59,7 +59,7 @@ struct tv_node {
 	struct tv_loc loc;
 	union {
 		struct {
-			const char *shebang; /* "#!/usr/bin/env bpftrace" or NULL */
+			const char *shebang;	 /* "#!/usr/bin/env bpftrace" or NULL */
 			struct tv_list preamble; /* preproc and struct_def */
 			struct tv_list probes;
 		} program;
@@ -79,13 +79,13 @@ struct tv_node {
 			struct tv_node *cond; /* unroll: the count */
 			struct tv_node *body;
 			struct tv_node *els; /* if only: block, if, or NULL */
-		} ctl; /* if, unroll, while */
+		} ctl;			     /* if, unroll, while */
 		struct {
 			struct tv_node *var, *map, *body;
 		} forin;
 		struct {
 			uint64_t value; /* magnitude */
-			bool negative;  /* written as -N */
+			bool negative;	/* written as -N */
 		} num;
 		struct {
 			const char *s;
@@ -93,7 +93,7 @@ struct tv_node {
 		} str;
 		const char *name; /* ident, var ("$x") */
 		struct {
-			const char *name; /* "@x", or "@" */
+			const char *name;    /* "@x", or "@" */
 			struct tv_list keys; /* empty: no [] */
 		} map;
 		long param; /* $N */
@@ -103,7 +103,7 @@ struct tv_node {
 		} call;
 		struct {
 			const char *name; /* "uint32", "struct task_struct", "foo" */
-			int ptr;          /* number of '*' */
+			int ptr;	  /* number of '*' */
 		} type;
 		struct {
 			struct tv_node *type, *expr;
@@ -126,8 +126,8 @@ struct tv_node {
 		struct {
 			struct tv_node *expr;
 			const char *name; /* field; NULL for tuple_index */
-			bool arrow;       /* "->" */
-			int index;        /* tuple_index */
+			bool arrow;	  /* "->" */
+			int index;	  /* tuple_index */
 		} field;
 		struct {
 			struct tv_node *expr, *index;

@@ -23,15 +23,16 @@ static int f_join(struct lower *L, const struct tv_node *c, bool want);
 static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 
 /* FUNC(name, min args, max args, lowering) */
-#define TV_FE_FUNCS(X)                                                         \
-	X(printf, 1, 17, f_printf) X(system, 1, 17, f_system) X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit) X(time, 0, 1, f_time)  \
-	X(print, 1, 3, f_print) X(clear, 1, 1, f_clear) X(zero, 1, 1, f_clear) \
-	X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)                  \
-	X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)          \
-	X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)          \
-	X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
-	X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym) X(join, 1, 2, f_join)  \
-	X(kaddr, 1, 1, f_kaddr)
+#define TV_FE_FUNCS(X)                                                                             \
+	X(printf, 1, 17, f_printf)                                                                 \
+	X(system, 1, 17, f_system) X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit)                      \
+	    X(time, 0, 1, f_time) X(print, 1, 3, f_print) X(clear, 1, 1, f_clear)                  \
+		X(zero, 1, 1, f_clear) X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)       \
+		    X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)                  \
+			X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)              \
+			    X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
+				X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym)                     \
+				    X(join, 1, 2, f_join) X(kaddr, 1, 1, f_kaddr)
 
 static const struct {
 	const char *name;
@@ -99,7 +100,7 @@ static int conversions(const char *f)
 
 static unsigned named_slot(struct ty t)
 {
-	return t.k == TY_PROBE  ? TV_FMT_PROBE
+	return t.k == TY_PROBE	? TV_FMT_PROBE
 	       : t.k == TY_KSYM ? TV_FMT_KSYM
 	       : t.k == TY_FUNC ? TV_FMT_FUNC
 				: 0;
@@ -122,7 +123,8 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 	}
 	if (conversions(fmt->str.s) != a->n - 1) {
 		fe_error(L, c, "%s: %s arguments for format string (%d supplied, %d expected)",
-			 c->call.name, conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
+			 c->call.name,
+			 conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
 			 conversions(fmt->str.s));
 		return no_value(L, c, want);
 	}
@@ -312,7 +314,8 @@ static int f_join(struct lower *L, const struct tv_node *c, bool want)
 	bool user = fe_user_pointers(L);
 
 	if (a->n == 2 && a->v[1]->kind == TV_N_str)
-		sep = tv_image_add_const(L->img, TV_CONST_fmt, a->v[1]->str.s, a->v[1]->str.len + 1);
+		sep =
+		    tv_image_add_const(L->img, TV_CONST_fmt, a->v[1]->str.s, a->v[1]->str.len + 1);
 	else if (a->n == 2)
 		fe_error(L, a->v[1], "join: the separator must be a string literal");
 	else
@@ -354,7 +357,8 @@ static int f_kaddr(struct lower *L, const struct tv_node *c, bool want)
 		fclose(f);
 	if (!addr)
 		fe_error(L, n, "Failed to resolve kernel symbol: %s", n->str.s);
-	return fe_gen_int(L, &(struct tv_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
+	return fe_gen_int(L,
+			  &(struct tv_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
 }
 
 static int f_agg(struct lower *L, const struct tv_node *c, bool want)
@@ -371,7 +375,8 @@ static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct tv_n
 	enum bi_how how;
 	int id;
 
-	if (m->kind != TV_MAP_count || !k || k->kind != TV_N_ident || fe_builtin(k->name, &how, &id))
+	if (m->kind != TV_MAP_count || !k || k->kind != TV_N_ident ||
+	    fe_builtin(k->name, &how, &id))
 		return false;
 	if (how == B_COMM && m->key[0].size == TV_COMM_LEN)
 		return EMIT(L, COUNTC, m->id) >= 0;
@@ -384,8 +389,9 @@ static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_nod
 			  const struct tv_node *call)
 {
 	static const unsigned ops[] = {
-	    [TV_MAP_count] = TV_OP_COUNT, [TV_MAP_sum] = TV_OP_SUM,	[TV_MAP_min] = TV_OP_MIN,
-	    [TV_MAP_max] = TV_OP_MAX,	  [TV_MAP_avg] = TV_OP_AVG,	[TV_MAP_stats] = TV_OP_STATS,
+	    [TV_MAP_count] = TV_OP_COUNT, [TV_MAP_sum] = TV_OP_SUM,
+	    [TV_MAP_min] = TV_OP_MIN,	  [TV_MAP_max] = TV_OP_MAX,
+	    [TV_MAP_avg] = TV_OP_AVG,	  [TV_MAP_stats] = TV_OP_STATS,
 	    [TV_MAP_hist] = TV_OP_HIST,	  [TV_MAP_lhist] = TV_OP_LHIST,
 	};
 	unsigned key;
@@ -433,7 +439,10 @@ void fe_gen_map_assign(struct lower *L, const struct tv_node *t, const struct tv
 		int old = fe_reg(L, t);
 
 		EMIT(L, MLOAD, old, m->id, key);
-		fe_emit(L, op == TV_AST_SUB ? TV_OP_SUB : op == TV_AST_MUL ? TV_OP_MUL : TV_OP_ADD,
+		fe_emit(L,
+			op == TV_AST_SUB   ? TV_OP_SUB
+			: op == TV_AST_MUL ? TV_OP_MUL
+					   : TV_OP_ADD,
 			(const __s64[]){r, old, r}, 3);
 		fe_reg_free(L, old);
 	}

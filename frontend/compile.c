@@ -12,12 +12,12 @@ static const struct {
 	const char *name, *alias;
 	bool available;
 } provider_names[] = {
-    {"BEGIN", NULL, true},	   {"END", NULL, true},		{"tracepoint", "t", true},
-    {"rawtracepoint", "rt", true}, {"interval", "i", true},	{"profile", "p", true},
-    {"software", "s", true},	   {"uprobe", "u", true},	{"uretprobe", "ur", true},
-    {"usdt", "U", true},	   {"watchpoint", "w", true},	{"kprobe", "k", false},
-    {"kretprobe", "kr", false},	   {"kfunc", "f", false},	{"kretfunc", "fr", false},
-    {"fentry", NULL, false},	   {"fexit", NULL, false},	{"hardware", "h", false},
+    {"BEGIN", NULL, true},	   {"END", NULL, true},	      {"tracepoint", "t", true},
+    {"rawtracepoint", "rt", true}, {"interval", "i", true},   {"profile", "p", true},
+    {"software", "s", true},	   {"uprobe", "u", true},     {"uretprobe", "ur", true},
+    {"usdt", "U", true},	   {"watchpoint", "w", true}, {"kprobe", "k", false},
+    {"kretprobe", "kr", false},	   {"kfunc", "f", false},     {"kretfunc", "fr", false},
+    {"fentry", NULL, false},	   {"fexit", NULL, false},    {"hardware", "h", false},
 };
 
 struct expand {
@@ -79,10 +79,11 @@ static void expand_attach(struct expand *x, const struct tv_node *at)
 			continue;
 		target = text[n] ? text + n + 1 : text + n;
 		if (!provider_names[i].available) {
-			fe_error(x->L, at,
-				 "%s probes are not available on this kernel: use tracepoint:... or "
-				 "rawtracepoint:... instead",
-				 pn);
+			fe_error(
+			    x->L, at,
+			    "%s probes are not available on this kernel: use tracepoint:... or "
+			    "rawtracepoint:... instead",
+			    pn);
 			return;
 		}
 		if (!strcmp(pn, "tracepoint")) {
@@ -121,9 +122,12 @@ static bool reads_args(const struct tv_node *n)
 	switch (n->kind) {
 	case TV_N_ident: return !strcmp(n->name, "args");
 	case TV_N_block: return list_reads_args(&n->block);
-	case TV_N_expr_stmt: case TV_N_sizeof: return reads_args(n->expr);
+	case TV_N_expr_stmt:
+	case TV_N_sizeof: return reads_args(n->expr);
 	case TV_N_assign: return reads_args(n->assign.target) || reads_args(n->assign.value);
-	case TV_N_if: case TV_N_unroll: case TV_N_while:
+	case TV_N_if:
+	case TV_N_unroll:
+	case TV_N_while:
 		return reads_args(n->ctl.cond) || reads_args(n->ctl.body) || reads_args(n->ctl.els);
 	case TV_N_for: return reads_args(n->forin.body);
 	case TV_N_map: return list_reads_args(&n->map.keys);
@@ -135,7 +139,8 @@ static bool reads_args(const struct tv_node *n)
 	case TV_N_ternary:
 		return reads_args(n->ternary.cond) || reads_args(n->ternary.then) ||
 		       reads_args(n->ternary.els);
-	case TV_N_field: case TV_N_tuple_index: return reads_args(n->field.expr);
+	case TV_N_field:
+	case TV_N_tuple_index: return reads_args(n->field.expr);
 	case TV_N_index: return reads_args(n->index.expr) || reads_args(n->index.index);
 	case TV_N_tuple: return list_reads_args(&n->list);
 	default: return false;
@@ -221,7 +226,10 @@ static void describe_maps(struct lower *L)
 	for (int i = 0; i < L->nmaps; i++) {
 		struct fe_map *m = &L->maps[i];
 		struct tv_mapdesc d = {.kind = m->kind == TV_MAP__COUNT ? TV_MAP_int : m->kind,
-				       .val_size = 8, .lmin = m->lmin, .lmax = m->lmax, .lstep = m->lstep};
+				       .val_size = 8,
+				       .lmin = m->lmin,
+				       .lmax = m->lmax,
+				       .lstep = m->lstep};
 		char ktype[128], vtype[32] = "";
 
 		for (int k = 0; k < m->nkeys; k++)

@@ -32,7 +32,7 @@
 #define TV_DIAG_MAX 16 /* errors kept; later ones are only counted */
 
 struct tv_diag {
-	int n;       /* errors in err[] */
+	int n;	     /* errors in err[] */
 	int dropped; /* errors reported beyond TV_DIAG_MAX */
 	struct tv_err err[TV_DIAG_MAX];
 };
@@ -78,10 +78,10 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose);
 /* ---- compiling: a program to a validated image ------------------------- */
 
 struct tv_compile_opts {
-	int nargs;    /* positional parameters $1..$N */
+	int nargs; /* positional parameters $1..$N */
 	char **args;
-	__s64 cpid;   /* the -c child's pid, for cpid */
-	bool unsafe;  /* --unsafe: system() allowed */
+	__s64 cpid;  /* the -c child's pid, for cpid */
+	bool unsafe; /* --unsafe: system() allowed */
 };
 
 /* Parse, resolve probes (tracefs), type-check and lower `text` to an image.

@@ -7,7 +7,6 @@
 
 #include "frontend/lower.h"
 
-
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 {
 	int pc = tv_image_emit(L->img, op, v, n);
@@ -39,7 +38,8 @@ unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size)
 	if (off < TEMP_BASE)
 		off = TEMP_BASE;
 	if (off + size > TV_SCRATCH) {
-		fe_error(L, n, "statement needs more than %d bytes of scratch", TV_SCRATCH - TEMP_BASE);
+		fe_error(L, n, "statement needs more than %d bytes of scratch",
+			 TV_SCRATCH - TEMP_BASE);
 		return TEMP_BASE;
 	}
 	L->scratch_top = off + size;
@@ -101,15 +101,12 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 		else
 			EMIT(L, USTACK, r, 0);
 		return r;
-	case B_CPID:
-		return gen_const(L, e, L->opts ? L->opts->cpid : 0);
+	case B_CPID: return gen_const(L, e, L->opts ? L->opts->cpid : 0);
 	case B_FUNC: /* the probe; the host prints its function part */
 		r = fe_reg(L, e);
 		EMIT(L, BUILTIN, r, TV_BI_probe);
 		return r;
-	default:
-		fe_error(L, e, "'%s' is not an integer here", e->name);
-		return gen_const(L, e, 0);
+	default: fe_error(L, e, "'%s' is not an integer here", e->name); return gen_const(L, e, 0);
 	}
 }
 
@@ -119,7 +116,9 @@ static int gen_field(struct lower *L, const struct tv_node *e)
 	int r = fe_reg(L, e);
 
 	if (!f) {
-		fe_error(L, e, "%s", L->tp ? "Unknown field of args" : "args is only available in tracepoint probes");
+		fe_error(L, e, "%s",
+			 L->tp ? "Unknown field of args"
+			       : "args is only available in tracepoint probes");
 		return r;
 	}
 	EMIT(L, CTX, r, size_code(f->size, f->is_signed && !f->is_ptr), f->offset);
@@ -160,8 +159,10 @@ static int binop_opcode(enum tv_ast_op op, bool sign, bool *swap)
 	case TV_AST_MOD: return sign ? TV_OP_SMOD : TV_OP_MOD;
 	case TV_AST_SHL: return TV_OP_SHL;
 	case TV_AST_SHR: return TV_OP_SHR;
-	case TV_AST_LT: case TV_AST_GT: return sign ? TV_OP_SLT : TV_OP_LT;
-	case TV_AST_LE: case TV_AST_GE: return sign ? TV_OP_SLE : TV_OP_LE;
+	case TV_AST_LT:
+	case TV_AST_GT: return sign ? TV_OP_SLT : TV_OP_LT;
+	case TV_AST_LE:
+	case TV_AST_GE: return sign ? TV_OP_SLE : TV_OP_LE;
 	case TV_AST_EQ: return TV_OP_EQ;
 	case TV_AST_NE: return TV_OP_NE;
 	case TV_AST_BAND: return TV_OP_AND;
@@ -265,9 +266,9 @@ static const struct {
 	unsigned size;
 	bool sign;
 } int_types[] = {
-    {"int8", 1, true},   {"int16", 2, true},   {"int32", 4, true},   {"int64", 8, true},
+    {"int8", 1, true},	 {"int16", 2, true},   {"int32", 4, true},   {"int64", 8, true},
     {"uint8", 1, false}, {"uint16", 2, false}, {"uint32", 4, false}, {"uint64", 8, false},
-    {"int", 4, true},    {"char", 1, true},    {"long", 8, true},
+    {"int", 4, true},	 {"char", 1, true},    {"long", 8, true},
 };
 
 /* (uint8)x and friends: truncate, then sign- or zero-extend. */
@@ -288,7 +289,6 @@ static int gen_cast(struct lower *L, const struct tv_node *e)
 	}
 	return r;
 }
-
 
 /* sizeof(type) for the integer types, sizeof(expr) for any value. */
 static __s64 sizeof_of(struct lower *L, const struct tv_node *n)
@@ -312,7 +312,8 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 
 	switch (e->kind) {
 	case TV_N_int:
-		return gen_const(L, e, e->num.negative ? -(__s64)e->num.value : (__s64)e->num.value);
+		return gen_const(L, e,
+				 e->num.negative ? -(__s64)e->num.value : (__s64)e->num.value);
 	case TV_N_ident: return gen_builtin(L, e);
 	case TV_N_var:
 		v = var_find(L, e);
@@ -332,7 +333,11 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	case TV_N_incdec: return fe_gen_incdec(L, e);
 	case TV_N_param_count: return gen_const(L, e, L->opts ? L->opts->nargs : 0);
 	case TV_N_sizeof: return gen_const(L, e, sizeof_of(L, e->expr));
-	case TV_N_param: return gen_const(L, e, L->opts && e->param <= L->opts->nargs ? strtoll(L->opts->args[e->param - 1], NULL, 0) : 0);
+	case TV_N_param:
+		return gen_const(L, e,
+				 L->opts && e->param <= L->opts->nargs
+				     ? strtoll(L->opts->args[e->param - 1], NULL, 0)
+				     : 0);
 	case TV_N_str: fe_error(L, e, "a string where an integer is expected"); return fe_reg(L, e);
 	default: fe_error(L, e, "this expression is not supported yet"); return fe_reg(L, e);
 	}

@@ -9,8 +9,9 @@
 
 /* software events bpftrace knows, as `software:NAME:` */
 static const char *const software_events[] = {
-    "alignment-faults", "bpf-output", "context-switches", "cpu-clock", "cpu-migrations",
-    "dummy", "emulation-faults", "major-faults", "minor-faults", "page-faults", "task-clock",
+    "alignment-faults", "bpf-output",  "context-switches", "cpu-clock",
+    "cpu-migrations",	"dummy",       "emulation-faults", "major-faults",
+    "minor-faults",	"page-faults", "task-clock",
 };
 
 struct lister {
@@ -59,7 +60,8 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose)
 	if (!strncmp(pat, "tracepoint:", 11) && strchr(pat + 11, ':')) {
 		char cat[256];
 
-		snprintf(cat, sizeof(cat), "%.*s", (int)(strchr(pat + 11, ':') - pat - 11), pat + 11);
+		snprintf(cat, sizeof(cat), "%.*s", (int)(strchr(pat + 11, ':') - pat - 11),
+			 pat + 11);
 		tv_tracefs_match(cat, "*", list_tracepoint, &l);
 	} else {
 		tv_tracefs_match("*", "*", list_tracepoint, &l);

@@ -21,17 +21,18 @@ struct ty {
  * B_BUILTIN (opcode BUILTIN with id), B_COMM, B_ARG (argN), B_RETVAL,
  * B_ARGS (the tracepoint's fields, only through ->), B_STACK. */
 enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
-#define TV_FE_BUILTINS(X)                                                      \
-	X(pid, B_BUILTIN, TV_BI_pid) X(tid, B_BUILTIN, TV_BI_tid)              \
-	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)              \
-	X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)  \
-	X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)      \
-	X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)      \
-	X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0)                    \
-	X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)                  \
-	X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
-	X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)       \
-	X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
+#define TV_FE_BUILTINS(X)                                                                          \
+	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
+	X(tid, B_BUILTIN, TV_BI_tid) X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)     \
+	    X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                  \
+		X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                  \
+		    X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)              \
+			X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)      \
+			    X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3)                  \
+				X(arg4, B_ARG, 4) X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0)         \
+				    X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)                      \
+					X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)                  \
+					    X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -70,9 +71,9 @@ struct lower {
 	/* the block being generated */
 	struct fe_var vars[64];
 	int nvars;
-	unsigned scratch_top; /* first free scratch byte */
-	int nregs;            /* registers in use (r1..) */
-	const char *probe_kind; /* "tracepoint", "BEGIN", ... */
+	unsigned scratch_top;	 /* first free scratch byte */
+	int nregs;		 /* registers in use (r1..) */
+	const char *probe_kind;	 /* "tracepoint", "BEGIN", ... */
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
@@ -101,8 +102,8 @@ bool fe_user_pointers(const struct lower *L);
 
 /* gen.c: the code generator */
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
-#define EMIT(L, op, ...)                                                       \
-	fe_emit(L, TV_OP_##op, (const __s64[]){__VA_ARGS__},                   \
+#define EMIT(L, op, ...)                                                                           \
+	fe_emit(L, TV_OP_##op, (const __s64[]){__VA_ARGS__},                                       \
 		sizeof((const __s64[]){__VA_ARGS__}) / sizeof(__s64))
 #define EMIT0(L, op) fe_emit(L, TV_OP_##op, NULL, 0)
 int fe_reg(struct lower *L, const struct tv_node *n);

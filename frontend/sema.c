@@ -123,13 +123,12 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	switch (e->kind) {
 	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
 	case TV_N_ident: return builtin_type(L, e);
-	case TV_N_var:
-		v = var_find(L, e->name);
-		return v ? v->ty : (struct ty){TY_NONE, 0, false};
+	case TV_N_var: v = var_find(L, e->name); return v ? v->ty : (struct ty){TY_NONE, 0, false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		/* integer maps may hold a probe, a function, a symbol or a stack */
-		return m && (m->kind == TV_MAP_bytes || (m->kind == TV_MAP_int && m->val.k > TY_STR))
+		return m && (m->kind == TV_MAP_bytes ||
+			     (m->kind == TV_MAP_int && m->val.k > TY_STR))
 			   ? m->val
 			   : T_INT64;
 	case TV_N_field: return field_type(L, e);
@@ -152,8 +151,8 @@ struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m)
 		fe_error(L, m, "too many maps (at most %d)", TV_MAX_MAPS);
 		return NULL;
 	}
-	L->maps[L->nmaps] = (struct fe_map){.name = m->map.name, .id = L->nmaps, .kind = TV_MAP__COUNT,
-					    .nkeys = -1, .loc = m->loc};
+	L->maps[L->nmaps] = (struct fe_map){
+	    .name = m->map.name, .id = L->nmaps, .kind = TV_MAP__COUNT, .nkeys = -1, .loc = m->loc};
 	return &L->maps[L->nmaps++];
 }
 
@@ -202,7 +201,8 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct tv_node *ma
 		return 0;
 	}
 	if (m->nkeys != keys->n) {
-		fe_error(L, map, "%s used with %d keys here, %d before", m->name, keys->n, m->nkeys);
+		fe_error(L, map, "%s used with %d keys here, %d before", m->name, keys->n,
+			 m->nkeys);
 		return -1;
 	}
 	for (int i = 0; i < keys->n; i++) {
@@ -233,7 +233,9 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 
 		if (n->kind != TV_N_int) {
 			fe_error(L, n, "lhist() %s must be an integer literal",
-				 i == 0 ? "min" : i == 1 ? "max" : "step");
+				 i == 0	  ? "min"
+				 : i == 1 ? "max"
+					  : "step");
 			return -1;
 		}
 		p[i] = n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
@@ -293,14 +295,14 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 
 	buf[0] = 0;
 	for (int i = 0; i < m->nkeys && len < n; i++)
-		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "", fe_type_char(&m->key[i]),
-				m->key[i].size);
+		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "",
+				fe_type_char(&m->key[i]), m->key[i].size);
 }
 
 /* Where pointers point: user memory for syscall arguments and uprobes. */
 bool fe_user_pointers(const struct lower *L)
 {
-	return L->probe_kind && (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
-				 !strncmp(L->probe_kind, "uprobe", 6) ||
-				 !strncmp(L->probe_kind, "uretprobe", 9));
+	return L->probe_kind &&
+	       (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
+		!strncmp(L->probe_kind, "uprobe", 6) || !strncmp(L->probe_kind, "uretprobe", 9));
 }

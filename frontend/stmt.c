@@ -131,8 +131,7 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 			return 0;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	fe_error(L, e, "a string is expected here");
 	return -1;
@@ -180,7 +179,8 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 		unsigned off = VAR_BASE;
 
 		if (L->nvars)
-			off = L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
+			off =
+			    L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
 		if (L->nvars == 64 || off + t.size > TEMP_BASE) {
 			fe_error(L, var, "too many variables in this probe");
 			return NULL;
@@ -195,9 +195,9 @@ static int compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
 	static const struct {
 		enum tv_ast_op op;
 		unsigned opc;
-	} ops[] = {{TV_AST_ADD, TV_OP_ADD}, {TV_AST_SUB, TV_OP_SUB}, {TV_AST_MUL, TV_OP_MUL},
+	} ops[] = {{TV_AST_ADD, TV_OP_ADD},  {TV_AST_SUB, TV_OP_SUB},  {TV_AST_MUL, TV_OP_MUL},
 		   {TV_AST_DIV, TV_OP_SDIV}, {TV_AST_MOD, TV_OP_SMOD}, {TV_AST_SHL, TV_OP_SHL},
-		   {TV_AST_SHR, TV_OP_SHR}, {TV_AST_BAND, TV_OP_AND}, {TV_AST_BOR, TV_OP_OR},
+		   {TV_AST_SHR, TV_OP_SHR},  {TV_AST_BAND, TV_OP_AND}, {TV_AST_BOR, TV_OP_OR},
 		   {TV_AST_BXOR, TV_OP_XOR}};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)

@@ -72,7 +72,8 @@ int tv_tracefs_read_format(const char *cat, const char *event, struct tv_tp_form
 
 	out->nfields = 0;
 	if (!root)
-		return tv_err_set(err, 0, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		return tv_err_set(
+		    err, 0, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 	snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, cat, event);
 	f = fopen(path, "r");
 	if (!f)

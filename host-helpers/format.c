@@ -51,17 +51,16 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 
 	memcpy(&v, arg, size < 8 ? size : 8);
 	switch (conv) {
-	case 'd': case 'i':
-		strcpy(spec + n, "lld");
-		return fprintf(f, spec, (long long)v);
-	case 'u': case 'x': case 'X': case 'o':
+	case 'd':
+	case 'i': strcpy(spec + n, "lld"); return fprintf(f, spec, (long long)v);
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
 		spec[n] = 'l', spec[n + 1] = 'l', spec[n + 2] = conv, spec[n + 3] = 0;
 		return fprintf(f, spec, (unsigned long long)v);
-	case 'c':
-		strcpy(spec + n, "c");
-		return fprintf(f, spec, (int)(char)v);
-	case 'p':
-		return fprintf(f, "0x%llx", (unsigned long long)v);
+	case 'c': strcpy(spec + n, "c"); return fprintf(f, spec, (int)(char)v);
+	case 'p': return fprintf(f, "0x%llx", (unsigned long long)v);
 	case 's': {
 		char buf[TV_SCRATCH + 1];
 		size_t len = strnlen((const char *)arg, size);
@@ -71,8 +70,7 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 		strcpy(spec + n, "s");
 		return fprintf(f, spec, buf);
 	}
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 

@@ -85,7 +85,8 @@ static void lhist_label(char *buf, size_t n, const struct tv_mapdesc *d, __u64 b
 	else if (b > nb)
 		snprintf(buf, n, "[%" PRId64 ", ...)", (int64_t)d->lmax);
 	else
-		snprintf(buf, n, "[%" PRId64 ", %" PRId64 ")", (int64_t)(d->lmin + (__s64)(b - 1) * d->lstep),
+		snprintf(buf, n, "[%" PRId64 ", %" PRId64 ")",
+			 (int64_t)(d->lmin + (__s64)(b - 1) * d->lstep),
 			 (int64_t)(d->lmin + (__s64)b * d->lstep));
 }
 
@@ -130,8 +131,8 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 	}
 }
 
-int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n,
-		    __u32 top, __u64 div)
+int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n, __u32 top,
+		    __u64 div)
 {
 	size_t ks = m->d.key_size, ng = 0, from;
 	struct group *g = calloc(n + 1, sizeof(*g));

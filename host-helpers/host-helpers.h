@@ -29,7 +29,6 @@ __u64 tv_out_count(const struct tv_out *o, unsigned kind);
 
 /* printf as bpftrace: fmt with its arguments packed in 8-byte slots
  * (strings take TV_STR_MAX bytes unless the constant says otherwise). */
-int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args,
-	      size_t len);
+int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len);
 
 #endif

@@ -33,7 +33,7 @@ void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned c
 /* A probe by index: its attach point, or only its function (`func`). */
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);
 void tvh_print_stack(struct tv_out *o, FILE *f, __u64 id, bool kernel, int indent);
-int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n,
-		    __u32 top, __u64 div);
+int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n, __u32 top,
+		    __u64 div);
 
 #endif

@@ -95,8 +95,7 @@ void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned c
 	}
 }
 
-static void print_name(struct tv_out *o, FILE *f, const struct tv_map *m,
-		       const struct entry *e)
+static void print_name(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
 {
 	fputs(m->name, f);
 	if (m->d.key_size) {
@@ -106,15 +105,13 @@ static void print_name(struct tv_out *o, FILE *f, const struct tv_map *m,
 	}
 }
 
-static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m,
-			const struct entry *e, __u64 div)
+static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e,
+			__u64 div)
 {
 	const struct tv_agg *a = &e->val.agg;
 
 	switch (m->d.kind) {
-	case TV_MAP_bytes:
-		tvh_print_key(o, f, m->val_type, e->val.bytes);
-		break;
+	case TV_MAP_bytes: tvh_print_key(o, f, m->val_type, e->val.bytes); break;
 	case TV_MAP_int:
 		/* integers that name something (probe, func, ksym, stack) */
 		if (m->val_type[0]) {
@@ -128,14 +125,15 @@ static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m,
 		break;
 	case TV_MAP_stats:
 		fprintf(f, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64, (uint64_t)a->n,
-			a->n ? (int64_t)(a->v / (__s64)a->n / (__s64)div) : 0, (int64_t)(a->v / (__s64)div));
+			a->n ? (int64_t)(a->v / (__s64)a->n / (__s64)div) : 0,
+			(int64_t)(a->v / (__s64)div));
 		break;
-	default:
-		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
+	default: fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
 	}
 }
 
-static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *c, __u32 top, __u64 div)
+static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *c, __u32 top,
+		      __u64 div)
 {
 	size_t from = top && top < c->n ? c->n - top : 0;
 
@@ -154,7 +152,8 @@ static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *
 int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 {
 	const struct tv_map *m = &o->img->maps[map];
-	struct collect c = {.key_size = tv_key_span(&m->d), .val_size = tv_store_val_size(o->store, map)};
+	struct collect c = {.key_size = tv_key_span(&m->d),
+			    .val_size = tv_store_val_size(o->store, map)};
 	int rc = o->store->ops->each(o->store, map, collect_one, &c);
 
 	if (!div)
@@ -163,8 +162,8 @@ int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 		rc = tvh_print_hists(o, m, c.e, c.n, top, div);
 	else if (!rc)
 		rc = print_flat(o, m, &c, top, div);
-	if (!rc && (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats || m->d.kind == TV_MAP_hist ||
-		    m->d.kind == TV_MAP_lhist))
+	if (!rc && (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats ||
+		    m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
 		fputc('\n', o->f);
 	free(c.e);
 	return rc;

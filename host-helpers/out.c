@@ -28,9 +28,15 @@ void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg)
 	o->stack_arg = arg;
 }
 
-bool tv_out_exit_requested(const struct tv_out *o) { return o->exit_requested; }
+bool tv_out_exit_requested(const struct tv_out *o)
+{
+	return o->exit_requested;
+}
 
-void tv_out_begin_end(struct tv_out *o) { o->exit_requested = false; }
+void tv_out_begin_end(struct tv_out *o)
+{
+	o->exit_requested = false;
+}
 
 __u64 tv_out_count(const struct tv_out *o, unsigned kind)
 {
@@ -144,33 +150,22 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 		if (fmt_const(o, h->id))
 			tv_format(o, o->f, fmt_const(o, h->id), p, h->len);
 		break;
-	case TV_REC_time:
-		print_time(o, fmt_const(o, h->id));
-		break;
-	case TV_REC_print:
-		print_record(o, h, p);
-		break;
+	case TV_REC_time: print_time(o, fmt_const(o, h->id)); break;
+	case TV_REC_print: print_record(o, h, p); break;
 	case TV_REC_clear:
 		if (h->id < o->img->nmaps)
 			o->store->ops->clear(o->store, h->id);
 		break;
 	case TV_REC_system:
-	case TV_REC_cat:
-		run_formatted(o, h, p);
-		break;
-	case TV_REC_join:
-		print_join(o, h, p);
-		break;
+	case TV_REC_cat: run_formatted(o, h, p); break;
+	case TV_REC_join: print_join(o, h, p); break;
 	case TV_REC_zero:
 		if (h->id < o->img->nmaps)
 			o->store->ops->each(o->store, h->id, zero_one,
 					    &(struct zeroing){o->store, h->id});
 		break;
-	case TV_REC_exit:
-		o->exit_requested = true;
-		break;
-	default:
-		break; /* faults are counted; system and cat come with the language */
+	case TV_REC_exit: o->exit_requested = true; break;
+	default: break; /* faults are counted; system and cat come with the language */
 	}
 	return 0;
 }

@@ -145,8 +145,10 @@ static int read_tracepoint_id(const char *cat, const char *name)
 static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
 	char cat[256], *name;
-	struct perf_event_attr attr = {.type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
-				       .sample_period = 1, .wakeup_events = 1};
+	struct perf_event_attr attr = {.type = PERF_TYPE_TRACEPOINT,
+				       .size = sizeof(attr),
+				       .sample_period = 1,
+				       .wakeup_events = 1};
 	int id, pfd;
 
 	snprintf(cat, sizeof(cat), "%s", a->target);

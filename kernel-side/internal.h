@@ -8,9 +8,10 @@
 #include "kernel-side/bpf/maps.h"
 
 /* The pinned maps, in pin order.  ORDER KMAP */
-#define TV_KMAPS(X)                                                            \
-	X(insns) X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) \
-	    X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks) X(rings) X(agg_scalar)
+#define TV_KMAPS(X)                                                                                \
+	X(insns)                                                                                   \
+	X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s)   \
+	    X(val_l) X(stacks) X(rings) X(agg_scalar)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)

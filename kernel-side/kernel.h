@@ -8,10 +8,10 @@
 struct tv_kernel;
 
 struct tv_kernel_info {
-	int cold;          /* 1 when this process loaded and verified the object */
-	__u32 session;     /* session slot */
+	int cold;	      /* 1 when this process loaded and verified the object */
+	__u32 session;	      /* session slot */
 	__u32 verified_insns; /* of the tracepoint program, when this run loaded it */
-	double load_ms;    /* time spent in load + verify (cold only) */
+	double load_ms;	      /* time spent in load + verify (cold only) */
 };
 
 /* Load-or-reuse the pinned object and claim a session slot. */

@@ -224,7 +224,8 @@ static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *e
 	int rc;
 
 	if (!s)
-		return tv_err_set(err, 0, "cannot open the embedded BPF object: %s", strerror(errno));
+		return tv_err_set(err, 0, "cannot open the embedded BPF object: %s",
+				  strerror(errno));
 	for (int p = 0; p < KPROG__COUNT; p++)
 		bpf_program__set_autoload(skel_prog(s, p), p == want);
 	for (int m = 0; m < KMAP__COUNT; m++)

@@ -79,7 +79,10 @@ static int claim_slot(struct tv_kernel *k, struct tv_err *err)
 			continue;
 		if (s.live)
 			ksession_purge(k, i);
-		s = (struct tv_sess){.pid = getpid(), .live = 1, .running = 1, .start_ns = mono_ns(),
+		s = (struct tv_sess){.pid = getpid(),
+				     .live = 1,
+				     .running = 1,
+				     .start_ns = mono_ns(),
 				     .pid_start = kpin_pid_start(getpid())};
 		if (bpf_map_update_elem(fd, &i, &s, BPF_ANY))
 			break;
@@ -145,7 +148,8 @@ static int write_consts(struct tv_kernel *k, const struct tv_image *img)
 		if (c.len > TV_CONST_MAX)
 			c.len = TV_CONST_MAX; /* the validator keeps SCONST within this */
 		memcpy(c.data, img->consts[i].data, c.len);
-		rc = write_array(k->map_fd[KMAP_consts], k->slot * TV_MAX_CONSTS + i, &c, sizeof(c), 1);
+		rc = write_array(k->map_fd[KMAP_consts], k->slot * TV_MAX_CONSTS + i, &c, sizeof(c),
+				 1);
 		if (rc)
 			return rc;
 	}

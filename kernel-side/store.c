@@ -201,7 +201,10 @@ static int kstore_clear(struct tv_store *s, __u32 map)
 	return kmap_delete_where(kk.fd, k->slot << 16 | map, ~0u);
 }
 
-static void kstore_free(struct tv_store *s) { (void)s; }
+static void kstore_free(struct tv_store *s)
+{
+	(void)s;
+}
 
 static const struct tv_store_ops kstore_ops = {
     .lookup = kstore_lookup,

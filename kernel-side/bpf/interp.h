@@ -20,9 +20,8 @@ static const __u8 zeros[TV_SCRATCH] = {};
 
 #define S(st, off) (&(st)->scratch[(off) & (TV_SCRATCH - 1)])
 #define R(st, r) ((st)->regs[(r) & (TV_NREGS - 1)])
-#define HANDLER(name)                                                          \
-	static __always_inline int k_##name(struct loopctx *lc,                \
-					    struct tv_state *st,               \
+#define HANDLER(name)                                                                              \
+	static __always_inline int k_##name(struct loopctx *lc, struct tv_state *st,               \
 					    const struct tv_insn *in)
 #define LO(in) ((__u32)(in)->imm & 0xffff)
 #define HI(in) ((__u32)(in)->imm >> 16)
@@ -44,8 +43,7 @@ static __always_inline struct tv_sess *session(struct tv_state *st)
 	return bpf_map_lookup_elem(&sessions, &s);
 }
 
-static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id,
-				__u32 off, __u32 len)
+static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 off, __u32 len)
 {
 	struct tv_rec *h = (void *)st->out;
 	struct tv_sess *ss;
@@ -122,14 +120,13 @@ static long tv_step(__u64 i, void *arg)
 	if (!in)
 		return 1;
 	switch (in->op) {
-#define OP(name, operands, doc)                                                \
-	case TV_OP_##name:                                                     \
-		r = k_##name(lc, st, in);                                      \
+#define OP(name, operands, doc)                                                                    \
+	case TV_OP_##name:                                                                         \
+		r = k_##name(lc, st, in);                                                          \
 		break;
 #include "bytecode/opcodes.def"
 #undef OP
-	default:
-		return 1;
+	default: return 1;
 	}
 	if (r == BUILTIN_VAL) {
 		__u64 v = builtin_value(st, in->b);

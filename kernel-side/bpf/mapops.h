@@ -24,8 +24,7 @@ static __always_inline __u64 masked_word(const __u8 *p, __s32 keep)
 
 /* Build the key for map m from span payload bytes at S[off]; *big says
  * which map family it belongs to. */
-static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off,
-				      __u32 span, int *big)
+static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off, __u32 span, int *big)
 {
 	__u32 id = st->sess << 16 | m;
 	const __u8 *p = S(st, off);
@@ -84,12 +83,30 @@ static __always_inline int defer_map(struct tv_state *st, __u32 m, __u32 off)
 	return MAP_OP;
 }
 
-HANDLER(MLOAD) { return defer_map(st, in->b, LO(in)); }
-HANDLER(MSTORE) { return defer_map(st, in->a, LO(in)); }
-HANDLER(MLOADB) { return defer_map(st, in->a, LO(in)); }
-HANDLER(MSTOREB) { return defer_map(st, in->a, LO(in)); }
-HANDLER(MHAS) { return defer_map(st, in->b, LO(in)); }
-HANDLER(MDEL) { return defer_map(st, in->a, LO(in)); }
+HANDLER(MLOAD)
+{
+	return defer_map(st, in->b, LO(in));
+}
+HANDLER(MSTORE)
+{
+	return defer_map(st, in->a, LO(in));
+}
+HANDLER(MLOADB)
+{
+	return defer_map(st, in->a, LO(in));
+}
+HANDLER(MSTOREB)
+{
+	return defer_map(st, in->a, LO(in));
+}
+HANDLER(MHAS)
+{
+	return defer_map(st, in->b, LO(in));
+}
+HANDLER(MDEL)
+{
+	return defer_map(st, in->a, LO(in));
+}
 
 static __always_inline int is_agg(const struct tv_mapdesc *d)
 {
@@ -118,7 +135,8 @@ static long percpu_step(__u64 cpu, void *arg)
 
 static __always_inline __u64 scalar_all_cpus(struct tv_state *st, __u32 m, int clear)
 {
-	struct percpu_ctx c = {.idx = st->sess * TV_MAX_MAPS + (m & (TV_MAX_MAPS - 1)), .clear = clear};
+	struct percpu_ctx c = {.idx = st->sess * TV_MAX_MAPS + (m & (TV_MAX_MAPS - 1)),
+			       .clear = clear};
 
 	bpf_loop(4096, percpu_step, &c, 0);
 	return c.n;
@@ -171,11 +189,11 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 		val_update(big, key, &st->val);
 		return NEXT;
 	case TV_OP_MLOADB:
-	case TV_OP_MSTOREB:
-		return map_op_bytes(st, in, d, key, big);
+	case TV_OP_MSTOREB: return map_op_bytes(st, in, d, key, big);
 	case TV_OP_MHAS:
 		if (is_agg(d))
-			v = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
+			v = big ? bpf_map_lookup_elem(&agg_l, key)
+				: bpf_map_lookup_elem(&agg_s, key);
 		else
 			v = val_lookup(big, key);
 		R(st, in->a) = v != NULL;
@@ -233,10 +251,16 @@ static __always_inline int defer_agg(struct tv_state *st, __u32 m, __u32 off, __
 	return AGGREGATE;
 }
 
-HANDLER(COUNT) { return defer_agg(st, in->a, LO(in), 0); }
+HANDLER(COUNT)
+{
+	return defer_agg(st, in->a, LO(in), 0);
+}
 
-#define AGG(name)                                                              \
-	HANDLER(name) { return defer_agg(st, in->a, LO(in), R(st, in->b)); }
+#define AGG(name)                                                                                  \
+	HANDLER(name)                                                                              \
+	{                                                                                          \
+		return defer_agg(st, in->a, LO(in), R(st, in->b));                                 \
+	}
 AGG(SUM)
 AGG(MIN)
 AGG(MAX)
@@ -246,7 +270,10 @@ AGG(HIST)
 AGG(LHIST)
 
 /* Fused shapes: the key is built at scratch offset 0, no extra steps. */
-HANDLER(COUNTB) { return BUILTIN_VAL; }
+HANDLER(COUNTB)
+{
+	return BUILTIN_VAL;
+}
 
 HANDLER(COUNTC)
 {

@@ -16,13 +16,13 @@ struct tv_block {
 
 struct tv_sess {
 	__u32 pid;
-	__u32 live;      /* the slot is owned (by pid) */
-	__u32 running;   /* its blocks run; 0 once it stops, before detaching */
+	__u32 live;    /* the slot is owned (by pid) */
+	__u32 running; /* its blocks run; 0 once it stops, before detaching */
 	__u32 pad;
-	__u64 start_ns;  /* bpf_ktime_get_ns() at session start, for `elapsed` */
+	__u64 start_ns;	 /* bpf_ktime_get_ns() at session start, for `elapsed` */
 	__u64 pid_start; /* /proc/PID/stat starttime: a reused pid is not the owner */
-	__u64 faults; /* memory reads that faulted */
-	__u64 lost;   /* records the ring buffer had no room for */
+	__u64 faults;	 /* memory reads that faulted */
+	__u64 lost;	 /* records the ring buffer had no room for */
 };
 
 struct tv_kconst {
@@ -63,28 +63,28 @@ struct tv_state {
 #ifdef __bpf__
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_INSNS);
+	__uint(max_entries, TV_MAX_SESSIONS *TV_MAX_INSNS);
 	__type(key, __u32);
 	__type(value, struct tv_insn);
 } insns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_BLOCKS);
+	__uint(max_entries, TV_MAX_SESSIONS *TV_MAX_BLOCKS);
 	__type(key, __u32);
 	__type(value, struct tv_block);
 } blocks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_MAPS);
+	__uint(max_entries, TV_MAX_SESSIONS *TV_MAX_MAPS);
 	__type(key, __u32);
 	__type(value, struct tv_mapdesc);
 } mapdescs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_CONSTS);
+	__uint(max_entries, TV_MAX_SESSIONS *TV_MAX_CONSTS);
 	__type(key, __u32);
 	__type(value, struct tv_kconst);
 } consts SEC(".maps");
@@ -110,18 +110,18 @@ struct {
 	__type(value, __u32);
 } depth SEC(".maps");
 
-#define DATA_MAP(name, maptype, keytype, valtype, n)                           \
-	struct {                                                               \
-		__uint(type, maptype);                                         \
-		__uint(max_entries, n);                                        \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                          \
-		__type(key, keytype);                                          \
-		__type(value, valtype);                                        \
+#define DATA_MAP(name, maptype, keytype, valtype, n)                                               \
+	struct {                                                                                   \
+		__uint(type, maptype);                                                             \
+		__uint(max_entries, n);                                                            \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, keytype);                                                              \
+		__type(value, valtype);                                                            \
 	} name SEC(".maps")
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TV_MAX_SESSIONS * TV_MAX_MAPS);
+	__uint(max_entries, TV_MAX_SESSIONS *TV_MAX_MAPS);
 	__type(key, __u32);
 	__type(value, struct tv_agg);
 } agg_scalar SEC(".maps");

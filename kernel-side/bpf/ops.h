@@ -4,7 +4,10 @@
 #define TV_BPF_OPS_H
 
 /* ---- control --------------------------------------------------------------- */
-HANDLER(NOP) { return NEXT; }
+HANDLER(NOP)
+{
+	return NEXT;
+}
 
 HANDLER(EXIT)
 {
@@ -85,22 +88,22 @@ static __always_inline __u64 sdiv(__u64 a, __u64 b, int mod)
 	return na != nb ? -r : r;
 }
 
-#define ALU3(name, expr)                                                       \
-	HANDLER(name)                                                          \
-	{                                                                      \
-		__u64 b = R(st, in->b), c = R(st, in->c);                      \
-		(void)c;                                                       \
-		R(st, in->a) = (expr);                                         \
-		return NEXT;                                                   \
+#define ALU3(name, expr)                                                                           \
+	HANDLER(name)                                                                              \
+	{                                                                                          \
+		__u64 b = R(st, in->b), c = R(st, in->c);                                          \
+		(void)c;                                                                           \
+		R(st, in->a) = (expr);                                                             \
+		return NEXT;                                                                       \
 	}
 ALU3(ADD, b + c)
 ALU3(SUB, b - c)
-ALU3(MUL, b * c)
+ALU3(MUL, b *c)
 ALU3(DIV, c ? b / c : 0)
 ALU3(MOD, c ? b % c : 0)
 ALU3(SDIV, sdiv(b, c, 0))
 ALU3(SMOD, sdiv(b, c, 1))
-ALU3(AND, b & c)
+ALU3(AND, b &c)
 ALU3(OR, b | c)
 ALU3(XOR, b ^ c)
 ALU3(SHL, b << (c & 63))
@@ -144,7 +147,10 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 }
 
 /* The value is read after the switch (BUILTIN_VAL), shared with COUNTB. */
-HANDLER(BUILTIN) { return BUILTIN_VAL; }
+HANDLER(BUILTIN)
+{
+	return BUILTIN_VAL;
+}
 
 HANDLER(COMM)
 {
@@ -174,13 +180,12 @@ static __always_inline void *ctx_base(struct loopctx *lc)
 	return lc->kind == TV_CTX_TEST ? (__u8 *)lc->ctx + 8 : lc->ctx;
 }
 
-static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z,
-				      const void *src, int user)
+static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z, const void *src,
+				      int user)
 {
 	__u64 size = clamp_len(TV_Z_SIZE(z), 8);
 	__u64 v = 0;
-	long err = user ? bpf_probe_read_user(&v, size, src)
-			: bpf_probe_read_kernel(&v, size, src);
+	long err = user ? bpf_probe_read_user(&v, size, src) : bpf_probe_read_kernel(&v, size, src);
 
 	if (err)
 		return FAULTED;
@@ -190,14 +195,12 @@ static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z,
 
 HANDLER(CTX)
 {
-	return read_sized(st, in->a, in->b,
-			  (__u8 *)ctx_base(lc) + ((__u32)in->imm & 0xffff), 0);
+	return read_sized(st, in->a, in->b, (__u8 *)ctx_base(lc) + ((__u32)in->imm & 0xffff), 0);
 }
 
 HANDLER(ARG)
 {
-	return read_sized(st, in->a, 8,
-			  (__u8 *)ctx_base(lc) + arg_offset(lc->kind, in->b), 0);
+	return read_sized(st, in->a, 8, (__u8 *)ctx_base(lc) + arg_offset(lc->kind, in->b), 0);
 }
 
 HANDLER(RETVAL)
@@ -207,8 +210,14 @@ HANDLER(RETVAL)
 	return read_sized(st, in->a, 8, (__u8 *)ctx_base(lc) + off, 0);
 }
 
-HANDLER(LDK) { return read_sized(st, in->a, in->c, (void *)R(st, in->b), 0); }
-HANDLER(LDU) { return read_sized(st, in->a, in->c, (void *)R(st, in->b), 1); }
+HANDLER(LDK)
+{
+	return read_sized(st, in->a, in->c, (void *)R(st, in->b), 0);
+}
+HANDLER(LDU)
+{
+	return read_sized(st, in->a, in->c, (void *)R(st, in->b), 1);
+}
 
 /* A string read: at most l - 1 bytes and a NUL, the rest of l zeroed. */
 static __always_inline int read_str(struct tv_state *st, const struct tv_insn *in, int user)
@@ -230,7 +239,10 @@ static __always_inline int read_str(struct tv_state *st, const struct tv_insn *i
 	return NEXT;
 }
 
-HANDLER(STRK) { return read_str(st, in, 0); }
+HANDLER(STRK)
+{
+	return read_str(st, in, 0);
+}
 
 HANDLER(CTXSTR)
 {
@@ -249,7 +261,10 @@ HANDLER(CTXSTR)
 		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);
 	return NEXT;
 }
-HANDLER(STRU) { return read_str(st, in, 1); }
+HANDLER(STRU)
+{
+	return read_str(st, in, 1);
+}
 
 /* ---- scratch ----------------------------------------------------------------- */
 HANDLER(ST)
@@ -346,7 +361,10 @@ HANDLER(STRCMP)
 #include "kernel-side/bpf/mapops.h"
 
 /* ---- records and stacks ------------------------------------------------------ */
-HANDLER(EMIT) { return emit(st, in->a, in->b, LO(in), HI(in)); }
+HANDLER(EMIT)
+{
+	return emit(st, in->a, in->b, LO(in), HI(in));
+}
 
 HANDLER(KSTACK)
 {

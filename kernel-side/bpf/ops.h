@@ -219,8 +219,13 @@ HANDLER(LDU)
 	return read_sized(st, in->a, in->c, (void *)R(st, in->b), 1);
 }
 
-/* A string read: at most l - 1 bytes and a NUL, the rest of l zeroed. */
-static __always_inline int read_str(struct tv_state *st, const struct tv_insn *in, int user)
+/* A string read: at most l - 1 bytes and a NUL, the rest of l zeroed.
+ * From a kernel or user pointer in R[a], or (ctx) from the probe context
+ * at byte R[a]. */
+enum str_src { STR_KERNEL, STR_USER, STR_CTX };
+
+static __always_inline int read_str(struct loopctx *lc, struct tv_state *st,
+				    const struct tv_insn *in, enum str_src from)
 {
 	__u32 off = LO(in);
 	__u64 len = clamp_len(HI(in), TV_SCRATCH), n;
@@ -229,8 +234,10 @@ static __always_inline int read_str(struct tv_state *st, const struct tv_insn *i
 
 	if (!len)
 		return NEXT;
-	got = user ? bpf_probe_read_user_str(S(st, off), len, src)
-		   : bpf_probe_read_kernel_str(S(st, off), len, src);
+	if (from == STR_CTX)
+		src = (__u8 *)ctx_base(lc) + (R(st, in->a) & 0xffff);
+	got = from == STR_USER ? bpf_probe_read_user_str(S(st, off), len, src)
+			       : bpf_probe_read_kernel_str(S(st, off), len, src);
 	if (got < 0)
 		return FAULTED;
 	n = clamp_len(got, len);
@@ -239,32 +246,9 @@ static __always_inline int read_str(struct tv_state *st, const struct tv_insn *i
 	return NEXT;
 }
 
-HANDLER(STRK)
-{
-	return read_str(st, in, 0);
-}
-
-HANDLER(CTXSTR)
-{
-	__u32 off = LO(in);
-	__u64 len = clamp_len(HI(in), TV_SCRATCH), n;
-	long got;
-
-	if (!len)
-		return NEXT;
-	got = bpf_probe_read_kernel_str(S(st, off), len,
-					(__u8 *)ctx_base(lc) + (R(st, in->a) & 0xffff));
-	if (got < 0)
-		return FAULTED;
-	n = clamp_len(got, len);
-	if (n < len)
-		bpf_probe_read_kernel(S(st, off + n), clamp_len(len - n, TV_SCRATCH), zeros);
-	return NEXT;
-}
-HANDLER(STRU)
-{
-	return read_str(st, in, 1);
-}
+HANDLER(STRK) { return read_str(lc, st, in, STR_KERNEL); }
+HANDLER(STRU) { return read_str(lc, st, in, STR_USER); }
+HANDLER(CTXSTR) { return read_str(lc, st, in, STR_CTX); }
 
 /* ---- scratch ----------------------------------------------------------------- */
 HANDLER(ST)

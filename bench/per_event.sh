@@ -13,12 +13,14 @@ configs=(
 	"tracevm empty|$B/tracevm -q -A bench/progs/empty.tvs"
 	"tracevm count|$B/tracevm -q -A bench/progs/count.tvs"
 	"tracevm count by comm|$B/tracevm -q -A bench/progs/count_comm.tvs"
+	"tracevm printf|$B/tracevm -q -e '$TP{printf(\"%d\\n\",tid);}'"
 )
 if command -v bpftrace >/dev/null; then
 	configs+=(
-		"bpftrace empty|bpftrace -e $TP{}"
-		"bpftrace count|bpftrace -e $TP{@=count();}"
-		"bpftrace count by comm|bpftrace -e $TP{@[comm]=count();}"
+		"bpftrace empty|bpftrace -e '$TP{}'"
+		"bpftrace count|bpftrace -e '$TP{@=count();}'"
+		"bpftrace count by comm|bpftrace -e '$TP{@[comm]=count();}'"
+		"bpftrace printf|bpftrace -e '$TP{printf(\"%d\\n\",tid);}'"
 	)
 fi
 
@@ -26,7 +28,8 @@ measure() { # command line -> ns per call with it attached
 	local err pid ns
 	[ -z "$1" ] && { taskset -c 1 $B/bench/getppid_loop $N; return; }
 	err=$(mktemp)
-	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 $1 >/dev/null 2>"$err" &
+	# exec: $! must be the tracer itself, which SIGINT stops
+	eval "__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 exec $1" >/dev/null 2>"$err" &
 	pid=$!
 	for _ in $(seq 1000); do grep -q NOTIFY "$err" && break; sleep 0.01; done
 	ns=$(taskset -c 1 $B/bench/getppid_loop $N)

@@ -143,7 +143,8 @@ static bool command_done(void *arg)
 static void wait_for_events(struct run *r)
 {
 	while (!interrupted && !tv_out_exit_requested(r->out) && !command_done(r)) {
-		int rc = tv_kernel_poll(r->kernel, 100, tv_out_record, r->out);
+		/* printf records come without wake-ups: look every 10 ms */
+		int rc = tv_kernel_poll(r->kernel, 10, tv_out_record, r->out);
 
 		if (rc < 0 && rc != -EINTR)
 			break;

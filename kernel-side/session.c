@@ -285,7 +285,14 @@ int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *a
 		nanosleep(&ts, NULL);
 		return 0;
 	}
+	/* printf records arrive without a wake-up: read what is there first,
+	 * then wait, then read again whatever came in meanwhile */
+	rc = ring_buffer__consume(k->rb);
+	if (rc != 0 || timeout_ms == 0)
+		return rc;
 	rc = ring_buffer__poll(k->rb, timeout_ms);
+	if (rc == 0 || rc == -EINTR)
+		rc = ring_buffer__consume(k->rb);
 	return rc == -EINTR ? 0 : rc;
 }
 

@@ -43,6 +43,14 @@ static __always_inline struct tv_sess *session(struct tv_state *st)
 	return bpf_map_lookup_elem(&sessions, &s);
 }
 
+static __always_inline __u64 batch_flags(void *rb, __u8 kind)
+{
+	if (kind != TV_REC_printf)
+		return 0;
+	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) > TV_RINGBUF_SIZE / 4 ? BPF_RB_FORCE_WAKEUP
+									: BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 off, __u32 len)
 {
 	struct tv_rec *h = (void *)st->out;
@@ -59,7 +67,9 @@ static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 
 	if (n)
 		bpf_probe_read_kernel(st->out + sizeof(*h), n, S(st, off));
 	rb = bpf_map_lookup_elem(&rings, &s);
-	if (rb && !bpf_ringbuf_output(rb, st->out, sizeof(*h) + n, 0))
+	/* printf records are batched: no wake-up each (the reader polls every
+	 * few ms) until a quarter of the ring is waiting; others wake it now */
+	if (rb && !bpf_ringbuf_output(rb, st->out, sizeof(*h) + n, batch_flags(rb, kind)))
 		return NEXT;
 	ss = session(st);
 	if (ss)

@@ -121,3 +121,30 @@ t_system_unsafe() {
 		grep -q '^stdin:1:9-25: ERROR: system() is an unsafe function being used in safe mode' "$T/u.err"
 }
 check system_needs_unsafe t_system_unsafe
+
+# ---- event storms: aggregations stay exact; records are either printed or
+# counted in "Lost N events", never silently dropped ---------------------------
+t_storm_exact_count() {
+	start storm -e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { @ = count(); @cpus[cpu] = count(); }' || return 1
+	taskset -c 0 $TRIG getppid 500000 &
+	taskset -c 1 $TRIG getppid 500000
+	wait %% 2>/dev/null
+	wait $! 2>/dev/null
+	stop storm || return 1
+	grep -qx '@: 1000000' "$T/storm.out"
+}
+check storm_million_events_exact_count t_storm_exact_count
+t_storm_records_accounted() {
+	start rec -e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("event %d\n", tid); }' || return 1
+	taskset -c 0 $TRIG getppid 300000 &
+	taskset -c 1 $TRIG getppid 300000
+	wait $! 2>/dev/null
+	sleep 0.2
+	stop rec || return 1
+	local printed lost
+	printed=$(grep -c '^event ' "$T/rec.out")
+	lost=$(sed -n 's/^Lost \([0-9]*\) events$/\1/p' "$T/rec.out")
+	echo "# storm: $printed printed, ${lost:-0} lost"
+	[ $((printed + ${lost:-0})) -eq 600000 ]
+}
+check storm_records_printed_or_counted_lost t_storm_records_accounted

@@ -223,10 +223,32 @@ static __s64 int_arg(struct lower *L, const struct tv_node *n)
 }
 
 /* print(@m[, top[, div]]): top and div travel in the payload. */
+/* print(value): the value on a line of its own, as a printf of it. */
+static int print_value(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_node *v = c->call.args.v[0];
+	bool str = fe_type_of(L, v).k == TY_STR;
+	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc,
+			      .str = {str ? "%s\n" : "%d\n", 3}};
+	struct tv_node *args[2] = {&fmt, (struct tv_node *)v};
+	struct tv_node call = {.kind = TV_N_call, .loc = c->loc,
+			       .call = {"printf", {args, 2, 2}}};
+
+	if (c->call.args.n != 1) {
+		fe_error(L, c, "print() of a value takes no other argument");
+		return no_value(L, c, want);
+	}
+	return gen_formatted(L, &call, want, TV_REC_printf);
+}
+
 static int f_print(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_list *a = &c->call.args;
-	struct fe_map *m = map_arg(L, c);
+	struct fe_map *m;
+
+	if (a->v[0]->kind != TV_N_map)
+		return print_value(L, c, want);
+	m = map_arg(L, c);
 	unsigned off = fe_scratch(L, c, 16);
 	int r = fe_reg(L, c);
 

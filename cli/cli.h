@@ -13,6 +13,7 @@ struct tv_opts {
 	const char *file;     /* script file */
 	const char *output;   /* -o */
 	const char *command;  /* -c */
+	int buffering;        /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
 	bool dump, verbose, quiet, cleanup, list, unsafe;
 	int nargs;

@@ -260,6 +260,8 @@ int main(int argc, char **argv)
 		rc = tv_err_set(&err, 0, "cannot open %s: %s", opts.output, strerror(errno));
 		goto done;
 	}
+	if (opts.buffering >= 0)
+		setvbuf(r.f, NULL, opts.buffering, 0);
 	install_signals();
 	rc = execute(&r, &err);
 done:

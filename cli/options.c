@@ -45,10 +45,21 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+A:c:de:lo:p:qvhV", longs, NULL)) != -1) {
+	o->buffering = -1;
+	while ((c = getopt_long(argc, argv, "+A:B:c:de:lo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'c': o->command = optarg; break;
+		case 'B':
+			o->buffering = !strcmp(optarg, "none")   ? _IONBF
+				       : !strcmp(optarg, "line") ? _IOLBF
+				       : !strcmp(optarg, "full") ? _IOFBF
+								 : -2;
+			if (o->buffering == -2) {
+				fprintf(stderr, "ERROR: -B takes none, line or full, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'p': o->pid = atoi(optarg); break;
 		case 'd': o->dump = true; break;
 		case 'l': o->list = true; break;

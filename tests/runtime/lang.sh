@@ -148,3 +148,11 @@ t_storm_records_accounted() {
 	[ $((printed + ${lost:-0})) -eq 600000 ]
 }
 check storm_records_printed_or_counted_lost t_storm_records_accounted
+t_buffering_line() { # with -B line, BEGIN's line is out while tracevm still runs
+	start buf -B line -e 'BEGIN { printf("early\n"); }' || return 1
+	local seen=0
+	for _ in $(seq 100); do grep -qx early "$T/buf.out" && seen=1 && break; sleep 0.01; done
+	stop buf
+	[ $seen = 1 ] && ! "$TV" -B sometimes -e 'BEGIN { exit(); }' 2>/dev/null
+}
+check dash_B_line_buffering t_buffering_line

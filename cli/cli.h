@@ -15,7 +15,7 @@ struct tv_opts {
 	const char *command;  /* -c */
 	int buffering;        /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
-	bool dump, verbose, quiet, cleanup, list, unsafe;
+	bool dump, verbose, quiet, cleanup, list, unsafe, json;
 	int nargs;
 	char **args; /* positional parameters */
 };

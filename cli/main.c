@@ -179,9 +179,9 @@ static int execute(struct run *r, struct tv_err *err)
 		return tv_err_set(err, 0, "out of memory");
 	if (r->kernel)
 		tv_out_set_stack_reader(r->out, read_stack, r->kernel);
+	tv_out_set_json(r->out, r->opts->json);
 	if (!r->opts->quiet)
-		fprintf(r->f, "Attaching %u probe%s...\n", r->img->nprobes,
-			r->img->nprobes == 1 ? "" : "s");
+		tv_out_attached(r->out, r->img->nprobes);
 	fflush(r->f);
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, "BEGIN")))

@@ -23,6 +23,7 @@ static const char usage[] =
     "exits\n"
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
+    "    -f FORMAT      output as text (default) or json, one object a line\n"
     "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
     "    -o FILE        write output to FILE instead of stdout\n"
     "    -p PID         the process uprobes and pid filters are about (must exist)\n"
@@ -46,10 +47,17 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->buffering = -1;
-	while ((c = getopt_long(argc, argv, "+A:B:c:de:lo:p:qvhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+A:B:c:de:f:lo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'c': o->command = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				fprintf(stderr, "ERROR: -f takes text or json, not '%s'\n", optarg);
+				return -1;
+			}
+			o->json = !strcmp(optarg, "json");
+			break;
 		case 'B':
 			o->buffering = !strcmp(optarg, "none")   ? _IONBF
 				       : !strcmp(optarg, "line") ? _IOLBF

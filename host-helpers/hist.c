@@ -131,6 +131,44 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 	}
 }
 
+/* -f json: {"type": "hist", "data": {"@h": [buckets]}} or, with keys,
+ * {"@h": {"key": [buckets], ...}}; buckets from the first to the last used. */
+static void json_group(struct tv_out *o, const struct tv_map *m, const struct entry *e,
+		       const struct group *g, __u64 div)
+{
+	__u64 lo = bucket_of(m, &e[g->first]), hi = bucket_of(m, &e[g->first + g->count - 1]);
+	size_t j = g->first;
+
+	if (m->d.key_size) {
+		tvh_json_key(o, o->f, m, &e[g->first]);
+		fputs(": ", o->f);
+	}
+	fputc('[', o->f);
+	for (__u64 b = lo; b <= hi; b++) {
+		__u64 v = 0;
+
+		if (j < g->first + g->count && bucket_of(m, &e[j]) == b)
+			v = e[j++].val.agg.v / div;
+		tvh_json_bucket(o->f, m, b, v, b == lo);
+	}
+	fputc(']', o->f);
+}
+
+static void json_hists(struct tv_out *o, const struct tv_map *m, const struct entry *e,
+		       const struct group *g, size_t from, size_t ng, __u64 div)
+{
+	fputs("{\"type\": \"hist\", \"data\": {", o->f);
+	tvh_json_string(o->f, m->name, strlen(m->name));
+	fputs(m->d.key_size ? ": {" : ": ", o->f);
+	for (size_t i = from; i < ng; i++) {
+		fputs(i > from ? ", " : "", o->f);
+		json_group(o, m, e, &g[i], div);
+	}
+	if (!m->d.key_size && from >= ng)
+		fputs("[]", o->f);
+	fputs(m->d.key_size ? "}}}\n" : "}}\n", o->f);
+}
+
 int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n, __u32 top,
 		    __u64 div)
 {
@@ -148,8 +186,11 @@ int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, s
 	}
 	qsort(g, ng, sizeof(*g), by_total);
 	from = top && top < ng ? ng - top : 0;
-	for (size_t i = from; i < ng; i++)
-		print_group(o, m, e, &g[i], div);
+	if (o->json)
+		json_hists(o, m, e, g, from, ng, div);
+	else
+		for (size_t i = from; i < ng; i++)
+			print_group(o, m, e, &g[i], div);
 	free(g);
 	return 0;
 }

@@ -15,6 +15,10 @@ typedef int (*tv_stack_fn)(void *arg, __u64 id, bool kernel, __u64 *ips, int max
 struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FILE *f);
 void tv_out_free(struct tv_out *o);
 void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg);
+/* -f json: one JSON object a line, bpftrace's types and shapes. */
+void tv_out_set_json(struct tv_out *o, bool json);
+/* "Attaching N probes..." (or its JSON record). */
+void tv_out_attached(struct tv_out *o, unsigned nprobes);
 /* A tv_record_fn: prints printf/time records, applies clear/zero/print. */
 int tv_out_record(const struct tv_rec *hdr, const void *payload, void *out);
 bool tv_out_exit_requested(const struct tv_out *o);

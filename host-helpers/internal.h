@@ -14,6 +14,7 @@ struct tv_out {
 	struct tv_store *store;
 	FILE *f;
 	bool exit_requested;
+	bool json; /* -f json */
 	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
 	void *stack_arg;
 	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */
@@ -30,6 +31,15 @@ struct entry {
 };
 
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
+void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
+		       const char *sep);
+/* json.c */
+void tvh_json_string(FILE *f, const char *s, size_t n);
+void tvh_json_text_record(FILE *f, const char *type, const char *text, size_t n);
+void tvh_json_flat(struct tv_out *o, const struct tv_map *m, const struct entry *e, size_t from,
+		   size_t n, __u64 div);
+void tvh_json_bucket(FILE *f, const struct tv_map *m, __u64 b, __u64 count, bool first);
+void tvh_json_key(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e);
 /* A probe by index: its attach point, or only its function (`func`). */
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);
 void tvh_print_stack(struct tv_out *o, FILE *f, __u64 id, bool kernel, int indent);

@@ -55,6 +55,12 @@ void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only)
 /* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key)
 {
+	tvh_print_key_sep(o, f, type, key, ", ");
+}
+
+void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
+		       const char *sep)
+{
 	const char *t = type;
 	size_t off = 0;
 	int first = 1;
@@ -64,7 +70,7 @@ void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned c
 		size_t size = strtoul(t, (char **)&t, 10);
 		__u64 v = 0;
 
-		fputs(first ? "" : ", ", f);
+		fputs(first ? "" : sep, f);
 		first = 0;
 		if (kind == 's') {
 			fprintf(f, "%.*s", (int)strnlen((const char *)key + off, size), key + off);
@@ -140,6 +146,10 @@ static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *
 	size_t ks = m->d.key_size;
 
 	qsort_r(c->e, c->n, sizeof(*c->e), m->d.kind == TV_MAP_bytes ? by_key : by_value, &ks);
+	if (o->json) {
+		tvh_json_flat(o, m, c->e, from, c->n, div);
+		return 0;
+	}
 	for (size_t i = from; i < c->n; i++) {
 		print_name(o, o->f, m, &c->e[i]);
 		fputs(": ", o->f);
@@ -162,8 +172,9 @@ int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 		rc = tvh_print_hists(o, m, c.e, c.n, top, div);
 	else if (!rc)
 		rc = print_flat(o, m, &c, top, div);
-	if (!rc && (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats ||
-		    m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
+	if (!rc && !o->json &&
+	    (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats || m->d.kind == TV_MAP_hist ||
+	     m->d.kind == TV_MAP_lhist))
 		fputc('\n', o->f);
 	free(c.e);
 	return rc;

@@ -22,6 +22,19 @@ void tv_out_free(struct tv_out *o)
 	free(o);
 }
 
+void tv_out_set_json(struct tv_out *o, bool json)
+{
+	o->json = json;
+}
+
+void tv_out_attached(struct tv_out *o, unsigned nprobes)
+{
+	if (o->json)
+		fprintf(o->f, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", nprobes);
+	else
+		fprintf(o->f, "Attaching %u probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
+}
+
 void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg)
 {
 	o->read_stack = fn;
@@ -57,7 +70,10 @@ static int print_time(struct tv_out *o, const struct tv_const *c)
 	localtime_r(&now, &tm);
 	if (!strftime(buf, sizeof(buf), c ? c->data : "%H:%M:%S\n", &tm))
 		return 0;
-	fputs(buf, o->f);
+	if (o->json)
+		tvh_json_text_record(o->f, "time", buf, strlen(buf));
+	else
+		fputs(buf, o->f);
 	return 0;
 }
 
@@ -116,6 +132,25 @@ static void print_join(struct tv_out *o, const struct tv_rec *h, const char *p)
 	fputc('\n', o->f);
 }
 
+static void print_printf(struct tv_out *o, const struct tv_const *fmt, const void *p, size_t len)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m;
+
+	if (!o->json) {
+		tv_format(o, o->f, fmt, p, len);
+		return;
+	}
+	m = open_memstream(&text, &n);
+	if (!m)
+		return;
+	tv_format(o, m, fmt, p, len);
+	fclose(m);
+	tvh_json_text_record(o->f, "printf", text, n);
+	free(text);
+}
+
 struct zeroing {
 	struct tv_store *store;
 	__u32 map;
@@ -148,7 +183,7 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 	switch (h->kind) {
 	case TV_REC_printf:
 		if (fmt_const(o, h->id))
-			tv_format(o, o->f, fmt_const(o, h->id), p, h->len);
+			print_printf(o, fmt_const(o, h->id), p, h->len);
 		break;
 	case TV_REC_time: print_time(o, fmt_const(o, h->id)); break;
 	case TV_REC_print: print_record(o, h, p); break;

@@ -156,3 +156,9 @@ t_buffering_line() { # with -B line, BEGIN's line is out while tracevm still run
 	[ $seen = 1 ] && ! "$TV" -B sometimes -e 'BEGIN { exit(); }' 2>/dev/null
 }
 check dash_B_line_buffering t_buffering_line
+t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
+	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
+		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&
+		python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/j.out"
+}
+check json_output_like_bpftrace t_json_output

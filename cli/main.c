@@ -159,7 +159,7 @@ static void report_losses(struct run *r)
 	__u64 faults = 0, lost = 0;
 
 	if (r->kernel && !tv_kernel_counters(r->kernel, &faults, &lost) && lost)
-		fprintf(r->f, "Lost %llu events\n", (unsigned long long)lost);
+		tv_out_lost(r->out, lost);
 	faults += r->vm_faults; /* the kernel counts its own; BEGIN/END's come from the vm */
 	if (faults)
 		fprintf(stderr, "tracevm: %llu memory reads faulted\n", (unsigned long long)faults);

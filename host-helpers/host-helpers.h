@@ -17,6 +17,8 @@ void tv_out_free(struct tv_out *o);
 void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg);
 /* -f json: one JSON object a line, bpftrace's types and shapes. */
 void tv_out_set_json(struct tv_out *o, bool json);
+/* "Lost N events" (or its JSON record). */
+void tv_out_lost(struct tv_out *o, __u64 lost);
 /* "Attaching N probes..." (or its JSON record). */
 void tv_out_attached(struct tv_out *o, unsigned nprobes);
 /* A tv_record_fn: prints printf/time records, applies clear/zero/print. */

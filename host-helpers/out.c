@@ -27,6 +27,15 @@ void tv_out_set_json(struct tv_out *o, bool json)
 	o->json = json;
 }
 
+void tv_out_lost(struct tv_out *o, __u64 lost)
+{
+	if (o->json)
+		fprintf(o->f, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
+			(unsigned long long)lost);
+	else
+		fprintf(o->f, "Lost %llu events\n", (unsigned long long)lost);
+}
+
 void tv_out_attached(struct tv_out *o, unsigned nprobes)
 {
 	if (o->json)

@@ -162,3 +162,17 @@ t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 		python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/j.out"
 }
 check json_output_like_bpftrace t_json_output
+t_lost_events_counted() { # a stopped reader: the ring overflows, and the loss is told exactly
+	start lost -e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("e %d\n", tid); }' || return 1
+	kill -STOP $pid_lost
+	$TRIG getppid 200000
+	kill -CONT $pid_lost
+	sleep 0.3
+	stop lost || return 1
+	local printed lost
+	printed=$(grep -c '^e ' "$T/lost.out")
+	lost=$(sed -n 's/^Lost \([0-9]*\) events$/\1/p' "$T/lost.out")
+	echo "# overflow: $printed printed, ${lost:-0} lost"
+	[ "${lost:-0}" -gt 0 ] && [ $((printed + lost)) -eq 200000 ]
+}
+check lost_events_true_count t_lost_events_counted

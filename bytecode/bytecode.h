@@ -26,10 +26,10 @@
 #define TV_VAL_MAX 128	  /* byte-valued maps (strings, tuples) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
-#define TV_MAX_BLOCKS 1024
+#define TV_MAX_BLOCKS 4096
 #define TV_MAX_CONSTS 128
 #define TV_CONST_MAX 128 /* bytes of one constant the kernel can copy */
-#define TV_MAX_SESSIONS 32
+#define TV_MAX_SESSIONS 16
 #define TV_MAX_STEPS 8192 /* interpreter steps per invocation */
 #define TV_HIST_BUCKETS 66
 

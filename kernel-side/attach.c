@@ -238,20 +238,24 @@ static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv
 int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 {
 	const struct tv_image *img = k->img;
-	int n = 0;
+	__u32 np = img ? img->nprobes : 0;
+	int *next = calloc(np + 1, sizeof(*next)), n = 0;
+	bool *first = calloc(np + 1, sizeof(*first));
 
-	for (__u32 i = 0; img && i < img->nprobes; i++) {
+	if (!next || !first || (img && kchain_build(img, next, first))) {
+		free(next);
+		free(first);
+		return tv_err_set(err, 0, "out of memory");
+	}
+	for (__u32 i = 0; i < np; i++) {
 		const char *target = NULL, *attach = img->probes[i].attach;
 		const struct provider *p = provider_of(attach, &target);
 		struct kattach a = {attach, target, k->slot * TV_MAX_BLOCKS + i};
-		bool chained = false;
 		int rc;
 
 		if (p && !p->kernel)
 			continue;
-		for (__u32 j = 0; j < i; j++)
-			chained |= !strcmp(img->probes[j].attach, attach);
-		if (chained)
+		if (!first[i])
 			continue; /* runs after the first block on the same attach point */
 		if (p)
 			rc = p->attach(k, &a, err);
@@ -259,10 +263,13 @@ int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 			rc = tv_err_set(err, 0, "unknown probe type in '%s'", attach);
 		if (rc) {
 			kattach_detach_all(k);
-			return rc;
+			n = rc;
+			break;
 		}
 		n++;
 	}
+	free(next);
+	free(first);
 	return n;
 }
 

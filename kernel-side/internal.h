@@ -67,6 +67,7 @@ __u64 kpin_pid_start(__u32 pid);
 /* session.c */
 int ksession_purge(struct tv_kernel *k, __u32 slot);
 int kmap_delete_where(int fd, __u32 id, __u32 mask);
+int kchain_build(const struct tv_image *img, int *next, bool *first);
 /* attach.c: one probe to attach, as its provider sees it */
 struct kattach {
 	const char *probe;  /* the whole attach point, for messages */

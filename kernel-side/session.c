@@ -121,22 +121,59 @@ static int write_insns(struct tv_kernel *k, const struct tv_image *img)
 	return rc;
 }
 
-/* Probes sharing an attach point run as one chain (EXIT continues with
- * `next`): one program cannot be attached twice to a tracepoint. */
+static int by_attach(const void *a, const void *b, void *img)
+{
+	const struct tv_probe *p = ((const struct tv_image *)img)->probes;
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+	int c = strcmp(p[x].attach, p[y].attach);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Probes sharing an attach point run as one chain: next[i] is the probe
+ * after i on its attach point (or -1), first[i] says i heads its chain.
+ * Sorted, so thousands of probes cost n log n, not n^2. */
+int kchain_build(const struct tv_image *img, int *next, bool *first)
+{
+	__u32 n = img->nprobes, *order = malloc((n + 1) * sizeof(*order));
+
+	if (!order)
+		return -ENOMEM;
+	for (__u32 i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), by_attach, (void *)img);
+	for (__u32 i = 0; i < n; i++) {
+		bool same_prev = i && !strcmp(img->probes[order[i - 1]].attach,
+					      img->probes[order[i]].attach);
+		bool same_next = i + 1 < n && !strcmp(img->probes[order[i]].attach,
+						      img->probes[order[i + 1]].attach);
+
+		first[order[i]] = !same_prev;
+		next[order[i]] = same_next ? (int)order[i + 1] : -1;
+	}
+	free(order);
+	return 0;
+}
+
+/* One program cannot be attached twice to a tracepoint: blocks on one
+ * attach point run as a chain (EXIT continues with `next`). */
 static int write_blocks(struct tv_kernel *k, const struct tv_image *img)
 {
-	struct tv_block b[TV_MAX_BLOCKS] = {};
-	__u32 base = k->slot * TV_MAX_BLOCKS;
+	__u32 n = img->nprobes, base = k->slot * TV_MAX_BLOCKS;
+	struct tv_block *b = calloc(n + 1, sizeof(*b));
+	int *next = calloc(n + 1, sizeof(*next)), rc = -ENOMEM;
+	bool *first = calloc(n + 1, sizeof(*first));
 
-	for (__u32 i = 0; i < img->nprobes; i++) {
-		b[i] = (struct tv_block){.pc = img->probes[i].pc, .sess = k->slot, .probe = i};
-		for (__u32 j = i + 1; j < img->nprobes; j++)
-			if (!strcmp(img->probes[i].attach, img->probes[j].attach)) {
-				b[i].next = base + j + 1;
-				break;
-			}
+	if (b && next && first && !kchain_build(img, next, first)) {
+		for (__u32 i = 0; i < n; i++)
+			b[i] = (struct tv_block){.pc = img->probes[i].pc, .sess = k->slot, .probe = i,
+						 .next = next[i] < 0 ? 0 : base + next[i] + 1};
+		rc = write_array(k->map_fd[KMAP_blocks], base, b, sizeof(*b), n);
 	}
-	return write_array(k->map_fd[KMAP_blocks], base, b, sizeof(*b), img->nprobes);
+	free(b);
+	free(next);
+	free(first);
+	return rc;
 }
 
 static int write_consts(struct tv_kernel *k, const struct tv_image *img)

@@ -219,7 +219,7 @@ static __s64 int_arg(struct lower *L, const struct tv_node *n)
 		fe_error(L, n, "an integer literal is expected");
 		return 0;
 	}
-	return n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
+	return fe_int_value(n);
 }
 
 /* print(@m[, top[, div]]): top and div travel in the payload. */
@@ -351,7 +351,7 @@ static int f_join(struct lower *L, const struct tv_node *c, bool want)
 			(const __s64[]){p, off + i * TV_STR_MAX, TV_STR_MAX}, 3);
 	}
 	for (int i = 0; i < TV_JOIN_ARGS; i++)
-		L->img->insns[ends[i]].imm = (int)L->img->ninsns - ends[i] - 1;
+		fe_patch(L, ends[i]);
 	emit_record(L, TV_REC_join, sep, off, TV_JOIN_ARGS * TV_STR_MAX);
 	fe_reg_free(L, p);
 	fe_reg_free(L, base);

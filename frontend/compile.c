@@ -63,38 +63,50 @@ static void expand_tracepoint(struct expand *x, const char *target)
 		fe_error(x->L, x->at, "tracepoint not found: %s", target);
 }
 
-/* One attach point: its probe type checked, tracepoint globs expanded. */
-static void expand_attach(struct expand *x, const struct tv_node *at)
+/* A probe type's full name from its name or alias (text[0..n)), or NULL. */
+const char *fe_provider_name(const char *text, size_t n, bool *available)
 {
-	const char *text = at->text, *target;
-	size_t n = strcspn(text, ":");
-	char full[512];
-
-	x->at = at;
 	for (size_t i = 0; i < sizeof(provider_names) / sizeof(provider_names[0]); i++) {
 		const char *pn = provider_names[i].name, *pa = provider_names[i].alias;
 
-		if (!((strlen(pn) == n && !strncmp(pn, text, n)) ||
-		      (pa && strlen(pa) == n && !strncmp(pa, text, n))))
-			continue;
-		target = text[n] ? text + n + 1 : text + n;
-		if (!provider_names[i].available) {
-			fe_error(
-			    x->L, at,
-			    "%s probes are not available on this kernel: use tracepoint:... or "
-			    "rawtracepoint:... instead",
-			    pn);
-			return;
+		if ((strlen(pn) == n && !strncmp(pn, text, n)) ||
+		    (pa && strlen(pa) == n && !strncmp(pa, text, n))) {
+			if (available)
+				*available = provider_names[i].available;
+			return pn;
 		}
-		if (!strcmp(pn, "tracepoint")) {
-			expand_tracepoint(x, target);
-			return;
-		}
-		snprintf(full, sizeof(full), "%s%s%s", pn, *target || text[n] ? ":" : "", target);
-		add_name(x, full);
+	}
+	return NULL;
+}
+
+/* One attach point: its probe type checked, tracepoint globs expanded. */
+static void expand_attach(struct expand *x, const struct tv_node *at)
+{
+	const char *text = at->text, *target, *pn;
+	size_t n = strcspn(text, ":");
+	char full[512];
+	bool available;
+
+	x->at = at;
+	pn = fe_provider_name(text, n, &available);
+	if (!pn) {
+		fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
 		return;
 	}
-	fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
+	target = text[n] ? text + n + 1 : text + n;
+	if (!available) {
+		fe_error(x->L, at,
+			 "%s probes are not available on this kernel: use tracepoint:... or "
+			 "rawtracepoint:... instead",
+			 pn);
+		return;
+	}
+	if (!strcmp(pn, "tracepoint")) {
+		expand_tracepoint(x, target);
+		return;
+	}
+	snprintf(full, sizeof(full), "%s%s%s", pn, *target || text[n] ? ":" : "", target);
+	add_name(x, full);
 }
 
 static void free_names(struct expand *x)
@@ -147,11 +159,6 @@ static bool reads_args(const struct tv_node *n)
 	}
 }
 
-static void patch_to_here(struct lower *L, int pc)
-{
-	L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
-}
-
 /* One block: predicate, body, every return and a false predicate to EXIT. */
 static int gen_probe_block(struct lower *L, const struct tv_node *p, const char *attach,
 			   struct tv_tp_format *fmt)
@@ -170,9 +177,9 @@ static int gen_probe_block(struct lower *L, const struct tv_node *p, const char 
 	}
 	fe_gen_block(L, p->probe.body);
 	for (int i = 0; i < L->ret.n; i++)
-		patch_to_here(L, L->ret.pc[i]);
+		fe_patch(L, L->ret.pc[i]);
 	if (skip >= 0)
-		patch_to_here(L, skip);
+		fe_patch(L, skip);
 	EMIT0(L, EXIT);
 	return pc;
 }

@@ -16,6 +16,17 @@ int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 	return pc;
 }
 
+void fe_patch(struct lower *L, int pc)
+{
+	if (pc >= 0)
+		L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
+}
+
+__s64 fe_int_value(const struct tv_node *n)
+{
+	return n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
+}
+
 int fe_reg(struct lower *L, const struct tv_node *n)
 {
 	if (L->nregs >= TV_NREGS - 1) {
@@ -48,9 +59,10 @@ unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size)
 
 static struct fe_var *var_find(struct lower *L, const struct tv_node *n)
 {
-	for (int i = 0; i < L->nvars; i++)
-		if (!strcmp(L->vars[i].name, n->name))
-			return &L->vars[i];
+	struct fe_var *v = fe_var_find(L, n->name);
+
+	if (v)
+		return v;
 	fe_error(L, n, "undefined variable: %s", n->name);
 	return NULL;
 }
@@ -201,7 +213,7 @@ static int gen_logical(struct lower *L, const struct tv_node *e)
 	rhs = fe_gen_int(L, e->binop.rhs);
 	EMIT(L, NE, r, rhs, 0);
 	fe_reg_free(L, rhs);
-	L->img->insns[j].imm = (int)L->img->ninsns - j - 1;
+	fe_patch(L, j);
 	return r;
 }
 
@@ -253,11 +265,11 @@ static int gen_ternary(struct lower *L, const struct tv_node *e)
 	EMIT(L, MOV, r, v);
 	fe_reg_free(L, v);
 	jend = EMIT(L, JA, 0);
-	L->img->insns[jelse].imm = (int)L->img->ninsns - jelse - 1;
+	fe_patch(L, jelse);
 	v = fe_gen_int(L, e->ternary.els);
 	EMIT(L, MOV, r, v);
 	fe_reg_free(L, v);
-	L->img->insns[jend].imm = (int)L->img->ninsns - jend - 1;
+	fe_patch(L, jend);
 	return r;
 }
 
@@ -313,7 +325,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	switch (e->kind) {
 	case TV_N_int:
 		return gen_const(L, e,
-				 e->num.negative ? -(__s64)e->num.value : (__s64)e->num.value);
+				 fe_int_value(e));
 	case TV_N_ident: return gen_builtin(L, e);
 	case TV_N_var:
 		v = var_find(L, e);

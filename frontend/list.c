@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "frontend/frontend.h"
-#include "frontend/tracefs.h"
+#include "frontend/lower.h"
 
 /* software events bpftrace knows, as `software:NAME:` */
 static const char *const software_events[] = {
@@ -21,13 +21,14 @@ struct lister {
 	int n;
 };
 
-/* "t:" and "s:" in a pattern mean the full provider names. */
+/* A probe type's alias in a pattern ("t:", "s:") means its full name. */
 static void normalize(const char *pattern, char *out, size_t n)
 {
-	if (!strncmp(pattern, "t:", 2))
-		snprintf(out, n, "tracepoint:%s", pattern + 2);
-	else if (!strncmp(pattern, "s:", 2))
-		snprintf(out, n, "software:%s", pattern + 2);
+	size_t k = strcspn(pattern, ":");
+	const char *full = pattern[k] ? fe_provider_name(pattern, k, NULL) : NULL;
+
+	if (full)
+		snprintf(out, n, "%s%s", full, pattern + k);
 	else
 		snprintf(out, n, "%s", pattern);
 }

@@ -94,6 +94,7 @@ bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
+const char *fe_provider_name(const char *text, size_t n, bool *available);
 
 /* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
  * per-statement temporaries from TEMP_BASE. */
@@ -107,6 +108,11 @@ int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
 		sizeof((const __s64[]){__VA_ARGS__}) / sizeof(__s64))
 #define EMIT0(L, op) fe_emit(L, TV_OP_##op, NULL, 0)
 int fe_reg(struct lower *L, const struct tv_node *n);
+/* Point the forward jump at pc to the next instruction emitted. */
+void fe_patch(struct lower *L, int pc);
+/* An integer literal's value, sign included. */
+__s64 fe_int_value(const struct tv_node *n);
+struct fe_var *fe_var_find(struct lower *L, const char *name);
 void fe_reg_free(struct lower *L, int r);
 unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size);
 int fe_gen_int(struct lower *L, const struct tv_node *e);

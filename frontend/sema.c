@@ -107,7 +107,7 @@ static struct ty call_type(struct lower *L, const struct tv_node *e)
 	return T_INT64;
 }
 
-static const struct fe_var *var_find(struct lower *L, const char *name)
+struct fe_var *fe_var_find(struct lower *L, const char *name)
 {
 	for (int i = 0; i < L->nvars; i++)
 		if (!strcmp(L->vars[i].name, name))
@@ -123,7 +123,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	switch (e->kind) {
 	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
 	case TV_N_ident: return builtin_type(L, e);
-	case TV_N_var: v = var_find(L, e->name); return v ? v->ty : (struct ty){TY_NONE, 0, false};
+	case TV_N_var: v = fe_var_find(L, e->name); return v ? v->ty : (struct ty){TY_NONE, 0, false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		/* integer maps may hold a probe, a function, a symbol or a stack */
@@ -238,7 +238,7 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 					  : "step");
 			return -1;
 		}
-		p[i] = n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
+		p[i] = fe_int_value(n);
 	}
 	m->lmin = p[0], m->lmax = p[1], m->lstep = p[2];
 	return 0;

@@ -4,12 +4,6 @@
 
 #include "frontend/lower.h"
 
-static void patch(struct lower *L, int pc)
-{
-	if (pc >= 0)
-		L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
-}
-
 static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 {
 	char buf[TV_CONST_MAX] = {0};
@@ -102,22 +96,22 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 		fe_reg_free(L, r);
 		fe_gen_str(L, e->ternary.then, off, size);
 		jend = EMIT(L, JA, 0);
-		patch(L, jelse);
+		fe_patch(L, jelse);
 		fe_gen_str(L, e->ternary.els, off, size);
-		patch(L, jend);
+		fe_patch(L, jend);
 		return 0;
 	}
-	case TV_N_var:
-		for (int i = 0; i < L->nvars; i++)
-			if (!strcmp(L->vars[i].name, e->name) && L->vars[i].ty.k == TY_STR) {
-				unsigned n = L->vars[i].ty.size < size ? L->vars[i].ty.size : size;
+	case TV_N_var: {
+		struct fe_var *v = fe_var_find(L, e->name);
+		unsigned n = v ? (v->ty.size < size ? v->ty.size : size) : 0;
 
-				if (n < size)
-					EMIT(L, SZERO, off + n, size - n);
-				EMIT(L, SCOPY, n, off, L->vars[i].off);
-				return 0;
-			}
-		break;
+		if (!v || v->ty.k != TY_STR)
+			break;
+		if (n < size)
+			EMIT(L, SZERO, off + n, size - n);
+		EMIT(L, SCOPY, n, off, v->off);
+		return 0;
+	}
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		if (m && m->kind == TV_MAP_bytes) {
@@ -168,13 +162,14 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 
 static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var, struct ty t)
 {
-	for (int i = 0; i < L->nvars; i++)
-		if (!strcmp(L->vars[i].name, var->name)) {
-			if ((L->vars[i].ty.k == TY_STR) != (t.k == TY_STR))
-				fe_error(L, var, "type mismatch for %s: it was %s", var->name,
-					 L->vars[i].ty.k == TY_STR ? "a string" : "an integer");
-			return &L->vars[i];
-		}
+	struct fe_var *v = fe_var_find(L, var->name);
+
+	if (v) {
+		if ((v->ty.k == TY_STR) != (t.k == TY_STR))
+			fe_error(L, var, "type mismatch for %s: it was %s", var->name,
+				 v->ty.k == TY_STR ? "a string" : "an integer");
+		return v;
+	}
 	{
 		unsigned off = VAR_BASE;
 
@@ -290,13 +285,13 @@ static void gen_if(struct lower *L, const struct tv_node *s)
 	fe_gen_block(L, s->ctl.body);
 	if (s->ctl.els)
 		jend = EMIT(L, JA, 0);
-	patch(L, jelse);
+	fe_patch(L, jelse);
 	if (s->ctl.els) {
 		if (s->ctl.els->kind == TV_N_if)
 			gen_if(L, s->ctl.els);
 		else
 			fe_gen_block(L, s->ctl.els);
-		patch(L, jend);
+		fe_patch(L, jend);
 	}
 }
 
@@ -331,12 +326,12 @@ static void gen_while(struct lower *L, const struct tv_node *s)
 	fe_gen_block(L, s->ctl.body);
 	L->brk = ob, L->cont = oc;
 	for (int i = 0; i < cont.n; i++)
-		patch(L, cont.pc[i]);
+		fe_patch(L, cont.pc[i]);
 	lp = EMIT(L, LOOP, counter, 0);
 	L->img->insns[lp].imm = lp + 1 - top;
-	patch(L, jout);
+	fe_patch(L, jout);
 	for (int i = 0; i < brk.n; i++)
-		patch(L, brk.pc[i]);
+		fe_patch(L, brk.pc[i]);
 	L->loop_depth = depth;
 	fe_reg_free(L, counter);
 }

@@ -33,7 +33,9 @@ void tvh_json_text_record(FILE *f, const char *type, const char *text, size_t n)
 	fputs("}\n", f);
 }
 
-static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
+/* Typed bytes as text (keys joined by sep), as one JSON string. */
+static void typed_string(struct tv_out *o, FILE *f, const char *type, const unsigned char *bytes,
+			 const char *sep)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -41,10 +43,15 @@ static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const 
 
 	if (!ms)
 		return;
-	tvh_print_key_sep(o, ms, m->key_type, e->key, ",");
+	tvh_print_key_sep(o, ms, type, bytes, sep);
 	fclose(ms);
 	tvh_json_string(f, buf, len);
 	free(buf);
+}
+
+static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
+{
+	typed_string(o, f, m->key_type, e->key, ",");
 }
 
 static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e,
@@ -59,17 +66,9 @@ static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struc
 	} else if (m->d.kind == TV_MAP_avg) {
 		fprintf(f, "%" PRId64, (int64_t)avg);
 	} else if (m->d.kind == TV_MAP_bytes || (m->d.kind == TV_MAP_int && m->val_type[0])) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *ms = open_memstream(&buf, &len);
-
-		if (!ms)
-			return;
-		tvh_print_key(o, ms, m->val_type,
-			      m->d.kind == TV_MAP_bytes ? e->val.bytes : (const unsigned char *)&a->v);
-		fclose(ms);
-		tvh_json_string(f, buf, len);
-		free(buf);
+		typed_string(o, f, m->val_type,
+			     m->d.kind == TV_MAP_bytes ? e->val.bytes : (const unsigned char *)&a->v,
+			     ", ");
 	} else {
 		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
 	}

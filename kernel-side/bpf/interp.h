@@ -119,6 +119,27 @@ static __always_inline int fault(struct tv_state *st)
 
 #include "kernel-side/bpf/ops.h"
 
+/* The shared tails of the opcodes that deferred their work. */
+static __always_inline int finish_step(struct tv_state *st, const struct tv_insn *in, int r)
+{
+	if (r == BUILTIN_VAL) {
+		__u64 v = builtin_value(st, in->b);
+
+		if (in->op == TV_OP_BUILTIN) {
+			R(st, in->a) = v;
+			return NEXT;
+		}
+		/* COUNTB: the value is the key, at scratch 0 */
+		*(__u64 *)S(st, 0) = v;
+		r = defer_agg(st, in->a, 0, 0);
+	}
+	if (r == AGGREGATE)
+		return aggregate(st, st->agg_map, st->agg_off, (__s64)st->agg_x);
+	if (r == MAP_OP)
+		return map_op(st, in);
+	return fault(st); /* FAULTED */
+}
+
 static long tv_step(__u64 i, void *arg)
 {
 	struct loopctx *lc = arg;
@@ -138,23 +159,8 @@ static long tv_step(__u64 i, void *arg)
 #undef OP
 	default: return 1;
 	}
-	if (r == BUILTIN_VAL) {
-		__u64 v = builtin_value(st, in->b);
-
-		if (in->op == TV_OP_BUILTIN) {
-			R(st, in->a) = v;
-			r = NEXT;
-		} else { /* COUNTB: the value is the key, at scratch 0 */
-			*(__u64 *)S(st, 0) = v;
-			r = defer_agg(st, in->a, 0, 0);
-		}
-	}
-	if (r == AGGREGATE)
-		r = aggregate(st, st->agg_map, st->agg_off, (__s64)st->agg_x);
-	else if (r == MAP_OP)
-		r = map_op(st, in);
-	else if (r == FAULTED)
-		r = fault(st);
+	if (r > JUMPED) /* most steps end at NEXT: one compare for them */
+		r = finish_step(st, in, r);
 	if (r == NEXT)
 		st->pc++;
 	return r == STOP;

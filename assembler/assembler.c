@@ -534,18 +534,34 @@ static int dir_const(struct ps *p)
 	return const_body(p, kind, name);
 }
 
-/* ATTACH of .probe / .probeat: a quoted string, or the rest of the line. */
+/* After a quoted attach point: the word "optional" or nothing. */
+static int probe_flags(struct ps *p, __u32 *flags)
+{
+	struct tok t;
+
+	if (tva_at_eol(p))
+		return 0;
+	t = tva_next_word(p, false);
+	if (!tva_tok_is(t, "optional"))
+		return tva_fail(p, t.s, t.len, "expected 'optional' or the end of the line");
+	*flags |= TV_PROBE_OPTIONAL;
+	return tva_expect_eol(p);
+}
+
+/* ATTACH of .probe / .probeat: a quoted string (then flags), or the rest
+ * of the line. */
 static int probe_tail(struct ps *p, __u32 pc)
 {
 	const char *s, *e;
 	char *attach = NULL;
-	int rc = 0;
+	__u32 flags = 0;
+	int rc = 0, id;
 
 	tva_skip_blank(p);
 	s = p->cur;
 	if (s < p->end && *s == '"') {
 		rc = tva_parse_cstring(p, &attach);
-		rc = rc ?: tva_expect_eol(p);
+		rc = rc ?: probe_flags(p, &flags);
 	} else {
 		for (e = s; e < p->end && !tva_is_comment(*e); e++)
 			;
@@ -556,8 +572,10 @@ static int probe_tail(struct ps *p, __u32 pc)
 		if (!(attach = strndup(s, (size_t)(e - s))))
 			rc = tva_oom(p);
 	}
-	if (!rc && tv_image_add_probe(p->img, attach, pc) < 0)
+	if (!rc && (id = tv_image_add_probe(p->img, attach, pc)) < 0)
 		rc = tva_oom(p);
+	else if (!rc)
+		p->img->probes[id].flags = flags;
 	free(attach);
 	return rc;
 }

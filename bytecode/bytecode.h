@@ -15,7 +15,7 @@
 #endif
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
-#define TV_ABI_VERSION 1
+#define TV_ABI_VERSION 2     /* 2: probe flags */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -250,9 +250,14 @@ struct tv_const {
 	char *data;
 };
 
+/* A probe a wildcard expanded to: when it cannot attach, the run warns
+ * and goes on without it (bpftrace does the same). */
+#define TV_PROBE_OPTIONAL 1u
+
 struct tv_probe {
 	char *attach; /* "tracepoint:syscalls:sys_enter_read", "BEGIN", ... */
 	__u32 pc;
+	__u32 flags; /* TV_PROBE_* */
 };
 
 struct tv_map {

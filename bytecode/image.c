@@ -82,7 +82,7 @@ int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc)
 {
 	if (grow((void **)&img->probes, img->nprobes, sizeof(*img->probes)))
 		return -ENOMEM;
-	img->probes[img->nprobes] = (struct tv_probe){dupstr(attach), pc};
+	img->probes[img->nprobes] = (struct tv_probe){dupstr(attach), pc, 0};
 	return (int)img->nprobes++;
 }
 
@@ -155,7 +155,7 @@ int tv_image_write(const struct tv_image *img, FILE *f)
 		return -EIO;
 	for (__u32 i = 0; i < img->nprobes && !err; i++) {
 		const struct tv_probe *p = &img->probes[i];
-		err = fwrite(&p->pc, 4, 1, f) == 1 ? 0 : -EIO;
+		err = fwrite(&p->pc, 4, 1, f) == 1 && fwrite(&p->flags, 4, 1, f) == 1 ? 0 : -EIO;
 		err = err ?: put_str(f, p->attach, strlen(p->attach));
 	}
 	for (__u32 i = 0; i < img->nmaps && !err; i++) {
@@ -205,7 +205,8 @@ static int read_tables(struct tv_image *img, const struct hdr *h, FILE *f)
 	 * frees what a truncated read left half done (the tables are zeroed). */
 	while (img->nprobes < h->nprobes) {
 		struct tv_probe *p = &img->probes[img->nprobes++];
-		if (fread(&p->pc, 4, 1, f) != 1 || !(p->attach = get_str(f, NULL)))
+		if (fread(&p->pc, 4, 1, f) != 1 || fread(&p->flags, 4, 1, f) != 1 ||
+		    !(p->attach = get_str(f, NULL)))
 			return -EIO;
 	}
 	while (img->nmaps < h->nmaps) {

@@ -165,6 +165,12 @@ static void report_losses(struct run *r)
 		fprintf(stderr, "tracevm: %llu memory reads faulted\n", (unsigned long long)faults);
 }
 
+static void warn_skipped(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "WARNING: %s: skipped\n", msg);
+}
+
 static int execute(struct run *r, struct tv_err *err)
 {
 	int nkernel = count_kernel_probes(r->img), rc;
@@ -187,7 +193,7 @@ static int execute(struct run *r, struct tv_err *err)
 	if ((rc = run_blocks(r, "BEGIN")))
 		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
 	if (nkernel && !tv_out_exit_requested(r->out) &&
-	    (rc = tv_kernel_attach(r->kernel, err)) < 0)
+	    (rc = tv_kernel_attach(r->kernel, warn_skipped, NULL, err)) < 0)
 		return rc;
 	if (r->opts->verbose && r->kernel)
 		print_kernel_info(r);

@@ -24,19 +24,26 @@ struct expand {
 	struct lower *L;
 	const struct tv_node *at;
 	char **names;
+	__u32 *flags; /* TV_PROBE_* of each name */
 	int n, cap;
+	bool globbed; /* the attach point being expanded holds a wildcard */
 };
 
 static int add_name(struct expand *x, const char *name)
 {
 	if (x->n == x->cap) {
-		char **v = realloc(x->names, (x->cap ? 2 * x->cap : 8) * sizeof(*v));
+		int cap = x->cap ? 2 * x->cap : 8;
+		char **v = realloc(x->names, cap * sizeof(*v));
+		__u32 *f = v ? realloc(x->flags, cap * sizeof(*f)) : NULL;
 
-		if (!v)
+		if (v)
+			x->names = v;
+		if (!f)
 			return -1;
-		x->names = v;
-		x->cap = x->cap ? 2 * x->cap : 8;
+		x->flags = f;
+		x->cap = cap;
 	}
+	x->flags[x->n] = x->globbed ? TV_PROBE_OPTIONAL : 0;
 	x->names[x->n] = strdup(name);
 	return x->names[x->n++] ? 0 : -1;
 }
@@ -59,6 +66,7 @@ static void expand_tracepoint(struct expand *x, const char *target)
 		return;
 	}
 	snprintf(cat, sizeof(cat), "%.*s", (int)(ev - target), target);
+	x->globbed = strpbrk(target, "*?[") != NULL;
 	if (tv_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
 		fe_error(x->L, x->at, "tracepoint not found: %s", target);
 }
@@ -103,6 +111,7 @@ static void expand_attach(struct expand *x, const struct tv_node *at)
 	}
 	if (!strcmp(pn, "tracepoint")) {
 		expand_tracepoint(x, target);
+		x->globbed = false;
 		return;
 	}
 	snprintf(full, sizeof(full), "%s%s%s", pn, *target || text[n] ? ":" : "", target);
@@ -114,6 +123,7 @@ static void free_names(struct expand *x)
 	for (int i = 0; i < x->n; i++)
 		free(x->names[i]);
 	free(x->names);
+	free(x->flags);
 }
 
 /* Does a subtree read `args`?  Then each tracepoint gets its own block. */
@@ -206,7 +216,7 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 {
 	struct expand x = {.L = L};
 	bool per_tp = reads_args(p->probe.body) || reads_args(p->probe.pred);
-	int pc = -1;
+	int pc = -1, id;
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
 	struct tv_tp_format *fmt = per_tp ? malloc(sizeof(*fmt)) : NULL;
 
@@ -221,8 +231,8 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 			pc = gen_probe_block(L, p, x.names[i], tp && per_tp ? fmt : NULL);
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
-		else
-			tv_image_add_probe(L->img, x.names[i], pc);
+		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0)
+			L->img->probes[id].flags = x.flags[i];
 	}
 	free(fmt);
 	free_names(&x);

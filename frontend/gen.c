@@ -63,7 +63,7 @@ static struct fe_var *var_find(struct lower *L, const struct tv_node *n)
 
 	if (v)
 		return v;
-	fe_error(L, n, "undefined variable: %s", n->name);
+	fe_error(L, n, "Undefined or undeclared variable: %s", n->name);
 	return NULL;
 }
 

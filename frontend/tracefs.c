@@ -171,7 +171,10 @@ int tv_tracefs_match(const char *cat_glob, const char *event_glob,
 	snprintf(path, sizeof(path), "%s/events", root);
 	n = list_dir(path, cat_glob, &cats);
 	for (int i = 0; i < n; i++) {
-		if (!rc) {
+		/* ftrace's own events (ftrace:function...) have format files but
+		 * no perf tracepoint behind them: available_events leaves them out,
+		 * and so does a wildcard. */
+		if (!rc && strcmp(cats[i]->d_name, "ftrace")) {
 			int k = match_events(root, cats[i]->d_name, event_glob, fn, arg);
 
 			if (k < 0)

@@ -235,7 +235,9 @@ static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv
 			  a->target);
 }
 
-int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
+static void undo_attach(struct tv_kernel *k);
+
+int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struct tv_err *err)
 {
 	const struct tv_image *img = k->img;
 	__u32 np = img ? img->nprobes : 0;
@@ -261,8 +263,12 @@ int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 			rc = p->attach(k, &a, err);
 		else
 			rc = tv_err_set(err, 0, "unknown probe type in '%s'", attach);
+		if (rc && (img->probes[i].flags & TV_PROBE_OPTIONAL) && warn) {
+			warn(warn_arg, err->msg);
+			continue;
+		}
 		if (rc) {
-			kattach_detach_all(k);
+			undo_attach(k);
 			n = rc;
 			break;
 		}
@@ -317,6 +323,18 @@ void kattach_detach_all(struct tv_kernel *k)
 	free(k->links);
 	k->links = NULL;
 	k->nlinks = 0;
+}
+
+/* A failed attach: up to one round of parallel closes (one RCU grace
+ * period) is undone here, before the error is printed; more than that
+ * (thousands of wildcard links take seconds) is left to the session's
+ * reaper, as on a normal exit, with the blocks stopped at once. */
+static void undo_attach(struct tv_kernel *k)
+{
+	if (k->nlinks <= DETACH_THREADS)
+		kattach_detach_all(k);
+	else
+		tv_kernel_stop(k);
 }
 
 void tv_kernel_detach(struct tv_kernel *k)

@@ -21,8 +21,12 @@ void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);
 int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_err *err);
 /* Is this probe run by the kernel (not BEGIN/END)? */
 int tv_kernel_probe_is_kernel(const char *attach);
-/* Attach every kernel probe of the loaded image; returns how many. */
-int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err);
+/* Attach every kernel probe of the loaded image; returns how many.  A
+ * TV_PROBE_OPTIONAL probe that cannot attach is passed to warn and
+ * skipped; any other failure stops the session and returns it (the probes
+ * already attached go when the session is closed). */
+typedef void (*tv_warn_fn)(void *arg, const char *msg);
+int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *arg, struct tv_err *err);
 /* Detach every probe (records already sent can still be polled). */
 void tv_kernel_detach(struct tv_kernel *k);
 /* Maps of the loaded image, as a tv_store. */

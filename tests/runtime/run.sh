@@ -263,7 +263,8 @@ t_hardware() { # no PMU here: a clear error; with one, the probe attaches
 }
 check hardware_counters_or_clear_error t_hardware
 # every perf event and link made before the failing probe is closed again,
-# by the attach itself: before the error is printed (the session ends after)
+# by the attach itself: before the error is printed (the session ends after;
+# a failure after more than 32 links leaves them to the reaper)
 t_attach_failure_undoes_all() {
 	strace -f -o "$T/lf.strace" -e trace=perf_event_open,bpf,close,write \
 		"$TV" -A $P/late_failure.tvs >/dev/null 2>"$T/lf.err"

@@ -24,6 +24,7 @@ static void assert_images_equal(const struct tv_image *a, const struct tv_image 
 	for (__u32 i = 0; i < a->nprobes; i++) {
 		assert_int_equal(a->probes[i].pc, b->probes[i].pc);
 		assert_string_equal(a->probes[i].attach, b->probes[i].attach);
+		assert_int_equal(a->probes[i].flags, b->probes[i].flags);
 	}
 	assert_int_equal(a->nmaps, b->nmaps);
 	for (__u32 i = 0; i < a->nmaps; i++) {
@@ -150,7 +151,7 @@ static char *every_opcode_text(void)
 	}
 	fputs("\tldw r2, -1\n\tLdW r3, 0xffffffffffffffff\n\tmload r1, @, 0\n", f);
 	fputs("\tsconst same, 0\n\tja end ; comment\n", f);
-	fputs("end: exit\n.probe \"weird;#\\tname\"\n\t.word 0x0000000000000001\n", f);
+	fputs("end: exit\n.probe \"weird;#\\tname\" optional\n\t.word 0x0000000000000001\n", f);
 	assert_int_equal(fclose(f), 0);
 	return buf;
 }
@@ -175,6 +176,8 @@ static void test_every_opcode_round_trip(void **state)
 	assert_int_equal(img->probes[1].pc, 0);
 	assert_string_equal(img->probes[1].attach, "kprobe:vfs_read, kprobe:vfs_*");
 	assert_string_equal(img->probes[2].attach, "weird;#\tname");
+	assert_int_equal(img->probes[1].flags, 0);
+	assert_int_equal(img->probes[2].flags, TV_PROBE_OPTIONAL);
 	if (tv_image_validate(img, &err))
 		fail_msg("generated program does not validate: %s", err.msg);
 	assert_round_trip(img);
@@ -315,6 +318,7 @@ static const struct bad_case bad_cases[] = {
     {"exit extra stuff\n", 1, 12, "expected ','"},
     {".probe\n", 1, 7, "missing attach point"},
     {".probe \"a\\x00b\"\n", 1, 8, "NUL"},
+    {".probe \"BEGIN\" optinal\n", 1, 16, "expected 'optional' or the end of the line"},
     {".bogus 1\n", 1, 1, "unknown directive '.bogus'"},
     {".word zz\n", 1, 7, "expected a 64-bit number"},
     {".probeat -1 BEGIN\n", 1, 10, "out of range"},

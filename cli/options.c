@@ -59,12 +59,13 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 			o->json = !strcmp(optarg, "json");
 			break;
 		case 'B':
-			o->buffering = !strcmp(optarg, "none")   ? _IONBF
+			o->buffering = !strcmp(optarg, "none")	 ? _IONBF
 				       : !strcmp(optarg, "line") ? _IOLBF
 				       : !strcmp(optarg, "full") ? _IOFBF
 								 : -2;
 			if (o->buffering == -2) {
-				fprintf(stderr, "ERROR: -B takes none, line or full, not '%s'\n", optarg);
+				fprintf(stderr, "ERROR: -B takes none, line or full, not '%s'\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -98,7 +99,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 static char *read_file(const char *path, struct tv_err *err)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *buf = NULL;
+	char *buf = NULL, chunk[16384];
 	size_t len = 0;
 	FILE *m;
 
@@ -107,8 +108,8 @@ static char *read_file(const char *path, struct tv_err *err)
 		return NULL;
 	}
 	m = open_memstream(&buf, &len);
-	for (int ch; m && (ch = fgetc(f)) != EOF;)
-		fputc(ch, m);
+	for (size_t n; m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0;)
+		fwrite(chunk, 1, n, m);
 	if (m)
 		fclose(m);
 	if (f != stdin)

@@ -273,6 +273,18 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 	return L->img;
 }
 
+/* Pass 1's image stands when no code was made from a map before its kind
+ * and types were final, and every map read was also assigned somewhere. */
+static bool needs_second_pass(const struct lower *L)
+{
+	if (L->stale)
+		return true;
+	for (int i = 0; i < L->nmaps; i++)
+		if (L->maps[i].kind == TV_MAP__COUNT)
+			return true;
+	return false;
+}
+
 struct tv_image *tv_compile(const char *text, const char *filename,
 			    const struct tv_compile_opts *opts, struct tv_diag *diag)
 {
@@ -289,10 +301,13 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 		/* pass 1 learns every map's kind and types; its errors repeat */
 		L->diag = &scratch, L->opts = opts;
 		tv_diag_init(&scratch);
-		tv_image_free(gen_program(L, ast));
-		L->diag = diag;
-		L->final = true;
 		img = gen_program(L, ast);
+		if (!img || scratch.n || (opts && opts->two_pass) || needs_second_pass(L)) {
+			tv_image_free(img);
+			L->diag = diag;
+			L->final = true;
+			img = gen_program(L, ast);
+		}
 	}
 	if (img && !diag->n && tv_image_validate(img, &err))
 		tv_diag_add(diag, 0, 0, 0, "internal error: invalid bytecode: %s", err.msg);

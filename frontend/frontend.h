@@ -82,6 +82,9 @@ struct tv_compile_opts {
 	char **args;
 	__s64 cpid;  /* the -c child's pid, for cpid */
 	bool unsafe; /* --unsafe: system() allowed */
+	/* always lower twice (tests check that one pass, where it is taken,
+	 * makes the same image) */
+	bool two_pass;
 };
 
 /* Parse, resolve probes (tracefs), type-check and lower `text` to an image.

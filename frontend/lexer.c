@@ -105,15 +105,15 @@ static bool in_words(const char *list, const char *s, size_t len)
 
 /* ---- blanks and comments ------------------------------------------------ */
 
+/* The words tried are a few bytes long: a byte loop beats strlen+memcmp. */
 static bool at(const struct tv_lexer *lx, size_t off, const char *s)
 {
-	size_t n;
-
-	/* the first byte decides most tries: no strlen for them */
-	if (off >= lx->len || lx->src[off] != s[0])
-		return !s[0] && off <= lx->len;
-	n = strlen(s);
-	return lx->len - off >= n && !memcmp(lx->src + off, s, n);
+	if (off > lx->len)
+		return false;
+	for (size_t i = 0; s[i]; i++)
+		if (off + i >= lx->len || lx->src[off + i] != s[i])
+			return false;
+	return true;
 }
 
 /* A "/ * ... * /" comment at lx->pos; unterminated (false), it runs to
@@ -163,10 +163,10 @@ static bool skip_space(struct tv_lexer *lx)
 		lx->gap = true;
 		if (tv_is_space((unsigned char)lx->src[lx->pos]))
 			tv_lx_move(lx, lx->pos + 1);
-		else if (at(lx, lx->pos, "//") ||
+		else if ((lx->src[lx->pos] == '/' && at(lx, lx->pos, "//")) ||
 			 (lx->src[lx->pos] == '#' && !is_directive(lx, lx->pos)))
 			tv_lx_move(lx, tv_lx_eol(lx, lx->pos));
-		else if (at(lx, lx->pos, "/*"))
+		else if (lx->src[lx->pos] == '/' && at(lx, lx->pos, "/*"))
 			lx->gap = skip_block_comment(lx);
 		else
 			break;
@@ -244,29 +244,39 @@ static bool lex_sigil(struct tv_lexer *lx, struct tv_tok *t)
 
 /* ---- punctuation -------------------------------------------------------- */
 
+/* Longest first (ORDER: a prefix of a longer one comes after it). */
 /* clang-format off */
+#define TV_PUNCTS(X)                                                                  \
+	X("<<=", LEFTASSIGN) X(">>=", RIGHTASSIGN) X("<<", LEFT)   X(">>", RIGHT)         \
+	X("<=", LE)          X(">=", GE)           X("==", EQ)     X("!=", NE)            \
+	X("&&", LAND)        X("||", LOR)          X("++", INCREMENT) X("--", DECREMENT)  \
+	X("->", PTR)         X("+=", PLUSASSIGN)   X("-=", MINUSASSIGN) X("*=", MULASSIGN) \
+	X("/=", DIVASSIGN)   X("%=", MODASSIGN)    X("&=", BANDASSIGN) X("|=", BORASSIGN) \
+	X("^=", BXORASSIGN)  X(":", COLON)         X(";", SEMI)    X("{", LBRACE)         \
+	X("}", RBRACE)       X("[", LBRACKET)      X("]", RBRACKET) X("(", LPAREN)        \
+	X(")", RPAREN)       X("?", QUES)          X(",", COMMA)   X("=", ASSIGN)         \
+	X("<", LT)           X(">", GT)            X("+", PLUS)    X("-", MINUS)          \
+	X("*", MUL)          X("/", DIV)           X("%", MOD)     X("&", BAND)           \
+	X("|", BOR)          X("^", BXOR)          X("!", LNOT)    X("~", BNOT)           \
+	X(".", DOT)
+/* clang-format on */
+
 static const struct {
 	const char *s;
 	enum tv_tok_kind kind;
 } puncts[] = {
-	/* longest first */
-	{"<<=", TV_T_LEFTASSIGN}, {">>=", TV_T_RIGHTASSIGN}, {"<<", TV_T_LEFT},
-	{">>", TV_T_RIGHT},       {"<=", TV_T_LE},           {">=", TV_T_GE},
-	{"==", TV_T_EQ},          {"!=", TV_T_NE},           {"&&", TV_T_LAND},
-	{"||", TV_T_LOR},         {"++", TV_T_INCREMENT},    {"--", TV_T_DECREMENT},
-	{"->", TV_T_PTR},         {"+=", TV_T_PLUSASSIGN},   {"-=", TV_T_MINUSASSIGN},
-	{"*=", TV_T_MULASSIGN},   {"/=", TV_T_DIVASSIGN},    {"%=", TV_T_MODASSIGN},
-	{"&=", TV_T_BANDASSIGN},  {"|=", TV_T_BORASSIGN},    {"^=", TV_T_BXORASSIGN},
-	{":", TV_T_COLON},        {";", TV_T_SEMI},          {"{", TV_T_LBRACE},
-	{"}", TV_T_RBRACE},       {"[", TV_T_LBRACKET},      {"]", TV_T_RBRACKET},
-	{"(", TV_T_LPAREN},       {")", TV_T_RPAREN},        {"?", TV_T_QUES},
-	{",", TV_T_COMMA},        {"=", TV_T_ASSIGN},        {"<", TV_T_LT},
-	{">", TV_T_GT},           {"+", TV_T_PLUS},          {"-", TV_T_MINUS},
-	{"*", TV_T_MUL},          {"/", TV_T_DIV},           {"%", TV_T_MOD},
-	{"&", TV_T_BAND},         {"|", TV_T_BOR},           {"^", TV_T_BXOR},
-	{"!", TV_T_LNOT},         {"~", TV_T_BNOT},          {".", TV_T_DOT},
+#define X(s, kind) {s, TV_T_##kind},
+    TV_PUNCTS(X)
+#undef X
 };
-/* clang-format on */
+
+/* Each punctuator's first byte, in table order: memchr finds where the
+ * candidates for a byte start. */
+static const char punct_firsts[] = {
+#define X(s, kind) s[0],
+    TV_PUNCTS(X)
+#undef X
+};
 
 /* A '/' that closes a predicate: as in bpftrace, one followed by a '{'
  * or another '/' (here blanks and comments may come between, and a
@@ -290,13 +300,13 @@ static bool lex_punct(struct tv_lexer *lx, struct tv_tok *t)
 		t->kind = TV_T_ENDPRED;
 		n = 1;
 	} else {
-		size_t k;
+		const char *first = memchr(punct_firsts, lx->src[start], sizeof(punct_firsts));
+		size_t k = first ? (size_t)(first - punct_firsts) : sizeof(punct_firsts);
 
-		/* most entries fail on the first byte: test it inline */
-		for (k = 0; k < sizeof(puncts) / sizeof(puncts[0]); k++)
-			if (puncts[k].s[0] == lx->src[start] && at(lx, start, puncts[k].s))
-				break;
-		if (k == sizeof(puncts) / sizeof(puncts[0]))
+		while (k < sizeof(punct_firsts) &&
+		       (punct_firsts[k] != lx->src[start] || !at(lx, start, puncts[k].s)))
+			k++;
+		if (k == sizeof(punct_firsts))
 			return false;
 		t->kind = puncts[k].kind;
 		n = strlen(puncts[k].s);
@@ -362,6 +372,15 @@ static void end_of_input(struct tv_lexer *lx, struct tv_tok *t)
 	t->kind = TV_T_EOF;
 	t->loc = tv_lx_loc(lx, lx->len, lx->len);
 	t->err = lx->gap || !lx->last.line ? t->loc : lx->last;
+}
+
+int tv_lex_peek_byte(const struct tv_lexer *lx)
+{
+	struct tv_lexer probe = *lx;
+
+	probe.diag = NULL;
+	skip_space(&probe);
+	return probe.pos < probe.len ? (unsigned char)probe.src[probe.pos] : -1;
 }
 
 bool tv_lex_next(struct tv_lexer *lx, enum tv_lex_mode mode, struct tv_tok *t)

@@ -61,6 +61,9 @@ void tv_lex_init(struct tv_lexer *lx, const char *src, size_t len, struct tv_are
 		 struct tv_diag *diag);
 /* The next token; false when out of memory (lx->oom is then set). */
 bool tv_lex_next(struct tv_lexer *lx, enum tv_lex_mode mode, struct tv_tok *t);
+/* The first byte after blanks and comments, -1 at the end: a look ahead
+ * for single-byte tokens that needs no token made. */
+int tv_lex_peek_byte(const struct tv_lexer *lx);
 
 /* The token's name in "unexpected X" messages: its kind's name, except
  * for identifiers, named as bpftrace names them ("builtin", "call", ...). */

@@ -46,6 +46,7 @@ struct fe_map {
 	struct ty key[TV_FE_MAX_KEYS];
 	__s64 lmin, lmax, lstep;
 	struct tv_loc loc;
+	int uses; /* statements that used it so far (fe_map_note_use) */
 };
 
 struct fe_var {
@@ -78,6 +79,9 @@ struct lower {
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
 	bool final; /* the second pass: map kinds are known */
+	/* code was made from a map before its kind or types were final: the
+	 * first pass's image cannot stand, the second pass is needed */
+	bool stale;
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */

@@ -269,7 +269,7 @@ static struct tv_node *identifier(struct tv_parser *p)
 {
 	struct tv_node *n;
 
-	if (tv_p_peek(p) != TV_T_LPAREN)
+	if (!tv_p_peek_byte(p, '('))
 		return token_leaf(p, TV_N_ident);
 	if (p->tok.len == 6 && !memcmp(p->tok.text, "sizeof", 6))
 		return size_of(p);

@@ -15,14 +15,9 @@ void tv_p_next(struct tv_parser *p, enum tv_lex_mode mode)
 	}
 }
 
-enum tv_tok_kind tv_p_peek(const struct tv_parser *p)
+bool tv_p_peek_byte(const struct tv_parser *p, char c)
 {
-	struct tv_lexer lx = p->lx;
-	struct tv_tok t;
-
-	lx.diag = NULL; /* its errors are reported when it is lexed for real */
-	tv_lex_next(&lx, TV_LEX_CODE, &t);
-	return t.kind;
+	return tv_lex_peek_byte(&p->lx) == (unsigned char)c;
 }
 
 static int error_count(const struct tv_parser *p)

@@ -1,6 +1,6 @@
 /* The BpfScript parser's shared state (internal to frontend/): a
  * recursive-descent parser over the lexer, one token of lookahead (more
- * only by re-lexing, see tv_p_peek), errors as diagnostics. */
+ * only by re-lexing or tv_p_peek_byte), errors as diagnostics. */
 #ifndef TV_FRONTEND_PARSER_H
 #define TV_FRONTEND_PARSER_H
 
@@ -23,8 +23,8 @@ struct tv_parser {
 
 /* Move to the next token, lexed in mode. */
 void tv_p_next(struct tv_parser *p, enum tv_lex_mode mode);
-/* The token after the current one (lexed in CODE mode), without moving. */
-enum tv_tok_kind tv_p_peek(const struct tv_parser *p);
+/* Does the token after the current one start with byte c (a one-byte token)? */
+bool tv_p_peek_byte(const struct tv_parser *p, char c);
 bool tv_p_stopped(const struct tv_parser *p);
 
 void tv_p_error(struct tv_parser *p, struct tv_loc loc, const char *fmt, ...)

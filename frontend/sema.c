@@ -123,9 +123,13 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	switch (e->kind) {
 	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
 	case TV_N_ident: return builtin_type(L, e);
-	case TV_N_var: v = fe_var_find(L, e->name); return v ? v->ty : (struct ty){TY_NONE, 0, false};
+	case TV_N_var:
+		v = fe_var_find(L, e->name);
+		return v ? v->ty : (struct ty){TY_NONE, 0, false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
+		if (m && m->kind == TV_MAP__COUNT)
+			L->stale = true; /* typed before it was assigned */
 		/* integer maps may hold a probe, a function, a symbol or a stack */
 		return m && (m->kind == TV_MAP_bytes ||
 			     (m->kind == TV_MAP_int && m->val.k > TY_STR))
@@ -244,10 +248,29 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 	return 0;
 }
 
-/* The kind a value gives a map: an aggregation, an integer or bytes. */
+static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *target,
+		    const struct tv_node *value);
+
+/* The kind a value gives a map: an aggregation, an integer or bytes.  A
+ * change after an earlier statement used the map makes the pass stale. */
 int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct tv_node *value)
 {
-	struct fe_map *m = fe_map_get(L, target);
+	struct fe_map *m = fe_map_get(L, target), before;
+	int rc;
+
+	if (!m)
+		return -1;
+	before = *m;
+	rc = note_use(L, m, target, value);
+	if (before.uses && memcmp(&before, m, sizeof(before)))
+		L->stale = true;
+	m->uses++;
+	return rc;
+}
+
+static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *target,
+		    const struct tv_node *value)
+{
 	enum tv_mapkind kind = TV_MAP_int;
 	struct ty vt = T_INT64;
 

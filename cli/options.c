@@ -1,9 +1,12 @@
 /* Command line, as bpftrace's where the two overlap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "assembler/assembler.h"
 #include "frontend/frontend.h"
@@ -96,25 +99,50 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 	return 1;
 }
 
+/* The whole file in one buffer sized from fstat (pipes grow it): stdio
+ * and memstream buffers cost page faults that a script's start pays. */
+static char *read_fd(int fd, const char *path, struct tv_err *err)
+{
+	struct stat st;
+	size_t cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
+	char *buf = malloc(cap), *grown;
+	ssize_t n = 1;
+
+	while (buf && n > 0) {
+		if (len + 1 == cap) {
+			grown = realloc(buf, cap * 2);
+			if (!grown)
+				break;
+			buf = grown, cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			len += (size_t)n;
+	}
+	if (!buf || n != 0) {
+		tv_err_set(err, 0, "cannot read %s: %s", path, strerror(buf ? errno : ENOMEM));
+		free(buf);
+		return NULL;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
 static char *read_file(const char *path, struct tv_err *err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *buf = NULL, chunk[16384];
-	size_t len = 0;
-	FILE *m;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	char *text;
 
-	if (!f) {
+	if (fd < 0) {
 		tv_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	m = open_memstream(&buf, &len);
-	for (size_t n; m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0;)
-		fwrite(chunk, 1, n, m);
-	if (m)
-		fclose(m);
-	if (f != stdin)
-		fclose(f);
-	return buf;
+	text = read_fd(fd, path, err);
+	if (fd)
+		close(fd);
+	return text;
 }
 
 static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,

@@ -267,6 +267,7 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 	L->img = tv_image_new();
 	if (!L->img)
 		return NULL;
+	fe_macros_collect(L, &ast->root->program.preamble);
 	for (int i = 0; i < probes->n; i++)
 		gen_probe(L, probes->v[i]);
 	describe_maps(L);

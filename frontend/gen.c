@@ -89,7 +89,15 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 	int id, r;
 
 	if (fe_builtin(e->name, &how, &id)) {
-		fe_error(L, e, "Unknown identifier: '%s'", e->name);
+		struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
+
+		if (m && m->kind == FE_MACRO_INT)
+			return gen_const(L, e, m->value);
+		if (m)
+			fe_error(L, e, "%s: only #define names of an integer or a string can be used",
+				 e->name);
+		else
+			fe_error(L, e, "Unknown identifier: '%s'", e->name);
 		return gen_const(L, e, 0);
 	}
 	switch (how) {

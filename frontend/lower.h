@@ -49,6 +49,17 @@ struct fe_map {
 	int uses; /* statements that used it so far (fe_map_note_use) */
 };
 
+/* A preprocessor name: a script's #define or a header constant. */
+enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
+#define TV_FE_MAX_MACROS 128
+struct fe_macro {
+	char name[64];
+	size_t len;
+	enum fe_macro_kind kind;
+	__s64 value;
+	char str[64];
+};
+
 struct fe_var {
 	const char *name;
 	struct ty ty;
@@ -69,6 +80,8 @@ struct lower {
 	const struct tv_compile_opts *opts;
 	struct fe_map maps[TV_MAX_MAPS];
 	int nmaps;
+	struct fe_macro macros[TV_FE_MAX_MACROS];
+	int nmacros;
 	/* the block being generated */
 	struct fe_var vars[64];
 	int nvars;
@@ -99,6 +112,10 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
 const char *fe_provider_name(const char *text, size_t n, bool *available);
+
+/* macros.c: #define and #include <header> names */
+void fe_macros_collect(struct lower *L, const struct tv_list *preamble);
+struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 
 /* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
  * per-statement temporaries from TEMP_BASE. */

@@ -54,8 +54,13 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 	enum bi_how how;
 	int id;
 
-	if (fe_builtin(e->name, &how, &id))
-		return (struct ty){TY_NONE, 0, false};
+	if (fe_builtin(e->name, &how, &id)) {
+		struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
+
+		if (m && m->kind == FE_MACRO_STR)
+			return str_ty(TV_STR_MAX);
+		return m ? T_INT64 : (struct ty){TY_NONE, 0, false};
+	}
 	switch (how) {
 	case B_COMM: return str_ty(TV_COMM_LEN);
 	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false};

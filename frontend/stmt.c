@@ -61,6 +61,21 @@ static int gen_ctx_str(struct lower *L, const struct tv_node *e, unsigned off, u
 	return 0;
 }
 
+/* A #define'd string, as its literal. */
+static int gen_macro_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
+	struct tv_node lit = {.kind = TV_N_str, .loc = e->loc};
+
+	if (!m || m->kind != FE_MACRO_STR) {
+		fe_error(L, e, "a string is expected here");
+		return -1;
+	}
+	lit.str.s = m->str;
+	lit.str.len = strlen(m->str);
+	return fe_gen_str(L, &lit, off, size);
+}
+
 /* Writes a string value of exactly `size` bytes, zero padded, at S[off]. */
 int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
 {
@@ -76,7 +91,7 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 		return 0;
 	case TV_N_ident:
 		if (strcmp(e->name, "comm"))
-			break;
+			return gen_macro_str(L, e, off, size);
 		if (size > TV_COMM_LEN)
 			EMIT(L, SZERO, off + TV_COMM_LEN, size - TV_COMM_LEN);
 		EMIT(L, COMM, off);

@@ -81,6 +81,28 @@ t_literal_attach_failure() { # a named probe that cannot attach is an error, sta
 }
 check literal_attach_failure_is_error t_literal_attach_failure
 
+t_define_and_headers() { # #define names, and the constants of included kernel headers
+	local out
+	out=$("$TV" -e '#define N 3
+#define NAME "hello"
+#define BIG (0x10UL)
+#include <linux/socket.h>
+#include <linux/sched.h>
+BEGIN { printf("%d %s %d %d %d %d\n", N * 2, NAME, BIG, AF_INET, AF_INET6, TASK_RUNNING); exit(); }') &&
+		[ "$(printf '%s\n' "$out" | sed -n 2p)" = "6 hello 16 2 10 0" ] &&
+		! "$TV" -e 'BEGIN { printf("%d\n", AF_INET); }' 2>/dev/null && # not included: unknown
+		"$TV" -e '#define F(x) x
+BEGIN { printf("%d\n", F); }' 2>&1 | grep -q '^stdin:2:24-25: ERROR: F: only #define names of an integer or a string can be used'
+}
+check define_and_header_constants t_define_and_headers
+t_runqlat_tool() { # bpftrace's runqlat.bt (kept here: it needs #include <linux/sched.h>)
+	"$TV" -d tests/runtime/progs/runqlat.bt >/dev/null || return 1
+	start rq tests/runtime/progs/runqlat.bt || return 1
+	sleep 0.3
+	stop rq && grep -q '^@usecs: $' "$T/rq.out"
+}
+check runqlat_tool_runs t_runqlat_tool
+
 # ---- errors: location, source line, underline, status 1, nothing attached --
 err() { # NAME 'script' 'first stderr line (regex)'
 	"$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"

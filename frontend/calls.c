@@ -131,6 +131,10 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 	for (int i = 1; i < a->n; i++) {
 		struct ty t = fe_type_of(L, a->v[i]);
 
+		if (t.k == TY_TUPLE) {
+			fe_error(L, a->v[i], "%s: a tuple cannot be formatted; print() it", c->call.name);
+			return no_value(L, c, want);
+		}
 		sizes[i - 1] = t.k == TY_STR ? (t.size + 7) & ~7u : 8;
 		total += sizes[i - 1];
 	}
@@ -224,10 +228,33 @@ static __s64 int_arg(struct lower *L, const struct tv_node *n)
 
 /* print(@m[, top[, div]]): top and div travel in the payload. */
 /* print(value): the value on a line of its own, as a printf of it. */
+/* print($tuple): a printf of each element, "(1, abc)". */
+static int print_tuple(struct lower *L, const struct tv_node *c, struct ty t, bool want)
+{
+	struct tv_node elems[TV_FE_MAX_TUPLE_ELEMS], *args[TV_FE_MAX_TUPLE_ELEMS + 1];
+	char f[TV_FE_MAX_TUPLE_ELEMS * 4 + 8];
+	int n = fe_tuple_print_format(L, t, f, sizeof(f));
+	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc, .str = {f, strlen(f)}};
+	struct tv_node call = {.kind = TV_N_call, .loc = c->loc, .call = {"printf", {args, n + 1, n + 1}}};
+
+	args[0] = &fmt;
+	for (int i = 0; i < n; i++) {
+		elems[i] = (struct tv_node){.kind = TV_N_tuple_index, .loc = c->loc};
+		elems[i].field.expr = c->call.args.v[0];
+		elems[i].field.index = i;
+		args[i + 1] = &elems[i];
+	}
+	return gen_formatted(L, &call, want, TV_REC_printf);
+}
+
 static int print_value(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_node *v = c->call.args.v[0];
-	bool str = fe_type_of(L, v).k == TY_STR;
+	struct ty vt = fe_type_of(L, v);
+	bool str = vt.k == TY_STR;
+
+	if (vt.k == TY_TUPLE && c->call.args.n == 1)
+		return print_tuple(L, c, vt, want);
 	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc,
 			      .str = {str ? "%s\n" : "%d\n", 3}};
 	struct tv_node *args[2] = {&fmt, (struct tv_node *)v};

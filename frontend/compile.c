@@ -247,11 +247,13 @@ static void describe_maps(struct lower *L)
 				       .lmin = m->lmin,
 				       .lmax = m->lmax,
 				       .lstep = m->lstep};
-		char ktype[128], vtype[32] = "";
+		char ktype[128], vtype[128] = "";
 
 		for (int k = 0; k < m->nkeys; k++)
 			d.key_size += m->key[k].size;
-		if (d.kind == TV_MAP_bytes || (d.kind == TV_MAP_int && m->val.k > TY_STR))
+		if (m->val.k == TY_TUPLE)
+			fe_tuple_type_string(L, m->val, vtype, sizeof(vtype));
+		else if (d.kind == TV_MAP_bytes || (d.kind == TV_MAP_int && m->val.k > TY_STR))
 			snprintf(vtype, sizeof(vtype), "%c%u", fe_type_char(&m->val), m->val.size);
 		if (d.kind == TV_MAP_bytes)
 			d.val_size = m->val.size;

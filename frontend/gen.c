@@ -159,7 +159,7 @@ static int gen_map_read(struct lower *L, const struct tv_node *e)
 		return gen_const(L, e, 0);
 	}
 	if (m->kind == TV_MAP__COUNT && L->final) /* read, never assigned */
-		m->kind = TV_MAP_int, m->val = (struct ty){TY_INT, 8, true};
+		m->kind = TV_MAP_int, m->val = (struct ty){TY_INT, 8, true, 0};
 	key = fe_gen_key(L, m, e);
 	r = fe_reg(L, e);
 	EMIT(L, MLOAD, r, m->id, key);
@@ -338,13 +338,16 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	case TV_N_var:
 		v = var_find(L, e);
 		r = fe_reg(L, e);
-		if (v && v->ty.k != TY_STR)
+		if (v && !fe_is_bytes(v->ty))
 			EMIT(L, LD, r, size_code(8, v->ty.sign), v->off);
 		else if (v)
-			fe_error(L, e, "%s is a string, not an integer", e->name);
+			fe_error(L, e, "%s is a %s, not an integer", e->name,
+				 v->ty.k == TY_STR ? "string" : "tuple");
 		return r;
 	case TV_N_map: return gen_map_read(L, e);
 	case TV_N_field: return gen_field(L, e);
+	case TV_N_tuple_index: return fe_gen_tuple_elem_int(L, e);
+	case TV_N_tuple: fe_error(L, e, "a tuple where an integer is expected"); return fe_reg(L, e);
 	case TV_N_binop: return gen_binop(L, e);
 	case TV_N_unop: return gen_unop(L, e);
 	case TV_N_ternary: return gen_ternary(L, e);

@@ -9,12 +9,29 @@
 #include "frontend/tracefs.h"
 
 /* Value types.  Sizes are the bytes a value takes in scratch and in maps. */
-enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM, TY_FUNC };
+enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM, TY_FUNC, TY_TUPLE };
 
 struct ty {
 	enum ty_kind k;
 	unsigned size;
 	bool sign;
+	int tup; /* TY_TUPLE: index in lower.tuples */
+};
+
+/* Values held as bytes in scratch and maps (the others are integers). */
+static inline bool fe_is_bytes(struct ty t)
+{
+	return t.k == TY_STR || t.k == TY_TUPLE;
+}
+
+/* A tuple type: its elements and where each one starts. */
+#define TV_FE_MAX_TUPLE_ELEMS 8
+#define TV_FE_MAX_TUPLES 32
+struct fe_tuple {
+	int n;
+	unsigned size;
+	struct ty elem[TV_FE_MAX_TUPLE_ELEMS];
+	unsigned off[TV_FE_MAX_TUPLE_ELEMS];
 };
 
 /* Builtins: ORDER-free, looked up by name.  How each one is read:
@@ -82,6 +99,8 @@ struct lower {
 	int nmaps;
 	struct fe_macro macros[TV_FE_MAX_MACROS];
 	int nmacros;
+	struct fe_tuple tuples[TV_FE_MAX_TUPLES]; /* kept across passes: maps name them */
+	int ntuples;
 	/* the block being generated */
 	struct fe_var vars[64];
 	int nvars;
@@ -112,6 +131,16 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
 const char *fe_provider_name(const char *text, size_t n, bool *available);
+
+/* tuple.c: (a, b, ...) values */
+struct ty fe_tuple_type(struct lower *L, const struct tv_node *tuple);
+struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *index);
+int fe_gen_tuple(struct lower *L, const struct tv_node *tuple, unsigned off, unsigned size);
+int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *index);
+int fe_gen_tuple_elem_str(struct lower *L, const struct tv_node *index, unsigned off,
+			  unsigned size);
+void fe_tuple_type_string(const struct lower *L, struct ty t, char *buf, size_t n);
+int fe_tuple_print_format(const struct lower *L, struct ty t, char *buf, size_t n);
 
 /* macros.c: #define and #include <header> names */
 void fe_macros_collect(struct lower *L, const struct tv_list *preamble);

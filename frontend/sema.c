@@ -41,12 +41,12 @@ int fe_builtin(const char *name, enum bi_how *how, int *id)
 	return -1;
 }
 
-static const struct ty T_INT64 = {TY_INT, 8, true};
-static const struct ty T_UINT64 = {TY_INT, 8, false};
+static const struct ty T_INT64 = {TY_INT, 8, true, 0};
+static const struct ty T_UINT64 = {TY_INT, 8, false, 0};
 
 static struct ty str_ty(unsigned size)
 {
-	return (struct ty){TY_STR, size, false};
+	return (struct ty){TY_STR, size, false, 0};
 }
 
 static struct ty builtin_type(struct lower *L, const struct tv_node *e)
@@ -59,14 +59,14 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 
 		if (m && m->kind == FE_MACRO_STR)
 			return str_ty(TV_STR_MAX);
-		return m ? T_INT64 : (struct ty){TY_NONE, 0, false};
+		return m ? T_INT64 : (struct ty){TY_NONE, 0, false, 0};
 	}
 	switch (how) {
 	case B_COMM: return str_ty(TV_COMM_LEN);
-	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false};
-	case B_USTACK: return (struct ty){TY_USTACK, 8, false};
-	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false} : T_UINT64;
-	case B_FUNC: return (struct ty){TY_FUNC, 8, false};
+	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false, 0};
+	case B_USTACK: return (struct ty){TY_USTACK, 8, false, 0};
+	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false, 0} : T_UINT64;
+	case B_FUNC: return (struct ty){TY_FUNC, 8, false, 0};
 	default: (void)L; return T_UINT64;
 	}
 }
@@ -88,12 +88,12 @@ static struct ty field_type(struct lower *L, const struct tv_node *e)
 	const struct tv_tp_field *f = fe_args_field(L, e);
 
 	if (!f)
-		return (struct ty){TY_NONE, 0, false};
+		return (struct ty){TY_NONE, 0, false, 0};
 	if (f->is_array && !strcmp(f->type, "char"))
 		return str_ty(f->size);
 	if (f->data_loc)
 		return str_ty(TV_STR_MAX); /* the string the location word points at */
-	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr};
+	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr, 0};
 }
 
 static struct ty call_type(struct lower *L, const struct tv_node *e)
@@ -104,11 +104,11 @@ static struct ty call_type(struct lower *L, const struct tv_node *e)
 	if (!strcmp(n, "str"))
 		return str_ty(TV_STR_MAX);
 	if (!strcmp(n, "ksym"))
-		return (struct ty){TY_KSYM, 8, false};
+		return (struct ty){TY_KSYM, 8, false, 0};
 	if (!strcmp(n, "kstack"))
-		return (struct ty){TY_KSTACK, 8, false};
+		return (struct ty){TY_KSTACK, 8, false, 0};
 	if (!strcmp(n, "ustack"))
-		return (struct ty){TY_USTACK, 8, false};
+		return (struct ty){TY_USTACK, 8, false, 0};
 	return T_INT64;
 }
 
@@ -130,7 +130,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_ident: return builtin_type(L, e);
 	case TV_N_var:
 		v = fe_var_find(L, e->name);
-		return v ? v->ty : (struct ty){TY_NONE, 0, false};
+		return v ? v->ty : (struct ty){TY_NONE, 0, false, 0};
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		if (m && m->kind == TV_MAP__COUNT)
@@ -141,6 +141,8 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 			   ? m->val
 			   : T_INT64;
 	case TV_N_field: return field_type(L, e);
+	case TV_N_tuple: return fe_tuple_type(L, e);
+	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
 	case TV_N_call: return call_type(L, e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
@@ -188,7 +190,7 @@ bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind)
 
 static bool same_ty(struct ty a, struct ty b)
 {
-	return a.k == b.k && (a.k != TY_STR || a.size == b.size);
+	return a.k == b.k && (a.k != TY_STR || a.size == b.size) && (a.k != TY_TUPLE || a.tup == b.tup);
 }
 
 /* Key types come from the first use with keys; later uses must agree. */
@@ -285,7 +287,7 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 		return 0; /* a read: the key types are all it fixes */
 	if (!fe_is_agg_call(value, &kind)) {
 		vt = fe_type_of(L, value);
-		kind = vt.k == TY_STR ? TV_MAP_bytes : TV_MAP_int;
+		kind = fe_is_bytes(vt) ? TV_MAP_bytes : TV_MAP_int;
 	}
 	if (m->kind == TV_MAP__COUNT) {
 		m->kind = kind;
@@ -295,6 +297,12 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 	if (m->kind != kind) {
 		fe_error(L, target, "%s was a %s map; this makes it a %s map", m->name,
 			 tv_mapkind_name(m->kind), tv_mapkind_name(kind));
+		return -1;
+	}
+	if (kind == TV_MAP_bytes && (m->val.k == TY_TUPLE || vt.k == TY_TUPLE) &&
+	    !same_ty(m->val, vt)) {
+		fe_error(L, target, "%s holds %s; this value is another type", m->name,
+			 m->val.k == TY_TUPLE ? "tuples of other element types" : "strings");
 		return -1;
 	}
 	if (kind == TV_MAP_bytes && vt.size > m->val.size)

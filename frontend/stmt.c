@@ -116,11 +116,13 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 		fe_patch(L, jend);
 		return 0;
 	}
+	case TV_N_tuple: return fe_gen_tuple(L, e, off, size);
+	case TV_N_tuple_index: return fe_gen_tuple_elem_str(L, e, off, size);
 	case TV_N_var: {
 		struct fe_var *v = fe_var_find(L, e->name);
 		unsigned n = v ? (v->ty.size < size ? v->ty.size : size) : 0;
 
-		if (!v || v->ty.k != TY_STR)
+		if (!v || !fe_is_bytes(v->ty))
 			break;
 		if (n < size)
 			EMIT(L, SZERO, off + n, size - n);
@@ -180,9 +182,12 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 	struct fe_var *v = fe_var_find(L, var->name);
 
 	if (v) {
-		if ((v->ty.k == TY_STR) != (t.k == TY_STR))
+		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
+		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
 			fe_error(L, var, "type mismatch for %s: it was %s", var->name,
-				 v->ty.k == TY_STR ? "a string" : "an integer");
+				 v->ty.k == TY_STR     ? "a string"
+				 : v->ty.k == TY_TUPLE ? "a tuple of other element types"
+						       : "an integer");
 		return v;
 	}
 	{
@@ -226,10 +231,10 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 	if (t.k == TY_INT || t.k == TY_PROBE || t.k == TY_KSTACK || t.k == TY_USTACK)
 		t.size = 8;
 	if (t.k == TY_NONE)
-		t = (struct ty){TY_INT, 8, true};
+		t = (struct ty){TY_INT, 8, true, 0};
 	if (!(v = var_assign_slot(L, var, t)))
 		return;
-	if (t.k == TY_STR) {
+	if (fe_is_bytes(t)) {
 		fe_gen_str(L, val, v->off, v->ty.size);
 		return;
 	}
@@ -268,7 +273,7 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
-		struct fe_var *v = var_assign_slot(L, t, (struct ty){TY_INT, 8, true});
+		struct fe_var *v = var_assign_slot(L, t, (struct ty){TY_INT, 8, true, 0});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

@@ -30,6 +30,7 @@ struct entry {
 	} val;
 };
 
+const char *tvh_next_field(const char *t, char *kind, size_t *size);
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
 void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
 		       const char *sep);

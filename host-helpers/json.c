@@ -49,6 +49,31 @@ static void typed_string(struct tv_out *o, FILE *f, const char *type, const unsi
 	free(buf);
 }
 
+/* A tuple as bpftrace writes it: [1,"abc"]. */
+static void tuple_array(struct tv_out *o, FILE *f, const char *type, const unsigned char *bytes)
+{
+	size_t off = 0, size;
+	char kind, one[24];
+	int n = 0;
+
+	for (const char *t = type; *t;) {
+		const char *field = t;
+
+		t = tvh_next_field(t, &kind, &size);
+		if (kind == '(' || kind == ')') {
+			fputc(kind == '(' ? '[' : ']', f);
+			continue;
+		}
+		fputs(n++ ? "," : "", f);
+		snprintf(one, sizeof(one), "%.*s", (int)(t - field - (t[-1] == ',')), field);
+		if (kind == 's' || strchr("pfKkU", kind))
+			typed_string(o, f, one, bytes + off, "");
+		else
+			tvh_print_key(o, f, one, bytes + off);
+		off += size;
+	}
+}
+
 static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
 {
 	typed_string(o, f, m->key_type, e->key, ",");
@@ -65,6 +90,8 @@ static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struc
 			(uint64_t)a->n, (int64_t)avg, (int64_t)(a->v / (__s64)div));
 	} else if (m->d.kind == TV_MAP_avg) {
 		fprintf(f, "%" PRId64, (int64_t)avg);
+	} else if (m->d.kind == TV_MAP_bytes && m->val_type[0] == '(') {
+		tuple_array(o, f, m->val_type, e->val.bytes);
 	} else if (m->d.kind == TV_MAP_bytes || (m->d.kind == TV_MAP_int && m->val_type[0])) {
 		typed_string(o, f, m->val_type,
 			     m->d.kind == TV_MAP_bytes ? e->val.bytes : (const unsigned char *)&a->v,

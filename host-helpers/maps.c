@@ -52,6 +52,15 @@ void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only)
 	fputs(func_only && colon ? colon + 1 : name, f);
 }
 
+/* One field of a type string ("i8,s16", or a tuple's "(i8,s16)"): its
+ * kind letter and size; the parentheses are fields of size 0. */
+const char *tvh_next_field(const char *t, char *kind, size_t *size)
+{
+	*kind = *t++;
+	*size = *kind == '(' || *kind == ')' ? 0 : strtoul(t, (char **)&t, 10);
+	return *t == ',' ? t + 1 : t;
+}
+
 /* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key)
 {
@@ -66,10 +75,16 @@ void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsign
 	int first = 1;
 
 	while (*t) {
-		char kind = *t++;
-		size_t size = strtoul(t, (char **)&t, 10);
+		char kind;
+		size_t size;
 		__u64 v = 0;
 
+		t = tvh_next_field(t, &kind, &size);
+		if (kind == '(' || kind == ')') { /* a tuple: (a, b) */
+			fputc(kind, f);
+			first = kind == '(';
+			continue;
+		}
 		fputs(first ? "" : sep, f);
 		first = 0;
 		if (kind == 's') {
@@ -96,8 +111,6 @@ void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsign
 				fprintf(f, "%" PRIu64, (uint64_t)v);
 		}
 		off += size;
-		if (*t == ',')
-			t++;
 	}
 }
 

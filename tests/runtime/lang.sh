@@ -46,6 +46,8 @@ lang exit_from_probe "tracepoint:syscalls:sys_enter_getppid $F { @n = count(); e
 	"getppid 3" '@n: [1-3]'
 lang kstack_key "tracepoint:syscalls:sys_enter_getppid $F { @[kstack] = count(); }" \
 	"getppid 2" '@\[' '    do_syscall_64\+[0-9]+' '\]: 2'
+lang tuple_in_probe "tracepoint:syscalls:sys_enter_getppid $F { @t[1] = (comm, 42, -3); \$v = @t[1]; @n = sum(\$v.1); }" \
+	"getppid 2" '@t\[1\]: \(trigger, 42, -3\)' '@n: 84'
 lang map_keyed_by_tid "tracepoint:syscalls:sys_enter_getppid $F { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_getppid $F { if (@start[tid]) { @ok = count(); } delete(@start[tid]); }" \
 	"getppid 6" '@ok: 6'
 
@@ -205,6 +207,12 @@ t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 		python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/j.out"
 }
 check json_output_like_bpftrace t_json_output
+t_json_tuples() { # tuple values are JSON arrays, as bpftrace 0.17 writes them
+	"$TV" -f json -e "$(cat tests/runtime/golden/json_tuples.bt)" >"$T/jt.out" &&
+		cmp -s "$T/jt.out" tests/runtime/golden/json_tuples.json &&
+		python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/jt.out"
+}
+check json_tuple_values t_json_tuples
 t_lost_events_counted() { # a stopped reader: the ring overflows, and the loss is told exactly
 	start lost -e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("e %d\n", tid); }' || return 1
 	kill -STOP $pid_lost

@@ -39,6 +39,7 @@ static const struct script late_typed[] = {
     {"probe order", "tracepoint:syscalls:sys_exit_read /@start[tid]/ { @ns = hist(nsecs - "
 		    "@start[tid]); delete(@start[tid]); } tracepoint:syscalls:sys_enter_read { "
 		    "@start[tid] = nsecs; }"},
+    {"tuple read before assign", "BEGIN { $v = @t; printf(\"%d\\n\", $v.0); @t = (1, \"a\"); }"},
     {"keys typed late", "BEGIN { print(@k); @k[\"a\", 1] = count(); }"},
 };
 

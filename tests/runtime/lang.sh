@@ -48,6 +48,15 @@ lang kstack_key "tracepoint:syscalls:sys_enter_getppid $F { @[kstack] = count();
 	"getppid 2" '@\[' '    do_syscall_64\+[0-9]+' '\]: 2'
 lang tuple_in_probe "tracepoint:syscalls:sys_enter_getppid $F { @t[1] = (comm, 42, -3); \$v = @t[1]; @n = sum(\$v.1); }" \
 	"getppid 2" '@t\[1\]: \(trigger, 42, -3\)' '@n: 84'
+# the cgroup v2 id is its directory's inode (1: the root, with no cgroup2 mount)
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CGP=$(sed -n 's/^0:://p' /proc/self/cgroup)
+CG=1
+[ -n "$CG2" ] && [ "$CGP" != / ] && CG=$(stat -c %i "$CG2$CGP")
+lang builtin_ids_elapsed_rand "tracepoint:syscalls:sys_enter_getppid $F { printf(\"%d %d %d %d %d\\n\", uid, gid, cgroup, elapsed > 0 && elapsed < 10000000000, rand != rand); exit(); }" \
+	"getppid 1" "$(id -u) $(id -g) $CG 1 1"
+lang time_builtin "interval:ms:20 { time(\"%H:%M:%S\\n\"); time(); exit(); }" "sh:sleep 0.3" \
+	'[0-2][0-9]:[0-5][0-9]:[0-6][0-9]'
 lang map_keyed_by_tid "tracepoint:syscalls:sys_enter_getppid $F { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_getppid $F { if (@start[tid]) { @ok = count(); } delete(@start[tid]); }" \
 	"getppid 6" '@ok: 6'
 

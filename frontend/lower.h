@@ -8,13 +8,34 @@
 #include "frontend/ast.h"
 #include "frontend/tracefs.h"
 
-/* Value types.  Sizes are the bytes a value takes in scratch and in maps. */
-enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM, TY_FUNC };
+/* Value types.  Sizes are the bytes a value takes in scratch and in maps.
+ * ORDER: kinds after TY_STR are integers the host prints its own way.
+ * TY_PTR is a pointer into kernel (or, `user`, user) memory whose pointee
+ * is a BTF type; TY_RECORD a struct, union or array in memory, only
+ * reached through ., -> and [] (struct.c). */
+enum ty_kind {
+	TY_NONE,
+	TY_INT,
+	TY_PTR,
+	TY_RECORD,
+	TY_STR,
+	TY_PROBE,
+	TY_KSTACK,
+	TY_USTACK,
+	TY_KSYM,
+	TY_FUNC
+};
+
+/* ty.btf of a TY_PTR that is curtask: struct task_struct, looked up only
+ * when a field is read (a script that only prints curtask reads no BTF). */
+#define FE_BTF_TASK (-2)
 
 struct ty {
 	enum ty_kind k;
 	unsigned size;
 	bool sign;
+	int btf;   /* TY_PTR: the pointee's BTF id (or FE_BTF_TASK); TY_RECORD: its id */
+	bool user; /* TY_PTR: points into user memory */
 };
 
 /* Builtins: ORDER-free, looked up by name.  How each one is read:
@@ -23,16 +44,15 @@ struct ty {
 enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
-	X(tid, B_BUILTIN, TV_BI_tid) X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)     \
-	    X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                  \
-		X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                  \
-		    X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)              \
-			X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)      \
-			    X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3)                  \
-				X(arg4, B_ARG, 4) X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0)         \
-				    X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)                      \
-					X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)                  \
-					    X(func, B_FUNC, 0)
+	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
+	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs) \
+	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
+		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
+		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \
+			X(comm, B_COMM, 0) X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)   \
+			    X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
+				X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)   \
+				    X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -77,7 +97,9 @@ struct lower {
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
-	bool final; /* the second pass: map kinds are known */
+	bool final;	    /* the second pass: map kinds are known */
+	struct tv_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
+	bool btf_failed;    /* ... and that open failed (reported once) */
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */
@@ -119,6 +141,18 @@ int fe_gen_int(struct lower *L, const struct tv_node *e);
 int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
 void fe_gen_block(struct lower *L, const struct tv_node *block);
 int fe_gen_incdec(struct lower *L, const struct tv_node *e);
+
+/* struct.c: struct access through BTF (curtask->pid, (struct x *)p, ...) */
+bool fe_is_struct_access(const struct tv_node *e);
+struct ty fe_struct_type(struct lower *L, const struct tv_node *e);
+int fe_gen_struct_int(struct lower *L, const struct tv_node *e);
+int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+/* A cast's type (report: errors for unknown or value struct types). */
+struct ty fe_cast_type(struct lower *L, const struct tv_node *cast, bool report);
+/* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when
+ * there is no such type. */
+long fe_sizeof_struct(struct lower *L, const struct tv_node *type);
+void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);

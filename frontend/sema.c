@@ -41,12 +41,12 @@ int fe_builtin(const char *name, enum bi_how *how, int *id)
 	return -1;
 }
 
-static const struct ty T_INT64 = {TY_INT, 8, true};
-static const struct ty T_UINT64 = {TY_INT, 8, false};
+static const struct ty T_INT64 = {.k = TY_INT, .size = 8, .sign = true};
+static const struct ty T_UINT64 = {.k = TY_INT, .size = 8, .sign = false};
 
 static struct ty str_ty(unsigned size)
 {
-	return (struct ty){TY_STR, size, false};
+	return (struct ty){.k = TY_STR, .size = size, .sign = false};
 }
 
 static struct ty builtin_type(struct lower *L, const struct tv_node *e)
@@ -55,13 +55,17 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 	int id;
 
 	if (fe_builtin(e->name, &how, &id))
-		return (struct ty){TY_NONE, 0, false};
+		return (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	switch (how) {
 	case B_COMM: return str_ty(TV_COMM_LEN);
-	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false};
-	case B_USTACK: return (struct ty){TY_USTACK, 8, false};
-	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false} : T_UINT64;
-	case B_FUNC: return (struct ty){TY_FUNC, 8, false};
+	case B_KSTACK: return (struct ty){.k = TY_KSTACK, .size = 8, .sign = false};
+	case B_USTACK: return (struct ty){.k = TY_USTACK, .size = 8, .sign = false};
+	case B_BUILTIN:
+		if (id == TV_BI_curtask)
+			return (struct ty){TY_PTR, 8, false, FE_BTF_TASK, false};
+		return id == TV_BI_probe ? (struct ty){.k = TY_PROBE, .size = 8, .sign = false}
+					 : T_UINT64;
+	case B_FUNC: return (struct ty){.k = TY_FUNC, .size = 8, .sign = false};
 	default: (void)L; return T_UINT64;
 	}
 }
@@ -80,15 +84,18 @@ const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *f
 
 static struct ty field_type(struct lower *L, const struct tv_node *e)
 {
-	const struct tv_tp_field *f = fe_args_field(L, e);
+	const struct tv_tp_field *f;
 
+	if (fe_is_struct_access(e))
+		return fe_struct_type(L, e);
+	f = fe_args_field(L, e);
 	if (!f)
-		return (struct ty){TY_NONE, 0, false};
+		return (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	if (f->is_array && !strcmp(f->type, "char"))
 		return str_ty(f->size);
 	if (f->data_loc)
 		return str_ty(TV_STR_MAX); /* the string the location word points at */
-	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr};
+	return (struct ty){.k = TY_INT, .size = 8, .sign = f->is_signed && !f->is_ptr};
 }
 
 static struct ty call_type(struct lower *L, const struct tv_node *e)
@@ -99,11 +106,11 @@ static struct ty call_type(struct lower *L, const struct tv_node *e)
 	if (!strcmp(n, "str"))
 		return str_ty(TV_STR_MAX);
 	if (!strcmp(n, "ksym"))
-		return (struct ty){TY_KSYM, 8, false};
+		return (struct ty){.k = TY_KSYM, .size = 8, .sign = false};
 	if (!strcmp(n, "kstack"))
-		return (struct ty){TY_KSTACK, 8, false};
+		return (struct ty){.k = TY_KSTACK, .size = 8, .sign = false};
 	if (!strcmp(n, "ustack"))
-		return (struct ty){TY_USTACK, 8, false};
+		return (struct ty){.k = TY_USTACK, .size = 8, .sign = false};
 	return T_INT64;
 }
 
@@ -123,7 +130,9 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	switch (e->kind) {
 	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
 	case TV_N_ident: return builtin_type(L, e);
-	case TV_N_var: v = fe_var_find(L, e->name); return v ? v->ty : (struct ty){TY_NONE, 0, false};
+	case TV_N_var:
+		v = fe_var_find(L, e->name);
+		return v ? v->ty : (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		/* integer maps may hold a probe, a function, a symbol or a stack */
@@ -132,6 +141,8 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 			   ? m->val
 			   : T_INT64;
 	case TV_N_field: return field_type(L, e);
+	case TV_N_index: return fe_struct_type(L, e);
+	case TV_N_cast: return fe_cast_type(L, e, false);
 	case TV_N_call: return call_type(L, e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);

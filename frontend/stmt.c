@@ -86,7 +86,9 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 			return gen_str_call(L, e, off, size);
 		break;
 	case TV_N_field:
-		if (!gen_ctx_str(L, e, off, size))
+	case TV_N_index:
+		if (fe_is_struct_access(e) ? !fe_gen_struct_str(L, e, off, size)
+					   : !gen_ctx_str(L, e, off, size))
 			return 0;
 		break;
 	case TV_N_ternary: {
@@ -208,10 +210,15 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 	struct fe_var *v;
 	int r;
 
-	if (t.k == TY_INT || t.k == TY_PROBE || t.k == TY_KSTACK || t.k == TY_USTACK)
+	if (t.k == TY_RECORD) {
+		fe_error(L, val, "struct values cannot be assigned (read one of their fields)");
+		return;
+	}
+	if (t.k == TY_INT || t.k == TY_PTR || t.k == TY_PROBE || t.k == TY_KSTACK ||
+	    t.k == TY_USTACK)
 		t.size = 8;
 	if (t.k == TY_NONE)
-		t = (struct ty){TY_INT, 8, true};
+		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
 	if (!(v = var_assign_slot(L, var, t)))
 		return;
 	if (t.k == TY_STR) {
@@ -253,7 +260,8 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
-		struct fe_var *v = var_assign_slot(L, t, (struct ty){TY_INT, 8, true});
+		struct fe_var *v =
+		    var_assign_slot(L, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

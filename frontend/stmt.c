@@ -22,6 +22,7 @@ static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, 
 {
 	const struct tv_list *a = &e->call.args;
 	unsigned len = size;
+	struct ty t;
 	int r;
 
 	if (a->n < 1 || a->n > 2) {
@@ -30,12 +31,14 @@ static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, 
 	}
 	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
 		len = a->v[1]->num.value + 1;
-	if (fe_type_of(L, a->v[0]).k == TY_STR) /* str() of a string: itself */
+	t = fe_type_of(L, a->v[0]);
+	if (t.k == TY_STR) /* str() of a string: itself */
 		return fe_gen_str(L, a->v[0], off, size);
 	r = fe_gen_int(L, a->v[0]);
 	if (len < size)
 		EMIT(L, SZERO, off + len, size - len);
-	if (fe_user_pointers(L))
+	/* a typed pointer knows its memory; a plain integer is the probe's */
+	if (t.k == TY_PTR ? t.user : fe_user_pointers(L))
 		EMIT(L, STRU, r, off, len);
 	else
 		EMIT(L, STRK, r, off, len);

@@ -26,6 +26,11 @@ struct tv_btf {
 	__u32 *offs; /* id -> byte offset of its btf_type in types */
 	size_t pos;
 	bool bad;
+	/* the last tv_btf_find: a script names the same struct again and
+	 * again (and a missing one would cost a full scan each time) */
+	char last[64];
+	bool last_union;
+	int last_id;
 };
 
 #define MAX_DEPTH 32 /* typedef chains, anonymous member nesting */
@@ -238,10 +243,9 @@ int tv_btf_type(struct tv_btf *b, __u32 id, struct tv_btf_type *out)
 	return -1;
 }
 
-int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
+static int find(struct tv_btf *b, const char *name, bool is_union)
 {
 	__u32 want = is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT;
-
 	const struct btf_type *t;
 
 	for (__u32 id = 1; (t = type_at(b, id)); id++) {
@@ -249,6 +253,16 @@ int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
 			return (int)id;
 	}
 	return -1;
+}
+
+int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
+{
+	if (b->last[0] && b->last_union == is_union && !strcmp(b->last, name))
+		return b->last_id;
+	b->last_id = find(b, name, is_union);
+	b->last_union = is_union;
+	snprintf(b->last, sizeof(b->last), "%s", strlen(name) < sizeof(b->last) ? name : "");
+	return b->last_id;
 }
 
 static int member_in(struct tv_btf *b, __u32 id, const char *name, __u32 base,

@@ -45,7 +45,8 @@ enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
 	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
-	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs) \
+	X(uid, B_BUILTIN, TV_BI_uid)                                                               \
+	X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs)                              \
 	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
 		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
 		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \

@@ -89,9 +89,11 @@ static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 	}
 }
 
-/* The memory an access chain names. */
+/* The memory an access chain names: at the address register + off (the
+ * constant offsets of a chain are added once, by the read). */
 struct place {
 	struct tv_btf_type t;
+	long off;
 	unsigned bit_off, bit_size; /* a bitfield: bits within the bytes at the address */
 	bool user;
 };
@@ -178,7 +180,7 @@ static int record_of(struct lower *L, const struct tv_node *e, struct ty bt, boo
 	return -1;
 }
 
-static void add_offset(struct lower *L, int r, unsigned bytes)
+static void add_offset(struct lower *L, int r, long bytes)
 {
 	if (r > 0 && bytes)
 		EMIT(L, ADDI, r, r, bytes);
@@ -209,7 +211,7 @@ static int field_place(struct lower *L, const struct tv_node *e, bool gen, struc
 				 e->field.name);
 		return -1;
 	}
-	add_offset(L, r, m.bit_off / 8);
+	p->off += m.bit_off / 8;
 	p->bit_off = m.bit_size ? m.bit_off % 8 : 0;
 	p->bit_size = m.bit_size;
 	return r;
@@ -247,7 +249,7 @@ static int index_place(struct lower *L, const struct tv_node *e, bool gen, struc
 	if (!gen || r < 0)
 		return r;
 	if (e->index.index->kind == TV_N_int) {
-		add_offset(L, r, (unsigned)(fe_int_value(e->index.index) * elem.size));
+		p->off += (long)fe_int_value(e->index.index) * (long)elem.size;
 		return r;
 	}
 	i = fe_gen_int(L, e->index.index);
@@ -318,6 +320,7 @@ int fe_gen_struct_int(struct lower *L, const struct tv_node *e)
 
 	if (r <= 0)
 		return fe_reg(L, e);
+	add_offset(L, r, p.off);
 	t = value_type(&p.t, L->btf, p.user);
 	if (p.bit_size && p.bit_off + p.bit_size <= 64) {
 		bitfield(L, e, r, &p);
@@ -348,6 +351,7 @@ int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, un
 	r = place_of(L, e, true, &p);
 	if (r <= 0)
 		return 0;
+	add_offset(L, r, p.off);
 	if (n < size)
 		EMIT(L, SZERO, off + n, size - n);
 	fe_emit(L, p.user ? TV_OP_STRU : TV_OP_STRK, (const __s64[]){r, off, n}, 3);

@@ -25,15 +25,14 @@ static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 /* FUNC(name, min args, max args, lowering) */
 #define TV_FE_FUNCS(X)                                                                             \
 	X(printf, 1, 17, f_printf)                                                                 \
-	X(system, 1, 17, f_system)                                                                 \
-	X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit) X(time, 0, 1, f_time) X(print, 1, 3, f_print)   \
-	    X(clear, 1, 1, f_clear) X(zero, 1, 1, f_clear) X(delete, 1, 1, f_delete)               \
-		X(strncmp, 3, 3, f_strncmp) X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg)              \
-		    X(min, 1, 1, f_agg) X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg)                    \
-			X(stats, 1, 1, f_agg) X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg)           \
-			    X(kstack, 0, 2, f_stack) X(ustack, 0, 2, f_stack)                      \
-				X(ksym, 1, 1, f_ksym) X(join, 1, 2, f_join)                        \
-				    X(kaddr, 1, 1, f_kaddr)
+	X(system, 1, 17, f_system) X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit)                      \
+	    X(time, 0, 1, f_time) X(print, 1, 3, f_print) X(clear, 1, 1, f_clear)                  \
+		X(zero, 1, 1, f_clear) X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)       \
+		    X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)                  \
+			X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)              \
+			    X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
+				X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym)                     \
+				    X(join, 1, 2, f_join) X(kaddr, 1, 1, f_kaddr)
 
 static const struct {
 	const char *name;
@@ -229,9 +228,11 @@ static int print_value(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_node *v = c->call.args.v[0];
 	bool str = fe_type_of(L, v).k == TY_STR;
-	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc, .str = {str ? "%s\n" : "%d\n", 3}};
+	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc,
+			      .str = {str ? "%s\n" : "%d\n", 3}};
 	struct tv_node *args[2] = {&fmt, (struct tv_node *)v};
-	struct tv_node call = {.kind = TV_N_call, .loc = c->loc, .call = {"printf", {args, 2, 2}}};
+	struct tv_node call = {.kind = TV_N_call, .loc = c->loc,
+			       .call = {"printf", {args, 2, 2}}};
 
 	if (c->call.args.n != 1) {
 		fe_error(L, c, "print() of a value takes no other argument");

@@ -44,16 +44,16 @@ struct ty {
 enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
-	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
-	X(uid, B_BUILTIN, TV_BI_uid)                                                               \
-	X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs)                              \
-	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
-		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
-		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \
-			X(comm, B_COMM, 0) X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)   \
-			    X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
-				X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)   \
-				    X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
+	X(tid, B_BUILTIN, TV_BI_tid) X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)     \
+	    X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                  \
+		X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                  \
+		    X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)              \
+			X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)      \
+			    X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3)                  \
+				X(arg4, B_ARG, 4) X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0)         \
+				    X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)                      \
+					X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)                  \
+					    X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */

@@ -187,23 +187,33 @@ static void add_offset(struct lower *L, int r, long bytes)
 }
 
 /* e is base->name or base.name. */
-static int field_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+/* The struct or union base->name / base.name is in: the address (gen). */
+static int base_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
 {
 	struct ty bt = fe_type_of(L, e->field.expr);
-	struct tv_btf_member m;
-	int r = 0;
 
-	if (e->field.arrow) {
-		if (pointee(L, e, bt, gen, &p->t))
-			return -1;
-		p->user = bt.k == TY_PTR ? bt.user : fe_user_pointers(L);
+	if (!e->field.arrow)
+		return record_of(L, e, bt, gen, p);
+	if (pointee(L, e, bt, gen, &p->t))
+		return -1;
+	p->user = bt.k == TY_PTR ? bt.user : fe_user_pointers(L);
+	return gen ? fe_gen_int(L, e->field.expr) : 0;
+}
+
+/* e is base->name or base.name.  The member is looked up before the base
+ * is generated: its error comes first, as in bpftrace. */
+static int field_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+{
+	struct tv_btf_member m;
+	struct tv_btf_type t;
+	int r;
+
+	if (base_of(L, e, false, p) < 0) {
 		if (gen)
-			r = fe_gen_int(L, e->field.expr);
-	} else if ((r = record_of(L, e, bt, gen, p)) < 0) {
+			base_of(L, e, true, p); /* its errors */
 		return -1;
 	}
-	if (tv_btf_member(L->btf, p->t.id, e->field.name, &m) ||
-	    tv_btf_type(L->btf, m.type, &p->t)) {
+	if (tv_btf_member(L->btf, p->t.id, e->field.name, &m) || tv_btf_type(L->btf, m.type, &t)) {
 		if (gen)
 			fe_error(L, e->field.arrow ? e : &(struct tv_node){.loc = e->field.op},
 				 "Struct/union of type '%s%s' does not contain a field named '%s'",
@@ -211,6 +221,8 @@ static int field_place(struct lower *L, const struct tv_node *e, bool gen, struc
 				 e->field.name);
 		return -1;
 	}
+	r = gen ? base_of(L, e, true, p) : 0;
+	p->t = t;
 	p->off += m.bit_off / 8;
 	p->bit_off = m.bit_size ? m.bit_off % 8 : 0;
 	p->bit_size = m.bit_size;
@@ -295,6 +307,20 @@ struct ty fe_struct_type(struct lower *L, const struct tv_node *e)
 	return value_type(&p.t, L->btf, p.user);
 }
 
+/* BEGIN and END run in the user-space vm, which cannot read kernel memory
+ * (its reads would fault and end the block, exit() included). */
+static bool readable(struct lower *L, const struct tv_node *e, const struct place *p)
+{
+	if (p->user || !L->probe_kind ||
+	    (strcmp(L->probe_kind, "BEGIN") && strcmp(L->probe_kind, "END")))
+		return true;
+	fe_error(L, e,
+		 "%s runs in user space here: it cannot read kernel memory (struct fields); "
+		 "read them in a probe",
+		 L->probe_kind);
+	return false;
+}
+
 /* A bitfield: its bits shifted down and masked. */
 static void bitfield(struct lower *L, const struct tv_node *e, int r, const struct place *p)
 {
@@ -317,25 +343,30 @@ int fe_gen_struct_int(struct lower *L, const struct tv_node *e)
 	struct place p;
 	struct ty t;
 	int r = place_of(L, e, true, &p);
+	bool bits, scalar;
+	char tn[128];
 
 	if (r <= 0)
 		return fe_reg(L, e);
-	add_offset(L, r, p.off);
 	t = value_type(&p.t, L->btf, p.user);
-	if (p.bit_size && p.bit_off + p.bit_size <= 64) {
-		bitfield(L, e, r, &p);
-	} else if ((t.k == TY_INT || t.k == TY_PTR) && t.size <= 8) {
-		fe_emit(L, p.user ? TV_OP_LDU : TV_OP_LDK,
-			(const __s64[]){r, r, t.size | (t.sign ? TV_Z_SIGNED : 0)}, 3);
-	} else {
-		char tn[128];
-
+	bits = p.bit_size && p.bit_off + p.bit_size <= 64;
+	scalar = (t.k == TY_INT || t.k == TY_PTR) && t.size <= 8;
+	if (!bits && !scalar) {
 		type_name(L, t, tn, sizeof(tn));
 		fe_error(L, e,
 			 "%s values are not supported here (only integers, pointers and "
 			 "char arrays)",
 			 t.k == TY_STR ? "string" : tn);
+		return r;
 	}
+	if (!readable(L, e, &p))
+		return r;
+	add_offset(L, r, p.off);
+	if (bits)
+		bitfield(L, e, r, &p);
+	else
+		fe_emit(L, p.user ? TV_OP_LDU : TV_OP_LDK,
+			(const __s64[]){r, r, t.size | (t.sign ? TV_Z_SIGNED : 0)}, 3);
 	return r;
 }
 
@@ -349,7 +380,7 @@ int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, un
 	if (t.k != TY_STR)
 		return -1;
 	r = place_of(L, e, true, &p);
-	if (r <= 0)
+	if (r <= 0 || !readable(L, e, &p))
 		return 0;
 	add_offset(L, r, p.off);
 	if (n < size)

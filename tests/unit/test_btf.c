@@ -331,6 +331,9 @@ static void test_compile_errors(void **state)
 	expect_error("BEGIN { @ = curtask->comm[1]; }",
 		     "The array index operator [] can only be used on arrays and pointers, found "
 		     "string.");
+	expect_error("BEGIN { @ = curtask->pid; }",
+		     "BEGIN runs in user space here: it cannot read kernel memory (struct fields); "
+		     "read them in a probe");
 	expect_error("BEGIN { @ = curtask->se; }",
 		     "struct sched_entity values are not supported here (only integers, pointers "
 		     "and char arrays)");

@@ -303,6 +303,16 @@ static void test_compile_loads(void **state)
 	expect_code("tracepoint:sched:sched_switch { $t = (struct task_struct *)curtask; "
 		    "@ = sum($t->se.vruntime); }",
 		    (const char *const[]){"ld r1, u8, ", "ldk r1, r1, u8", NULL});
+	/* fields of anonymous unions and structs, a union type */
+	expect_code("rawtracepoint:inet_sock_set_state { @[((struct sock *)arg0)->__sk_common."
+		    "skc_family, ((struct sock *)arg0)->__sk_common.skc_daddr] = count(); }",
+		    (const char *const[]){"ldk r1, r1, u2", "ldk r1, r1, u4", NULL});
+	expect_code("rawtracepoint:sys_enter { @ = sum(((union bpf_attr *)arg1)->map_type); }",
+		    (const char *const[]){"ldk r1, r1, u4", NULL});
+	/* a uprobe's pointer is into user memory */
+	expect_code("uprobe:/bin/true:main { @ = sum(((struct __kernel_timespec *)arg0)->tv_nsec); "
+		    "}",
+		    (const char *const[]){"addi r1, r1, 8", "ldu r1, r1, s8", NULL});
 	expect_code("BEGIN { printf(\"%d\\n\", sizeof(struct task_struct) > 100); exit(); }",
 		    (const char *const[]){"movi r1, ", NULL});
 }

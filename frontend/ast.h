@@ -128,6 +128,9 @@ struct tv_node {
 			const char *name; /* field; NULL for tuple_index */
 			bool arrow;	  /* "->" */
 			int index;	  /* tuple_index */
+			/* the operator, as bpftrace places it: from the first of
+			 * the tokens written together up to the . or -> */
+			struct tv_loc op;
 		} field;
 		struct {
 			struct tv_node *expr, *index;

@@ -309,8 +309,10 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 			tv_image_free(img);
 			L->diag = diag;
 			L->final = true;
+			L->btf_failed = false; /* a missing BTF is reported in this pass too */
 			img = gen_program(L, ast);
 		}
+		fe_btf_release(L);
 	}
 	if (img && !diag->n && tv_image_validate(img, &err))
 		tv_diag_add(diag, 0, 0, 0, "internal error: invalid bytecode: %s", err.msg);

@@ -132,9 +132,13 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 
 static int gen_field(struct lower *L, const struct tv_node *e)
 {
-	const struct tv_tp_field *f = fe_args_field(L, e);
-	int r = fe_reg(L, e);
+	const struct tv_tp_field *f;
+	int r;
 
+	if (fe_is_struct_access(e))
+		return fe_gen_struct_int(L, e);
+	f = fe_args_field(L, e);
+	r = fe_reg(L, e);
 	if (!f) {
 		fe_error(L, e, "%s",
 			 L->tp ? "Unknown field of args"
@@ -159,7 +163,7 @@ static int gen_map_read(struct lower *L, const struct tv_node *e)
 		return gen_const(L, e, 0);
 	}
 	if (m->kind == TV_MAP__COUNT && L->final) /* read, never assigned */
-		m->kind = TV_MAP_int, m->val = (struct ty){TY_INT, 8, true, 0};
+		m->kind = TV_MAP_int, m->val = (struct ty){.k = TY_INT, .size = 8, .sign = true};
 	key = fe_gen_key(L, m, e);
 	r = fe_reg(L, e);
 	EMIT(L, MLOAD, r, m->id, key);
@@ -295,8 +299,10 @@ static const struct {
 static int gen_cast(struct lower *L, const struct tv_node *e)
 {
 	const struct tv_node *t = e->cast.type;
-	int r = fe_gen_int(L, e->cast.expr), s;
+	int r, s;
 
+	r = fe_gen_int(L, e->cast.expr);
+	fe_cast_type(L, e, true); /* struct casts: errors */
 	if (t->type.ptr)
 		return r;
 	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++) {
@@ -310,9 +316,12 @@ static int gen_cast(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-/* sizeof(type) for the integer types, sizeof(expr) for any value. */
-static __s64 sizeof_of(struct lower *L, const struct tv_node *n)
+/* sizeof(type) for the integer types and structs (BTF), sizeof(expr)
+ * for any value.  s is the sizeof node. */
+static __s64 sizeof_of(struct lower *L, const struct tv_node *s)
 {
+	const struct tv_node *n = s->expr;
+
 	if (n->kind != TV_N_type)
 		return fe_type_of(L, n).size;
 	if (n->type.ptr)
@@ -320,9 +329,7 @@ static __s64 sizeof_of(struct lower *L, const struct tv_node *n)
 	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++)
 		if (!strcmp(int_types[i].name, n->type.name))
 			return int_types[i].size;
-	fe_error(L, n, "sizeof: unknown type %s (struct types need BTF, not supported yet)",
-		 n->type.name);
-	return 0;
+	return fe_sizeof_struct(L, s);
 }
 
 int fe_gen_int(struct lower *L, const struct tv_node *e)
@@ -331,9 +338,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	int r;
 
 	switch (e->kind) {
-	case TV_N_int:
-		return gen_const(L, e,
-				 fe_int_value(e));
+	case TV_N_int: return gen_const(L, e, fe_int_value(e));
 	case TV_N_ident: return gen_builtin(L, e);
 	case TV_N_var:
 		v = var_find(L, e);
@@ -348,6 +353,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	case TV_N_field: return gen_field(L, e);
 	case TV_N_tuple_index: return fe_gen_tuple_elem_int(L, e);
 	case TV_N_tuple: fe_error(L, e, "a tuple where an integer is expected"); return fe_reg(L, e);
+	case TV_N_index: return fe_gen_struct_int(L, e);
 	case TV_N_binop: return gen_binop(L, e);
 	case TV_N_unop: return gen_unop(L, e);
 	case TV_N_ternary: return gen_ternary(L, e);
@@ -355,7 +361,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	case TV_N_call: return fe_gen_call(L, e, true);
 	case TV_N_incdec: return fe_gen_incdec(L, e);
 	case TV_N_param_count: return gen_const(L, e, L->opts ? L->opts->nargs : 0);
-	case TV_N_sizeof: return gen_const(L, e, sizeof_of(L, e->expr));
+	case TV_N_sizeof: return gen_const(L, e, sizeof_of(L, e));
 	case TV_N_param:
 		return gen_const(L, e,
 				 L->opts && e->param <= L->opts->nargs

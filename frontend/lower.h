@@ -8,13 +8,35 @@
 #include "frontend/ast.h"
 #include "frontend/tracefs.h"
 
-/* Value types.  Sizes are the bytes a value takes in scratch and in maps. */
-enum ty_kind { TY_NONE, TY_INT, TY_STR, TY_PROBE, TY_KSTACK, TY_USTACK, TY_KSYM, TY_FUNC, TY_TUPLE };
+/* Value types.  Sizes are the bytes a value takes in scratch and in maps.
+ * ORDER: kinds after TY_STR are integers the host prints its own way.
+ * TY_PTR is a pointer into kernel (or, `user`, user) memory whose pointee
+ * is a BTF type; TY_RECORD a struct, union or array in memory, only
+ * reached through ., -> and [] (struct.c). */
+enum ty_kind {
+	TY_NONE,
+	TY_INT,
+	TY_PTR,
+	TY_RECORD,
+	TY_STR,
+	TY_PROBE,
+	TY_KSTACK,
+	TY_USTACK,
+	TY_KSYM,
+	TY_FUNC,
+	TY_TUPLE /* bytes, like TY_STR (tuple.c) */
+};
+
+/* ty.btf of a TY_PTR that is curtask: struct task_struct, looked up only
+ * when a field is read (a script that only prints curtask reads no BTF). */
+#define FE_BTF_TASK (-2)
 
 struct ty {
 	enum ty_kind k;
 	unsigned size;
 	bool sign;
+	int btf;   /* TY_PTR: the pointee's BTF id (or FE_BTF_TASK); TY_RECORD: its id */
+	bool user; /* TY_PTR: points into user memory */
 	int tup; /* TY_TUPLE: index in lower.tuples */
 };
 
@@ -110,7 +132,9 @@ struct lower {
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
-	bool final; /* the second pass: map kinds are known */
+	bool final;	    /* the second pass: map kinds are known */
+	struct tv_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
+	bool btf_failed;    /* ... and that open failed (reported once) */
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
@@ -169,6 +193,18 @@ int fe_gen_int(struct lower *L, const struct tv_node *e);
 int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
 void fe_gen_block(struct lower *L, const struct tv_node *block);
 int fe_gen_incdec(struct lower *L, const struct tv_node *e);
+
+/* struct.c: struct access through BTF (curtask->pid, (struct x *)p, ...) */
+bool fe_is_struct_access(const struct tv_node *e);
+struct ty fe_struct_type(struct lower *L, const struct tv_node *e);
+int fe_gen_struct_int(struct lower *L, const struct tv_node *e);
+int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+/* A cast's type (report: errors for unknown or value struct types). */
+struct ty fe_cast_type(struct lower *L, const struct tv_node *cast, bool report);
+/* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when
+ * there is no such type. */
+long fe_sizeof_struct(struct lower *L, const struct tv_node *type);
+void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);

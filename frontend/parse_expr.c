@@ -229,7 +229,9 @@ static bool is_cast(const struct tv_parser *p)
 /* "(type) operand", at the '('. */
 static struct tv_node *cast(struct tv_parser *p)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_cast, p->tok.loc);
+	/* bpftrace places a cast from the first of the tokens written
+	 * together with its '(' ("((struct x *)" of "((struct x *)p)->y") */
+	struct tv_node *n = tv_p_node(p, TV_N_cast, p->tok.err);
 
 	if (!n)
 		return NULL;
@@ -339,6 +341,7 @@ static bool is_field_name(enum tv_tok_kind k)
 static struct tv_node *member(struct tv_parser *p, struct tv_node *e)
 {
 	bool arrow = p->tok.kind == TV_T_PTR;
+	struct tv_loc op = p->tok.err;
 	struct tv_node *n;
 
 	tv_p_next(p, TV_LEX_CODE);
@@ -352,6 +355,7 @@ static struct tv_node *member(struct tv_parser *p, struct tv_node *e)
 		return NULL;
 	n->field.expr = e;
 	n->field.arrow = arrow;
+	n->field.op = op;
 	if (n->kind == TV_N_field)
 		n->field.name = tv_p_text(p);
 	else if (p->tok.ival > 0x7fffffff)

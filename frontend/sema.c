@@ -41,12 +41,12 @@ int fe_builtin(const char *name, enum bi_how *how, int *id)
 	return -1;
 }
 
-static const struct ty T_INT64 = {TY_INT, 8, true, 0};
-static const struct ty T_UINT64 = {TY_INT, 8, false, 0};
+static const struct ty T_INT64 = {.k = TY_INT, .size = 8, .sign = true};
+static const struct ty T_UINT64 = {.k = TY_INT, .size = 8, .sign = false};
 
 static struct ty str_ty(unsigned size)
 {
-	return (struct ty){TY_STR, size, false, 0};
+	return (struct ty){.k = TY_STR, .size = size, .sign = false};
 }
 
 static struct ty builtin_type(struct lower *L, const struct tv_node *e)
@@ -59,14 +59,18 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 
 		if (m && m->kind == FE_MACRO_STR)
 			return str_ty(TV_STR_MAX);
-		return m ? T_INT64 : (struct ty){TY_NONE, 0, false, 0};
+		return m ? T_INT64 : (struct ty){.k = TY_NONE};
 	}
 	switch (how) {
 	case B_COMM: return str_ty(TV_COMM_LEN);
-	case B_KSTACK: return (struct ty){TY_KSTACK, 8, false, 0};
-	case B_USTACK: return (struct ty){TY_USTACK, 8, false, 0};
-	case B_BUILTIN: return id == TV_BI_probe ? (struct ty){TY_PROBE, 8, false, 0} : T_UINT64;
-	case B_FUNC: return (struct ty){TY_FUNC, 8, false, 0};
+	case B_KSTACK: return (struct ty){.k = TY_KSTACK, .size = 8, .sign = false};
+	case B_USTACK: return (struct ty){.k = TY_USTACK, .size = 8, .sign = false};
+	case B_BUILTIN:
+		if (id == TV_BI_curtask)
+			return (struct ty){.k = TY_PTR, .size = 8, .btf = FE_BTF_TASK};
+		return id == TV_BI_probe ? (struct ty){.k = TY_PROBE, .size = 8, .sign = false}
+					 : T_UINT64;
+	case B_FUNC: return (struct ty){.k = TY_FUNC, .size = 8, .sign = false};
 	default: (void)L; return T_UINT64;
 	}
 }
@@ -85,15 +89,18 @@ const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *f
 
 static struct ty field_type(struct lower *L, const struct tv_node *e)
 {
-	const struct tv_tp_field *f = fe_args_field(L, e);
+	const struct tv_tp_field *f;
 
+	if (fe_is_struct_access(e))
+		return fe_struct_type(L, e);
+	f = fe_args_field(L, e);
 	if (!f)
-		return (struct ty){TY_NONE, 0, false, 0};
+		return (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	if (f->is_array && !strcmp(f->type, "char"))
 		return str_ty(f->size);
 	if (f->data_loc)
 		return str_ty(TV_STR_MAX); /* the string the location word points at */
-	return (struct ty){TY_INT, 8, f->is_signed && !f->is_ptr, 0};
+	return (struct ty){.k = TY_INT, .size = 8, .sign = f->is_signed && !f->is_ptr};
 }
 
 static struct ty call_type(struct lower *L, const struct tv_node *e)
@@ -104,11 +111,11 @@ static struct ty call_type(struct lower *L, const struct tv_node *e)
 	if (!strcmp(n, "str"))
 		return str_ty(TV_STR_MAX);
 	if (!strcmp(n, "ksym"))
-		return (struct ty){TY_KSYM, 8, false, 0};
+		return (struct ty){.k = TY_KSYM, .size = 8, .sign = false};
 	if (!strcmp(n, "kstack"))
-		return (struct ty){TY_KSTACK, 8, false, 0};
+		return (struct ty){.k = TY_KSTACK, .size = 8, .sign = false};
 	if (!strcmp(n, "ustack"))
-		return (struct ty){TY_USTACK, 8, false, 0};
+		return (struct ty){.k = TY_USTACK, .size = 8, .sign = false};
 	return T_INT64;
 }
 
@@ -130,7 +137,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_ident: return builtin_type(L, e);
 	case TV_N_var:
 		v = fe_var_find(L, e->name);
-		return v ? v->ty : (struct ty){TY_NONE, 0, false, 0};
+		return v ? v->ty : (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	case TV_N_map:
 		m = fe_map_get(L, e);
 		if (m && m->kind == TV_MAP__COUNT)
@@ -143,6 +150,8 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_field: return field_type(L, e);
 	case TV_N_tuple: return fe_tuple_type(L, e);
 	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
+	case TV_N_index: return fe_struct_type(L, e);
+	case TV_N_cast: return fe_cast_type(L, e, false);
 	case TV_N_call: return call_type(L, e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);

@@ -22,6 +22,7 @@ static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, 
 {
 	const struct tv_list *a = &e->call.args;
 	unsigned len = size;
+	struct ty t;
 	int r;
 
 	if (a->n < 1 || a->n > 2) {
@@ -30,12 +31,14 @@ static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, 
 	}
 	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
 		len = a->v[1]->num.value + 1;
-	if (fe_type_of(L, a->v[0]).k == TY_STR) /* str() of a string: itself */
+	t = fe_type_of(L, a->v[0]);
+	if (t.k == TY_STR) /* str() of a string: itself */
 		return fe_gen_str(L, a->v[0], off, size);
 	r = fe_gen_int(L, a->v[0]);
 	if (len < size)
 		EMIT(L, SZERO, off + len, size - len);
-	if (fe_user_pointers(L))
+	/* a typed pointer knows its memory; a plain integer is the probe's */
+	if (t.k == TY_PTR ? t.user : fe_user_pointers(L))
 		EMIT(L, STRU, r, off, len);
 	else
 		EMIT(L, STRK, r, off, len);
@@ -101,7 +104,9 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 			return gen_str_call(L, e, off, size);
 		break;
 	case TV_N_field:
-		if (!gen_ctx_str(L, e, off, size))
+	case TV_N_index:
+		if (fe_is_struct_access(e) ? !fe_gen_struct_str(L, e, off, size)
+					   : !gen_ctx_str(L, e, off, size))
 			return 0;
 		break;
 	case TV_N_ternary: {
@@ -228,10 +233,15 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 	struct fe_var *v;
 	int r;
 
-	if (t.k == TY_INT || t.k == TY_PROBE || t.k == TY_KSTACK || t.k == TY_USTACK)
+	if (t.k == TY_RECORD) {
+		fe_error(L, val, "struct values cannot be assigned (read one of their fields)");
+		return;
+	}
+	if (t.k == TY_INT || t.k == TY_PTR || t.k == TY_PROBE || t.k == TY_KSTACK ||
+	    t.k == TY_USTACK)
 		t.size = 8;
 	if (t.k == TY_NONE)
-		t = (struct ty){TY_INT, 8, true, 0};
+		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
 	if (!(v = var_assign_slot(L, var, t)))
 		return;
 	if (fe_is_bytes(t)) {
@@ -273,7 +283,8 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
-		struct fe_var *v = var_assign_slot(L, t, (struct ty){TY_INT, 8, true, 0});
+		struct fe_var *v =
+		    var_assign_slot(L, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

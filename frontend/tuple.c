@@ -18,13 +18,13 @@ static struct ty intern(struct lower *L, const struct tv_node *at, const struct 
 	for (int i = 0; i < L->ntuples; i++)
 		if (L->tuples[i].n == t->n &&
 		    !memcmp(L->tuples[i].elem, t->elem, t->n * sizeof(t->elem[0])))
-			return (struct ty){TY_TUPLE, t->size, false, i};
+			return (struct ty){.k = TY_TUPLE, .size = t->size, .tup = i};
 	if (L->ntuples == TV_FE_MAX_TUPLES) {
 		fe_error(L, at, "too many tuple types (at most %d)", TV_FE_MAX_TUPLES);
-		return (struct ty){TY_NONE, 0, false, 0};
+		return (struct ty){.k = TY_NONE};
 	}
 	L->tuples[L->ntuples] = *t;
-	return (struct ty){TY_TUPLE, t->size, false, L->ntuples++};
+	return (struct ty){.k = TY_TUPLE, .size = t->size, .tup = L->ntuples++};
 }
 
 struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
@@ -34,18 +34,19 @@ struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
 	memset(&t, 0, sizeof(t));
 	if (e->list.n > TV_FE_MAX_TUPLE_ELEMS) {
 		fe_error(L, e, "a tuple has at most %d elements", TV_FE_MAX_TUPLE_ELEMS);
-		return (struct ty){TY_NONE, 0, false, 0};
+		return (struct ty){.k = TY_NONE};
 	}
 	for (int i = 0; i < e->list.n; i++) {
 		struct ty et = fe_type_of(L, e->list.v[i]);
 
 		if (et.k == TY_TUPLE) {
 			fe_error(L, e->list.v[i], "nested tuples are not supported");
-			return (struct ty){TY_NONE, 0, false, 0};
+			return (struct ty){.k = TY_NONE};
 		}
 		if (et.k != TY_STR)
-			et = (struct ty){et.k == TY_NONE ? TY_INT : et.k, 8,
-					 et.k == TY_INT ? true : et.sign, 0};
+			et = (struct ty){.k = et.k == TY_NONE || et.k == TY_PTR ? TY_INT : et.k,
+					 .size = 8,
+					 .sign = et.k == TY_INT ? true : et.sign};
 		et.size = (et.size + 7) & ~7u;
 		t.elem[i] = et;
 		t.off[i] = t.size;
@@ -77,7 +78,8 @@ struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *e)
 	const struct fe_tuple *t = tuple_of(L, fe_type_of(L, e->field.expr));
 	int i = e->field.index;
 
-	return t && i >= 0 && i < t->n ? t->elem[i] : (struct ty){TY_INT, 8, true, 0};
+	return t && i >= 0 && i < t->n ? t->elem[i]
+				       : (struct ty){.k = TY_INT, .size = 8, .sign = true};
 }
 
 int fe_gen_tuple(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)

@@ -3,28 +3,6 @@
 B=${1:-build}
 . tests/runtime/lib.sh
 
-# lang NAME 'script' 'trigger args' 'expected line (regex)'...
-lang() {
-	local name=$1 script=$2 trig=$3
-	shift 3
-	if ! start "$name" -e "$script"; then
-		nok "$name" "did not start: $(head -3 "$T/$name.err" | tr '\n' '|')"
-		return
-	fi
-	case "$trig" in
-	sh:*) eval "${trig#sh:}" >/dev/null ;;
-	?*) $TRIG $trig ;;
-	esac
-	stop "$name"
-	for re in "$@"; do
-		if ! grep -qE "^$re\$" "$T/$name.out"; then
-			nok "$name" "no line matching: $re" "$(tr '\n' '|' <"$T/$name.out" | cut -c1-300)"
-			return
-		fi
-	done
-	ok "$name"
-}
-
 F='/comm == "trigger"/'
 lang count_by_comm "tracepoint:syscalls:sys_enter_getppid $F { @[comm] = count(); }" \
 	"getppid 1234" '@\[trigger\]: 1234'
@@ -115,15 +93,6 @@ t_runqlat_tool() { # bpftrace's runqlat.bt (kept here: it needs #include <linux/
 check runqlat_tool_runs t_runqlat_tool
 
 # ---- errors: location, source line, underline, status 1, nothing attached --
-err() { # NAME 'script' 'first stderr line (regex)'
-	"$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
-	local rc=$?
-	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
-		ok "$1"
-	else
-		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
-	fi
-}
 err error_syntax 'BEGIN { printf("x" }' '^stdin:1:[0-9]+-[0-9]+: ERROR: syntax error'
 err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-1[0-9]: ERROR: Unknown function: 'foo'"
 err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'

@@ -34,3 +34,36 @@ stop() { # NAME: SIGINT, then wait for the exit status
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
 }
+
+# lang NAME 'script' 'trigger args' 'expected line (regex)'...
+lang() {
+	local name=$1 script=$2 trig=$3
+	shift 3
+	if ! start "$name" -e "$script"; then
+		nok "$name" "did not start: $(head -3 "$T/$name.err" | tr '\n' '|')"
+		return
+	fi
+	case "$trig" in
+	sh:*) eval "${trig#sh:}" >/dev/null ;;
+	?*) $TRIG $trig ;;
+	esac
+	stop "$name"
+	for re in "$@"; do
+		if ! grep -qE "^$re\$" "$T/$name.out"; then
+			nok "$name" "no line matching: $re" "$(tr '\n' '|' <"$T/$name.out" | cut -c1-300)"
+			return
+		fi
+	done
+	ok "$name"
+}
+
+# errors: location, source line, underline, status 1, nothing attached
+err() { # NAME 'script' 'first stderr line (regex)'
+	"$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
+	local rc=$?
+	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
+		ok "$1"
+	else
+		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
+	fi
+}

@@ -1,0 +1,430 @@
+/* Struct access through kernel BTF: curtask->real_parent->pid,
+ * curtask->se.vruntime, ((struct sock *)arg0)->__sk_common.skc_family,
+ * args->skbaddr->len, curtask->comm, sizeof(struct task_struct).
+ *
+ * One walk (place_of) types an access chain and, when generating, puts
+ * the address it names in a register; the value is then read from there
+ * with its BTF size and sign (LDK), or as a string (STRK).  BTF is opened
+ * at the first access that needs it, never for a script without one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend/btf.h"
+#include "frontend/lower.h"
+
+void fe_btf_release(struct lower *L)
+{
+	tv_btf_close(L->btf);
+	L->btf = NULL;
+	L->btf_failed = false;
+}
+
+/* Kernel BTF, opened on first use; NULL (reported once a pass) when missing. */
+static struct tv_btf *btf(struct lower *L, const struct tv_node *n)
+{
+	char err[256];
+
+	if (!L->btf && !L->btf_failed) {
+		L->btf = tv_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+		L->btf_failed = !L->btf;
+		if (!L->btf)
+			fe_error(L, n, "%s", err);
+	}
+	return L->btf;
+}
+
+/* "struct x" / "union x": the BTF id, or -1. */
+static int find_record(struct lower *L, const struct tv_node *n, const char *name)
+{
+	struct tv_btf *b = btf(L, n);
+	bool is_union = !strncmp(name, "union ", 6);
+	const char *bare = strchr(name, ' ');
+
+	if (!b || !bare || (!is_union && strncmp(name, "struct ", 7)))
+		return -1;
+	return tv_btf_find(b, bare + 1, is_union);
+}
+
+static const struct ty T_NONE = {.k = TY_NONE};
+
+/* A BTF type as a value type: integers, pointers, char arrays as strings;
+ * anything else is a record, read only through its fields. */
+static struct ty value_type(const struct tv_btf_type *t, struct tv_btf *b, bool user)
+{
+	struct tv_btf_type elem;
+
+	switch (t->kind) {
+	case TV_BTF_INT: return (struct ty){TY_INT, t->size, t->sign, 0, false, 0};
+	case TV_BTF_PTR: return (struct ty){TY_PTR, 8, false, (int)t->ref, user, 0};
+	case TV_BTF_ARRAY:
+		if (!tv_btf_type(b, t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
+			return (struct ty){TY_STR, t->nelems, false, 0, user, 0};
+		break;
+	case TV_BTF_VOID:
+	case TV_BTF_OTHER: return T_NONE;
+	default: break;
+	}
+	return (struct ty){TY_RECORD, t->size, false, (int)t->id, user, 0};
+}
+
+/* bpftrace's name of a type, for messages. */
+static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
+{
+	struct tv_btf_type bt = {.name = ""};
+	const char *tag;
+
+	if (t.k == TY_PTR && t.btf == FE_BTF_TASK) {
+		snprintf(buf, n, "struct task_struct *");
+		return;
+	}
+	if ((t.k == TY_PTR || t.k == TY_RECORD) && L->btf)
+		tv_btf_type(L->btf, (__u32)t.btf, &bt);
+	tag = bt.kind == TV_BTF_STRUCT ? "struct " : bt.kind == TV_BTF_UNION ? "union " : "";
+	switch (t.k) {
+	case TY_INT: snprintf(buf, n, "%sint%u", t.sign ? "" : "unsigned ", t.size * 8); break;
+	case TY_STR: snprintf(buf, n, "string[%u]", t.size); break;
+	case TY_PTR: snprintf(buf, n, "%s%s *", tag, *bt.name ? bt.name : "void"); break;
+	case TY_RECORD: snprintf(buf, n, "%s%s", tag, bt.name); break;
+	default: snprintf(buf, n, "none"); break;
+	}
+}
+
+/* The memory an access chain names: at the address register + off (the
+ * constant offsets of a chain are added once, by the read). */
+struct place {
+	struct tv_btf_type t;
+	long off;
+	unsigned bit_off, bit_size; /* a bitfield: bits within the bytes at the address */
+	bool user;
+};
+
+static int place_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p);
+
+/* A base without a type has its own error: generated for it, no other. */
+static bool base_failed(struct lower *L, const struct tv_node *base, struct ty bt)
+{
+	if (bt.k != TY_NONE)
+		return false;
+	fe_reg_free(L, fe_gen_int(L, base));
+	return true;
+}
+
+/* args->field of a tracepoint whose type is "struct x *". */
+static int args_pointee(struct lower *L, const struct tv_node *base)
+{
+	const struct tv_tp_field *f = base->kind == TV_N_field ? fe_args_field(L, base) : NULL;
+	const char *s = f && f->is_ptr ? strstr(f->type, "struct ") : NULL;
+	char name[96];
+
+	if (!s || sscanf(s, "struct %79[A-Za-z0-9_]", name + 7) != 1)
+		return -1;
+	memcpy(name, "struct ", 7);
+	return find_record(L, base, name);
+}
+
+/* The struct a pointer-typed base points at; errors as bpftrace's. */
+static int pointee(struct lower *L, const struct tv_node *e, struct ty bt, bool gen,
+		   struct tv_btf_type *out)
+{
+	const struct tv_node *base = e->field.expr;
+	char tn[128];
+	int id = bt.k != TY_PTR		 ? args_pointee(L, base)
+		 : bt.btf == FE_BTF_TASK ? find_record(L, e, "struct task_struct")
+					 : bt.btf;
+
+	if (id >= 0 && btf(L, e) && !tv_btf_type(L->btf, (__u32)id, out) &&
+	    (out->kind == TV_BTF_STRUCT || out->kind == TV_BTF_UNION))
+		return 0;
+	if (!gen || base_failed(L, base, bt))
+		return -1;
+	if (bt.k == TY_RECORD)
+		fe_error(L, &(struct tv_node){.loc = e->field.op},
+			 "Can not dereference struct/union of type '%s'. It is not a pointer.",
+			 (type_name(L, bt, tn, sizeof(tn)), tn));
+	else if (bt.k == TY_STR)
+		fe_error(L, &(struct tv_node){.loc = e->field.op},
+			 "The dereference operator can not be used on expressions of type '%s'",
+			 (type_name(L, bt, tn, sizeof(tn)), tn));
+	else
+		fe_error(
+		    L, e, "Can not access field '%s' on expression of type '%s'", e->field.name,
+		    bt.k == TY_PTR ? (type_name(L, bt, tn, sizeof(tn)), tn) : "unsigned int64");
+	return -1;
+}
+
+/* base.name: base must be a struct or union in memory. */
+static int record_of(struct lower *L, const struct tv_node *e, struct ty bt, bool gen,
+		     struct place *p)
+{
+	const struct tv_node at = {.loc = e->field.op};
+	char tn[128];
+	int r;
+
+	if (bt.k == TY_RECORD) {
+		r = place_of(L, e->field.expr, gen, p);
+		if (r >= 0 && (p->t.kind == TV_BTF_STRUCT || p->t.kind == TV_BTF_UNION))
+			return r;
+		bt.k = TY_NONE;
+	}
+	if (!gen || base_failed(L, e->field.expr, bt))
+		return -1;
+	type_name(L, bt, tn, sizeof(tn));
+	if (bt.k == TY_PTR)
+		fe_error(L, &at,
+			 "Can not access field '%s' on type '%s'. Try dereferencing it first, or "
+			 "using '->'",
+			 e->field.name, tn);
+	else
+		fe_error(L, &at, "Can not access field '%s' on expression of type '%s'",
+			 e->field.name, tn);
+	return -1;
+}
+
+static void add_offset(struct lower *L, int r, long bytes)
+{
+	if (r > 0 && bytes)
+		EMIT(L, ADDI, r, r, bytes);
+}
+
+/* e is base->name or base.name. */
+/* The struct or union base->name / base.name is in: the address (gen). */
+static int base_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+{
+	struct ty bt = fe_type_of(L, e->field.expr);
+
+	if (!e->field.arrow)
+		return record_of(L, e, bt, gen, p);
+	if (pointee(L, e, bt, gen, &p->t))
+		return -1;
+	p->user = bt.k == TY_PTR ? bt.user : fe_user_pointers(L);
+	return gen ? fe_gen_int(L, e->field.expr) : 0;
+}
+
+/* e is base->name or base.name.  The member is looked up before the base
+ * is generated: its error comes first, as in bpftrace. */
+static int field_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+{
+	struct tv_btf_member m;
+	struct tv_btf_type t;
+	int r;
+
+	if (base_of(L, e, false, p) < 0) {
+		if (gen)
+			base_of(L, e, true, p); /* its errors */
+		return -1;
+	}
+	if (tv_btf_member(L->btf, p->t.id, e->field.name, &m) || tv_btf_type(L->btf, m.type, &t)) {
+		if (gen)
+			fe_error(L, e->field.arrow ? e : &(struct tv_node){.loc = e->field.op},
+				 "Struct/union of type '%s%s' does not contain a field named '%s'",
+				 p->t.kind == TV_BTF_UNION ? "union " : "struct ", p->t.name,
+				 e->field.name);
+		return -1;
+	}
+	r = gen ? base_of(L, e, true, p) : 0;
+	p->t = t;
+	p->off += m.bit_off / 8;
+	p->bit_off = m.bit_size ? m.bit_off % 8 : 0;
+	p->bit_size = m.bit_size;
+	return r;
+}
+
+/* base[i]: an element of an array in memory, or of what a pointer points at. */
+static int index_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+{
+	struct ty bt = fe_type_of(L, e->index.expr);
+	struct tv_btf_type elem;
+	char tn[128];
+	int r = 0, i, s;
+
+	if (bt.k == TY_RECORD && place_of(L, e->index.expr, false, p) >= 0 &&
+	    p->t.kind == TV_BTF_ARRAY && !tv_btf_type(L->btf, p->t.ref, &elem)) {
+		if (gen)
+			r = place_of(L, e->index.expr, true, p);
+	} else if (bt.k == TY_PTR && bt.btf >= 0 && btf(L, e) &&
+		   !tv_btf_type(L->btf, (__u32)bt.btf, &elem) && elem.size) {
+		p->user = bt.user;
+		if (gen)
+			r = fe_gen_int(L, e->index.expr);
+	} else {
+		if (gen && !base_failed(L, e->index.expr, bt))
+			fe_error(L, e,
+				 "The array index operator [] can only be used on arrays and "
+				 "pointers, found %s.",
+				 bt.k == TY_STR	     ? "string"
+				 : bt.k == TY_RECORD ? "record"
+						     : (type_name(L, bt, tn, sizeof(tn)), tn));
+		return -1;
+	}
+	p->t = elem;
+	p->bit_off = p->bit_size = 0;
+	if (!gen || r < 0)
+		return r;
+	if (e->index.index->kind == TV_N_int) {
+		p->off += (long)fe_int_value(e->index.index) * (long)elem.size;
+		return r;
+	}
+	i = fe_gen_int(L, e->index.index);
+	s = fe_reg(L, e);
+	EMIT(L, MOVI, s, elem.size);
+	EMIT(L, MUL, i, i, s);
+	fe_reg_free(L, s);
+	EMIT(L, ADD, r, r, i);
+	fe_reg_free(L, i);
+	return r;
+}
+
+/* Returns the address register (gen), 0 (typing only), or -1 on error. */
+static int place_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->t.name = "";
+	if (e->kind == TV_N_field && e->field.name)
+		return field_place(L, e, gen, p);
+	if (e->kind == TV_N_index)
+		return index_place(L, e, gen, p);
+	if (gen)
+		fe_error(L, e, "this expression is not a struct member");
+	return -1;
+}
+
+bool fe_is_struct_access(const struct tv_node *e)
+{
+	if (e->kind == TV_N_index)
+		return true;
+	if (e->kind != TV_N_field || !e->field.name)
+		return false;
+	/* args->x and args.x are the tracepoint's own fields */
+	return e->field.expr->kind != TV_N_ident || strcmp(e->field.expr->name, "args");
+}
+
+struct ty fe_struct_type(struct lower *L, const struct tv_node *e)
+{
+	struct place p;
+
+	if (place_of(L, e, false, &p) < 0)
+		return T_NONE;
+	return value_type(&p.t, L->btf, p.user);
+}
+
+/* BEGIN and END run in the user-space vm, which cannot read kernel memory
+ * (its reads would fault and end the block, exit() included). */
+static bool readable(struct lower *L, const struct tv_node *e, const struct place *p)
+{
+	if (p->user || !L->probe_kind ||
+	    (strcmp(L->probe_kind, "BEGIN") && strcmp(L->probe_kind, "END")))
+		return true;
+	fe_error(L, e,
+		 "%s runs in user space here: it cannot read kernel memory (struct fields); "
+		 "read them in a probe",
+		 L->probe_kind);
+	return false;
+}
+
+/* A bitfield: its bits shifted down and masked. */
+static void bitfield(struct lower *L, const struct tv_node *e, int r, const struct place *p)
+{
+	unsigned bits = p->bit_off + p->bit_size;
+	unsigned size = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+	int t = fe_reg(L, e);
+
+	fe_emit(L, p->user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, size}, 3);
+	EMIT(L, MOVI, t, p->bit_off);
+	EMIT(L, SHR, r, r, t);
+	if (p->bit_size < 64) {
+		EMIT(L, LDW, t, (__s64)((1ull << p->bit_size) - 1));
+		EMIT(L, AND, r, r, t);
+	}
+	fe_reg_free(L, t);
+}
+
+int fe_gen_struct_int(struct lower *L, const struct tv_node *e)
+{
+	struct place p;
+	struct ty t;
+	int r = place_of(L, e, true, &p);
+	bool bits, scalar;
+	char tn[128];
+
+	if (r <= 0)
+		return fe_reg(L, e);
+	t = value_type(&p.t, L->btf, p.user);
+	bits = p.bit_size && p.bit_off + p.bit_size <= 64;
+	scalar = (t.k == TY_INT || t.k == TY_PTR) && t.size <= 8;
+	if (!bits && !scalar) {
+		type_name(L, t, tn, sizeof(tn));
+		fe_error(L, e,
+			 "%s values are not supported here (only integers, pointers and "
+			 "char arrays)",
+			 t.k == TY_STR ? "string" : tn);
+		return r;
+	}
+	if (!readable(L, e, &p))
+		return r;
+	add_offset(L, r, p.off);
+	if (bits)
+		bitfield(L, e, r, &p);
+	else
+		fe_emit(L, p.user ? TV_OP_LDU : TV_OP_LDK,
+			(const __s64[]){r, r, t.size | (t.sign ? TV_Z_SIGNED : 0)}, 3);
+	return r;
+}
+
+int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	struct place p;
+	struct ty t = fe_struct_type(L, e);
+	unsigned n = t.size < size ? t.size : size;
+	int r;
+
+	if (t.k != TY_STR)
+		return -1;
+	r = place_of(L, e, true, &p);
+	if (r <= 0 || !readable(L, e, &p))
+		return 0;
+	add_offset(L, r, p.off);
+	if (n < size)
+		EMIT(L, SZERO, off + n, size - n);
+	fe_emit(L, p.user ? TV_OP_STRU : TV_OP_STRK, (const __s64[]){r, off, n}, 3);
+	fe_reg_free(L, r);
+	return 0;
+}
+
+/* (struct x *)e is a pointer to x; (struct x)e is an error, as in bpftrace. */
+struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
+{
+	const struct tv_node *t = c->cast.type;
+	bool record = !strncmp(t->type.name, "struct ", 7) || !strncmp(t->type.name, "union ", 6);
+	struct ty from;
+	int id;
+
+	if (!record)
+		return (struct ty){TY_INT, 8, true, 0, false, 0};
+	id = find_record(L, c, t->type.name);
+	if (id < 0 || !t->type.ptr) {
+		if (report && L->btf)
+			fe_error(L, c,
+				 id < 0 ? "Unknown struct/union: '%s'"
+					: "Cannot cast to struct type \"%s\"",
+				 t->type.name);
+		return T_NONE;
+	}
+	from = fe_type_of(L, c->cast.expr);
+	if (t->type.ptr > 1)
+		id = 0; /* a pointer to a pointer: only an integer */
+	return (struct ty){TY_PTR, 8, false, id, from.k == TY_PTR ? from.user : fe_user_pointers(L),
+			   0};
+}
+
+long fe_sizeof_struct(struct lower *L, const struct tv_node *n)
+{
+	const struct tv_node *type = n->expr;
+	struct tv_btf_type t;
+	int id = find_record(L, n, type->type.name);
+
+	if (id >= 0 && !tv_btf_type(L->btf, (__u32)id, &t))
+		return t.size;
+	if (L->btf)
+		fe_error(L, n, "Unknown identifier: '%s'", type->type.name);
+	return -1;
+}

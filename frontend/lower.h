@@ -110,6 +110,9 @@ struct lower {
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
+	/* inside a for body: `return` sets this register and breaks out */
+	int for_ret;
+	struct jumps *for_brk;
 	bool final; /* the second pass: map kinds are known */
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */

@@ -356,6 +356,94 @@ static void gen_while(struct lower *L, const struct tv_node *s)
 	fe_reg_free(L, counter);
 }
 
+/* $kv's type for a walk of m: (key, value); 0 when m cannot be walked. */
+static int for_kv_type(struct lower *L, const struct tv_node *s, struct fe_map *m,
+		       struct ty *kv)
+{
+	struct tv_node k = {.kind = TV_N_tuple, .loc = s->loc}, key = k, val = k;
+	struct tv_node *elems[2] = {&key, &val};
+	struct ty vt = m->kind == TV_MAP_count || m->kind == TV_MAP_sum
+			   ? (struct ty){TY_INT, 8, true, 0}
+			   : m->val;
+
+	if (m->kind == TV_MAP__COUNT || m->nkeys < 0) {
+		L->stale = true; /* walked before it is assigned: known in pass 2 */
+		if (L->final)
+			fe_error(L, s->forin.map, "%s is never assigned", m->name);
+		return 0;
+	}
+	if (m->nkeys != 1 || !(m->kind == TV_MAP_int || m->kind == TV_MAP_bytes ||
+			       m->kind == TV_MAP_count || m->kind == TV_MAP_sum) ||
+	    vt.k == TY_TUPLE) {
+		fe_error(L, s->forin.map,
+			 "for walks maps of one key holding integers, strings, count() or sum(), "
+			 "not %s",
+			 m->name);
+		return 0;
+	}
+	/* typed as the tuple (key, value): its layout is the one MFOR writes */
+	key.kind = m->key[0].k == TY_STR ? TV_N_str : TV_N_int;
+	key.str.len = m->key[0].size ? m->key[0].size - 1 : 0;
+	val.kind = vt.k == TY_STR ? TV_N_str : TV_N_int;
+	val.str.len = vt.size ? vt.size - 1 : 0;
+	k.list = (struct tv_list){elems, 2, 2};
+	*kv = fe_tuple_type(L, &k);
+	if (kv->k != TY_TUPLE)
+		return 0;
+	L->tuples[kv->tup].elem[0] = m->key[0].k == TY_STR ? m->key[0] : (struct ty){TY_INT, 8, m->key[0].sign, 0};
+	L->tuples[kv->tup].elem[1] = vt.k == TY_STR ? vt : (struct ty){vt.k, 8, vt.sign, 0};
+	return 1;
+}
+
+/* for ($kv : @m) { body }: MFOR runs the body per entry; continue and the
+ * body's end reach FOREND 0, break FOREND 1; return breaks with a flag
+ * set and leaves the block after the loop. */
+static void gen_for(struct lower *L, const struct tv_node *s)
+{
+	struct jumps brk = {0}, cont = {0}, *ob = L->brk, *oc = L->cont;
+	struct fe_map *m = fe_map_get(L, s->forin.map);
+	struct ty kv;
+	struct fe_var *v;
+	int flag, depth = L->loop_depth, at, end;
+
+	if (L->for_brk) {
+		fe_error(L, s, "for loops cannot be nested");
+		return;
+	}
+	if (!m || !for_kv_type(L, s, m, &kv) || !(v = var_assign_slot(L, s->forin.var, kv)))
+		return;
+	flag = fe_reg(L, s);
+	EMIT(L, MOVI, flag, 0);
+	L->loop_depth = L->nregs; /* the body keeps the flag */
+	at = EMIT(L, MFOR, m->id, v->off, 0);
+	L->brk = &brk, L->cont = &cont, L->for_brk = &brk, L->for_ret = flag;
+	fe_gen_block(L, s->forin.body);
+	L->brk = ob, L->cont = oc, L->for_brk = NULL;
+	for (int i = 0; i < cont.n; i++)
+		fe_patch(L, cont.pc[i]);
+	EMIT(L, FOREND, 0);
+	for (int i = 0; i < brk.n; i++)
+		fe_patch(L, brk.pc[i]);
+	end = EMIT(L, FOREND, 1);
+	if (at >= 0 && end >= 0)
+		L->img->insns[at].imm = (__s32)((__u32)v->off | (__u32)(end - at) << 16);
+	add_jump(L, &L->ret, s); /* only when the flag is set: */
+	L->img->insns[L->ret.pc[L->ret.n - 1]].op = TV_OP_JNZ;
+	L->img->insns[L->ret.pc[L->ret.n - 1]].a = (__u8)flag;
+	L->loop_depth = depth;
+	fe_reg_free(L, flag);
+}
+
+static void gen_return(struct lower *L, const struct tv_node *s)
+{
+	if (!L->for_brk) {
+		add_jump(L, &L->ret, s);
+		return;
+	}
+	EMIT(L, MOVI, L->for_ret, 1);
+	add_jump(L, L->for_brk, s);
+}
+
 static void gen_unroll(struct lower *L, const struct tv_node *s)
 {
 	const struct tv_node *n = s->ctl.cond;
@@ -384,7 +472,8 @@ static void gen_stmt(struct lower *L, const struct tv_node *s)
 	case TV_N_block: fe_gen_block(L, s); break;
 	case TV_N_break: add_jump(L, L->brk, s); break;
 	case TV_N_continue: add_jump(L, L->cont, s); break;
-	case TV_N_return: add_jump(L, &L->ret, s); break;
+	case TV_N_return: gen_return(L, s); break;
+	case TV_N_for: gen_for(L, s); break;
 	case TV_N_expr_stmt:
 		if (s->expr->kind == TV_N_call) {
 			fe_gen_call(L, s->expr, false);

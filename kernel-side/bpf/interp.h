@@ -111,6 +111,10 @@ static __always_inline int fault(struct tv_state *st)
 		__sync_fetch_and_add(&ss->faults, 1);
 	__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
 	emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
+	if (st->in_for) { /* tv_run chains the next block once the walk ends */
+		st->for_abort = 2;
+		return STOP;
+	}
 	/* the fault ends this block only: the next one on the attach runs */
 	if (st->next && start_block(st, st->next - 1))
 		return JUMPED;
@@ -118,6 +122,9 @@ static __always_inline int fault(struct tv_state *st)
 }
 
 #include "kernel-side/bpf/ops.h"
+
+static long tv_step(__u64 i, void *arg);
+#include "kernel-side/bpf/forloop.h"
 
 /* The shared tails of the opcodes that deferred their work. */
 static __always_inline int finish_step(struct tv_state *st, const struct tv_insn *in, int r)
@@ -180,13 +187,21 @@ static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
 
 		st->cookie = cookie;
+		st->in_for = 0;
 #ifdef TV_BOUNDED_STEPS
 		/* measured alternative to bpf_loop (see bench/verifier.sh) */
 		for (int i = 0; i < TV_BOUNDED_STEPS; i++)
 			if (tv_step(i, &lc))
 				break;
 #else
-		bpf_loop(TV_MAX_STEPS, tv_step, &lc, 0);
+		/* each for loop the block runs stops the step loop; the walk
+		 * runs its body per entry, then the steps go on after it */
+		for (int run = 0; run <= TV_FOR_RUNS; run++) {
+			st->for_req = 0;
+			bpf_loop(TV_MAX_STEPS, tv_step, &lc, 0);
+			if (!st->for_req || run == TV_FOR_RUNS || !for_walk(&lc))
+				break;
+		}
 #endif
 	}
 	*dp = d;

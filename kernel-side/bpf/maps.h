@@ -53,6 +53,13 @@ struct tv_state {
 	__u64 cookie;
 	__u32 agg_map, agg_off; /* an aggregation deferred to after the switch */
 	__u64 agg_x;
+	/* a for loop: MFOR stops the step loop with for_req set, tv_run walks
+	 * the map and runs the body per entry (forloop.h) */
+	__u32 for_req, for_map, for_off, for_after;
+	__u32 for_id, for_ksize, for_voff, for_vsize;
+	__u32 for_body, for_agg, for_big, in_for;
+	__u32 for_stop; /* set by FOREND: 1 next entry, 2 break */
+	__u32 for_abort; /* the body ended otherwise: 1 stopped, 2 faulted */
 	struct tv_key_s ks;
 	struct tv_key_l kl;
 	struct tv_val val;

@@ -15,7 +15,7 @@
 #endif
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
-#define TV_ABI_VERSION 2     /* 2: probe flags */
+#define TV_ABI_VERSION 3     /* 2: probe flags, 3: MFOR/FOREND */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -214,6 +214,26 @@ static inline int tv_op_is_wide(__u8 op)
 static inline int tv_is_scalar_agg(const struct tv_mapdesc *d)
 {
 	return d->key_size == 0 && d->kind >= TV_MAP_count && d->kind <= TV_MAP_stats;
+}
+
+/* for ($kv : @m): the maps a for loop walks (keyed integer, bytes, count
+ * and sum maps), and $kv's layout at the MFOR offset: the key payload,
+ * padded to 8 bytes, then the value (8 bytes, or val_size for bytes). */
+#define TV_FOR_RUNS 16 /* for loops one run of a block may start; the next ends it */
+/* rounds of steps one run may take: every entry of every loop is one */
+#define TV_FOR_ROUNDS (TV_FOR_RUNS * 32768 * 2 + 1)
+static inline int tv_for_walks(const struct tv_mapdesc *d)
+{
+	return d->key_size && (d->kind == TV_MAP_int || d->kind == TV_MAP_bytes ||
+			       d->kind == TV_MAP_count || d->kind == TV_MAP_sum);
+}
+static inline __u32 tv_for_val_off(const struct tv_mapdesc *d)
+{
+	return (d->key_size + 7) & ~7u;
+}
+static inline __u32 tv_for_val_size(const struct tv_mapdesc *d)
+{
+	return d->kind == TV_MAP_bytes ? d->val_size : 8;
 }
 
 /* Scratch bytes an aggregation's key occupies: the hist bucket follows

@@ -145,6 +145,13 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 	case TV_OP_MLOADB:
 	case TV_OP_MSTOREB:
 		return check_range(c, v[1], m->d.key_size) ?: check_range(c, v[2], m->d.val_size);
+	case TV_OP_MFOR:
+		if (!tv_for_walks(&m->d))
+			return bad(
+			    c, "a for loop walks keyed int, bytes, count and sum maps, not kind",
+			    m->d.kind);
+		return check_range(c, v[1], tv_for_val_off(&m->d) + tv_for_val_size(&m->d));
+	case TV_OP_FOREND: return v[0] <= 1 ? 0 : bad(c, "for end kind", v[0]);
 	default: break;
 	}
 	for (int i = 0; f[i]; i++)
@@ -172,6 +179,63 @@ static int check_insn(struct vctx *c)
 			return err;
 	}
 	return check_semantics(c, in, v);
+}
+
+/* Where an instruction's control can go next, besides pc + 1. */
+static __s64 jump_target(const struct tv_insn *in, __u32 pc)
+{
+	switch (in->op) {
+	case TV_OP_JA:
+	case TV_OP_JZ:
+	case TV_OP_JNZ: return (__s64)pc + 1 + in->imm;
+	case TV_OP_LOOP: return (__s64)pc + 1 - in->imm;
+	default: return -1;
+	}
+}
+
+/* A for body runs on its own in the kernel (once per entry): it is
+ * entered only through its MFOR, left only through its FOREND, holds no
+ * EXIT and no other for loop, and no probe starts inside it. */
+static int check_for_bodies(struct vctx *c)
+{
+	const struct tv_image *img = c->img;
+	__u32 *body = calloc(img->ninsns + 1, sizeof(*body)); /* 1 + its MFOR's pc */
+	int rc = 0;
+
+	if (!body)
+		return -ENOMEM;
+	for (c->pc = 0; c->pc < img->ninsns && !rc; c->pc++) {
+		const struct tv_insn *in = &img->insns[c->pc];
+		__u32 len = (__u32)in->imm >> 16;
+
+		if (c->tail[c->pc] || in->op != TV_OP_MFOR)
+			continue;
+		if (len < 1 || c->pc + len >= img->ninsns ||
+		    img->insns[c->pc + len].op != TV_OP_FOREND)
+			rc = bad(c, "a for body must end with forend, length", len);
+		for (__u32 p = c->pc + 1; !rc && p <= c->pc + len; p++) {
+			if (body[p] || (!c->tail[p] && (img->insns[p].op == TV_OP_MFOR ||
+							img->insns[p].op == TV_OP_EXIT)))
+				rc =
+				    bad(c, "a for body holds no exit and no other for loop, at", p);
+			body[p] = c->pc + 1;
+		}
+	}
+	for (c->pc = 0; c->pc < img->ninsns && !rc; c->pc++) {
+		const struct tv_insn *in = &img->insns[c->pc];
+		__s64 t = c->tail[c->pc] ? -1 : jump_target(in, c->pc);
+
+		if (!c->tail[c->pc] && in->op == TV_OP_FOREND && !body[c->pc])
+			rc = bad(c, "forend outside a for body", 0);
+		else if (t >= 0 && body[t] != body[c->pc])
+			rc = bad(c, "jumps stay inside (or outside) a for body; target", t);
+	}
+	for (__u32 i = 0; i < img->nprobes && !rc; i++)
+		if (img->probes[i].pc < img->ninsns && body[img->probes[i].pc])
+			rc = tv_err_set(c->err, 0, "probe %s: entry pc %u is inside a for body",
+					img->probes[i].attach, img->probes[i].pc);
+	free(body);
+	return rc;
 }
 
 static int check_maps(const struct tv_image *img, struct tv_err *err)
@@ -256,6 +320,7 @@ int tv_image_validate(const struct tv_image *img, struct tv_err *err)
 				       last, tv_op_name(op));
 	}
 	rc = rc ?: check_probes(&c);
+	rc = rc ?: check_for_bodies(&c);
 out:
 	free(c.tail);
 	return rc;

@@ -177,6 +177,7 @@ static int gen_probe_block(struct lower *L, const struct tv_node *p, const char 
 
 	L->nvars = 0, L->scratch_top = 0, L->nregs = 0, L->loop_depth = 0, L->ret.n = 0;
 	L->brk = L->cont = NULL;
+	L->for_ret = 0, L->for_brk = NULL;
 	L->probe_kind = attach;
 	L->tp = fmt;
 	if (p->probe.pred) {

@@ -132,6 +132,9 @@ struct lower {
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
+	/* inside a for body: `return` sets this register and breaks out */
+	int for_ret;
+	struct jumps *for_brk;
 	bool final;	    /* the second pass: map kinds are known */
 	struct tv_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
 	bool btf_failed;    /* ... and that open failed (reported once) */
@@ -157,6 +160,8 @@ bool fe_user_pointers(const struct lower *L);
 const char *fe_provider_name(const char *text, size_t n, bool *available);
 
 /* tuple.c: (a, b, ...) values */
+struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,
+			    int n);
 struct ty fe_tuple_type(struct lower *L, const struct tv_node *tuple);
 struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *index);
 int fe_gen_tuple(struct lower *L, const struct tv_node *tuple, unsigned off, unsigned size);

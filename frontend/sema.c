@@ -121,7 +121,8 @@ static struct ty call_type(struct lower *L, const struct tv_node *e)
 
 struct fe_var *fe_var_find(struct lower *L, const char *name)
 {
-	for (int i = 0; i < L->nvars; i++)
+	/* the newest first: a for loop's variable hides one of the same name */
+	for (int i = L->nvars - 1; i >= 0; i--)
 		if (!strcmp(L->vars[i].name, name))
 			return &L->vars[i];
 	return NULL;
@@ -199,7 +200,8 @@ bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind)
 
 static bool same_ty(struct ty a, struct ty b)
 {
-	return a.k == b.k && (a.k != TY_STR || a.size == b.size) && (a.k != TY_TUPLE || a.tup == b.tup);
+	return a.k == b.k && (a.k != TY_STR || a.size == b.size) &&
+	       (a.k != TY_TUPLE || a.tup == b.tup);
 }
 
 /* Key types come from the first use with keys; later uses must agree. */

@@ -182,6 +182,20 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 	return off;
 }
 
+static struct fe_var *var_push(struct lower *L, const struct tv_node *var, struct ty t)
+{
+	unsigned off = VAR_BASE;
+
+	if (L->nvars)
+		off = L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
+	if (L->nvars == 64 || off + t.size > TEMP_BASE) {
+		fe_error(L, var, "too many variables in this probe");
+		return NULL;
+	}
+	L->vars[L->nvars] = (struct fe_var){var->name, t, off};
+	return &L->vars[L->nvars++];
+}
+
 static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var, struct ty t)
 {
 	struct fe_var *v = fe_var_find(L, var->name);
@@ -195,19 +209,7 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 						       : "an integer");
 		return v;
 	}
-	{
-		unsigned off = VAR_BASE;
-
-		if (L->nvars)
-			off =
-			    L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
-		if (L->nvars == 64 || off + t.size > TEMP_BASE) {
-			fe_error(L, var, "too many variables in this probe");
-			return NULL;
-		}
-		L->vars[L->nvars] = (struct fe_var){var->name, t, off};
-		return &L->vars[L->nvars++];
-	}
+	return var_push(L, var, t);
 }
 
 static int compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
@@ -367,6 +369,86 @@ static void gen_while(struct lower *L, const struct tv_node *s)
 	fe_reg_free(L, counter);
 }
 
+/* $kv's type for a walk of m: (key, value); 0 when m cannot be walked. */
+static int for_kv_type(struct lower *L, const struct tv_node *s, struct fe_map *m, struct ty *kv)
+{
+	struct ty elems[2];
+
+	if (m->kind == TV_MAP__COUNT || m->nkeys < 0) {
+		L->stale = true; /* walked before it is assigned: known in pass 2 */
+		if (L->final)
+			fe_error(L, s->forin.map, "%s is never assigned", m->name);
+		return 0;
+	}
+	elems[0] = m->key[0];
+	elems[1] = m->kind == TV_MAP_count || m->kind == TV_MAP_sum
+		       ? (struct ty){.k = TY_INT, .size = 8, .sign = true}
+		       : m->val;
+	if (m->nkeys != 1 ||
+	    !(m->kind == TV_MAP_int || m->kind == TV_MAP_bytes || m->kind == TV_MAP_count ||
+	      m->kind == TV_MAP_sum) ||
+	    elems[0].k == TY_TUPLE || elems[1].k == TY_TUPLE) {
+		fe_error(L, s->forin.map,
+			 "for walks maps of one key holding integers, strings, count() or sum(), "
+			 "not %s",
+			 m->name);
+		return 0;
+	}
+	/* typed as the tuple (key, value): its layout is the one MFOR writes */
+	*kv = fe_tuple_of_types(L, s->forin.map, elems, 2);
+	return kv->k == TY_TUPLE;
+}
+
+/* for ($kv : @m) { body }: MFOR runs the body per entry; continue and the
+ * body's end reach FOREND 0, break FOREND 1; return breaks with a flag
+ * set and leaves the block after the loop. */
+static void gen_for(struct lower *L, const struct tv_node *s)
+{
+	struct jumps brk = {0}, cont = {0}, *ob = L->brk, *oc = L->cont;
+	struct fe_map *m = fe_map_get(L, s->forin.map);
+	struct ty kv;
+	struct fe_var *v;
+	int flag, depth = L->loop_depth, at, end;
+
+	if (L->for_brk) {
+		fe_error(L, s, "for loops cannot be nested");
+		return;
+	}
+	if (!m || !for_kv_type(L, s, m, &kv) || !(v = var_push(L, s->forin.var, kv)))
+		return;
+	flag = fe_reg(L, s);
+	EMIT(L, MOVI, flag, 0);
+	L->loop_depth = L->nregs; /* the body keeps the flag */
+	at = EMIT(L, MFOR, m->id, v->off, 0);
+	L->brk = &brk, L->cont = &cont, L->for_brk = &brk, L->for_ret = flag;
+	fe_gen_block(L, s->forin.body);
+	L->brk = ob, L->cont = oc, L->for_brk = NULL;
+	v->name = ""; /* $kv lives in the body only; its slot stays taken */
+	for (int i = 0; i < cont.n; i++)
+		fe_patch(L, cont.pc[i]);
+	EMIT(L, FOREND, 0);
+	for (int i = 0; i < brk.n; i++)
+		fe_patch(L, brk.pc[i]);
+	end = EMIT(L, FOREND, 1);
+	if (at >= 0 && end >= 0)
+		L->img->insns[at].imm = (__s32)((__u32)v->off | (__u32)(end - at) << 16);
+	add_jump(L, &L->ret, s); /* only when the flag is set: */
+	L->img->insns[L->ret.pc[L->ret.n - 1]].op = TV_OP_JNZ;
+	L->img->insns[L->ret.pc[L->ret.n - 1]].a = (__u8)flag;
+	L->loop_depth = depth;
+	fe_reg_free(L, flag);
+}
+
+static void gen_return(struct lower *L, const struct tv_node *s)
+{
+	if (!L->for_brk) {
+		add_jump(L, &L->ret, s);
+		return;
+	}
+	EMIT(L, MOVI, L->for_ret, 1);
+	add_jump(L, L->for_brk, s);
+}
+
 static void gen_unroll(struct lower *L, const struct tv_node *s)
 {
 	const struct tv_node *n = s->ctl.cond;
@@ -395,7 +477,8 @@ static void gen_stmt(struct lower *L, const struct tv_node *s)
 	case TV_N_block: fe_gen_block(L, s); break;
 	case TV_N_break: add_jump(L, L->brk, s); break;
 	case TV_N_continue: add_jump(L, L->cont, s); break;
-	case TV_N_return: add_jump(L, &L->ret, s); break;
+	case TV_N_return: gen_return(L, s); break;
+	case TV_N_for: gen_for(L, s); break;
 	case TV_N_expr_stmt:
 		if (s->expr->kind == TV_N_call) {
 			fe_gen_call(L, s->expr, false);

@@ -27,33 +27,56 @@ static struct ty intern(struct lower *L, const struct tv_node *at, const struct 
 	return (struct ty){.k = TY_TUPLE, .size = t->size, .tup = L->ntuples++};
 }
 
-struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
+/* Integers (and pointers) take 8 bytes, strings their size rounded up. */
+static struct ty elem_slot(struct ty et)
+{
+	if (et.k != TY_STR)
+		et = (struct ty){.k = et.k == TY_NONE || et.k == TY_PTR ? TY_INT : et.k,
+				 .size = 8,
+				 .sign = et.k == TY_INT ? true : et.sign};
+	et.size = (et.size + 7) & ~7u;
+	return et;
+}
+
+struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,
+			    int n)
 {
 	struct fe_tuple t;
 
 	memset(&t, 0, sizeof(t));
+	if (n > TV_FE_MAX_TUPLE_ELEMS) {
+		fe_error(L, at, "a tuple has at most %d elements", TV_FE_MAX_TUPLE_ELEMS);
+		return (struct ty){.k = TY_NONE};
+	}
+	for (int i = 0; i < n; i++) {
+		if (elems[i].k == TY_TUPLE) {
+			fe_error(L, at, "nested tuples are not supported");
+			return (struct ty){.k = TY_NONE};
+		}
+		t.elem[i] = elem_slot(elems[i]);
+		t.off[i] = t.size;
+		t.size += t.elem[i].size;
+	}
+	t.n = n;
+	return intern(L, at, &t);
+}
+
+struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
+{
+	struct ty et[TV_FE_MAX_TUPLE_ELEMS];
+
 	if (e->list.n > TV_FE_MAX_TUPLE_ELEMS) {
 		fe_error(L, e, "a tuple has at most %d elements", TV_FE_MAX_TUPLE_ELEMS);
 		return (struct ty){.k = TY_NONE};
 	}
 	for (int i = 0; i < e->list.n; i++) {
-		struct ty et = fe_type_of(L, e->list.v[i]);
-
-		if (et.k == TY_TUPLE) {
+		et[i] = fe_type_of(L, e->list.v[i]);
+		if (et[i].k == TY_TUPLE) {
 			fe_error(L, e->list.v[i], "nested tuples are not supported");
 			return (struct ty){.k = TY_NONE};
 		}
-		if (et.k != TY_STR)
-			et = (struct ty){.k = et.k == TY_NONE || et.k == TY_PTR ? TY_INT : et.k,
-					 .size = 8,
-					 .sign = et.k == TY_INT ? true : et.sign};
-		et.size = (et.size + 7) & ~7u;
-		t.elem[i] = et;
-		t.off[i] = t.size;
-		t.size += et.size;
 	}
-	t.n = e->list.n;
-	return intern(L, e, &t);
+	return fe_tuple_of_types(L, e, et, e->list.n);
 }
 
 /* The tuple a tuple_index node reads from, and the element's index. */

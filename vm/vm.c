@@ -41,11 +41,14 @@ struct run {
 	struct tv_vm_result *res;
 	__u32 probe;
 	__u32 pc, next;
+	__u32 budget; /* steps left in this stretch (as the kernel's bpf_loop) */
+	__u32 for_runs, for_break;
 };
 
-/* Handler results: 0 goes on at st->next, STOP ends the block, < 0 is an
- * error tv_vm_run returns. */
+/* Handler results: 0 goes on at st->next, STOP ends the block, FOR_DONE
+ * ends a for body, < 0 is an error tv_vm_run returns. */
 #define STOP 1
+#define FOR_DONE 2
 
 /* Masking keeps a bad register operand inside the file (validated images
  * never have one). */
@@ -645,6 +648,84 @@ HANDLER(USTACK)
 	return 0;
 }
 
+/* ---- for loops ------------------------------------------------------------ */
+
+struct snapshot {
+	__u8 *data; /* n entries of (key span, value) */
+	size_t n, cap, klen, vlen;
+};
+
+static int snap_one(const void *key, const void *val, void *arg)
+{
+	struct snapshot *s = arg;
+	size_t each = s->klen + s->vlen;
+
+	if (s->n == s->cap) {
+		__u8 *d = realloc(s->data, (s->cap ? 2 * s->cap : 16) * each);
+
+		if (!d)
+			return -ENOMEM;
+		s->data = d, s->cap = s->cap ? 2 * s->cap : 16;
+	}
+	memcpy(s->data + s->n * each, key, s->klen);
+	memcpy(s->data + s->n * each + s->klen, val, s->vlen);
+	s->n++;
+	return 0;
+}
+
+static int step(struct run *st);
+
+/* Runs steps from st->pc until FOREND (FOR_DONE), the block's end or the
+ * stretch's step budget. */
+static int run_stretch(struct run *st)
+{
+	int rc = 0;
+
+	for (st->budget = TV_MAX_STEPS; !rc && st->budget; st->budget--) {
+		st->res->steps++;
+		rc = step(st);
+	}
+	return rc ? rc : STOP;
+}
+
+/* The body runs once per entry of a snapshot taken first (the body may
+ * change the map), with $kv = (key, value) at S[o]; as in the kernel, each
+ * entry's body has its own step budget, and so has what follows the loop. */
+HANDLER(MFOR)
+{
+	const struct tv_mapdesc *d = &st->vm->img->maps[v[0]].d;
+	struct snapshot s = {.klen = tv_key_span(d),
+			     .vlen = tv_store_val_size(st->vm->store, v[0])};
+	__u32 body = st->pc + 1, after = st->pc + (__u32)v[2] + 1, voff = tv_for_val_off(d);
+	__u8 *kv = sp(st, v[1], voff + tv_for_val_size(d));
+	int rc = 0;
+
+	if (!kv || !st->vm->store || ++st->for_runs > TV_FOR_RUNS)
+		return kv && st->vm->store ? STOP : -EINVAL;
+	rc = st->vm->store->ops->each(st->vm->store, (__u32)v[0], snap_one, &s);
+	for (size_t i = 0; !rc && i < s.n && !st->for_break; i++) {
+		const __u8 *e = s.data + i * (s.klen + s.vlen);
+
+		memset(kv, 0, voff + tv_for_val_size(d));
+		memcpy(kv, e, d->key_size);
+		memcpy(kv + voff, e + s.klen, tv_for_val_size(d)); /* tv_agg: v first */
+		st->pc = body;
+		rc = run_stretch(st);
+		rc = rc == FOR_DONE ? 0 : rc;
+	}
+	free(s.data);
+	st->for_break = 0;
+	st->next = after;
+	st->budget = TV_MAX_STEPS + 1; /* the loop's own step is counted already */
+	return rc;
+}
+
+HANDLER(FOREND)
+{
+	st->for_break = v[0] == 1;
+	return FOR_DONE;
+}
+
 /* ---- the loop --------------------------------------------------------------- */
 
 static int step(struct run *st)
@@ -679,7 +760,8 @@ int tv_vm_run(struct tv_vm *vm, __u32 probe, const struct tv_vm_ctx *ctx, struct
 {
 	static const struct tv_vm_ctx no_ctx;
 	struct tv_vm_result ignored;
-	struct run st = {vm, ctx ? ctx : &no_ctx, res ? res : &ignored, probe, 0, 0};
+	struct run st = {
+	    .vm = vm, .ctx = ctx ? ctx : &no_ctx, .res = res ? res : &ignored, .probe = probe};
 	int rc = 0;
 
 	if (!vm || probe >= vm->img->nprobes)
@@ -690,10 +772,7 @@ int tv_vm_run(struct tv_vm *vm, __u32 probe, const struct tv_vm_ctx *ctx, struct
 	st.pc = vm->img->probes[probe].pc;
 	/* Every executed instruction counts, EXIT and a faulting one
 	 * included; past the budget the block just ends. */
-	while (!rc && st.res->steps < TV_MAX_STEPS) {
-		st.res->steps++;
-		rc = step(&st);
-	}
+	rc = run_stretch(&st);
 	return rc < 0 ? rc : 0;
 }
 

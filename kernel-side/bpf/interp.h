@@ -7,7 +7,7 @@
 enum tv_ctx_kind { TV_CTX_TP, TV_CTX_RAW, TV_CTX_REGS, TV_CTX_PERF, TV_CTX_TEST };
 /* AGGREGATE, MAP_OP and FAULTED are finished after the switch, so the
  * verifier walks one copy of their paths, not one per opcode. */
-enum { NEXT, STOP, JUMPED, AGGREGATE, MAP_OP, FAULTED, BUILTIN_VAL };
+enum { NEXT, STOP, JUMPED, AGGREGATE, MAP_OP, FAULTED, BUILTIN_VAL, FOR_NEXT };
 
 struct loopctx {
 	void *ctx;
@@ -119,9 +119,13 @@ static __always_inline int fault(struct tv_state *st)
 
 #include "kernel-side/bpf/ops.h"
 
+#include "kernel-side/bpf/forloop.h"
+
 /* The shared tails of the opcodes that deferred their work. */
 static __always_inline int finish_step(struct tv_state *st, const struct tv_insn *in, int r)
 {
+	if (r == FOR_NEXT)
+		return for_next(st);
 	if (r == BUILTIN_VAL) {
 		__u64 v = builtin_value(st, in->b);
 
@@ -166,6 +170,18 @@ static long tv_step(__u64 i, void *arg)
 	return r == STOP;
 }
 
+/* One stretch of steps; a for loop's entry (or its end) stops it with
+ * st->again set, and the next round goes on where it left. */
+static long tv_round(__u64 i, void *arg)
+{
+	struct loopctx *lc = arg;
+
+	(void)i;
+	lc->st->again = 0;
+	bpf_loop(TV_MAX_STEPS, tv_step, lc, 0);
+	return !lc->st->again;
+}
+
 static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 {
 	__u32 zero = 0, d, *dp = bpf_map_lookup_elem(&depth, &zero);
@@ -180,13 +196,14 @@ static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
 
 		st->cookie = cookie;
+		st->for_runs = 0;
 #ifdef TV_BOUNDED_STEPS
 		/* measured alternative to bpf_loop (see bench/verifier.sh) */
 		for (int i = 0; i < TV_BOUNDED_STEPS; i++)
 			if (tv_step(i, &lc))
 				break;
 #else
-		bpf_loop(TV_MAX_STEPS, tv_step, &lc, 0);
+		bpf_loop(TV_FOR_ROUNDS, tv_round, &lc, 0);
 #endif
 	}
 	*dp = d;

@@ -46,6 +46,13 @@ struct tv_val {
 	__u8 b[TV_VAL_MAX];
 };
 
+/* An entry a for loop copied from the map: its whole key, its value. */
+#define TV_FOR_CHUNK 64
+struct tv_for_entry {
+	__u8 key[sizeof(struct tv_key_l)];
+	__u8 val[TV_VAL_MAX];
+};
+
 struct tv_state {
 	__u64 regs[TV_NREGS];
 	__u32 pc, base, sess, probe;
@@ -53,11 +60,18 @@ struct tv_state {
 	__u64 cookie;
 	__u32 agg_map, agg_off; /* an aggregation deferred to after the switch */
 	__u64 agg_x;
+	/* a for loop's cursor (forloop.h); again: the step loop stopped to
+	 * give a body, or what follows a loop, a budget of its own */
+	__u32 again, for_runs;
+	__u32 for_id, for_off, for_body, for_after;
+	__u32 for_ksize, for_voff, for_vsize, for_agg, for_big;
+	__u32 for_live, for_skip, for_pos, for_n, for_more;
 	struct tv_key_s ks;
 	struct tv_key_l kl;
 	struct tv_val val;
 	__u8 scratch[2 * TV_SCRATCH]; /* the slack keeps off + len in bounds */
 	__u8 out[sizeof(struct tv_rec) + TV_SCRATCH];
+	struct tv_for_entry for_buf[TV_FOR_CHUNK];
 };
 
 #ifdef __bpf__

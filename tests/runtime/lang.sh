@@ -37,6 +37,18 @@ lang time_builtin "interval:ms:20 { time(\"%H:%M:%S\\n\"); time(); exit(); }" "s
 	'[0-2][0-9]:[0-5][0-9]:[0-6][0-9]'
 lang map_keyed_by_tid "tracepoint:syscalls:sys_enter_getppid $F { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_getppid $F { if (@start[tid]) { @ok = count(); } delete(@start[tid]); }" \
 	"getppid 6" '@ok: 6'
+# for loops in the kernel: a count, a sum keyed by a string, and a walk
+# of 100 entries (past one 64-entry chunk) deleting each as it goes
+lang for_loops_kernel "tracepoint:syscalls:sys_enter_getppid $F { @c[7] = count(); @s[comm] = sum(2); @i = @i + 1; @m[@i] = @i; } tracepoint:syscalls:sys_exit_getppid $F { if (@i == 100) { for (\$kv : @c) { printf(\"c %d %d\\n\", \$kv.0, \$kv.1); } for (\$kv : @s) { printf(\"s %s %d\\n\", \$kv.0, \$kv.1); } for (\$kv : @m) { @seen = @seen + 1; @tot = @tot + \$kv.1; delete(@m[\$kv.0]); } for (\$kv : @m) { @left = @left + 1; } printf(\"seen %d tot %d left %d\\n\", @seen, @tot, @left); } }" \
+	"getppid 100" 'c 7 100' 's trigger 200' 'seen 100 tot 5050 left 0'
+# continue, break and return inside the body; \$kv is the body's alone
+lang for_loops_control "BEGIN { @a[1] = 1; @a[2] = 2; @a[3] = 3; for (\$kv : @a) { if (\$kv.0 == 2) { continue; } @sum = @sum + \$kv.1; } for (\$kv : @a) { \$n = \$n + 1; if (\$n == 2) { break; } } printf(\"sum %d n %d\\n\", @sum, \$n); for (\$kv : @a) { if (\$kv.0 == 3) { return; } } printf(\"unreached\\n\"); } interval:ms:50 { for (\$kv : @a) { @b[\$kv.0 * 10] = \$kv.1; } exit(); }" \
+	"sh:sleep 0.3" 'sum 4 n 2' '@b\[30\]: 3'
+if grep -q unreached "$T/for_loops_control.out"; then nok for_loops_return "return did not leave the probe"; else ok for_loops_return; fi
+err for_over_hist 'BEGIN { @h = hist(1); for ($kv : @h) { } }' 'for walks maps of one key holding integers, strings, count\(\) or sum\(\), not @h'
+err for_nested 'BEGIN { @a[1] = 1; for ($kv : @a) { for ($x : @a) { } } }' 'stdin:1:37-.*for loops cannot be nested'
+err for_var_scope 'BEGIN { @a[1] = 1; for ($kv : @a) { } print($kv); }' 'Undefined or undeclared variable: \$kv'
+err for_unassigned_map 'BEGIN { for ($kv : @nope) { } }' '@nope is never assigned'
 
 UT=$(realpath $B/tests/uprobe_target)
 lang data_loc_string "tracepoint:sched:sched_process_exec /str(args->filename) == \"/bin/true\"/ { @n = count(); printf(\"%s\\n\", args->filename); }" \

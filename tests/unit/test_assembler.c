@@ -100,11 +100,11 @@ static void put_operand(FILE *f, unsigned op, char letter)
 	case 'b': fputs(tv_builtin_name(op % TV_BI__COUNT), f); break;
 	case 'e': fputs(tv_record_name(op % TV_REC__COUNT), f); break;
 	case 'z': fputs(op % 2 ? "s4" : "u8", f); break;
-	case 'n': fputs("2", f); break;
+	case 'n': fputs(op == TV_OP_FOREND ? "1" : "2", f); break;
 	case 'x': fputs("0", f); break;
 	case 'o': fputs("16", f); break;
 	case 'p': fputs("0x40", f); break;
-	case 'l': fputs("8", f); break;
+	case 'l': fputs(op == TV_OP_MFOR ? "1" : "8", f); break; /* MFOR: FOREND follows */
 	case 'i': fputs(op % 2 ? "-5" : "0xfff0", f); break;
 	case 'w': fputs("0x123456789abcdef0", f); break;
 	case 'j': fputs(op == TV_OP_LOOP ? "start" : "end", f); break;

@@ -311,6 +311,73 @@ static void test_map_kind_mismatch(void **state)
 	expect_invalid(img, "insn 0 (MSTOREB)", "not bytes");
 }
 
+/* A for body is closed: MFOR's length reaches its FOREND, no jump in or
+ * out, no EXIT or nested loop inside, no FOREND outside; only walkable
+ * maps. */
+static void test_for_bodies(void **state)
+{
+	struct tv_image *img = base();
+
+	(void)state;
+	E(img, MFOR, M_INT, 0, 3);
+	E(img, NOP);
+	E(img, FOREND, 0);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_valid(img);
+	img = base();
+	E(img, MFOR, M_INT, 0, 2);
+	E(img, NOP);
+	E(img, NOP);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (MFOR)", "must end with forend");
+	img = base();
+	E(img, MFOR, M_INT, 0, 2);
+	E(img, EXIT);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (MFOR)", "no exit");
+	img = base();
+	E(img, MFOR, M_INT, 0, 3);
+	E(img, MFOR, M_INT, 0, 1);
+	E(img, FOREND, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "no other for loop", NULL);
+	img = base();
+	E(img, JA, 1);
+	E(img, MFOR, M_INT, 0, 2);
+	E(img, NOP);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (JA)", "inside (or outside) a for body");
+	img = base();
+	E(img, MFOR, M_INT, 0, 2);
+	E(img, JA, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 1 (JA)", "inside (or outside) a for body");
+	img = base();
+	E(img, FOREND, 0);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (FOREND)", "outside a for body");
+	img = base();
+	E(img, MFOR, M_HIST, 0, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (MFOR)", "walks keyed int");
+	img = base();
+	E(img, MFOR, M_INT, TV_SCRATCH - 8, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (MFOR)", NULL);
+	img = base();
+	E(img, MFOR, M_INT, 0, 1);
+	E(img, FOREND, 2);
+	E(img, EXIT);
+	expect_invalid(img, "insn 1 (FOREND)", "for end kind");
+}
+
 static void test_fused_keys(void **state)
 {
 	struct tv_image *img = base();
@@ -635,7 +702,7 @@ int main(void)
 	    cmocka_unit_test(test_image_limits),   cmocka_unit_test(test_hist_bucket),
 	    cmocka_unit_test(test_lhist_bucket),   cmocka_unit_test(test_agg_apply),
 	    cmocka_unit_test(test_agg_merge),	   cmocka_unit_test(test_insn_put),
-	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_tables),	   cmocka_unit_test(test_for_bodies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

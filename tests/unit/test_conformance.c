@@ -1899,6 +1899,96 @@ static void conformance_ctx_bounds(void **state)
 
 /* ---- coverage ------------------------------------------------------------ */
 
+/* ---- for loops ---------------------------------------------------------- */
+
+/* A for loop over M[m] with $kv at 700, summing what the body sees in
+ * r10..r14 (order-free: the kernel walks hash order, the vm store order).
+ * `del` deletes each entry from its own body; a break after `brk`
+ * entries when brk > 0. */
+static void walk(int m, unsigned voff, unsigned vwords, int del, int brk, unsigned id)
+{
+	int f, j = -1;
+
+	for (unsigned r = 10; r <= 14; r++)
+		I(MOVI, r, 0);
+	I(MOVI, 13, brk);
+	f = I(MFOR, m, 700, 0);
+	I(LD, 4, U8, 700);
+	I(ADD, 10, 10, 4);
+	for (unsigned w = 0; w < vwords; w++) {
+		I(LD, 5, U8, 700 + voff + 8 * w);
+		I(ADD, 11, 11, 5);
+		I(MUL, 6, 4, 5);
+		I(XOR, 14, 14, 6);
+	}
+	I(ADDI, 12, 12, 1);
+	if (del)
+		I(MDEL, m, 700);
+	if (brk) {
+		I(EQ, 6, 12, 13);
+		j = I(JNZ, 6, 0);
+	}
+	I(FOREND, 0);
+	if (j >= 0)
+		patch(j);
+	I(FOREND, 1);
+	G.img->insns[f].imm = (__s32)(700u | (__u32)(here() - 1 - f) << 16);
+	out(12); /* which entries come before a break depends on the order */
+	if (!brk)
+		out(10), out(11), out(14);
+	flush(id);
+}
+
+/* Entries 1..n (arg 0) in an int, a count (120-byte key: the large-key
+ * maps), a bytes and a sum map; chunk edges (63, 64, 65, 200 entries),
+ * break, a body deleting its own entry, and an empty map. */
+static void conformance_for(void **state)
+{
+	int mi, mc, mb, ms, me, j, top;
+
+	(void)state;
+	need_kernel();
+	begin("for_loops");
+	mi = map(TV_MAP_int, 8, 8);
+	mc = map(TV_MAP_count, 120, 8);
+	mb = map(TV_MAP_bytes, 16, 24);
+	ms = map(TV_MAP_sum, 24, 8);
+	me = map(TV_MAP_int, 8, 8);
+	I(ARG, 2, 0);
+	j = I(JZ, 2, 0);
+	top = here();
+	I(MUL, 3, 2, 2);
+	I(ST, 2, U8, 8);
+	I(MSTORE, mi, 3, 8);
+	I(ST, 2, U8, 200);
+	I(COUNT, mc, 200);
+	I(ST, 2, U8, 400);
+	I(ST, 3, U8, 500);
+	I(ST, 2, U8, 516);
+	I(MSTOREB, mb, 400, 500);
+	I(ST, 2, U8, 600);
+	I(SUM, ms, 3, 600);
+	I(MSTORE, me, 3, 8);
+	loop_to(2, top);
+	patch(j);
+	walk(mi, 8, 1, 0, 0, 0);
+	walk(mc, 120, 1, 0, 0, 1);
+	walk(mb, 16, 3, 0, 0, 2);
+	walk(ms, 24, 1, 0, 0, 3);
+	walk(mi, 8, 1, 0, 5, 4);
+	walk(me, 8, 1, 1, 0, 5);
+	walk(me, 8, 1, 0, 0, 6); /* emptied by the walk before */
+	I(EXIT);
+	load();
+	{
+		static const __u64 n[] = {0, 1, 63, 64, 65, 200, 3};
+
+		for (unsigned i = 0; i < NELEM(n); i++)
+			run(0, CTX(n[i]));
+	}
+	finish();
+}
+
 static void conformance_coverage(void **state)
 {
 	char missing[512] = "";
@@ -1935,6 +2025,7 @@ int main(void)
 	    T(conformance_aggregations),
 	    T(conformance_records),
 	    T(conformance_fused),
+	    T(conformance_for),
 	    /* last: it checks what the tests above ran */
 	    cmocka_unit_test(conformance_coverage),
 	};

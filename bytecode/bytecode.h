@@ -243,6 +243,30 @@ static inline __u32 tv_key_span(const struct tv_mapdesc *d)
 	return d->key_size + ((d->kind == TV_MAP_hist || d->kind == TV_MAP_lhist) ? 8 : 0);
 }
 
+/* A stack value (KSTACK, USTACK): the stack map's id as an s16 (negative:
+ * none was taken), the instruction's mode byte (depth, TV_STACK_PERF), and
+ * for user stacks the process, whose mappings name the frames. */
+#define TV_STACK_PERF 0x80  /* perf's format: address, symbol, module */
+#define TV_STACK_DEPTH 0x7f /* frames printed; 0 = all */
+#define TV_STACK_NONE 0xffffu
+static inline __u64 tv_stack_value(__s64 id, __u8 mode, __u32 pid)
+{
+	return (__u64)(id < 0 ? TV_STACK_NONE : (__u64)id & 0xffff) | (__u64)mode << 16 |
+	       (__u64)pid << 32;
+}
+static inline int tv_stack_id(__u64 v)
+{
+	return (v & 0xffff) == TV_STACK_NONE ? -1 : (int)(v & 0xffff);
+}
+static inline __u8 tv_stack_mode(__u64 v)
+{
+	return (__u8)(v >> 16);
+}
+static inline __u32 tv_stack_pid(__u64 v)
+{
+	return (__u32)(v >> 32);
+}
+
 #ifndef __bpf__
 /* ---- host side ---------------------------------------------------------- */
 
@@ -256,11 +280,15 @@ int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
 
 enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 /* A fmt constant is the format text, a NUL, then one byte per argument:
- * its slot size in 8-byte units (TV_FMT_UNITS), with a bit saying when the
- * slot holds a probe index or a kernel address to print by name. */
-#define TV_FMT_PROBE 0x80
-#define TV_FMT_KSYM 0x40
-#define TV_FMT_FUNC 0x20 /* a probe index: print its function part */
+ * its slot size in 8-byte units (TV_FMT_UNITS), and in the top bits what
+ * the slot names, to print by name (TV_FMT_KIND: one of these). */
+#define TV_FMT_FUNC 0x20   /* a probe index: print its function part */
+#define TV_FMT_KSYM 0x40   /* a kernel address */
+#define TV_FMT_KSTACK 0x60 /* a stack value (tv_stack_value) */
+#define TV_FMT_PROBE 0x80  /* a probe index */
+#define TV_FMT_USTACK 0xa0
+#define TV_FMT_USYM 0xc0 /* a user address, then its process (16 bytes) */
+#define TV_FMT_KIND 0xe0
 #define TV_FMT_UNITS 0x1f
 #define TV_JOIN_ARGS 8 /* strings join() reads from an array */
 

@@ -132,7 +132,7 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
 	case TV_OP_KSTACK:
-	case TV_OP_USTACK: return v[1] <= 127 ? 0 : bad(c, "stack depth", v[1]);
+	case TV_OP_USTACK: /* any byte: depth and mode, TV_STACK_* */ return 0;
 	case TV_OP_COUNTB:
 		return m->d.key_size == 8
 			   ? 0

@@ -98,12 +98,21 @@ static int conversions(const char *f)
 	return n;
 }
 
+/* The types printf prints by name, and how the host knows them. */
+static const struct {
+	enum ty_kind k;
+	unsigned slot;
+} named_slots[] = {
+    {TY_PROBE, TV_FMT_PROBE},	{TY_KSYM, TV_FMT_KSYM},	    {TY_FUNC, TV_FMT_FUNC},
+    {TY_KSTACK, TV_FMT_KSTACK}, {TY_USTACK, TV_FMT_USTACK},
+};
+
 static unsigned named_slot(struct ty t)
 {
-	return t.k == TY_PROBE	? TV_FMT_PROBE
-	       : t.k == TY_KSYM ? TV_FMT_KSYM
-	       : t.k == TY_FUNC ? TV_FMT_FUNC
-				: 0;
+	for (size_t i = 0; i < sizeof(named_slots) / sizeof(named_slots[0]); i++)
+		if (named_slots[i].k == t.k)
+			return named_slots[i].slot;
+	return 0;
 }
 
 /* printf: arguments packed in 8-byte slots (strings take their size); the
@@ -334,15 +343,56 @@ static int f_strncmp(struct lower *L, const struct tv_node *c, bool want)
 	return r;
 }
 
+/* kstack([perf|bpftrace,] [depth]): the mode byte of the instruction. */
+static int stack_mode(struct lower *L, const struct tv_node *c)
+{
+	const struct tv_list *a = &c->call.args;
+	int mode = 0, i = 0;
+
+	if (i < a->n && a->v[i]->kind == TV_N_ident) {
+		if (!strcmp(a->v[i]->name, "perf"))
+			mode = TV_STACK_PERF;
+		else if (strcmp(a->v[i]->name, "bpftrace")) {
+			fe_error(L, a->v[i], "Unknown identifier: '%s'", a->v[i]->name);
+			return -1;
+		}
+		i++;
+	}
+	if (i < a->n) {
+		const struct tv_node *d = a->v[i];
+
+		if (d->kind != TV_N_int || d->num.negative) {
+			fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
+				 d->kind == TV_N_str ? "string" : "none");
+			return -1;
+		}
+		if (d->num.value < 1 || d->num.value > TV_STACK_DEPTH) {
+			fe_error(L, d, "%s: stack depth must be between 1 and %d", c->call.name,
+				 TV_STACK_DEPTH);
+			return -1;
+		}
+		mode |= (int)d->num.value;
+		i++;
+	}
+	if (i < a->n) {
+		fe_error(L, a->v[i], "%s: expected a depth after the mode", c->call.name);
+		return -1;
+	}
+	return mode;
+}
+
 static int f_stack(struct lower *L, const struct tv_node *c, bool want)
 {
-	int r = fe_reg(L, c);
+	int mode = stack_mode(L, c), r;
 
 	(void)want;
+	r = fe_reg(L, c);
+	if (mode < 0)
+		return r;
 	if (!strcmp(c->call.name, "kstack"))
-		EMIT(L, KSTACK, r, 0);
+		EMIT(L, KSTACK, r, mode);
 	else
-		EMIT(L, USTACK, r, 0);
+		EMIT(L, USTACK, r, mode);
 	return r;
 }
 

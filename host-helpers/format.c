@@ -74,18 +74,31 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 	}
 }
 
-/* A slot that names something: a probe by index, a kernel symbol. */
-static void format_named(struct tv_out *o, FILE *f, unsigned char kind, __u64 v)
+/* A slot that names something: a probe by index, a symbol, a stack. */
+static void format_named(struct tv_out *o, FILE *f, unsigned char kind, const unsigned char *a)
 {
-	char sym[256];
+	char sym[512];
+	__u64 v, pid;
 
-	if (kind & (TV_FMT_PROBE | TV_FMT_FUNC)) {
-		tvh_print_probe(o, f, v, kind & TV_FMT_FUNC);
+	memcpy(&v, a, 8);
+	switch (kind & TV_FMT_KIND) {
+	case TV_FMT_PROBE:
+	case TV_FMT_FUNC: tvh_print_probe(o, f, v, (kind & TV_FMT_KIND) == TV_FMT_FUNC); return;
+	case TV_FMT_KSTACK:
+	case TV_FMT_USTACK:
+		tvh_print_stack(o, f, v, (kind & TV_FMT_KIND) == TV_FMT_KSTACK, 8);
 		return;
+	case TV_FMT_USYM:
+		memcpy(&pid, a + 8, 8);
+		if (!o->usyms)
+			o->usyms = tvh_usyms_new();
+		tvh_usym_format(o->usyms, (__u32)pid, v, sym, sizeof(sym), 0);
+		break;
+	default:
+		if (!o->ksyms)
+			o->ksyms = tvh_ksyms_new();
+		tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
 	}
-	if (!o->ksyms)
-		o->ksyms = tvh_ksyms_new();
-	tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
 	fputs(sym, f);
 }
 
@@ -113,12 +126,9 @@ int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void 
 		size = slot_size(fmt, arg, conv);
 		if (off + size > len)
 			return -EINVAL;
-		if (slot_byte(fmt, arg) & (TV_FMT_PROBE | TV_FMT_KSYM | TV_FMT_FUNC)) {
-			__u64 v;
-
-			memcpy(&v, a + off, 8);
-			format_named(o, f, slot_byte(fmt, arg), v);
-		} else if (format_one(f, spec, conv, a + off, size) < 0) {
+		if (slot_byte(fmt, arg) & TV_FMT_KIND)
+			format_named(o, f, slot_byte(fmt, arg), a + off);
+		else if (format_one(f, spec, conv, a + off, size) < 0) {
 			return -EINVAL;
 		}
 		arg++;

@@ -9,6 +9,16 @@ struct tvh_ksyms *tvh_ksyms_new(void);
 void tvh_ksyms_free(struct tvh_ksyms *k);
 void tvh_ksym_format(const struct tvh_ksyms *k, __u64 addr, char *buf, size_t n, bool offset);
 
+/* usyms.c: user symbols of the processes the kernel reported */
+#define TVH_SYM_OFFSET 1 /* func+off, not func */
+#define TVH_SYM_MODULE 2 /* ... (/path/of/file) */
+struct tvh_usyms;
+struct tvh_usyms *tvh_usyms_new(void);
+void tvh_usyms_free(struct tvh_usyms *u);
+void tvh_usyms_note(struct tvh_usyms *u, __u32 pid);
+void tvh_usym_format(struct tvh_usyms *u, __u32 pid, __u64 addr, char *buf, size_t n,
+		     unsigned flags);
+
 struct tv_out {
 	const struct tv_image *img;
 	struct tv_store *store;
@@ -18,6 +28,7 @@ struct tv_out {
 	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
 	void *stack_arg;
 	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */
+	struct tvh_usyms *usyms; /* made at the first process reported */
 	__u64 counts[TV_REC__COUNT];
 };
 
@@ -43,7 +54,8 @@ void tvh_json_bucket(FILE *f, const struct tv_map *m, __u64 b, __u64 count, bool
 void tvh_json_key(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e);
 /* A probe by index: its attach point, or only its function (`func`). */
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);
-void tvh_print_stack(struct tv_out *o, FILE *f, __u64 id, bool kernel, int indent);
+/* A stack value (tv_stack_value): a newline, then one frame a line */
+void tvh_print_stack(struct tv_out *o, FILE *f, __u64 v, bool kernel, int indent);
 int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n, __u32 top,
 		    __u64 div);
 

@@ -133,6 +133,10 @@ static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m, const
 	case TV_MAP_bytes: tvh_print_key(o, f, m->val_type, e->val.bytes); break;
 	case TV_MAP_int:
 		/* integers that name something (probe, func, ksym, stack) */
+		if (m->val_type[0] == 'k' || m->val_type[0] == 'U') { /* indented as values are */
+			tvh_print_stack(o, f, (__u64)a->v, m->val_type[0] == 'k', 8);
+			break;
+		}
 		if (m->val_type[0]) {
 			tvh_print_key(o, f, m->val_type, (const unsigned char *)&a->v);
 			break;

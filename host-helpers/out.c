@@ -18,7 +18,7 @@ struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FI
 void tv_out_free(struct tv_out *o)
 {
 	if (o)
-		tvh_ksyms_free(o->ksyms);
+		tvh_ksyms_free(o->ksyms), tvh_usyms_free(o->usyms);
 	free(o);
 }
 
@@ -209,6 +209,16 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 					    &(struct zeroing){o->store, h->id});
 		break;
 	case TV_REC_exit: o->exit_requested = true; break;
+	case TV_REC_upid:
+		if (h->len >= 8) {
+			__u64 pid;
+
+			memcpy(&pid, p, 8);
+			if (!o->usyms)
+				o->usyms = tvh_usyms_new();
+			tvh_usyms_note(o->usyms, (__u32)pid);
+		}
+		break;
 	default: break; /* faults are counted; system and cat come with the language */
 	}
 	return 0;

@@ -11,7 +11,7 @@
 #define TV_KMAPS(X)                                                                                \
 	X(insns)                                                                                   \
 	X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s)   \
-	    X(val_l) X(stacks) X(rings) X(agg_scalar)
+	    X(val_l) X(stacks) X(rings) X(agg_scalar) X(upids)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)

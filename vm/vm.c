@@ -636,15 +636,17 @@ HANDLER(EMIT)
 
 /* The kernel returns a stack id; BEGIN and END blocks run here have no
  * probed kernel or user stack to take, so the id is 0. */
+/* BEGIN and END have no stack: the value says so, as the kernel's does
+ * when it cannot take one. */
 HANDLER(KSTACK)
 {
-	R(v[0]) = 0;
+	R(v[0]) = tv_stack_value(-1, (__u8)v[1], 0);
 	return 0;
 }
 
 HANDLER(USTACK)
 {
-	R(v[0]) = 0;
+	R(v[0]) = tv_stack_value(-1, (__u8)v[1], 0);
 	return 0;
 }
 

@@ -45,27 +45,27 @@ static __always_inline struct tv_sess *session(struct tv_state *st)
 
 static __always_inline __u64 batch_flags(void *rb, __u8 kind)
 {
+	if (kind == TV_REC_upid) /* the process may end soon: its maps are read now */
+		return BPF_RB_FORCE_WAKEUP;
 	if (kind != TV_REC_printf)
 		return 0;
 	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) > TV_RINGBUF_SIZE / 4 ? BPF_RB_FORCE_WAKEUP
 									: BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 off, __u32 len)
+/* Send st->out: the header filled here, n payload bytes already after it. */
+static __always_inline int send(struct tv_state *st, __u8 kind, __u16 id, __u64 n)
 {
 	struct tv_rec *h = (void *)st->out;
 	struct tv_sess *ss;
 	__u32 s = st->sess;
 	void *rb;
-	__u64 n = clamp_len(len, TV_SCRATCH);
 
 	h->kind = kind;
 	h->pad = 0;
 	h->id = id;
 	h->len = n;
 	h->block = st->probe;
-	if (n)
-		bpf_probe_read_kernel(st->out + sizeof(*h), n, S(st, off));
 	rb = bpf_map_lookup_elem(&rings, &s);
 	/* printf records are batched: no wake-up each (the reader polls every
 	 * few ms) until a quarter of the ring is waiting; others wake it now */
@@ -75,6 +75,31 @@ static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 
 	if (ss)
 		__sync_fetch_and_add(&ss->lost, 1);
 	return NEXT;
+}
+
+static __always_inline int emit(struct tv_state *st, __u8 kind, __u16 id, __u32 off, __u32 len)
+{
+	__u64 n = clamp_len(len, TV_SCRATCH);
+
+	if (n)
+		bpf_probe_read_kernel(st->out + sizeof(struct tv_rec), n, S(st, off));
+	return send(st, kind, id, n);
+}
+
+/* The first user stack or address of a process tells the host, which
+ * reads the process's mappings while it lives; returns pid. */
+static __always_inline __u32 note_pid(struct tv_state *st, __u32 pid)
+{
+	struct tv_upid key = {.id = st->sess << 16, .pid = pid};
+	__u64 v = pid;
+	__u8 one = 1;
+
+	if (bpf_map_lookup_elem(&upids, &key))
+		return pid;
+	bpf_map_update_elem(&upids, &key, &one, BPF_ANY);
+	__builtin_memcpy(st->out + sizeof(struct tv_rec), &v, 8);
+	send(st, TV_REC_upid, 0, 8);
+	return pid;
 }
 
 static __always_inline int start_block(struct tv_state *st, __u32 gidx)

@@ -42,6 +42,11 @@ struct tv_key_l {
 	__u8 k[TV_KEY_MAX];
 };
 
+struct tv_upid {
+	__u32 id; /* session << 16, as data-map keys begin */
+	__u32 pid;
+};
+
 struct tv_val {
 	__u8 b[TV_VAL_MAX];
 };
@@ -144,6 +149,14 @@ DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 32768)
 DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 32768);
 DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 32768);
 DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 32768);
+
+/* processes whose user stacks were taken (interp.h: note_pid) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct tv_upid);
+	__type(value, __u8);
+} upids SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);

@@ -352,13 +352,16 @@ HANDLER(EMIT)
 
 HANDLER(KSTACK)
 {
-	R(st, in->a) = (__u64)bpf_get_stackid(lc->ctx, &stacks, 0);
+	R(st, in->a) = tv_stack_value(bpf_get_stackid(lc->ctx, &stacks, 0), in->b, 0);
 	return NEXT;
 }
 
 HANDLER(USTACK)
 {
-	R(st, in->a) = (__u64)bpf_get_stackid(lc->ctx, &stacks, BPF_F_USER_STACK);
+	__u32 pid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	R(st, in->a) = tv_stack_value(bpf_get_stackid(lc->ctx, &stacks, BPF_F_USER_STACK), in->b,
+				      note_pid(st, pid));
 	return NEXT;
 }
 

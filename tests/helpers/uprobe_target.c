@@ -1,7 +1,9 @@
-/* A uprobe target: `uprobe_target N` calls tv_target(i, 2 * i) for i in
- * 0..N-1, so over N calls sum(a) = N(N-1)/2, sum(b) = N(N-1) and
- * sum(return value) = 3N(N-1)/2. */
+/* A uprobe target: `uprobe_target N [MS]` calls tv_target(i, 2 * i) for i
+ * in 0..N-1, so over N calls sum(a) = N(N-1)/2, sum(b) = N(N-1) and
+ * sum(return value) = 3N(N-1)/2.  MS keeps the process alive that long
+ * afterwards, so a tracer can still read its /proc/PID/maps. */
 #include <stdlib.h>
+#include <time.h>
 
 __attribute__((noinline)) int tv_target(int a, int b)
 {
@@ -15,5 +17,11 @@ int main(int argc, char **argv)
 
 	for (long i = 0; i < n; i++)
 		sink += tv_target(i, 2 * i);
+	if (argc > 2) {
+		long ms = atol(argv[2]);
+		struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
+
+		nanosleep(&ts, NULL);
+	}
 	return sink == -1;
 }

@@ -61,6 +61,19 @@ lang uretprobe_retval "uretprobe:$UT:tv_target { @r = sum(retval); }" "sh:$UT 10
 lang func_as_map_value "uprobe:$UT:tv_target { @f[tid] = func; printf(\"%s %s\\n\", func, arg0 > 100 ? \"big\" : \"small\"); }" \
 	"sh:$UT 1" '@f\[[0-9]+\]: tv_target' 'tv_target small'
 
+# stacks: perf mode, a depth, a stack as a value and as a printf argument
+# (bpftrace 0.17 prints these byte for byte alike); user frames named from
+# the ELF symbols of the maps read while the process lives
+TAB=$'\t'
+lang kstack_modes "tracepoint:syscalls:sys_enter_getppid $F { @a[kstack(perf, 2)] = count(); @b[kstack(2)] = count(); @c = kstack(1); printf(\"%s|%s\\n\", kstack(perf, 1), kstack(1)); exit(); }" \
+	"getppid 1" "${TAB}ffffffff[0-9a-f]+ perf_syscall_enter\+[0-9]+" '    perf_syscall_enter\+[0-9]+' \
+	'@c: ' '        perf_syscall_enter\+[0-9]+' '\|'
+lang ustack_symbols "uprobe:$UT:tv_target { @[ustack(2)] = count(); @p[ustack(perf, 1)] = count(); printf(\"%s|\\n\", ustack(1)); }" \
+	"sh:$UT 3 200" '    tv_target\+0' '    main\+[0-9]+' '\]: 3' "${TAB}[0-9a-f]+ tv_target\+0 \(.*/uprobe_target\)" '        tv_target\+0' '\|'
+err kstack_bad_mode 'BEGIN { @a = kstack(x); }' "stdin:1:21-22: ERROR: Unknown identifier: 'x'"
+err kstack_string_depth 'BEGIN { @a = kstack("a"); }' 'stdin:1:14-25: ERROR: kstack\(\) expects a integer literal \(string provided\)'
+err ustack_depth_range 'BEGIN { @a = ustack(perf, 200); }' 'ustack: stack depth must be between 1 and 127'
+
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace
 # does; the rest run.  ftrace:* has format files but no tracepoints: never

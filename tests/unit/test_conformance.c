@@ -64,7 +64,8 @@ struct rec {
 struct recs {
 	struct rec *v;
 	int n, cap;
-	int err; /* a record could not be kept (no memory, bad length) */
+	int err;   /* a record could not be kept (no memory, bad length) */
+	int upids; /* TV_REC_upid: the kernel's own note of a process, not output */
 };
 
 /* One session per test, one program at a time. */
@@ -114,6 +115,10 @@ static int on_rec(const struct tv_rec *h, const void *payload, void *arg)
 	 * loop, which a longjmp must not leave. */
 	if (h->len > TV_SCRATCH) {
 		r->err = 1;
+		return 0;
+	}
+	if (h->kind == TV_REC_upid) {
+		r->upids++;
 		return 0;
 	}
 	if (r->n == r->cap) {
@@ -1041,8 +1046,9 @@ static void conformance_builtins(void **state)
 	finish();
 	prctl(PR_SET_NAME, G.comm);
 
-	/* KSTACK/USTACK: the vm returns 0, the kernel a stack id or a
-	 * negative error; either way the block goes on. */
+	/* KSTACK/USTACK: the vm has no stack (TV_STACK_NONE), the kernel a
+	 * stack id or none; either way the block goes on, and the kernel
+	 * notes this process at most once (the vm never). */
 	begin("stacks");
 	I(KSTACK, 1, 0);
 	I(KSTACK, 2, 127);
@@ -1058,8 +1064,10 @@ static void conformance_builtins(void **state)
 	load();
 	run(0, zero_ctx);
 	assert_int_equal(G.kr.n, 2);
+	assert_in_range(G.kr.upids, 0, 1);
+	assert_int_equal(G.vr.upids, 0);
 	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(word(&G.vr.v[1], i), 0);
+		assert_int_equal(tv_stack_id(word(&G.vr.v[1], i)), -1);
 	finish();
 }
 
@@ -1743,6 +1751,7 @@ static void conformance_records(void **state)
 	    {TV_REC_system, 6, 100, 255}, {TV_REC_cat, 7, 512, 512},
 	    {TV_REC_fault, 0, 8, 8},	   {TV_REC_printf, 7, 1000, 0},
 	    {TV_REC_join, 1, 0, TV_JOIN_ARGS * TV_STR_MAX},
+	    {TV_REC_upid, 0, 16, 8},
 	};
 	/* clang-format on */
 	__u8 pat[128];
@@ -1750,7 +1759,7 @@ static void conformance_records(void **state)
 
 	(void)state;
 	need_kernel();
-	assert_int_equal(TV_REC__COUNT, 10); /* a new kind needs a row above */
+	assert_int_equal(TV_REC__COUNT, 11); /* a new kind needs a row above */
 
 	/* EMIT of every record kind, lengths 0 to the whole scratch, at the
 	 * scratch edges; EXIT ends the block (the EMIT after it is never
@@ -1779,7 +1788,8 @@ static void conformance_records(void **state)
 	probe_at(0);
 	load();
 	run(0, CTX(0x0123456789abcdefull));
-	assert_int_equal(G.vr.n, NELEM(emits));
+	assert_int_equal(G.vr.n + G.vr.upids, NELEM(emits));
+	assert_int_equal(G.kr.upids, G.vr.upids);
 	run(1, zero_ctx);
 	assert_int_equal(G.kr.v[0].h.block, 1);
 	run(2, CTX((__u64)-1));

@@ -279,17 +279,31 @@ int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
-/* A fmt constant is the format text, a NUL, then one byte per argument:
- * its slot size in 8-byte units (TV_FMT_UNITS), and in the top bits what
- * the slot names, to print by name (TV_FMT_KIND: one of these). */
-#define TV_FMT_FUNC 0x20   /* a probe index: print its function part */
-#define TV_FMT_KSYM 0x40   /* a kernel address */
-#define TV_FMT_KSTACK 0x60 /* a stack value (tv_stack_value) */
-#define TV_FMT_PROBE 0x80  /* a probe index */
-#define TV_FMT_USTACK 0xa0
-#define TV_FMT_USYM 0xc0 /* a user address, then its process (16 bytes) */
-#define TV_FMT_KIND 0xe0
-#define TV_FMT_UNITS 0x1f
+/* A fmt constant is the format text, a NUL, then the type string of its
+ * arguments (TV_VALUE_TYPES), as map keys have: the host reads each
+ * argument as a map key field is read. */
+
+/* Value types the host prints, one letter each; a type string is letters
+ * and byte sizes, "i8,s64,K8", a tuple "(i8,s16)".  The bytes a value
+ * holds are in the comment. */
+#define TV_VALUE_TYPES(X)                                                       \
+	X('i', int, "a signed integer")                                         \
+	X('u', uint, "an unsigned integer")                                     \
+	X('s', str, "a NUL-padded string")                                      \
+	X('p', probe, "a probe index: its name")                                \
+	X('f', func, "a probe index: the function part of its name")            \
+	X('k', kstack, "a kernel stack value (tv_stack_value)")                 \
+	X('U', ustack, "a user stack value (tv_stack_value)")                   \
+	X('K', ksym, "a kernel address: its symbol")                            \
+	X('Y', usym, "a user address, then its process id (16 bytes)")          \
+	X('n', inet, "an address family, then 16 address bytes (24 bytes)")     \
+	X('t', time, "a format constant's id, then nanoseconds since boot")     \
+	X('r', buf, "a length, then that many bytes (8 + up to TV_STR_MAX)")
+enum tv_value_type {
+#define X(letter, name, doc) TV_VAL_##name = letter,
+	TV_VALUE_TYPES(X)
+#undef X
+};
 #define TV_JOIN_ARGS 8 /* strings join() reads from an array */
 
 struct tv_const {

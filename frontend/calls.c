@@ -98,32 +98,15 @@ static int conversions(const char *f)
 	return n;
 }
 
-/* The types printf prints by name, and how the host knows them. */
-static const struct {
-	enum ty_kind k;
-	unsigned slot;
-} named_slots[] = {
-    {TY_PROBE, TV_FMT_PROBE},	{TY_KSYM, TV_FMT_KSYM},	    {TY_FUNC, TV_FMT_FUNC},
-    {TY_KSTACK, TV_FMT_KSTACK}, {TY_USTACK, TV_FMT_USTACK},
-};
-
-static unsigned named_slot(struct ty t)
-{
-	for (size_t i = 0; i < sizeof(named_slots) / sizeof(named_slots[0]); i++)
-		if (named_slots[i].k == t.k)
-			return named_slots[i].slot;
-	return 0;
-}
-
 /* printf: arguments packed in 8-byte slots (strings take their size); the
- * format constant carries each slot's size after its NUL. */
+ * format constant carries their type string after its NUL. */
 static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, unsigned kind)
 {
 	const struct tv_list *a = &c->call.args;
 	const struct tv_node *fmt = a->v[0];
-	char buf[512];
+	char buf[512], types[256];
 	unsigned sizes[16], total = 0, off, pos;
-	size_t flen;
+	size_t flen, tlen = 0;
 	int k;
 
 	if (fmt->kind != TV_N_str) {
@@ -144,23 +127,24 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 			fe_error(L, a->v[i], "%s: a tuple cannot be formatted; print() it", c->call.name);
 			return no_value(L, c, want);
 		}
-		sizes[i - 1] = t.k == TY_STR ? (t.size + 7) & ~7u : 8;
+		sizes[i - 1] = fe_is_bytes(t) ? (t.size + 7) & ~7u : 8;
 		total += sizes[i - 1];
+		tlen += (size_t)snprintf(types + tlen, sizeof(types) - tlen, "%s%c%u", i > 1 ? "," : "",
+					 fe_type_char(&t), sizes[i - 1]);
 	}
 	flen = strlen(fmt->str.s);
-	if (flen + a->n + 1 > sizeof(buf)) {
+	if (flen + tlen + 2 > sizeof(buf)) {
 		fe_error(L, fmt, "%s: format string too long", c->call.name);
 		return no_value(L, c, want);
 	}
 	memcpy(buf, fmt->str.s, flen + 1);
-	for (int i = 1; i < a->n; i++)
-		buf[flen + i] = (char)(sizes[i - 1] / 8 | named_slot(fe_type_of(L, a->v[i])));
-	k = tv_image_add_const(L->img, TV_CONST_fmt, buf, flen + a->n);
+	memcpy(buf + flen + 1, types, tlen + 1);
+	k = tv_image_add_const(L->img, TV_CONST_fmt, buf, flen + tlen + 2);
 	pos = off = fe_scratch(L, c, total ? total : 8);
 	for (int i = 1; i < a->n; i++) {
 		struct ty t = fe_type_of(L, a->v[i]);
 
-		if (t.k == TY_STR) {
+		if (fe_is_bytes(t)) {
 			fe_gen_str(L, a->v[i], pos, sizes[i - 1]);
 		} else {
 			int r = fe_gen_int(L, a->v[i]);

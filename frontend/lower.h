@@ -9,7 +9,8 @@
 #include "frontend/tracefs.h"
 
 /* Value types.  Sizes are the bytes a value takes in scratch and in maps.
- * ORDER: kinds after TY_STR are integers the host prints its own way.
+ * ORDER: kinds after TY_STR are printed the host's own way: integers up
+ * to TY_TUPLE, bytes (like TY_STR) from it on.
  * TY_PTR is a pointer into kernel (or, `user`, user) memory whose pointee
  * is a BTF type; TY_RECORD a struct, union or array in memory, only
  * reached through ., -> and [] (struct.c). */
@@ -24,7 +25,11 @@ enum ty_kind {
 	TY_USTACK,
 	TY_KSYM,
 	TY_FUNC,
-	TY_TUPLE /* bytes, like TY_STR (tuple.c) */
+	TY_TUPLE, /* (tuple.c) */
+	TY_USYM,  /* address, pid */
+	TY_INET,  /* family, 16 address bytes */
+	TY_TIME,  /* strftime: format constant, nanoseconds */
+	TY_BUF	  /* length, bytes */
 };
 
 /* ty.btf of a TY_PTR that is curtask: struct task_struct, looked up only
@@ -43,7 +48,7 @@ struct ty {
 /* Values held as bytes in scratch and maps (the others are integers). */
 static inline bool fe_is_bytes(struct ty t)
 {
-	return t.k == TY_STR || t.k == TY_TUPLE;
+	return t.k == TY_STR || t.k >= TY_TUPLE;
 }
 
 /* A tuple type: its elements and where each one starts. */

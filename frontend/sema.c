@@ -321,19 +321,19 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 	return 0;
 }
 
-/* The host prints keys from this: i8 signed, u8 unsigned, sN string,
- * p8 probe index, k8/U8 kernel/user stack ids, K8 kernel address. */
+/* The host prints values by these letters (TV_VALUE_TYPES). */
 char fe_type_char(const struct ty *t)
 {
-	switch (t->k) {
-	case TY_STR: return 's';
-	case TY_PROBE: return 'p';
-	case TY_FUNC: return 'f';
-	case TY_KSTACK: return 'k';
-	case TY_USTACK: return 'U';
-	case TY_KSYM: return 'K';
-	default: return t->sign ? 'i' : 'u';
-	}
+	static const char letters[] = {
+	    [TY_STR] = TV_VAL_str,	 [TY_PROBE] = TV_VAL_probe, [TY_FUNC] = TV_VAL_func,
+	    [TY_KSTACK] = TV_VAL_kstack, [TY_USTACK] = TV_VAL_ustack, [TY_KSYM] = TV_VAL_ksym,
+	    [TY_USYM] = TV_VAL_usym,	 [TY_INET] = TV_VAL_inet,   [TY_TIME] = TV_VAL_time,
+	    [TY_BUF] = TV_VAL_buf,
+	};
+
+	if (t->k < sizeof(letters) && letters[t->k])
+		return letters[t->k];
+	return t->sign ? TV_VAL_int : TV_VAL_uint;
 }
 
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)

@@ -169,7 +169,7 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 	for (int i = 0; i < m->nkeys && i < map->map.keys.n; i++) {
 		const struct tv_node *k = map->map.keys.v[i];
 
-		if (m->key[i].k == TY_STR) {
+		if (fe_is_bytes(m->key[i])) {
 			fe_gen_str(L, k, pos, m->key[i].size);
 		} else {
 			int r = fe_gen_int(L, k);

@@ -30,7 +30,7 @@ static struct ty intern(struct lower *L, const struct tv_node *at, const struct 
 /* Integers (and pointers) take 8 bytes, strings their size rounded up. */
 static struct ty elem_slot(struct ty et)
 {
-	if (et.k != TY_STR)
+	if (!fe_is_bytes(et))
 		et = (struct ty){.k = et.k == TY_NONE || et.k == TY_PTR ? TY_INT : et.k,
 				 .size = 8,
 				 .sign = et.k == TY_INT ? true : et.sign};
@@ -119,7 +119,7 @@ int fe_gen_tuple(struct lower *L, const struct tv_node *e, unsigned off, unsigne
 	}
 	EMIT(L, SZERO, off, size);
 	for (int i = 0; i < t->n; i++) {
-		if (t->elem[i].k == TY_STR) {
+		if (fe_is_bytes(t->elem[i])) {
 			fe_gen_str(L, e->list.v[i], off + t->off[i], t->elem[i].size);
 		} else {
 			int r = fe_gen_int(L, e->list.v[i]);
@@ -157,7 +157,7 @@ int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *e)
 
 	if (!t)
 		return fe_reg(L, e);
-	if (t->elem[i].k == TY_STR) {
+	if (fe_is_bytes(t->elem[i])) {
 		fe_error(L, e, "element %d of this tuple is a string, not an integer", i);
 		return fe_reg(L, e);
 	}
@@ -176,7 +176,7 @@ int fe_gen_tuple_elem_str(struct lower *L, const struct tv_node *e, unsigned off
 
 	if (!t)
 		return -1;
-	if (t->elem[i].k != TY_STR) {
+	if (!fe_is_bytes(t->elem[i])) {
 		fe_error(L, e, "element %d of this tuple is an integer, not a string", i);
 		return -1;
 	}
@@ -216,7 +216,7 @@ int fe_tuple_print_format(const struct lower *L, struct ty tt, char *buf, size_t
 	len += snprintf(buf, n, "(");
 	for (int i = 0; i < t->n && len < n; i++)
 		len += snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
-				t->elem[i].k == TY_STR ? "%s"
+				fe_is_bytes(t->elem[i]) ? "%s"
 				: t->elem[i].sign      ? "%d"
 						       : "%u");
 	if (len < n)

@@ -3,28 +3,31 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host-helpers/internal.h"
 
-/* A format constant is the text, a NUL, then optionally one byte per
- * argument: its slot size in 8-byte units, TV_FMT_PROBE set when the slot
- * holds a probe index to print as the probe's name. */
-static unsigned char slot_byte(const struct tv_const *fmt, int arg)
+/* A format constant is the text, a NUL, then the arguments' type string
+ * ("i8,s64,K8"); without one every argument is an 8-byte integer, or a
+ * TV_STR_MAX string for %s. */
+static const char *arg_types(const struct tv_const *fmt)
 {
 	size_t text = strnlen(fmt->data, fmt->len);
-	size_t nsizes = fmt->len > text + 1 ? fmt->len - text - 1 : 0;
 
-	return (size_t)arg < nsizes ? (unsigned char)fmt->data[text + 1 + arg] : 0;
+	return fmt->len > text + 1 ? fmt->data + text + 1 : "";
 }
 
-static size_t slot_size(const struct tv_const *fmt, int arg, char conv)
+static const char *next_arg(const char *t, size_t room, char conv, struct tvh_field *a)
 {
-	unsigned char b = slot_byte(fmt, arg) & TV_FMT_UNITS;
+	size_t n = strnlen(t, room);
 
-	if (b)
-		return b * 8u;
-	return conv == 's' || conv == 'r' ? TV_STR_MAX : 8;
+	if (!n) {
+		a->type = conv == 's' ? TV_VAL_str : TV_VAL_int;
+		a->size = conv == 's' ? TV_STR_MAX : 8;
+		return t;
+	}
+	return tvh_next_field(t, &a->type, &a->size);
 }
 
 /* Copy one conversion spec "%-08.3lld" as a C format with `ll`. */
@@ -74,44 +77,41 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 	}
 }
 
-/* A slot that names something: a probe by index, a symbol, a stack. */
-static void format_named(struct tv_out *o, FILE *f, unsigned char kind, const unsigned char *a)
+/* Values printed by name (a symbol, a stack, an address, a time) take
+ * the conversion's width and flags as a string would. */
+static int format_named(struct tv_out *o, FILE *f, char *spec, const struct tvh_field *a,
+			char style)
 {
-	char sym[512];
-	__u64 v, pid;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int rc;
 
-	memcpy(&v, a, 8);
-	switch (kind & TV_FMT_KIND) {
-	case TV_FMT_PROBE:
-	case TV_FMT_FUNC: tvh_print_probe(o, f, v, (kind & TV_FMT_KIND) == TV_FMT_FUNC); return;
-	case TV_FMT_KSTACK:
-	case TV_FMT_USTACK:
-		tvh_print_stack(o, f, v, (kind & TV_FMT_KIND) == TV_FMT_KSTACK, 8);
-		return;
-	case TV_FMT_USYM:
-		memcpy(&pid, a + 8, 8);
-		if (!o->usyms)
-			o->usyms = tvh_usyms_new();
-		tvh_usym_format(o->usyms, (__u32)pid, v, sym, sizeof(sym), 0);
-		break;
-	default:
-		if (!o->ksyms)
-			o->ksyms = tvh_ksyms_new();
-		tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
-	}
-	fputs(sym, f);
+	if (!m)
+		return -ENOMEM;
+	tvh_print_value(o, m, a, 8, style);
+	fclose(m);
+	strcat(spec, "s");
+	rc = fprintf(f, spec, text ? text : "");
+	free(text);
+	return rc;
+}
+
+static bool is_plain(char type)
+{
+	return type == TV_VAL_int || type == TV_VAL_uint || type == TV_VAL_str;
 }
 
 int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len)
 {
 	const unsigned char *a = args;
-	const char *p = fmt->data;
+	const char *p = fmt->data, *types = arg_types(fmt);
+	const char *tend = fmt->data + fmt->len;
 	size_t off = 0;
-	int arg = 0;
 
 	while (*p) {
-		char spec[64], conv;
-		size_t size;
+		char spec[64], conv, style = 0;
+		struct tvh_field arg;
 
 		if (*p != '%') {
 			fputc(*p++, f);
@@ -123,16 +123,16 @@ int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void 
 			continue;
 		}
 		p = parse_spec(p, spec, sizeof(spec), &conv);
-		size = slot_size(fmt, arg, conv);
-		if (off + size > len)
+		if (conv == 'r' && (*p == 'x' || *p == 'h'))
+			style = *p++;
+		types = next_arg(types, (size_t)(tend - types), conv, &arg);
+		if (off + arg.size > len)
 			return -EINVAL;
-		if (slot_byte(fmt, arg) & TV_FMT_KIND)
-			format_named(o, f, slot_byte(fmt, arg), a + off);
-		else if (format_one(f, spec, conv, a + off, size) < 0) {
+		arg.p = a + off;
+		if (is_plain(arg.type) ? format_one(f, spec, conv, arg.p, arg.size) < 0
+				       : format_named(o, f, spec, &arg, style) < 0)
 			return -EINVAL;
-		}
-		arg++;
-		off += size;
+		off += arg.size;
 	}
 	return 0;
 }

@@ -42,6 +42,16 @@ struct entry {
 };
 
 const char *tvh_next_field(const char *t, char *kind, size_t *size);
+/* values.c: one field of a type string; stacks indented by `indent`,
+ * buf in a printf style (0, 'x' or 'h': %r, %rx, %rh) */
+struct tvh_field {
+	char type; /* TV_VALUE_TYPES */
+	size_t size;
+	const unsigned char *p;
+};
+void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int indent, char style);
+struct timespec;
+void tvh_print_time(FILE *f, const char *fmt, struct timespec ts);
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
 void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
 		       const char *sep);

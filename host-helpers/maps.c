@@ -77,7 +77,6 @@ void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsign
 	while (*t) {
 		char kind;
 		size_t size;
-		__u64 v = 0;
 
 		t = tvh_next_field(t, &kind, &size);
 		if (kind == '(' || kind == ')') { /* a tuple: (a, b) */
@@ -87,29 +86,7 @@ void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsign
 		}
 		fputs(first ? "" : sep, f);
 		first = 0;
-		if (kind == 's') {
-			fprintf(f, "%.*s", (int)strnlen((const char *)key + off, size), key + off);
-		} else if (kind == 'p' || kind == 'f') { /* a probe index: its name */
-			memcpy(&v, key + off, 8);
-			tvh_print_probe(o, f, v, kind == 'f');
-		} else if (kind == 'K') { /* a kernel address: its symbol */
-			char sym[256];
-
-			memcpy(&v, key + off, 8);
-			if (!o->ksyms)
-				o->ksyms = tvh_ksyms_new();
-			tvh_ksym_format(o->ksyms, v, sym, sizeof(sym), false);
-			fputs(sym, f);
-		} else if (kind == 'k' || kind == 'U') { /* a stack id */
-			memcpy(&v, key + off, 8);
-			tvh_print_stack(o, f, v, kind == 'k', 4);
-		} else {
-			memcpy(&v, key + off, size < 8 ? size : 8);
-			if (kind == 'i')
-				fprintf(f, "%" PRId64, (int64_t)tv_extend(v, size | TV_Z_SIGNED));
-			else
-				fprintf(f, "%" PRIu64, (uint64_t)v);
-		}
+		tvh_print_value(o, f, &(struct tvh_field){kind, size, key + off}, 4, 0);
 		off += size;
 	}
 }

@@ -15,7 +15,7 @@
 #endif
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
-#define TV_ABI_VERSION 3     /* 2: probe flags, 3: MFOR/FOREND */
+#define TV_ABI_VERSION 4     /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */

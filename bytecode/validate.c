@@ -120,6 +120,7 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 	case TV_OP_SZERO: return check_range(c, v[0], v[1]);
 	case TV_OP_SCOPY:
 	case TV_OP_STRCMP:
+	case TV_OP_STRSTR:
 		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2],
 				   v[in->op == TV_OP_SCOPY ? 0 : 1])
 			   ?: check_range(c, v[in->op == TV_OP_SCOPY ? 2 : 3],
@@ -129,6 +130,11 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 			return bad(c, "constant too long for the kernel:", img->consts[v[0]].len);
 		return check_range(c, v[1], img->consts[v[0]].len);
 	case TV_OP_EMIT: return check_range(c, v[2], v[3]);
+	case TV_OP_BUFK:
+	case TV_OP_BUFU:
+		return v[3] >= 8 && v[3] <= 8 + TV_STR_MAX ? check_range(c, v[2], v[3])
+							   : bad(c, "buf length", v[3]);
+	case TV_OP_USYM: return check_range(c, v[1], 16);
 	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
 	case TV_OP_KSTACK:

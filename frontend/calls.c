@@ -22,44 +22,120 @@ static int f_ksym(struct lower *L, const struct tv_node *c, bool want);
 static int f_join(struct lower *L, const struct tv_node *c, bool want);
 static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 
-/* FUNC(name, min args, max args, lowering) */
-#define TV_FE_FUNCS(X)                                                                             \
-	X(printf, 1, 17, f_printf)                                                                 \
-	X(system, 1, 17, f_system) X(cat, 1, 17, f_cat) X(exit, 0, 0, f_exit)                      \
-	    X(time, 0, 1, f_time) X(print, 1, 3, f_print) X(clear, 1, 1, f_clear)                  \
-		X(zero, 1, 1, f_clear) X(delete, 1, 1, f_delete) X(strncmp, 3, 3, f_strncmp)       \
-		    X(count, 0, 0, f_agg) X(sum, 1, 1, f_agg) X(min, 1, 1, f_agg)                  \
-			X(max, 1, 1, f_agg) X(avg, 1, 1, f_agg) X(stats, 1, 1, f_agg)              \
-			    X(hist, 1, 1, f_agg) X(lhist, 4, 4, f_agg) X(kstack, 0, 2, f_stack)    \
-				X(ustack, 0, 2, f_stack) X(ksym, 1, 1, f_ksym)                     \
-				    X(join, 1, 2, f_join) X(kaddr, 1, 1, f_kaddr)
+static int f_bytes(struct lower *L, const struct tv_node *c, bool want);
 
-static const struct {
+/* clang-format off */
+#define NONE {.k = TY_INT, .size = 8, .sign = true} /* no value, or an integer */
+#define INT NONE
+#define NAMED(kind, n) {.k = kind, .size = n, .sign = false}
+/* clang-format on */
+
+/* One row a function: its arity, its value's type, how it is lowered as
+ * a statement or integer (fn) and, for values held as bytes, into a
+ * scratch slot (bytes). */
+static const struct fe_func {
 	const char *name;
 	int min, max;
 	call_fn fn;
+	fe_bytes_fn bytes;
+	struct ty type;
 } funcs[] = {
-#define X(name, min, max, fn) {#name, min, max, fn},
-    TV_FE_FUNCS(X)
-#undef X
+    /* clang-format off */
+    {"printf",      1, 17, f_printf,  NULL, NONE},
+    {"system",      1, 17, f_system,  NULL, NONE},
+    {"cat",         1, 17, f_cat,     NULL, NONE},
+    {"exit",        0, 0,  f_exit,    NULL, NONE},
+    {"time",        0, 1,  f_time,    NULL, NONE},
+    {"print",       1, 3,  f_print,   NULL, NONE},
+    {"clear",       1, 1,  f_clear,   NULL, NONE},
+    {"zero",        1, 1,  f_clear,   NULL, NONE},
+    {"delete",      1, 1,  f_delete,  NULL, NONE},
+    {"strncmp",     3, 3,  f_strncmp, NULL, INT},
+    {"strcontains", 2, 2,  fe_f_strcontains, NULL, INT},
+    {"signal",      1, 1,  fe_f_signal, NULL, NONE},
+    {"reg",         1, 1,  fe_f_reg,  NULL, INT},
+    {"count",       0, 0,  f_agg,     NULL, INT},
+    {"sum",         1, 1,  f_agg,     NULL, INT},
+    {"min",         1, 1,  f_agg,     NULL, INT},
+    {"max",         1, 1,  f_agg,     NULL, INT},
+    {"avg",         1, 1,  f_agg,     NULL, INT},
+    {"stats",       1, 1,  f_agg,     NULL, INT},
+    {"hist",        1, 1,  f_agg,     NULL, INT},
+    {"lhist",       4, 4,  f_agg,     NULL, INT},
+    {"kstack",      0, 2,  f_stack,   NULL, NAMED(TY_KSTACK, 8)},
+    {"ustack",      0, 2,  f_stack,   NULL, NAMED(TY_USTACK, 8)},
+    {"ksym",        1, 1,  f_ksym,    NULL, NAMED(TY_KSYM, 8)},
+    {"kaddr",       1, 1,  f_kaddr,   NULL, INT},
+    {"join",        1, 2,  f_join,    NULL, NONE},
+    {"str",         1, 2,  f_bytes,   fe_gen_str_call, NAMED(TY_STR, TV_STR_MAX)},
+    {"usym",        1, 1,  f_bytes,   fe_gen_usym, NAMED(TY_USYM, 16)},
+    {"ntop",        1, 2,  f_bytes,   fe_gen_ntop, NAMED(TY_INET, 24)},
+    {"strftime",    2, 2,  f_bytes,   fe_gen_strftime, NAMED(TY_TIME, 16)},
+    {"buf",         1, 2,  f_bytes,   fe_gen_buf, NAMED(TY_BUF, 8 + TV_STR_MAX)},
+    /* clang-format on */
 };
 
 /* The function's row, or NULL with an error (unknown, wrong arity). */
-static const void *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
+static const struct fe_func *find_func(const char *name)
 {
-	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
-		if (strcmp(funcs[i].name, c->call.name))
-			continue;
-		if (c->call.args.n < funcs[i].min || c->call.args.n > funcs[i].max) {
-			fe_error(L, c, "%s() takes %d to %d arguments, got %d", c->call.name,
-				 funcs[i].min, funcs[i].max, c->call.args.n);
-			return NULL;
-		}
-		*fn = funcs[i].fn;
-		return &funcs[i];
-	}
-	fe_error(L, c, "Unknown function: '%s'", c->call.name);
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+		if (!strcmp(funcs[i].name, name))
+			return &funcs[i];
 	return NULL;
+}
+
+static const struct fe_func *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
+{
+	const struct fe_func *f = find_func(c->call.name);
+
+	if (!f) {
+		fe_error(L, c, "Unknown function: '%s'", c->call.name);
+		return NULL;
+	}
+	if (c->call.args.n < f->min || c->call.args.n > f->max) {
+		fe_error(L, c, "%s() takes %d to %d arguments, got %d", c->call.name, f->min,
+			 f->max, c->call.args.n);
+		return NULL;
+	}
+	*fn = f->fn;
+	return f;
+}
+
+struct ty fe_call_type(const struct tv_node *c)
+{
+	const struct fe_func *f = find_func(c->call.name);
+
+	return f ? f->type : (struct ty)INT;
+}
+
+/* A function whose value is bytes, written to S[off..off+size]. */
+int fe_gen_call_bytes(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+{
+	call_fn fn;
+	const struct fe_func *f = checked_call(L, c, &fn);
+
+	if (!f)
+		return -1;
+	if (!f->bytes) {
+		fe_error(L, c, "%s() is not a string or buffer value", c->call.name);
+		return -1;
+	}
+	if (size < f->type.size && f->type.k != TY_STR) {
+		fe_error(L, c, "%s() does not fit here (%u bytes, %u expected)", c->call.name,
+			 f->type.size, size);
+		return -1;
+	}
+	if (size > f->type.size && f->type.k != TY_STR)
+		EMIT(L, SZERO, off + f->type.size, size - f->type.size);
+	return f->bytes(L, c, off, f->type.k == TY_STR ? size : f->type.size);
+}
+
+/* Values held as bytes have no integer form. */
+static int f_bytes(struct lower *L, const struct tv_node *c, bool want)
+{
+	(void)want;
+	fe_error(L, c, "%s() is not an integer", c->call.name);
+	return fe_reg(L, c);
 }
 
 int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)

@@ -185,6 +185,22 @@ struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 #define VAR_BASE 16
 #define TEMP_BASE 384
 
+/* calls.c: functions, one table row each */
+struct ty fe_call_type(const struct tv_node *call);
+int fe_gen_call_bytes(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+typedef int (*fe_bytes_fn)(struct lower *L, const struct tv_node *call, unsigned off,
+			   unsigned size);
+int fe_gen_str_call(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+/* values.c: functions of bytes values, and those reaching the process */
+int fe_gen_usym(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+int fe_gen_ntop(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+int fe_gen_strftime(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+int fe_gen_buf(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+int fe_f_strcontains(struct lower *L, const struct tv_node *call, bool want);
+int fe_f_signal(struct lower *L, const struct tv_node *call, bool want);
+int fe_f_reg(struct lower *L, const struct tv_node *call, bool want);
+int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size);
+
 /* gen.c: the code generator */
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
 #define EMIT(L, op, ...)                                                                           \

@@ -103,22 +103,6 @@ static struct ty field_type(struct lower *L, const struct tv_node *e)
 	return (struct ty){.k = TY_INT, .size = 8, .sign = f->is_signed && !f->is_ptr};
 }
 
-static struct ty call_type(struct lower *L, const struct tv_node *e)
-{
-	const char *n = e->call.name;
-
-	(void)L;
-	if (!strcmp(n, "str"))
-		return str_ty(TV_STR_MAX);
-	if (!strcmp(n, "ksym"))
-		return (struct ty){.k = TY_KSYM, .size = 8, .sign = false};
-	if (!strcmp(n, "kstack"))
-		return (struct ty){.k = TY_KSTACK, .size = 8, .sign = false};
-	if (!strcmp(n, "ustack"))
-		return (struct ty){.k = TY_USTACK, .size = 8, .sign = false};
-	return T_INT64;
-}
-
 struct fe_var *fe_var_find(struct lower *L, const char *name)
 {
 	/* the newest first: a for loop's variable hides one of the same name */
@@ -153,7 +137,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
 	case TV_N_index: return fe_struct_type(L, e);
 	case TV_N_cast: return fe_cast_type(L, e, false);
-	case TV_N_call: return call_type(L, e);
+	case TV_N_call: return fe_call_type(e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
 

@@ -18,17 +18,13 @@ static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 	return tv_image_add_const(L->img, TV_CONST_str, buf, len);
 }
 
-static int gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
 {
 	const struct tv_list *a = &e->call.args;
 	unsigned len = size;
 	struct ty t;
 	int r;
 
-	if (a->n < 1 || a->n > 2) {
-		fe_error(L, e, "str() takes 1 or 2 arguments");
-		return -1;
-	}
 	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
 		len = a->v[1]->num.value + 1;
 	t = fe_type_of(L, a->v[0]);
@@ -99,10 +95,7 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 			EMIT(L, SZERO, off + TV_COMM_LEN, size - TV_COMM_LEN);
 		EMIT(L, COMM, off);
 		return 0;
-	case TV_N_call:
-		if (!strcmp(e->call.name, "str"))
-			return gen_str_call(L, e, off, size);
-		break;
+	case TV_N_call: return fe_gen_call_bytes(L, e, off, size);
 	case TV_N_field:
 	case TV_N_index:
 		if (fe_is_struct_access(e) ? !fe_gen_struct_str(L, e, off, size)

@@ -390,6 +390,25 @@ int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, un
 	return 0;
 }
 
+/* The address of a member held in memory (an array, a record) in a
+ * register, for functions that copy its bytes; -1 when e has none. */
+int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size)
+{
+	struct place p;
+	struct ty t = fe_struct_type(L, e);
+	int r;
+
+	if (t.k != TY_STR && t.k != TY_RECORD)
+		return -1;
+	r = place_of(L, e, true, &p);
+	if (r <= 0 || !readable(L, e, &p))
+		return -1;
+	add_offset(L, r, p.off);
+	*user = p.user;
+	*size = t.size;
+	return r;
+}
+
 /* (struct x *)e is a pointer to x; (struct x)e is an error, as in bpftrace. */
 struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
 {

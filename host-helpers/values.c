@@ -125,7 +125,9 @@ void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int i
 	case TV_VAL_probe:
 	case TV_VAL_func: tvh_print_probe(o, f, word(p, 8), v->type == TV_VAL_func); break;
 	case TV_VAL_kstack:
-	case TV_VAL_ustack: tvh_print_stack(o, f, word(p, 8), v->type == TV_VAL_kstack, indent); break;
+	case TV_VAL_ustack:
+		tvh_print_stack(o, f, word(p, 8), v->type == TV_VAL_kstack, indent);
+		break;
 	case TV_VAL_ksym: print_ksym(o, f, word(p, 8)); break;
 	case TV_VAL_usym: print_usym(o, f, p); break;
 	case TV_VAL_inet: print_inet(f, p); break;

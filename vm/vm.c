@@ -505,22 +505,7 @@ HANDLER(SCONST)
 }
 
 /* strncmp over unsigned bytes, as -1/0/1. */
-HANDLER(STRCMP)
-{
-	const __u8 *a = sp(st, v[2], v[1]), *b = sp(st, v[3], v[1]);
-	__s64 r = 0;
-
-	if (!a || !b)
-		return -EINVAL;
-	for (__s64 i = 0; i < v[1] && !r; i++) {
-		if (a[i] != b[i])
-			r = a[i] < b[i] ? -1 : 1;
-		else if (!a[i])
-			break;
-	}
-	R(v[0]) = (__u64)r;
-	return 0;
-}
+#include "vm/bytes.h"
 
 /* ---- maps ----------------------------------------------------------------- */
 

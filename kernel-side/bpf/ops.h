@@ -342,6 +342,76 @@ HANDLER(STRCMP)
 	return NEXT;
 }
 
+struct strstrctx {
+	const __u8 *h, *n;
+	__u32 max, i, j, found;
+};
+
+/* One comparison of a naive search: needle byte j against haystack byte
+ * i + j; a flat loop over (i, j) keeps the verifier's work to one step. */
+static long strstr_step(__u64 k, void *arg)
+{
+	struct strstrctx *c = arg;
+	__u32 i = c->i & (TV_SCRATCH - 1), j = c->j & (TV_SCRATCH - 1);
+	__u8 y = c->n[j];
+
+	(void)k;
+	if (!y || j >= c->max) {
+		c->found = 1;
+		return 1;
+	}
+	if (i + j >= c->max)
+		return 1;
+	if (c->h[(i + j) & (TV_SCRATCH - 1)] == y) {
+		c->j++;
+		return 0;
+	}
+	if (!c->h[i])
+		return 1;
+	c->i++;
+	c->j = 0;
+	return 0;
+}
+
+HANDLER(STRSTR)
+{
+	struct strstrctx c = {S(st, LO(in)), S(st, HI(in)), in->b, 0, 0, 0};
+
+	/* each step moves i or j on: at most b + 1 of them for each i */
+	if (in->b)
+		bpf_loop((__u32)in->b * in->b + in->b + 1, strstr_step, &c, 0);
+	R(st, in->a) = c.found;
+	return NEXT;
+}
+
+/* buf(): a length word, then that many bytes, zeros to the slot's end. */
+static __always_inline int read_buf(struct tv_state *st, const struct tv_insn *in, bool user)
+{
+	__u32 off = LO(in);
+	__u64 room = clamp_len(HI(in), TV_STR_MAX + 8), n = R(st, in->b);
+	const void *src = (const void *)R(st, in->a);
+	long err = 0;
+
+	if (room < 8)
+		return NEXT;
+	n = clamp_len(n, room - 8);
+	bpf_probe_read_kernel(S(st, off), room, zeros);
+	*(__u64 *)S(st, off) = n;
+	if (n)
+		err = user ? bpf_probe_read_user(S(st, off + 8), n, src)
+			   : bpf_probe_read_kernel(S(st, off + 8), n, src);
+	return err < 0 ? FAULTED : NEXT;
+}
+
+HANDLER(BUFK)
+{
+	return read_buf(st, in, false);
+}
+HANDLER(BUFU)
+{
+	return read_buf(st, in, true);
+}
+
 #include "kernel-side/bpf/mapops.h"
 
 /* ---- records and stacks ------------------------------------------------------ */
@@ -362,6 +432,21 @@ HANDLER(USTACK)
 
 	R(st, in->a) = tv_stack_value(bpf_get_stackid(lc->ctx, &stacks, BPF_F_USER_STACK), in->b,
 				      note_pid(st, pid));
+	return NEXT;
+}
+
+HANDLER(USYM)
+{
+	__u32 pid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	*(__u64 *)S(st, LO(in)) = R(st, in->a);
+	*(__u64 *)S(st, LO(in) + 8) = note_pid(st, pid);
+	return NEXT;
+}
+
+HANDLER(SIGNAL)
+{
+	bpf_send_signal((__u32)R(st, in->a));
 	return NEXT;
 }
 

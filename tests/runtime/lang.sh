@@ -74,6 +74,30 @@ err kstack_bad_mode 'BEGIN { @a = kstack(x); }' "stdin:1:21-22: ERROR: Unknown i
 err kstack_string_depth 'BEGIN { @a = kstack("a"); }' 'stdin:1:14-25: ERROR: kstack\(\) expects a integer literal \(string provided\)'
 err ustack_depth_range 'BEGIN { @a = ustack(perf, 200); }' 'ustack: stack depth must be between 1 and 127'
 
+# values the host prints from bytes: ntop, buf (%r, %rx, %rh), strftime,
+# usym (resolved while the process lives, as map keys too), and strcontains
+lang value_functions "tracepoint:syscalls:sys_enter_getppid $F { printf(\"%s|%s|%r|%rx|%rh|%d%d\\n\", ntop(0x0100007f), ntop(10, 1), buf(comm, 4), buf(comm, 2), buf(comm, 2), strcontains(comm, \"igg\"), strcontains(comm, \"x\")); @t = strftime(\"%Y\", nsecs); @n[ntop(2, 0x0200a8c0)] = count(); exit(); }" \
+	"getppid 1" '127\.0\.0\.1\|100::\|trig\|\\x74\\x72\|74 72\|10' '@t: 20[0-9][0-9]' '@n\[192\.168\.0\.2\]: 1'
+lang buf_of_user_memory "tracepoint:syscalls:sys_enter_write $F { printf(\"<%r>\\n\", buf(args->buf, args->count)); exit(); }" \
+	"write 1" '<x>'
+lang usym_of_reg "uprobe:$UT:tv_target { printf(\"%s\\n\", usym(reg(\"ip\"))); @[usym(reg(\"ip\"))] = count(); }" \
+	"sh:$UT 3 200" 'tv_target' '@\[tv_target\]: 3'
+# signal(): the process that hit the probe gets it (SIGUSR1: status 138)
+TV_OPTS=--unsafe lang signal_by_name "tracepoint:syscalls:sys_enter_getppid $F { signal(\"USR1\"); }" \
+	"sh:sh -c \"$TRIG getppid 3\"; echo \$? >$T/signal.rc" 'Attaching 1 probe\.\.\.'
+check signal_status grep -qx 138 "$T/signal.rc"
+err signal_safe_mode 'tracepoint:syscalls:sys_enter_getppid { signal(9); }' 'stdin:1:41-50: ERROR: signal\(\) is an unsafe function being used in safe mode'
+TV_OPTS=--unsafe err signal_in_begin 'BEGIN { signal(9); }' 'stdin:1:9-18: ERROR: signal can not be used with "BEGIN" probes'
+TV_OPTS=--unsafe err signal_in_interval 'i:s:1 { signal(9); }' 'signal can not be used with "interval" probes'
+TV_OPTS=--unsafe err signal_bad_name 'tracepoint:syscalls:sys_enter_getppid { signal("SIGFOO"); }' 'ERROR: SIGFOO is not a valid signal'
+TV_OPTS=--unsafe err signal_range 'tracepoint:syscalls:sys_enter_getppid { signal(100); }' 'ERROR: 100 is not a valid signal, allowed range: \[1,64\]'
+err strftime_literal 'BEGIN { printf("%s\n", strftime(1, 1)); }' 'stdin:1:24-38: ERROR: strftime\(\) expects a string literal \(integer provided\)'
+err reg_in_tracepoint 'tracepoint:syscalls:sys_enter_getppid { reg("ip"); }' 'stdin:1:41-50: ERROR: reg can not be used with "tracepoint" probes'
+err reg_unknown "uprobe:$UT:tv_target { reg(\"foo\"); }" "ERROR: 'foo' is not a valid register on this architecture \(x86_64\)"
+err ntop_size 'BEGIN { printf("%s\n", ntop("abc")); }' 'ERROR: ntop\(\) expects an integer or array of 4 or 16 bytes'
+err buf_needs_length 'tracepoint:syscalls:sys_enter_write { printf("%r\n", buf(args->buf)); }' 'ERROR: buf\(\) expects a length argument'
+err bytes_not_int 'BEGIN { $x = ntop(1) + 1; }' 'ERROR: ntop\(\) is not an integer'
+
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace
 # does; the rest run.  ftrace:* has format files but no tracepoints: never

@@ -39,7 +39,8 @@ stop() { # NAME: SIGINT, then wait for the exit status
 lang() {
 	local name=$1 script=$2 trig=$3
 	shift 3
-	if ! start "$name" -e "$script"; then
+	# shellcheck disable=SC2086 # TV_OPTS: extra options, word split
+	if ! start "$name" ${TV_OPTS:-} -e "$script"; then
 		nok "$name" "did not start: $(head -3 "$T/$name.err" | tr '\n' '|')"
 		return
 	fi
@@ -59,7 +60,8 @@ lang() {
 
 # errors: location, source line, underline, status 1, nothing attached
 err() { # NAME 'script' 'first stderr line (regex)'
-	"$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
+	# shellcheck disable=SC2086
+	"$TV" ${TV_OPTS:-} -e "$2" >"$T/e.out" 2>"$T/e.err"
 	local rc=$?
 	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
 		ok "$1"

@@ -1460,6 +1460,83 @@ static void conformance_scratch(void **state)
 	}
 }
 
+/* ---- bytes: strcontains, buf, usym, signal ------------------------------- */
+
+static void conformance_bytes(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		const char *h, *n;
+		unsigned max, found;
+	} finds[] = {
+	    {"abcdef", "cde", 64, 1}, {"abc", "x", 64, 0},    {"abc", "", 64, 1},
+	    {"", "a", 64, 0},	      {"", "", 64, 1},	      {"aab", "ab", 64, 1},
+	    {"abc", "abcd", 64, 0},   {"abcabd", "abd", 64, 1}, {"abcdef", "ef", 4, 0},
+	    {"abcdef", "ef", 6, 1},   {"abcdef", "ef", 5, 0}, {"abc", "a", 0, 0},
+	    {"abc", "c", 1, 0},	      {"aaaaaaab", "aab", 255, 1},
+	};
+	/* clang-format on */
+	(void)state;
+	need_kernel();
+
+	/* STRSTR: found, absent, empty needle or haystack, a restart after
+	 * a partial match, the length bounding both strings. */
+	begin("strstr");
+	for (unsigned i = 0; i < NELEM(finds); i++) {
+		I(SZERO, 0, 512);
+		I(SCONST, kstr(finds[i].h), 0);
+		I(SCONST, kstr(finds[i].n), 256);
+		I(STRSTR, 1, finds[i].max, 0, 256);
+		out(1);
+	}
+	flush(0);
+	I(EXIT);
+	load();
+	run(0, zero_ctx);
+	for (unsigned i = 0; i < NELEM(finds); i++)
+		assert_int_equal(word(&G.vr.v[0], i), finds[i].found);
+	finish();
+
+	/* BUFU of this process's memory: lengths 0, 5, the slot's 64, more
+	 * than the slot (shortened), a slot with no room; old bytes past the
+	 * length are zeroed.  BUFK with no bytes to read reads nothing; of a
+	 * bad address it faults and ends the block.  USYM: the address and
+	 * this process; SIGNAL 0 sends nothing. */
+	begin("buf_usym");
+	I(LDW, 1, ADDR(ulong_str));
+	I(SCONST, kstr("old bytes here, old bytes"), 0);
+	I(MOVI, 2, 0), I(BUFU, 1, 2, 0, 72);
+	I(MOVI, 2, 5), I(BUFU, 1, 2, 80, 72);
+	I(MOVI, 2, 64), I(BUFU, 1, 2, 160, 72);
+	I(MOVI, 2, 100), I(BUFU, 1, 2, 240, 72);
+	I(MOVI, 2, 9), I(BUFU, 1, 2, 320, 8), I(BUFU, 1, 2, 328, 12);
+	I(MOVI, 3, 8), I(MOVI, 2, 0), I(BUFK, 3, 2, 344, 40);
+	I(LDW, 4, 0x7fff12345678ll), I(USYM, 4, 400);
+	I(MOVI, 5, 0), I(SIGNAL, 5);
+	I(EMIT, TV_REC_printf, 0, 0, 416);
+	I(MOVI, 2, 4), I(BUFK, 3, 2, 500, 40);
+	I(EMIT, TV_REC_printf, 1, 0, 8);
+	I(EXIT);
+	load();
+	run(0, zero_ctx);
+	{
+		const __u8 *p = G.vr.v[0].p;
+		__u64 pid = (__u64)getpid();
+
+		assert_int_equal(word(&G.vr.v[0], 0), 0);
+		assert_int_equal(word(&G.vr.v[0], 10), 5);
+		assert_memory_equal(p + 88, "01234\0\0\0", 8);
+		assert_int_equal(word(&G.vr.v[0], 30), 64);
+		assert_int_equal(word(&G.vr.v[0], 40), 0);
+		assert_int_equal(word(&G.vr.v[0], 41), 4);
+		assert_memory_equal(p + 408 - 8, "\x78\x56\x34\x12\xff\x7f\0\0", 8);
+		assert_memory_equal(p + 408, &pid, 8);
+		assert_int_equal(G.vr.n, 2);
+		assert_int_equal(G.vr.v[1].h.kind, TV_REC_fault);
+	}
+	finish();
+}
+
 /* ---- maps ---------------------------------------------------------------- */
 
 static const char *const keystrs[] = {"alpha", "beta", u63, ""};
@@ -2031,6 +2108,7 @@ int main(void)
 	    T(conformance_ctx),
 	    T(conformance_memory_faults),
 	    T(conformance_scratch),
+	    T(conformance_bytes),
 	    T(conformance_maps),
 	    T(conformance_aggregations),
 	    T(conformance_records),

@@ -1,0 +1,297 @@
+/* Functions whose values are bytes the host prints (usym, ntop, strftime,
+ * buf) and those that act on the traced process (strcontains, signal).
+ * Layouts are TV_VALUE_TYPES'. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "frontend/lower.h"
+
+static void store_int(struct lower *L, const struct tv_node *e, unsigned off)
+{
+	int r = fe_gen_int(L, e);
+
+	EMIT(L, ST, r, 8, off);
+	fe_reg_free(L, r);
+}
+
+static void store_imm(struct lower *L, const struct tv_node *at, __s64 v, unsigned off)
+{
+	int r = fe_reg(L, at);
+
+	EMIT(L, MOVI, r, v);
+	EMIT(L, ST, r, 8, off);
+	fe_reg_free(L, r);
+}
+
+int fe_gen_usym(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+{
+	int r = fe_gen_int(L, c->call.args.v[0]);
+
+	(void)size;
+	EMIT(L, USYM, r, off);
+	fe_reg_free(L, r);
+	return 0;
+}
+
+/* A tracepoint's array field (u8 saddr[4]) as it lies in the context. */
+static const struct tv_tp_field *ctx_array(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_tp_field *f;
+
+	if (e->kind != TV_N_field || fe_is_struct_access(e))
+		return NULL;
+	f = fe_args_field(L, e);
+	return f && f->is_array ? f : NULL;
+}
+
+/* n bytes (a multiple of 4) of the context from byte `from`, to S[off]. */
+static void copy_ctx(struct lower *L, const struct tv_node *at, unsigned from, unsigned n,
+		     unsigned off)
+{
+	int r = fe_reg(L, at);
+
+	for (unsigned i = 0; i + 4 <= n; i += i + 8 <= n ? 8 : 4) {
+		unsigned z = i + 8 <= n ? 8 : 4;
+
+		EMIT(L, CTX, r, z, from + i);
+		EMIT(L, ST, r, z, off + i);
+	}
+	fe_reg_free(L, r);
+}
+
+/* An array or record in memory: BUFK/BUFU put its length word first. */
+static bool copy_member(struct lower *L, const struct tv_node *e, unsigned n, unsigned off)
+{
+	bool user;
+	unsigned size;
+	int p = fe_is_struct_access(e) ? fe_gen_struct_addr(L, e, &user, &size) : -1, len;
+
+	if (p < 0)
+		return false;
+	len = fe_reg(L, e);
+	EMIT(L, MOVI, len, n < size ? n : size);
+	fe_emit(L, user ? TV_OP_BUFU : TV_OP_BUFK, (const __s64[]){p, len, off, 8 + n}, 4);
+	fe_reg_free(L, len);
+	fe_reg_free(L, p);
+	return true;
+}
+
+/* ntop([af,] addr): an integer or 4 bytes are IPv4, 16 bytes IPv6. */
+int fe_gen_ntop(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+{
+	const struct tv_list *a = &c->call.args;
+	const struct tv_node *addr = a->v[a->n - 1];
+	const struct tv_tp_field *f = ctx_array(L, addr);
+	struct ty t = fe_type_of(L, addr);
+	unsigned n = f ? f->size : t.k == TY_RECORD || t.k == TY_STR ? t.size : 4;
+
+	if (n != 4 && n != 16) {
+		fe_error(L, addr, "ntop() expects an integer or array of 4 or 16 bytes (%u given)",
+			 n);
+		return -1;
+	}
+	EMIT(L, SZERO, off, size);
+	if (f)
+		copy_ctx(L, addr, f->offset, n, off + 8);
+	else if (t.k == TY_RECORD || t.k == TY_STR) {
+		if (!copy_member(L, addr, n, off)) {
+			fe_error(L, addr, "ntop(): this array is not in memory");
+			return -1;
+		}
+	} else {
+		int r = fe_gen_int(L, addr);
+
+		EMIT(L, ST, r, 4, off + 8);
+		fe_reg_free(L, r);
+	}
+	if (a->n == 2)
+		store_int(L, a->v[0], off);
+	else
+		store_imm(L, c, n == 4 ? AF_INET : AF_INET6, off);
+	return 0;
+}
+
+/* strftime(fmt, nsecs): the host formats; the format travels as a
+ * constant, by id. */
+int fe_gen_strftime(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+{
+	const struct tv_node *fmt = c->call.args.v[0];
+	int k;
+
+	(void)size;
+	if (fmt->kind != TV_N_str) {
+		fe_error(L, c, "strftime() expects a string literal (%s provided)",
+			 fmt->kind == TV_N_int ? "integer" : "none");
+		return -1;
+	}
+	k = tv_image_add_const(L->img, TV_CONST_fmt, fmt->str.s, fmt->str.len + 1);
+	store_imm(L, c, k, off);
+	store_int(L, c->call.args.v[1], off + 8);
+	return 0;
+}
+
+/* buf(data[, length]): at most TV_STR_MAX bytes (bpftrace shortens a
+ * longer literal length the same way). */
+int fe_gen_buf(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+{
+	const struct tv_list *a = &c->call.args;
+	const struct tv_node *data = a->v[0];
+	const struct tv_tp_field *f = ctx_array(L, data);
+	struct ty t = fe_type_of(L, data);
+	bool sized = f || t.k == TY_STR || t.k == TY_RECORD;
+	unsigned n = f ? f->size : t.size, max = size - 8;
+	int p, len;
+
+	if (a->n == 2 && a->v[1]->kind == TV_N_int)
+		n = (unsigned)(a->v[1]->num.value < 1 ? 0 : a->v[1]->num.value);
+	else if (a->n == 1 && !sized) {
+		fe_error(L, c, "buf() expects a length argument for a non-array (a pointer)");
+		return -1;
+	}
+	n = n > max ? max : n;
+	n = f && n > f->size ? f->size : n;
+	if (sized && (f || t.k == TY_STR) && !fe_is_struct_access(data)) {
+		EMIT(L, SZERO, off, size);
+		if (f)
+			copy_ctx(L, data, f->offset, (n + 3) & ~3u, off + 8);
+		else
+			fe_gen_str(L, data, off + 8, max);
+		store_imm(L, c, n, off);
+		return 0;
+	}
+	if (sized && a->n == 1)
+		return copy_member(L, data, n, off) ? 0 : -1;
+	p = fe_gen_int(L, data);
+	len = a->n == 2 && a->v[1]->kind != TV_N_int ? fe_gen_int(L, a->v[1]) : fe_reg(L, c);
+	if (a->n == 1 || a->v[1]->kind == TV_N_int)
+		EMIT(L, MOVI, len, n);
+	fe_emit(L, (t.k == TY_PTR ? t.user : fe_user_pointers(L)) ? TV_OP_BUFU : TV_OP_BUFK,
+		(const __s64[]){p, len, off, size}, 4);
+	fe_reg_free(L, len);
+	fe_reg_free(L, p);
+	return 0;
+}
+
+static unsigned str_size(struct lower *L, const struct tv_node *e)
+{
+	struct ty t = fe_type_of(L, e);
+
+	return t.k == TY_STR && t.size > TV_STR_MAX ? (t.size > 255 ? 255 : t.size) : TV_STR_MAX;
+}
+
+int fe_f_strcontains(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_list *a = &c->call.args;
+	unsigned size = str_size(L, a->v[0]), nsize = str_size(L, a->v[1]), oh, on;
+	int r;
+
+	(void)want;
+	size = nsize > size ? nsize : size;
+	oh = fe_scratch(L, c, size);
+	on = fe_scratch(L, c, size);
+	fe_gen_str(L, a->v[0], oh, size);
+	fe_gen_str(L, a->v[1], on, size);
+	r = fe_reg(L, c);
+	EMIT(L, STRSTR, r, size, oh, on);
+	return r;
+}
+
+/* Signal names as kill -l gives them, with or without SIG. */
+static int signal_number(const char *name)
+{
+	static const struct {
+		const char *name;
+		int num;
+	} sigs[] = {
+	    {"HUP", SIGHUP},   {"INT", SIGINT},	      {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+	    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"BUS", SIGBUS},	 {"FPE", SIGFPE},
+	    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+	    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
+	    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+	    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},	 {"XCPU", SIGXCPU},
+	    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+	    {"IO", SIGIO},     {"PWR", SIGPWR},	      {"SYS", SIGSYS},
+	};
+
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!strcmp(sigs[i].name, name))
+			return sigs[i].num;
+	return -1;
+}
+
+/* The probes whose current task is the one that hit them. */
+static const char *no_task_probe(const char *kind)
+{
+	static const char *const none[] = {"BEGIN", "END", "interval", "software"};
+
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		if (kind && !strncmp(kind, none[i], strlen(none[i])))
+			return none[i];
+	return NULL;
+}
+
+int fe_f_signal(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_node *s = c->call.args.v[0];
+	const char *bad = no_task_probe(L->probe_kind);
+	int r = fe_reg(L, c), n;
+
+	(void)want;
+	if (!L->opts || !L->opts->unsafe)
+		fe_error(L, c, "signal() is an unsafe function being used in safe mode");
+	else if (bad)
+		fe_error(L, c, "signal can not be used with \"%s\" probes", bad);
+	else if (s->kind == TV_N_str && (n = signal_number(s->str.s)) < 0)
+		fe_error(L, c, "%s is not a valid signal", s->str.s);
+	else if (s->kind == TV_N_str)
+		EMIT(L, MOVI, r, n);
+	else if (s->kind == TV_N_int && (fe_int_value(s) < 1 || fe_int_value(s) > 64))
+		fe_error(L, c, "%lld is not a valid signal, allowed range: [1,64]",
+			 (long long)fe_int_value(s));
+	else {
+		fe_reg_free(L, r);
+		r = fe_gen_int(L, s);
+	}
+	EMIT(L, SIGNAL, r);
+	return r;
+}
+
+/* reg("ip"): a register of the probed user task, from its pt_regs (in
+ * x86_64's order: the only architecture tracevm builds for). */
+int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
+{
+	static const char *const regs[] = {
+	    "r15", "r14", "r13", "r12", "bp",	   "bx", "r11", "r10",	 "r9", "r8", "ax",
+	    "cx",  "dx",  "si",	 "di",	"orig_ax", "ip", "cs",	"flags", "sp", "ss",
+	};
+	const struct tv_node *n = c->call.args.v[0];
+	int r = fe_reg(L, c);
+
+	(void)want;
+	if (!L->probe_kind ||
+	    (strncmp(L->probe_kind, "uprobe", 6) && strncmp(L->probe_kind, "uretprobe", 9))) {
+		const char *colon = L->probe_kind ? strchr(L->probe_kind, ':') : NULL;
+		int len = colon ? (int)(colon - L->probe_kind) : (int)strlen(L->probe_kind ?: "");
+
+		fe_error(L, c, "reg can not be used with \"%.*s\" probes", len,
+			 L->probe_kind ?: "");
+		return r;
+	}
+	if (n->kind != TV_N_str) {
+		fe_error(L, c, "reg() expects a string literal (%s provided)",
+			 n->kind == TV_N_int ? "integer" : "none");
+		return r;
+	}
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i], n->str.s)) {
+			EMIT(L, CTX, r, 8, (__s64)(i * 8));
+			return r;
+		}
+	fe_error(L, c, "'%s' is not a valid register on this architecture (x86_64)", n->str.s);
+	return r;
+}

@@ -1,0 +1,87 @@
+/* Handlers over strings and byte buffers in scratch: included by vm.c,
+ * which they share the run state and helpers with. */
+
+HANDLER(STRCMP)
+{
+	const __u8 *a = sp(st, v[2], v[1]), *b = sp(st, v[3], v[1]);
+	__s64 r = 0;
+
+	if (!a || !b)
+		return -EINVAL;
+	for (__s64 i = 0; i < v[1] && !r; i++) {
+		if (a[i] != b[i])
+			r = a[i] < b[i] ? -1 : 1;
+		else if (!a[i])
+			break;
+	}
+	R(v[0]) = (__u64)r;
+	return 0;
+}
+
+/* strcontains(): the needle S[p] at any place in the haystack S[o]. */
+HANDLER(STRSTR)
+{
+	const __u8 *h = sp(st, v[2], v[1]), *n = sp(st, v[3], v[1]);
+	__s64 max = v[1], found = 0;
+
+	if (!h || !n)
+		return -EINVAL;
+	for (__s64 i = 0; i < max && !found; i++) {
+		__s64 j = 0;
+
+		while (j < max && n[j] && i + j < max && h[i + j] == n[j])
+			j++;
+		found = j >= max || !n[j];
+		if (!h[i])
+			break;
+	}
+	R(v[0]) = (__u64)found;
+	return 0;
+}
+
+/* buf(): a length word, the bytes, zeros to the end of the slot. */
+static int read_buf(struct run *st, const __s64 *v, bool user)
+{
+	__u8 *p = sp(st, v[2], v[3]);
+	__u64 n = R(v[1]);
+
+	if (!p || v[3] < 8)
+		return -EINVAL;
+	if (n > (__u64)v[3] - 8)
+		n = (__u64)v[3] - 8;
+	memset(p, 0, (size_t)v[3]);
+	le_store(p, n, 8);
+	if (n && (!user || tv_host_read(p + 8, R(v[0]), (size_t)n)))
+		return fault(st); /* no kernel memory to read here */
+	return 0;
+}
+
+HANDLER(BUFK)
+{
+	return read_buf(st, v, false);
+}
+
+HANDLER(BUFU)
+{
+	return read_buf(st, v, true);
+}
+
+/* usym(): the address and the process it belongs to. */
+HANDLER(USYM)
+{
+	__u8 *p = sp(st, v[1], 16);
+
+	if (!p)
+		return -EINVAL;
+	le_store(p, R(v[0]), 8);
+	le_store(p + 8, (__u64)getpid(), 8);
+	return 0;
+}
+
+/* signal(): the vm runs BEGIN and END, which have no traced process
+ * (the frontend refuses signal() there); nothing to do. */
+HANDLER(SIGNAL)
+{
+	(void)st, (void)v;
+	return 0;
+}

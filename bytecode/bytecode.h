@@ -15,7 +15,8 @@
 #endif
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
-#define TV_ABI_VERSION 4     /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL */
+#define TV_ABI_VERSION                                                                             \
+	5 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -277,6 +278,10 @@ struct tv_err {
 };
 int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As bpftrace prints a diagnostic: "FILE:L:C-C: LEVEL: msg", the source
+ * line and a '~' underline (the message alone without a location). */
+void tv_err_print(FILE *f, const char *filename, const char *text, const struct tv_err *e,
+		  const char *level);
 
 enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 /* A fmt constant is the format text, a NUL, then the type string of its
@@ -329,10 +334,19 @@ struct tv_map {
 	char *val_type;
 };
 
+/* Where an instruction came from in the script, for reports of faults
+ * (line 0: unknown).  Only in memory: images read back have none. */
+struct tv_srcloc {
+	__u16 line, col, col_end;
+};
+
 struct tv_image {
 	__u32 abi;
 	struct tv_insn *insns;
 	__u32 ninsns;
+	struct tv_srcloc *locs; /* by pc, or NULL */
+	__u32 nlocs_cap;
+	char *source, *source_name; /* the script, for reports; may be NULL */
 	struct tv_probe *probes;
 	__u32 nprobes;
 	struct tv_map *maps;
@@ -344,6 +358,19 @@ struct tv_image {
 /* Operand letters of opcodes.def, decoded. */
 #define TV_MAX_OPERANDS 4
 const char *tv_op_name(unsigned op);
+/* The kernel helper an opcode's memory read calls (named in fault
+ * reports, as bpftrace names them); NULL for opcodes that cannot fault. */
+const char *tv_op_fault_helper(unsigned op);
+static inline bool tv_op_may_fault(unsigned op)
+{
+	return tv_op_fault_helper(op) != NULL;
+}
+/* Opcodes that send records: EMIT, the reads that report faults, and the
+ * user stacks and symbols that report their process. */
+static inline bool tv_op_sends_records(unsigned op)
+{
+	return op == TV_OP_EMIT || op == TV_OP_USTACK || op == TV_OP_USYM || tv_op_may_fault(op);
+}
 const char *tv_op_operands(unsigned op);
 const char *tv_op_doc(unsigned op);
 int tv_op_lookup(const char *name);
@@ -368,6 +395,10 @@ int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc);
 int tv_image_add_map(struct tv_image *img, const char *name, const struct tv_mapdesc *d,
 		     const char *key_type, const char *val_type);
 int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data, size_t len);
+int tv_image_set_source(struct tv_image *img, const char *name, const char *text);
+/* The source location of instruction pc (the frontend records them). */
+int tv_image_set_loc(struct tv_image *img, __u32 pc, struct tv_srcloc loc);
+struct tv_srcloc tv_image_loc(const struct tv_image *img, __u32 pc);
 int tv_image_find_map(const struct tv_image *img, const char *name);
 
 /* One map API over user-space maps (vm/) and kernel maps (kernel-side/), so

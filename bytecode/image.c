@@ -29,6 +29,9 @@ void tv_image_free(struct tv_image *img)
 	for (__u32 i = 0; i < img->nconsts; i++)
 		free(img->consts[i].data);
 	free(img->insns);
+	free(img->locs);
+	free(img->source);
+	free(img->source_name);
 	free(img->probes);
 	free(img->maps);
 	free(img->consts);
@@ -71,6 +74,38 @@ int tv_image_emit(struct tv_image *img, unsigned op, const __s64 *v, int n)
 		img->insns[img->ninsns++] = w[i];
 	}
 	return pc;
+}
+
+int tv_image_set_loc(struct tv_image *img, __u32 pc, struct tv_srcloc loc)
+{
+	if (pc >= img->ninsns)
+		return -EINVAL;
+	if (pc >= img->nlocs_cap) {
+		size_t cap = cap_for(pc + 1);
+		struct tv_srcloc *l = realloc(img->locs, cap * sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		memset(l + img->nlocs_cap, 0, (cap - img->nlocs_cap) * sizeof(*l));
+		img->locs = l;
+		img->nlocs_cap = (__u32)cap;
+	}
+	img->locs[pc] = loc;
+	return 0;
+}
+
+int tv_image_set_source(struct tv_image *img, const char *name, const char *text)
+{
+	free(img->source);
+	free(img->source_name);
+	img->source = text ? strdup(text) : NULL;
+	img->source_name = name ? strdup(name) : NULL;
+	return (text && !img->source) || (name && !img->source_name) ? -ENOMEM : 0;
+}
+
+struct tv_srcloc tv_image_loc(const struct tv_image *img, __u32 pc)
+{
+	return img->locs && pc < img->nlocs_cap ? img->locs[pc] : (struct tv_srcloc){0, 0, 0};
 }
 
 static char *dupstr(const char *s)

@@ -43,6 +43,19 @@ static int lookup(const char *const *names, size_t n, const char *name)
 	return -ENOENT;
 }
 
+const char *tv_op_fault_helper(unsigned op)
+{
+	switch (op) {
+	case TV_OP_LDK:
+	case TV_OP_BUFK: return "probe_read_kernel";
+	case TV_OP_LDU:
+	case TV_OP_BUFU: return "probe_read_user";
+	case TV_OP_STRK: return "probe_read_kernel_str";
+	case TV_OP_STRU: return "probe_read_user_str";
+	default: return NULL;
+	}
+}
+
 const char *tv_op_name(unsigned op)
 {
 	return op < NELEM(ops) ? ops[op].name : NULL;

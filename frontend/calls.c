@@ -295,48 +295,39 @@ static __s64 int_arg(struct lower *L, const struct tv_node *n)
 	return fe_int_value(n);
 }
 
-/* print(@m[, top[, div]]): top and div travel in the payload. */
-/* print(value): the value on a line of its own, as a printf of it. */
-/* print($tuple): a printf of each element, "(1, abc)". */
-static int print_tuple(struct lower *L, const struct tv_node *c, struct ty t, bool want)
-{
-	struct tv_node elems[TV_FE_MAX_TUPLE_ELEMS], *args[TV_FE_MAX_TUPLE_ELEMS + 1];
-	char f[TV_FE_MAX_TUPLE_ELEMS * 4 + 8];
-	int n = fe_tuple_print_format(L, t, f, sizeof(f));
-	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc, .str = {f, strlen(f)}};
-	struct tv_node call = {.kind = TV_N_call, .loc = c->loc, .call = {"printf", {args, n + 1, n + 1}}};
-
-	args[0] = &fmt;
-	for (int i = 0; i < n; i++) {
-		elems[i] = (struct tv_node){.kind = TV_N_tuple_index, .loc = c->loc};
-		elems[i].field.expr = c->call.args.v[0];
-		elems[i].field.index = i;
-		args[i + 1] = &elems[i];
-	}
-	return gen_formatted(L, &call, want, TV_REC_printf);
-}
-
+/* print(value): the value and its type string; the host prints it as a
+ * map value is printed (a tuple as "(1, abc)"), in JSON as a value. */
 static int print_value(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_node *v = c->call.args.v[0];
-	struct ty vt = fe_type_of(L, v);
-	bool str = vt.k == TY_STR;
-
-	if (vt.k == TY_TUPLE && c->call.args.n == 1)
-		return print_tuple(L, c, vt, want);
-	struct tv_node fmt = {.kind = TV_N_str, .loc = c->loc,
-			      .str = {str ? "%s\n" : "%d\n", 3}};
-	struct tv_node *args[2] = {&fmt, (struct tv_node *)v};
-	struct tv_node call = {.kind = TV_N_call, .loc = c->loc,
-			       .call = {"printf", {args, 2, 2}}};
+	struct ty t = fe_type_of(L, v);
+	unsigned size = fe_is_bytes(t) ? (t.size + 7) & ~7u : 8, off;
+	char type[128];
+	int k;
 
 	if (c->call.args.n != 1) {
 		fe_error(L, c, "print() of a value takes no other argument");
 		return no_value(L, c, want);
 	}
-	return gen_formatted(L, &call, want, TV_REC_printf);
+	if (t.k == TY_TUPLE)
+		fe_tuple_type_string(L, t, type, sizeof(type));
+	else
+		snprintf(type, sizeof(type), "%c%u", fe_type_char(&t), size);
+	k = tv_image_add_const(L->img, TV_CONST_fmt, type, strlen(type) + 1);
+	off = fe_scratch(L, c, size);
+	if (fe_is_bytes(t)) {
+		fe_gen_str(L, v, off, size);
+	} else {
+		int r = fe_gen_int(L, v);
+
+		EMIT(L, ST, r, 8, off);
+		fe_reg_free(L, r);
+	}
+	emit_record(L, TV_REC_value, k, off, size);
+	return no_value(L, c, want);
 }
 
+/* print(@m[, top[, div]]): top and div travel in the payload. */
 static int f_print(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_list *a = &c->call.args;

@@ -321,6 +321,8 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 		tv_image_free(img);
 		img = NULL;
 	}
+	if (img && tv_image_set_source(img, filename, text))
+		tv_diag_add(diag, 0, 0, 0, "out of memory"), tv_image_free(img), img = NULL;
 	free(L);
 	tv_ast_free(ast);
 	return img;

@@ -7,12 +7,18 @@
 
 #include "frontend/lower.h"
 
+static int gen_int_node(struct lower *L, const struct tv_node *e);
+
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 {
 	int pc = tv_image_emit(L->img, op, v, n);
 
 	if (pc < 0)
 		fe_error(L, NULL, "cannot encode %s (operand out of range)", tv_op_name(op));
+	else if (L->at.line > 0 && tv_op_may_fault(op))
+		tv_image_set_loc(
+		    L->img, (__u32)pc,
+		    (struct tv_srcloc){(__u16)L->at.line, (__u16)L->at.col, (__u16)L->at.col_end});
 	return pc;
 }
 
@@ -332,7 +338,20 @@ static __s64 sizeof_of(struct lower *L, const struct tv_node *s)
 	return fe_sizeof_struct(L, s);
 }
 
+/* An integer expression's value in a new register; the reads it makes
+ * carry its location. */
 int fe_gen_int(struct lower *L, const struct tv_node *e)
+{
+	struct tv_loc outer = L->at;
+	int r;
+
+	L->at = e->loc;
+	r = gen_int_node(L, e);
+	L->at = outer;
+	return r;
+}
+
+static int gen_int_node(struct lower *L, const struct tv_node *e)
 {
 	struct fe_var *v;
 	int r;

@@ -146,6 +146,7 @@ struct lower {
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
+	struct tv_loc at; /* the expression being generated, for fault reports */
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */
@@ -174,7 +175,6 @@ int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *index);
 int fe_gen_tuple_elem_str(struct lower *L, const struct tv_node *index, unsigned off,
 			  unsigned size);
 void fe_tuple_type_string(const struct lower *L, struct ty t, char *buf, size_t n);
-int fe_tuple_print_format(const struct lower *L, struct ty t, char *buf, size_t n);
 
 /* macros.c: #define and #include <header> names */
 void fe_macros_collect(struct lower *L, const struct tv_list *preamble);

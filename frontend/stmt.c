@@ -75,8 +75,22 @@ static int gen_macro_str(struct lower *L, const struct tv_node *e, unsigned off,
 	return fe_gen_str(L, &lit, off, size);
 }
 
-/* Writes a string value of exactly `size` bytes, zero padded, at S[off]. */
+static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+
+/* Writes a string value of exactly `size` bytes, zero padded, at S[off];
+ * the reads it makes carry its location. */
 int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+{
+	struct tv_loc outer = L->at;
+	int rc;
+
+	L->at = e->loc;
+	rc = gen_str_node(L, e, off, size);
+	L->at = outer;
+	return rc;
+}
+
+static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
 {
 	struct fe_map *m;
 	int k;

@@ -204,22 +204,3 @@ void fe_tuple_type_string(const struct lower *L, struct ty tt, char *buf, size_t
 				fe_type_char(&t->elem[i]), t->elem[i].size);
 	snprintf(buf + len, n - len, ")");
 }
-
-/* print($t): the tuple as "(1, abc)" through a printf of its elements. */
-int fe_tuple_print_format(const struct lower *L, struct ty tt, char *buf, size_t n)
-{
-	const struct fe_tuple *t = tuple_of(L, tt);
-	size_t len = 0;
-
-	if (!t)
-		return -1;
-	len += snprintf(buf, n, "(");
-	for (int i = 0; i < t->n && len < n; i++)
-		len += snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
-				fe_is_bytes(t->elem[i]) ? "%s"
-				: t->elem[i].sign      ? "%d"
-						       : "%u");
-	if (len < n)
-		snprintf(buf + len, n - len, ")\n");
-	return t->n;
-}

@@ -61,6 +61,7 @@ void tvh_json_text_record(FILE *f, const char *type, const char *text, size_t n)
 void tvh_json_flat(struct tv_out *o, const struct tv_map *m, const struct entry *e, size_t from,
 		   size_t n, __u64 div);
 void tvh_json_bucket(FILE *f, const struct tv_map *m, __u64 b, __u64 count, bool first);
+void tvh_json_value(struct tv_out *o, const char *type, const unsigned char *bytes);
 void tvh_json_key(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e);
 /* A probe by index: its attach point, or only its function (`func`). */
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);

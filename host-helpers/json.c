@@ -66,7 +66,7 @@ static void tuple_array(struct tv_out *o, FILE *f, const char *type, const unsig
 		}
 		fputs(n++ ? "," : "", f);
 		snprintf(one, sizeof(one), "%.*s", (int)(t - field - (t[-1] == ',')), field);
-		if (kind == 's' || strchr("pfKkU", kind))
+		if (kind != TV_VAL_int && kind != TV_VAL_uint)
 			typed_string(o, f, one, bytes + off, "");
 		else
 			tvh_print_key(o, f, one, bytes + off);
@@ -99,6 +99,19 @@ static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struc
 	} else {
 		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
 	}
+}
+
+/* print(value): {"type": "value", "data": 1 | "text" | [1, "a"]} */
+void tvh_json_value(struct tv_out *o, const char *type, const unsigned char *bytes)
+{
+	fputs("{\"type\": \"value\", \"data\": ", o->f);
+	if (type[0] == '(')
+		tuple_array(o, o->f, type, bytes);
+	else if (type[0] == TV_VAL_int || type[0] == TV_VAL_uint)
+		tvh_print_key(o, o->f, type, bytes);
+	else
+		typed_string(o, o->f, type, bytes, "");
+	fputs("}\n", o->f);
 }
 
 /* {"type": "map"|"stats", "data": {"@m": VALUE or {"key": VALUE, ...}}} */

@@ -180,6 +180,50 @@ static int zero_one(const void *key, const void *val, void *arg)
 	return z->store->ops->update(z->store, z->map, key, v);
 }
 
+/* print(value): as a map's value is printed, then a newline. */
+static void print_value(struct tv_out *o, const struct tv_const *type, const void *p, size_t len)
+{
+	size_t need = 0, size;
+	char kind;
+
+	for (const char *t = type ? type->data : ""; *t; need += size)
+		t = tvh_next_field(t, &kind, &size);
+	if (!type || need > len) /* a hand-written program's record: not ours to read */
+		return;
+	if (o->json) {
+		tvh_json_value(o, type->data, p);
+		return;
+	}
+	tvh_print_key(o, o->f, type->data, p);
+	fputc('\n', o->f);
+}
+
+/* A read that faulted: bpftrace's helper error, with the script's
+ * location of the read (on stderr; in JSON a helper_error record). */
+static void report_fault(struct tv_out *o, const struct tv_rec *h, const void *p)
+{
+	__u64 pc = 0;
+	const char *helper;
+	struct tv_srcloc at;
+	struct tv_err e = {0};
+
+	memcpy(&pc, p, h->len < 8 ? h->len : 8);
+	helper = pc < o->img->ninsns ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
+	helper = helper ? helper : "probe_read";
+	at = tv_image_loc(o->img, (__u32)pc);
+	if (o->json) {
+		fprintf(o->f,
+			"{\"type\": \"helper_error\", \"helper\": \"%s\", \"retcode\": %d, "
+			"\"line\": %u, \"col\": %u}\n",
+			helper, -EFAULT, at.line, at.col);
+		return;
+	}
+	e = (struct tv_err){.line = at.line, .col = at.col, .col_end = at.col_end};
+	snprintf(e.msg, sizeof(e.msg), "Failed to %s: %s (%d)", helper, strerror(EFAULT), -EFAULT);
+	fflush(o->f);
+	tv_err_print(stderr, o->img->source_name, o->img->source, &e, "WARNING");
+}
+
 int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 {
 	struct tv_out *o = arg;
@@ -219,7 +263,9 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 			tvh_usyms_note(o->usyms, (__u32)pid);
 		}
 		break;
-	default: break; /* faults are counted; system and cat come with the language */
+	case TV_REC_fault: report_fault(o, h, p); break;
+	case TV_REC_value: print_value(o, fmt_const(o, h->id), p, h->len); break;
+	default: break;
 	}
 	return 0;
 }

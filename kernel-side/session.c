@@ -280,7 +280,7 @@ fail:
 static bool sends_records(const struct tv_image *img)
 {
 	for (__u32 pc = 0; pc < img->ninsns; pc++)
-		if (img->insns[pc].op == TV_OP_EMIT)
+		if (tv_op_sends_records(img->insns[pc].op))
 			return true;
 	return false;
 }

@@ -73,17 +73,25 @@ static int scalar_write(struct tv_kernel *k, __u32 map, const struct tv_agg *val
 	return bpf_map_update_elem(k->map_fd[KMAP_agg_scalar], &idx, per, BPF_ANY) ? -errno : 0;
 }
 
-/* Zero every keyless aggregation slot of a session. */
+/* Zero every keyless aggregation slot of a session: one batch call (a
+ * session start pays for it), slot by slot where batches are refused. */
 void kstore_scalar_purge(struct tv_kernel *k, __u32 slot)
 {
-	struct tv_agg per[k->ncpus];
+	size_t per = (size_t)k->ncpus * sizeof(struct tv_agg);
+	__u32 keys[TV_MAX_MAPS], count = TV_MAX_MAPS;
+	void *zeros = calloc(TV_MAX_MAPS, per);
 
-	memset(per, 0, sizeof(per));
-	for (__u32 m = 0; m < TV_MAX_MAPS; m++) {
-		__u32 idx = slot * TV_MAX_MAPS + m;
-
-		bpf_map_update_elem(k->map_fd[KMAP_agg_scalar], &idx, per, BPF_ANY);
+	for (__u32 m = 0; m < TV_MAX_MAPS; m++)
+		keys[m] = slot * TV_MAX_MAPS + m;
+	if (zeros && !bpf_map_update_batch(k->map_fd[KMAP_agg_scalar], keys, zeros, &count, NULL)) {
+		free(zeros);
+		return;
 	}
+	free(zeros);
+	zeros = calloc(1, per);
+	for (__u32 m = 0; zeros && m < TV_MAX_MAPS; m++)
+		bpf_map_update_elem(k->map_fd[KMAP_agg_scalar], &keys[m], zeros, BPF_ANY);
+	free(zeros);
 }
 
 static int kstore_lookup(struct tv_store *s, __u32 map, const void *key, void *val)

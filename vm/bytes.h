@@ -52,7 +52,7 @@ static int read_buf(struct run *st, const __s64 *v, bool user)
 	memset(p, 0, (size_t)v[3]);
 	le_store(p, n, 8);
 	if (n && (!user || tv_host_read(p + 8, R(v[0]), (size_t)n)))
-		return fault(st); /* no kernel memory to read here */
+		return fault_zero(st, p, v[3]); /* no kernel memory to read here */
 	return 0;
 }
 

@@ -162,7 +162,8 @@ static int emit(struct run *st, const struct tv_rec *h, const void *payload)
 	return rc < 0 ? rc : 0;
 }
 
-/* A failed memory read: reported through a record, not as an error. */
+/* A failed memory read: reported through a record, not as an error; the
+ * read gives zeros and the block goes on, as bpftrace's reads do. */
 static int fault(struct run *st)
 {
 	struct tv_rec h = {.kind = TV_REC_fault, .id = 0, .len = 8, .block = st->probe};
@@ -173,7 +174,14 @@ static int fault(struct run *st)
 	st->res->fault_pc = st->pc;
 	le_store(pc, st->pc, 8);
 	rc = emit(st, &h, pc);
-	return rc ? rc : STOP;
+	return rc ? rc : 0;
+}
+
+static int fault_zero(struct run *st, __u8 *dst, __s64 n)
+{
+	if (dst && n > 0)
+		memset(dst, 0, (size_t)n);
+	return fault(st);
 }
 
 /* ---- maps ----------------------------------------------------------------- */
@@ -370,6 +378,7 @@ HANDLER(CTX)
 	unsigned size = TV_Z_SIZE(v[1]);
 	const __u8 *data = st->ctx->data;
 
+	R(v[0]) = 0;
 	if (v[2] < 0 || (__u64)v[2] + size > st->ctx->len)
 		return fault(st);
 	R(v[0]) = tv_extend(le_load(data + v[2], size), (__u8)v[1]);
@@ -381,6 +390,7 @@ HANDLER(ARG)
 	const __u8 *data = st->ctx->data;
 	__u64 off = 8 * (__u64)v[1];
 
+	R(v[0]) = 0;
 	if (off + 8 > st->ctx->len)
 		return fault(st);
 	R(v[0]) = le_load(data + off, 8);
@@ -396,11 +406,14 @@ HANDLER(RETVAL)
 /* User space cannot read kernel memory: every kernel read faults. */
 HANDLER(LDK)
 {
+	R(v[0]) = 0;
 	return fault(st);
 }
 HANDLER(STRK)
 {
-	return fault(st);
+	__u8 *p = sp(st, v[1], v[2]);
+
+	return p ? fault_zero(st, p, v[2]) : -EINVAL;
 }
 
 HANDLER(LDU)
@@ -408,8 +421,10 @@ HANDLER(LDU)
 	unsigned size = TV_Z_SIZE(v[2]);
 	__u8 buf[16];
 
-	if (size > 8 || tv_host_read(buf, R(v[1]), size))
+	if (size > 8 || tv_host_read(buf, R(v[1]), size)) {
+		R(v[0]) = 0;
 		return fault(st);
+	}
 	R(v[0]) = tv_extend(le_load(buf, size), (__u8)v[2]);
 	return 0;
 }
@@ -420,7 +435,7 @@ HANDLER(STRU)
 
 	if (!p)
 		return -EINVAL;
-	return tv_host_read_str(p, R(v[0]), (size_t)v[2]) ? fault(st) : 0;
+	return tv_host_read_str(p, R(v[0]), (size_t)v[2]) ? fault_zero(st, p, v[2]) : 0;
 }
 
 /* A string inside the context (char arrays and __data_loc fields of
@@ -436,7 +451,7 @@ HANDLER(CTXSTR)
 	if (!v[2])
 		return 0;
 	if (off >= st->ctx->len)
-		return fault(st);
+		return fault_zero(st, p, v[2]);
 	while (n + 1 < (__u64)v[2] && off + n < st->ctx->len && data[off + n])
 		n++;
 	memcpy(p, data + off, n);

@@ -136,10 +136,9 @@ static __always_inline int fault(struct tv_state *st)
 		__sync_fetch_and_add(&ss->faults, 1);
 	__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
 	emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
-	/* the fault ends this block only: the next one on the attach runs */
-	if (st->next && start_block(st, st->next - 1))
-		return JUMPED;
-	return STOP;
+	/* the read gave zeros (the helpers clear what they could not read)
+	 * and the block goes on, as bpftrace's reads do */
+	return NEXT;
 }
 
 #include "kernel-side/bpf/ops.h"

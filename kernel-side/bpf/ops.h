@@ -187,8 +187,10 @@ static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z, const
 	__u64 v = 0;
 	long err = user ? bpf_probe_read_user(&v, size, src) : bpf_probe_read_kernel(&v, size, src);
 
-	if (err)
+	if (err) {
+		R(st, r) = 0;
 		return FAULTED;
+	}
 	R(st, r) = tv_extend(v, z);
 	return NEXT;
 }
@@ -400,6 +402,8 @@ static __always_inline int read_buf(struct tv_state *st, const struct tv_insn *i
 	if (n)
 		err = user ? bpf_probe_read_user(S(st, off + 8), n, src)
 			   : bpf_probe_read_kernel(S(st, off + 8), n, src);
+	if (err < 0)
+		*(__u64 *)S(st, off) = 0; /* the helper zeroed the bytes */
 	return err < 0 ? FAULTED : NEXT;
 }
 

@@ -80,11 +80,13 @@ lang value_functions "tracepoint:syscalls:sys_enter_getppid $F { printf(\"%s|%s|
 	"getppid 1" '127\.0\.0\.1\|100::\|trig\|\\x74\\x72\|74 72\|10' '@t: 20[0-9][0-9]' '@n\[192\.168\.0\.2\]: 1'
 lang buf_of_user_memory "tracepoint:syscalls:sys_enter_write $F { printf(\"<%r>\\n\", buf(args->buf, args->count)); exit(); }" \
 	"write 1" '<x>'
+# no printf: the process is still reported, so the key is named
+lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
 lang usym_of_reg "uprobe:$UT:tv_target { printf(\"%s\\n\", usym(reg(\"ip\"))); @[usym(reg(\"ip\"))] = count(); }" \
 	"sh:$UT 3 200" 'tv_target' '@\[tv_target\]: 3'
 # signal(): the process that hit the probe gets it (SIGUSR1: status 138)
 TV_OPTS=--unsafe lang signal_by_name "tracepoint:syscalls:sys_enter_getppid $F { signal(\"USR1\"); }" \
-	"sh:sh -c \"$TRIG getppid 3\"; echo \$? >$T/signal.rc" 'Attaching 1 probe\.\.\.'
+	"sh:sh -c \"$TRIG getppid 3; exit \\\$?\"; echo \$? >$T/signal.rc" 'Attaching 1 probe\.\.\.'
 check signal_status grep -qx 138 "$T/signal.rc"
 err signal_safe_mode 'tracepoint:syscalls:sys_enter_getppid { signal(9); }' 'stdin:1:41-50: ERROR: signal\(\) is an unsafe function being used in safe mode'
 TV_OPTS=--unsafe err signal_in_begin 'BEGIN { signal(9); }' 'stdin:1:9-18: ERROR: signal can not be used with "BEGIN" probes'
@@ -97,6 +99,16 @@ err reg_unknown "uprobe:$UT:tv_target { reg(\"foo\"); }" "ERROR: 'foo' is not a 
 err ntop_size 'BEGIN { printf("%s\n", ntop("abc")); }' 'ERROR: ntop\(\) expects an integer or array of 4 or 16 bytes'
 err buf_needs_length 'tracepoint:syscalls:sys_enter_write { printf("%r\n", buf(args->buf)); }' 'ERROR: buf\(\) expects a length argument'
 err bytes_not_int 'BEGIN { $x = ntop(1) + 1; }' 'ERROR: ntop\(\) is not an integer'
+
+# a read that faults gives 0, the block goes on, and bpftrace's helper
+# warning names the read's place in the script
+lang fault_goes_on "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; @n = count(); @v = sum(\$x + 1); }" \
+	"getppid 3" '@n: 3' '@v: 3'
+check fault_warning_location grep -qE '^stdin:1:[0-9]+-[0-9]+: WARNING: Failed to probe_read_kernel: Bad address \(-14\)$' "$T/fault_goes_on.err"
+TV_OPTS="-f json" lang json_value_helper_error "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; print(5); print(\"s\"); print((1, \"a\")); exit(); }" \
+	"getppid 1" '\{"type": "helper_error", "helper": "probe_read_kernel", "retcode": -14, "line": 1, "col": [0-9]+\}' \
+	'\{"type": "value", "data": 5\}' '\{"type": "value", "data": "s"\}' '\{"type": "value", "data": \[1,"a"\]\}'
+check json_value_lines_parse python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/json_value_helper_error.out"
 
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace

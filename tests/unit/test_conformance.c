@@ -1272,8 +1272,9 @@ static void conformance_memory_faults(void **state)
 	}
 
 	/* Bad pointers: every read op faults with the same record (kind
-	 * fault, id 0, the pc as payload) and ends the block.  LDK/STRK of a
-	 * valid user pointer fault too (a kernel read of user memory). */
+	 * fault, id 0, the pc as payload), reads zeros (over old bytes) and
+	 * the block goes on.  LDK/STRK of a valid user pointer fault too (a
+	 * kernel read of user memory). */
 	begin("faults");
 	{
 		/* clang-format off */
@@ -1294,6 +1295,8 @@ static void conformance_memory_faults(void **state)
 		for (unsigned i = 0; i < NELEM(cases); i++) {
 			block_here();
 			I(LDW, 1, (__s64)cases[i].addr);
+			I(MOVI, 3, 0x77),
+			    I(SCONST, kstr("old bytes here, and more old bytes"), 100);
 			I(MOVI, 2, 0x11), out(2), flush(1);
 			switch (cases[i].op) {
 			case TV_OP_LDU: fpc[i] = I(LDU, 3, 1, cases[i].z); break;
@@ -1301,7 +1304,8 @@ static void conformance_memory_faults(void **state)
 			case TV_OP_STRU: fpc[i] = I(STRU, 1, 100, cases[i].z); break;
 			default: fpc[i] = I(STRK, 1, 100, cases[i].z); break;
 			}
-			I(MOVI, 2, 0x22), out(2), flush(2);
+			I(MOVI, 2, 0x22), out(2), out(3), flush(2);
+			I(EMIT, TV_REC_printf, 3, 100, 64);
 			I(EXIT);
 		}
 		load();
@@ -1311,13 +1315,19 @@ static void conformance_memory_faults(void **state)
 			run(i, zero_ctx);
 			assert_int_equal(G.res.fault, 1);
 			assert_int_equal(G.res.fault_pc, fpc[i]);
-			assert_int_equal(G.kr.n, 2);
+			assert_int_equal(G.kr.n, 4);
 			assert_int_equal(G.kr.v[1].h.kind, TV_REC_fault);
 			assert_int_equal(G.kr.v[1].h.id, 0);
 			assert_int_equal(G.kr.v[1].h.len, 8);
 			assert_int_equal(G.kr.v[1].h.block, i);
 			memcpy(&pc, G.kr.v[1].p, 8);
 			assert_int_equal(pc, fpc[i]);
+			assert_int_equal(word(&G.kr.v[2], 0), 0x22);
+			if (cases[i].op == TV_OP_LDU || cases[i].op == TV_OP_LDK)
+				assert_int_equal(word(&G.kr.v[2], 1), 0);
+			else
+				assert_memory_equal(G.kr.v[3].p, "\0\0\0\0\0\0\0\0",
+						    cases[i].z < 8 ? cases[i].z : 8);
 		}
 		finish();
 	}
@@ -1500,7 +1510,7 @@ static void conformance_bytes(void **state)
 	/* BUFU of this process's memory: lengths 0, 5, the slot's 64, more
 	 * than the slot (shortened), a slot with no room; old bytes past the
 	 * length are zeroed.  BUFK with no bytes to read reads nothing; of a
-	 * bad address it faults and ends the block.  USYM: the address and
+	 * bad address it faults and reads as empty.  USYM: the address and
 	 * this process; SIGNAL 0 sends nothing. */
 	begin("buf_usym");
 	I(LDW, 1, ADDR(ulong_str));
@@ -1515,7 +1525,7 @@ static void conformance_bytes(void **state)
 	I(MOVI, 5, 0), I(SIGNAL, 5);
 	I(EMIT, TV_REC_printf, 0, 0, 416);
 	I(MOVI, 2, 4), I(BUFK, 3, 2, 500, 40);
-	I(EMIT, TV_REC_printf, 1, 0, 8);
+	I(EMIT, TV_REC_printf, 1, 500, 40);
 	I(EXIT);
 	load();
 	run(0, zero_ctx);
@@ -1531,8 +1541,10 @@ static void conformance_bytes(void **state)
 		assert_int_equal(word(&G.vr.v[0], 41), 4);
 		assert_memory_equal(p + 408 - 8, "\x78\x56\x34\x12\xff\x7f\0\0", 8);
 		assert_memory_equal(p + 408, &pid, 8);
-		assert_int_equal(G.vr.n, 2);
+		/* the faulted buf reads as empty, and the block goes on */
+		assert_int_equal(G.vr.n, 3);
 		assert_int_equal(G.vr.v[1].h.kind, TV_REC_fault);
+		assert_int_equal(word(&G.vr.v[2], 0), 0);
 	}
 	finish();
 }
@@ -1828,7 +1840,7 @@ static void conformance_records(void **state)
 	    {TV_REC_system, 6, 100, 255}, {TV_REC_cat, 7, 512, 512},
 	    {TV_REC_fault, 0, 8, 8},	   {TV_REC_printf, 7, 1000, 0},
 	    {TV_REC_join, 1, 0, TV_JOIN_ARGS * TV_STR_MAX},
-	    {TV_REC_upid, 0, 16, 8},
+	    {TV_REC_upid, 0, 16, 8},	   {TV_REC_value, 2, 24, 16},
 	};
 	/* clang-format on */
 	__u8 pat[128];
@@ -1836,7 +1848,7 @@ static void conformance_records(void **state)
 
 	(void)state;
 	need_kernel();
-	assert_int_equal(TV_REC__COUNT, 11); /* a new kind needs a row above */
+	assert_int_equal(TV_REC__COUNT, 12); /* a new kind needs a row above */
 
 	/* EMIT of every record kind, lengths 0 to the whole scratch, at the
 	 * scratch edges; EXIT ends the block (the EMIT after it is never

@@ -615,12 +615,13 @@ static void test_ctx_fault(void **state)
 	(void)state;
 	I(CTX, 1, U4, 16); /* 0: bytes 16..19, the last ones */
 	I(CTX, 2, U2, 19); /* 1: ends one past len */
-	I(MOVI, 3, 1);
+	I(MOVI, 3, 1);	   /* a fault reads 0 and the block goes on */
 	I(EXIT);
 	assert_int_equal(go_ctx(0, &ctx), 0);
 	assert_int_equal(REG(1), 0xddccbbaa);
-	assert_int_equal(REG(3), 0);
-	assert_int_equal(F->res.steps, 2);
+	assert_int_equal(REG(2), 0);
+	assert_int_equal(REG(3), 1);
+	assert_int_equal(F->res.steps, 4);
 	assert_fault(1);
 }
 
@@ -634,9 +635,13 @@ static void test_arg_fault(void **state)
 	I(EXIT);
 	assert_int_equal(go_ctx(0, &ctx), 0);
 	assert_fault(1);
-	/* no context at all: every read faults */
+	/* no context at all: every read faults, each with its record */
 	assert_int_equal(go_ctx(0, NULL), 0);
-	assert_fault(0);
+	assert_int_equal(F->nrecs, 2);
+	assert_int_equal(F->recs[0].h.kind, TV_REC_fault);
+	assert_int_equal(F->recs[1].h.kind, TV_REC_fault);
+	assert_int_equal(F->res.fault_pc, 1);
+	assert_int_equal(REG(1), 0);
 }
 
 /* ---- memory reads --------------------------------------------------------- */
@@ -669,15 +674,16 @@ static void test_ldu_fault(void **state)
 	(void)state;
 	I(MOVI, 1, 16);	  /* 0 */
 	I(LDU, 2, 1, U4); /* 1 */
-	I(MOVI, 3, 1);	  /* 2: not reached */
+	I(MOVI, 3, 1);	  /* 2: reached, the read gave 0 */
 	I(EXIT);
 	tv_image_add_probe(F->img, "BEGIN", 0);
 	tv_image_add_probe(F->img, "END", 0);
 	assert_int_equal(go_ctx(1, NULL), 0);
 	assert_fault(1);
 	assert_int_equal(F->recs[0].h.block, 1);
-	assert_int_equal(F->res.steps, 2);
-	assert_int_equal(REG(3), 0);
+	assert_int_equal(F->res.steps, 4);
+	assert_int_equal(REG(2), 0);
+	assert_int_equal(REG(3), 1);
 }
 
 static void test_kernel_reads_fault(void **state)

@@ -20,24 +20,27 @@ static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struc
 static int attach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 
-/* Probe types by prefix; user-space ones (BEGIN, END) have no attach. */
+/* Probe types by prefix; user-space ones (BEGIN, END) have no attach.
+ * check, when a type has one, finds a target's errors before anything is
+ * loaded or attached. */
 static const struct provider {
 	const char *name, *alias;
 	kattach_fn attach;
 	bool kernel;
+	kcheck_fn check;
 } providers[] = {
-    {"BEGIN", NULL, NULL, false},
-    {"END", NULL, NULL, false},
-    {"tracepoint", "t", attach_tracepoint, true},
-    {"rawtracepoint", "rt", attach_rawtp, true},
-    {"interval", "i", kattach_interval, true},
-    {"profile", "p", kattach_profile, true},
-    {"software", "s", kattach_software, true},
-    {"hardware", "h", kattach_hardware, true},
-    {"uprobe", "u", kattach_uprobe, true},
-    {"uretprobe", "ur", kattach_uretprobe, true},
-    {"kprobe", "k", refuse_kprobe, true},
-    {"kretprobe", "kr", refuse_kprobe, true},
+    {"BEGIN", NULL, NULL, false, NULL},
+    {"END", NULL, NULL, false, NULL},
+    {"tracepoint", "t", attach_tracepoint, true, NULL},
+    {"rawtracepoint", "rt", attach_rawtp, true, NULL},
+    {"interval", "i", kattach_interval, true, NULL},
+    {"profile", "p", kattach_profile, true, NULL},
+    {"software", "s", kattach_software, true, NULL},
+    {"hardware", "h", kattach_hardware, true, NULL},
+    {"uprobe", "u", kattach_uprobe, true, kcheck_uprobe},
+    {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uprobe},
+    {"kprobe", "k", refuse_kprobe, true, NULL},
+    {"kretprobe", "kr", refuse_kprobe, true, NULL},
 };
 
 static const struct provider *provider_of(const char *attach, const char **target)
@@ -236,6 +239,22 @@ static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv
 }
 
 static void undo_attach(struct tv_kernel *k);
+
+int tv_kernel_check_probes(const struct tv_image *img, struct tv_err *err)
+{
+	for (__u32 i = 0; i < img->nprobes; i++) {
+		const char *target = NULL, *attach = img->probes[i].attach;
+		const struct provider *p = provider_of(attach, &target);
+		struct kattach a = {attach, target, 0};
+		int rc;
+
+		if (!p || !p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL))
+			continue;
+		if ((rc = p->check(&a, err)))
+			return rc;
+	}
+	return 0;
+}
 
 int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struct tv_err *err)
 {

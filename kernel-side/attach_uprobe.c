@@ -229,6 +229,29 @@ static int resolve_offset(struct uspec *u, const struct kattach *a, __u64 *off, 
 	return rc;
 }
 
+/* The target's binary and offset, or the error attaching would meet. */
+static int resolve_target(const struct kattach *a, struct uspec *u, __u64 *off, struct tv_err *err)
+{
+	int rc = parse_target(a, u, err);
+
+	if (!rc && resolve_binary(u))
+		rc = tv_err_set(err, 0, "uprobe target not found: %s", u->bin);
+	return rc ?: resolve_offset(u, a, off, err);
+}
+
+int kcheck_uprobe(const struct kattach *a, struct tv_err *err)
+{
+	struct uspec *u = calloc(1, sizeof(*u));
+	__u64 off = 0;
+	int rc;
+
+	if (!u)
+		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
+	rc = resolve_target(a, u, &off, err);
+	free(u);
+	return rc;
+}
+
 /* The uprobe PMU's type, and the config bit asking for a return probe. */
 static int uprobe_pmu(bool ret, struct perf_event_attr *attr)
 {
@@ -257,10 +280,7 @@ static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret,
 	if (!u)
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	u->ret = ret;
-	rc = parse_target(a, u, err);
-	if (!rc && resolve_binary(u))
-		rc = tv_err_set(err, 0, "uprobe target not found: %s", u->bin);
-	rc = rc ?: resolve_offset(u, a, &off, err);
+	rc = resolve_target(a, u, &off, err);
 	if (!rc && uprobe_pmu(ret, &attr))
 		rc = tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
 	if (!rc) {

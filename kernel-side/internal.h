@@ -75,6 +75,9 @@ struct kattach {
 	__u64 cookie;
 };
 typedef int (*kattach_fn)(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+typedef int (*kcheck_fn)(const struct kattach *a, struct tv_err *err);
+/* attach_uprobe.c: the binary and the function resolve */
+int kcheck_uprobe(const struct kattach *a, struct tv_err *err);
 struct perf_event_attr;
 
 void kattach_detach_all(struct tv_kernel *k);

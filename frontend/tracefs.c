@@ -11,18 +11,21 @@
 
 #include "frontend/tracefs.h"
 
+/* Looked up once: every probe of a script asks (a tracefs lookup costs
+ * microseconds).  A root that is not mounted yet is looked for again. */
 const char *tv_tracefs_root(void)
 {
 	static const char *const roots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+	static const char *found;
 
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+	for (size_t i = 0; !found && i < sizeof(roots) / sizeof(roots[0]); i++) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "%s/events", roots[i]);
 		if (!access(path, R_OK))
-			return roots[i];
+			found = roots[i];
 	}
-	return NULL;
+	return found;
 }
 
 /* "field:const char * filename;\toffset:24;\tsize:8;\tsigned:0;" */

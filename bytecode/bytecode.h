@@ -309,6 +309,20 @@ enum tv_value_type {
 	TV_VALUE_TYPES(X)
 #undef X
 };
+/* A printf conversion: "%-08.3lld" as the flags and width part ("%-08.3"),
+ * the length (hh: 8 bits, h: 16, else 64), the conversion and what it
+ * takes; %rx and %rh are %r with a style. */
+enum tv_fmt_class { TV_FMT_NONE, TV_FMT_INT, TV_FMT_STR, TV_FMT_BUF };
+struct tv_fmt_spec {
+	char spec[48];
+	unsigned bits;
+	char conv, style;
+	enum tv_fmt_class cls;
+};
+/* p at a '%' (not "%%"): the spec, and where the text goes on. */
+const char *tv_fmt_next(const char *p, struct tv_fmt_spec *s);
+/* Conversions that take an argument (unknown ones are text). */
+int tv_fmt_count(const char *f);
 #define TV_JOIN_ARGS 8 /* strings join() reads from an array */
 
 struct tv_const {

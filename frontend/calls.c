@@ -159,19 +159,45 @@ static int emit_record(struct lower *L, unsigned kind, int id, unsigned off, uns
 	return EMIT(L, EMIT, kind, id, off, len);
 }
 
-/* Count conversions of a format: %% is none. */
-static int conversions(const char *f)
+/* What a printf argument is, in bpftrace's words: values printed by name
+ * (symbols, stacks, addresses, times) are strings to it. */
+static const char *arg_kind(struct ty t, enum tv_fmt_class *cls)
 {
-	int n = 0;
+	*cls = t.k == TY_BUF ? TV_FMT_BUF : t.k >= TY_STR ? TV_FMT_STR : TV_FMT_INT;
+	return (const char *[]){
+	    [TV_FMT_INT] = "integer", [TV_FMT_STR] = "string", [TV_FMT_BUF] = "buffer"}[*cls];
+}
 
-	for (; *f; f++)
-		if (*f == '%') {
-			if (f[1] == '%')
-				f++;
-			else
-				n++;
+/* Every conversion gets an argument it can print, as bpftrace checks. */
+static bool check_conversions(struct lower *L, const struct tv_node *c)
+{
+	static const char *const wants[] = {
+	    [TV_FMT_INT] = "integer", [TV_FMT_STR] = "string", [TV_FMT_BUF] = "buffer"};
+	const struct tv_list *a = &c->call.args;
+	const char *f = a->v[0]->str.s;
+	struct tv_fmt_spec s;
+	int i = 1;
+
+	while (*f) {
+		enum tv_fmt_class have;
+		const char *what;
+
+		if (*f != '%' || f[1] == '%') {
+			f += *f == '%' ? 2 : 1;
+			continue;
 		}
-	return n;
+		f = tv_fmt_next(f, &s);
+		if (s.cls == TV_FMT_NONE || i >= a->n)
+			continue;
+		what = arg_kind(fe_type_of(L, a->v[i++]), &have);
+		if (have != s.cls) {
+			fe_error(L, c,
+				 "%s: %%%c specifier expects a value of type %s (%s supplied)",
+				 c->call.name, s.conv, wants[s.cls], what);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* printf: arguments packed in 8-byte slots (strings take their size); the
@@ -189,13 +215,15 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 		fe_error(L, fmt, "%s: the format must be a string literal", c->call.name);
 		return no_value(L, c, want);
 	}
-	if (conversions(fmt->str.s) != a->n - 1) {
+	if (tv_fmt_count(fmt->str.s) != a->n - 1) {
 		fe_error(L, c, "%s: %s arguments for format string (%d supplied, %d expected)",
 			 c->call.name,
-			 conversions(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
-			 conversions(fmt->str.s));
+			 tv_fmt_count(fmt->str.s) > a->n - 1 ? "Not enough" : "Too many", a->n - 1,
+			 tv_fmt_count(fmt->str.s));
 		return no_value(L, c, want);
 	}
+	if (!check_conversions(L, c))
+		return no_value(L, c, want);
 	for (int i = 1; i < a->n; i++) {
 		struct ty t = fe_type_of(L, a->v[i]);
 

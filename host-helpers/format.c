@@ -1,6 +1,5 @@
 /* printf-family formatting with arguments typed at run time: each
  * conversion is formatted on its own with the C library. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,39 +29,38 @@ static const char *next_arg(const char *t, size_t room, char conv, struct tvh_fi
 	return tvh_next_field(t, &a->type, &a->size);
 }
 
-/* Copy one conversion spec "%-08.3lld" as a C format with `ll`. */
-static const char *parse_spec(const char *p, char *spec, size_t cap, char *conv)
+/* An integer as the length modifier has it: hh 8 bits, h 16, signed for
+ * d and i. */
+static __u64 sized(__u64 v, const struct tv_fmt_spec *s)
 {
-	size_t n = 0;
+	bool sign = s->conv == 'd' || s->conv == 'i';
 
-	spec[n++] = *p++;
-	while (*p && strchr("-+ #0", *p) && n < cap - 8)
-		spec[n++] = *p++;
-	while (*p && (isdigit((unsigned char)*p) || *p == '.') && n < cap - 8)
-		spec[n++] = *p++;
-	while (*p == 'l' || *p == 'h' || *p == 'z' || *p == 'j')
-		p++;
-	*conv = *p ? *p++ : 0;
-	spec[n] = 0;
-	return p;
+	if (s->bits >= 64)
+		return v;
+	return tv_extend(v & ((1ull << s->bits) - 1), (s->bits / 8) | (sign ? TV_Z_SIGNED : 0));
 }
 
-static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, size_t size)
+static int format_one(FILE *f, const struct tv_fmt_spec *s, const unsigned char *arg, size_t size)
 {
+	char spec[sizeof(s->spec) + 4];
 	__u64 v = 0;
-	size_t n = strlen(spec);
 
 	memcpy(&v, arg, size < 8 ? size : 8);
-	switch (conv) {
+	v = sized(v, s);
+	switch (s->conv) {
 	case 'd':
-	case 'i': strcpy(spec + n, "lld"); return fprintf(f, spec, (long long)v);
+	case 'i':
+		snprintf(spec, sizeof(spec), "%slld", s->spec);
+		return fprintf(f, spec, (long long)v);
 	case 'u':
 	case 'x':
 	case 'X':
 	case 'o':
-		spec[n] = 'l', spec[n + 1] = 'l', spec[n + 2] = conv, spec[n + 3] = 0;
+		snprintf(spec, sizeof(spec), "%sll%c", s->spec, s->conv);
 		return fprintf(f, spec, (unsigned long long)v);
-	case 'c': strcpy(spec + n, "c"); return fprintf(f, spec, (int)(char)v);
+	case 'c':
+		snprintf(spec, sizeof(spec), "%sc", s->spec);
+		return fprintf(f, spec, (int)(char)v);
 	case 'p': return fprintf(f, "0x%llx", (unsigned long long)v);
 	case 's': {
 		char buf[TV_SCRATCH + 1];
@@ -70,7 +68,7 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 
 		memcpy(buf, arg, len);
 		buf[len] = 0;
-		strcpy(spec + n, "s");
+		snprintf(spec, sizeof(spec), "%ss", s->spec);
 		return fprintf(f, spec, buf);
 	}
 	default: return -EINVAL;
@@ -79,19 +77,19 @@ static int format_one(FILE *f, char *spec, char conv, const unsigned char *arg, 
 
 /* Values printed by name (a symbol, a stack, an address, a time) take
  * the conversion's width and flags as a string would. */
-static int format_named(struct tv_out *o, FILE *f, char *spec, const struct tvh_field *a,
-			char style)
+static int format_named(struct tv_out *o, FILE *f, const struct tv_fmt_spec *s,
+			const struct tvh_field *a)
 {
-	char *text = NULL;
+	char spec[sizeof(s->spec) + 2], *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 	int rc;
 
 	if (!m)
 		return -ENOMEM;
-	tvh_print_value(o, m, a, 8, style);
+	tvh_print_value(o, m, a, 8, s->style);
 	fclose(m);
-	strcat(spec, "s");
+	snprintf(spec, sizeof(spec), "%ss", s->spec);
 	rc = fprintf(f, spec, text ? text : "");
 	free(text);
 	return rc;
@@ -110,7 +108,8 @@ int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void 
 	size_t off = 0;
 
 	while (*p) {
-		char spec[64], conv, style = 0;
+		const char *at = p;
+		struct tv_fmt_spec spec;
 		struct tvh_field arg;
 
 		if (*p != '%') {
@@ -122,15 +121,17 @@ int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void 
 			p += 2;
 			continue;
 		}
-		p = parse_spec(p, spec, sizeof(spec), &conv);
-		if (conv == 'r' && (*p == 'x' || *p == 'h'))
-			style = *p++;
-		types = next_arg(types, (size_t)(tend - types), conv, &arg);
+		p = tv_fmt_next(p, &spec);
+		if (spec.cls == TV_FMT_NONE) { /* not a conversion: its text */
+			fwrite(at, 1, (size_t)(p - at), f);
+			continue;
+		}
+		types = next_arg(types, (size_t)(tend - types), spec.conv, &arg);
 		if (off + arg.size > len)
 			return -EINVAL;
 		arg.p = a + off;
-		if (is_plain(arg.type) ? format_one(f, spec, conv, arg.p, arg.size) < 0
-				       : format_named(o, f, spec, &arg, style) < 0)
+		if (is_plain(arg.type) ? format_one(f, &spec, arg.p, arg.size) < 0
+				       : format_named(o, f, &spec, &arg) < 0)
 			return -EINVAL;
 		off += arg.size;
 	}

@@ -110,6 +110,14 @@ TV_OPTS="-f json" lang json_value_helper_error "tracepoint:syscalls:sys_enter_ge
 	'\{"type": "value", "data": 5\}' '\{"type": "value", "data": "s"\}' '\{"type": "value", "data": \[1,"a"\]\}'
 check json_value_lines_parse python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/json_value_helper_error.out"
 
+# printf's arguments are checked against the conversions, as bpftrace does
+err printf_str_of_int 'BEGIN { printf("%s\n", 1); }' 'stdin:1:9-26: ERROR: printf: %s specifier expects a value of type string \(integer supplied\)'
+err printf_int_of_str 'BEGIN { printf("%d\n", "a"); }' 'stdin:1:9-28: ERROR: printf: %d specifier expects a value of type integer \(string supplied\)'
+err printf_int_of_ksym 'BEGIN { printf("%d\n", ksym(0)); }' 'ERROR: printf: %d specifier expects a value of type integer \(string supplied\)'
+err printf_buf_of_int 'BEGIN { printf("%r\n", 1); }' 'ERROR: printf: %r specifier expects a value of type buffer \(integer supplied\)'
+err printf_str_of_buf 'BEGIN { printf("%s\n", buf("a", 1)); }' 'ERROR: printf: %s specifier expects a value of type string \(buffer supplied\)'
+err printf_unknown_conversion 'BEGIN { printf("%y\n", 1); }' 'ERROR: printf: Too many arguments for format string \(1 supplied, 0 expected\)'
+
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace
 # does; the rest run.  ftrace:* has format files but no tracepoints: never

@@ -239,7 +239,7 @@ int fe_f_signal(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_node *s = c->call.args.v[0];
 	const char *bad = no_task_probe(L->probe_kind);
-	int r = fe_reg(L, c), n;
+	int r = fe_reg(L, c), n = 0;
 
 	(void)want;
 	if (!L->opts || !L->opts->unsafe)

@@ -76,7 +76,11 @@ static bool find_in_dirs(const char *dirs, const char *name, const char *const *
 	char dir[PATH_MAX], pat[PATH_MAX * 2];
 
 	for (const char *d = dirs; *d; d += strcspn(d, ":"), d += *d == ':') {
-		snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(d, ":"), d);
+		size_t n = strcspn(d, ":");
+
+		n = n < sizeof(dir) - 1 ? n : sizeof(dir) - 1;
+		memcpy(dir, d, n);
+		dir[n] = 0;
 		for (int i = 0; pats[i]; i++) {
 			glob_t g;
 			bool hit = false;

@@ -310,7 +310,7 @@ enum tv_value_type {
 #undef X
 };
 /* A printf conversion: "%-08.3lld" as the flags and width part ("%-08.3"),
- * the length (hh: 8 bits, h: 16, else 64), the conversion and what it
+ * the length (hh: 8 bits, h: 16, l ll z j: 64, none: 32), the conversion and what it
  * takes; %rx and %rh are %r with a style. */
 enum tv_fmt_class { TV_FMT_NONE, TV_FMT_INT, TV_FMT_STR, TV_FMT_BUF };
 struct tv_fmt_spec {

@@ -32,16 +32,16 @@ const char *tv_fmt_next(const char *p, struct tv_fmt_spec *s)
 		s->spec[n++] = *p++;
 	while (*p && (isdigit((unsigned char)*p) || *p == '.') && n < sizeof(s->spec) - 8)
 		s->spec[n++] = *p++;
+	/* as C's printf, which bpftrace's follows: int unless l, ll, z, j */
+	s->bits = 32;
 	for (; *p == 'l' || *p == 'h' || *p == 'z' || *p == 'j'; p++)
-		if (*p == 'h')
-			s->bits = s->bits ? 8 : 16;
+		s->bits = *p != 'h' ? 64 : s->bits == 16 ? 8 : 16;
 	s->conv = *p;
 	s->cls = class_of(*p);
 	if (*p)
 		p++;
 	if (s->conv == 'r' && (*p == 'x' || *p == 'h'))
 		s->style = *p++;
-	s->bits = s->bits ? s->bits : 64;
 	return p;
 }
 

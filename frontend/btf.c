@@ -265,6 +265,33 @@ int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
 	return b->last_id;
 }
 
+int tv_btf_enum_value(struct tv_btf *b, const char *name, __s64 *value)
+{
+	const struct btf_type *t;
+
+	for (__u32 id = 1; (t = type_at(b, id)); id++) {
+		__u32 kind = BTF_INFO_KIND(t->info), n = BTF_INFO_VLEN(t->info);
+
+		for (__u32 i = 0; kind == BTF_KIND_ENUM && i < n; i++) {
+			const struct btf_enum *e = (const struct btf_enum *)(t + 1) + i;
+
+			if (!strcmp(name_at(b, e->name_off), name)) {
+				*value = BTF_INFO_KFLAG(t->info) ? e->val : (__s64)(__u32)e->val;
+				return 0;
+			}
+		}
+		for (__u32 i = 0; kind == BTF_KIND_ENUM64 && i < n; i++) {
+			const struct btf_enum64 *e = (const struct btf_enum64 *)(t + 1) + i;
+
+			if (!strcmp(name_at(b, e->name_off), name)) {
+				*value = (__s64)((__u64)e->val_hi32 << 32 | e->val_lo32);
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
 static int member_in(struct tv_btf *b, __u32 id, const char *name, __u32 base,
 		     struct tv_btf_member *m, int depth)
 {

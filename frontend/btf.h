@@ -61,4 +61,8 @@ struct tv_btf_member {
  * struct and union members too; -1 when there is none. */
 int tv_btf_member(struct tv_btf *b, __u32 id, const char *name, struct tv_btf_member *m);
 
+/* The value of enumerator `name` (SKB_DROP_REASON_NOT_SPECIFIED), or -1
+ * when no enum of the kernel has it. */
+int tv_btf_enum_value(struct tv_btf *b, const char *name, __s64 *value);
+
 #endif

@@ -54,6 +54,7 @@ static const struct fe_func {
     {"strcontains", 2, 2,  fe_f_strcontains, NULL, INT},
     {"signal",      1, 1,  fe_f_signal, NULL, NONE},
     {"reg",         1, 1,  fe_f_reg,  NULL, INT},
+    {"bswap",       1, 1,  fe_f_bswap, NULL, INT},
     {"count",       0, 0,  f_agg,     NULL, INT},
     {"sum",         1, 1,  f_agg,     NULL, INT},
     {"min",         1, 1,  f_agg,     NULL, INT},

@@ -96,9 +96,12 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 
 	if (fe_builtin(e->name, &how, &id)) {
 		struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
+		__s64 v;
 
 		if (m && m->kind == FE_MACRO_INT)
 			return gen_const(L, e, m->value);
+		if (!m && fe_enum_value(L, e, &v))
+			return gen_const(L, e, v);
 		if (m)
 			fe_error(L, e, "%s: only #define names of an integer or a string can be used",
 				 e->name);

@@ -199,6 +199,7 @@ int fe_gen_buf(struct lower *L, const struct tv_node *call, unsigned off, unsign
 int fe_f_strcontains(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_signal(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_reg(struct lower *L, const struct tv_node *call, bool want);
+int fe_f_bswap(struct lower *L, const struct tv_node *call, bool want);
 int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size);
 
 /* gen.c: the code generator */
@@ -222,6 +223,7 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e);
 
 /* struct.c: struct access through BTF (curtask->pid, (struct x *)p, ...) */
 bool fe_is_struct_access(const struct tv_node *e);
+bool fe_enum_value(struct lower *L, const struct tv_node *n, __s64 *value);
 struct ty fe_struct_type(struct lower *L, const struct tv_node *e);
 int fe_gen_struct_int(struct lower *L, const struct tv_node *e);
 int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);

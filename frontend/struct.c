@@ -33,6 +33,18 @@ static struct tv_btf *btf(struct lower *L, const struct tv_node *n)
 	return L->btf;
 }
 
+/* An identifier no builtin or #define knows may be a kernel enumerator,
+ * as it would be to bpftrace through the kernel's headers. */
+bool fe_enum_value(struct lower *L, const struct tv_node *n, __s64 *value)
+{
+	char err[256];
+
+	/* quietly: without BTF the identifier is only unknown */
+	if (!L->btf && !L->btf_failed)
+		L->btf = tv_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+	return L->btf && !tv_btf_enum_value(L->btf, n->name, value);
+}
+
 /* "struct x" / "union x": the BTF id, or -1. */
 static int find_record(struct lower *L, const struct tv_node *n, const char *name)
 {

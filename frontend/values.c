@@ -295,3 +295,17 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 	fe_error(L, c, "'%s' is not a valid register on this architecture (x86_64)", n->str.s);
 	return r;
 }
+
+/* bswap(x): in the other byte order, at the width of x's type. */
+int fe_f_bswap(struct lower *L, const struct tv_node *c, bool want)
+{
+	struct ty t = fe_type_of(L, c->call.args.v[0]);
+	int r = fe_gen_int(L, c->call.args.v[0]);
+
+	(void)want;
+	if (t.k != TY_INT && t.k != TY_PTR)
+		fe_error(L, c, "bswap() expects an integer");
+	if (t.size != 1) /* one byte reads the same both ways */
+		EMIT(L, BSWAP, r, r, t.size == 2 ? 2 : t.size == 4 ? 4 : 8);
+	return r;
+}

@@ -29,13 +29,13 @@ static const char *next_arg(const char *t, size_t room, char conv, struct tvh_fi
 	return tvh_next_field(t, &a->type, &a->size);
 }
 
-/* An integer as the length modifier has it: hh 8 bits, h 16, signed for
- * d and i. */
+/* An integer as the length modifier has it: hh 8 bits, h 16, none 32,
+ * l 64; signed for d and i.  %p and %c take the whole value. */
 static __u64 sized(__u64 v, const struct tv_fmt_spec *s)
 {
 	bool sign = s->conv == 'd' || s->conv == 'i';
 
-	if (s->bits >= 64)
+	if (s->bits >= 64 || s->conv == 'p' || s->conv == 'c')
 		return v;
 	return tv_extend(v & ((1ull << s->bits) - 1), (s->bits / 8) | (sign ? TV_Z_SIGNED : 0));
 }

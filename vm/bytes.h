@@ -85,3 +85,13 @@ HANDLER(SIGNAL)
 	(void)st, (void)v;
 	return 0;
 }
+
+HANDLER(BSWAP)
+{
+	__u64 x = R(v[1]);
+
+	R(v[0]) = v[2] == 2   ? __builtin_bswap16((__u16)x)
+		  : v[2] == 4 ? __builtin_bswap32((__u32)x)
+			      : __builtin_bswap64(x);
+	return 0;
+}

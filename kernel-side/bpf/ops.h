@@ -448,6 +448,16 @@ HANDLER(USYM)
 	return NEXT;
 }
 
+HANDLER(BSWAP)
+{
+	__u64 v = R(st, in->b);
+
+	R(st, in->a) = in->c == 2   ? __builtin_bswap16((__u16)v)
+		       : in->c == 4 ? __builtin_bswap32((__u32)v)
+				    : __builtin_bswap64(v);
+	return NEXT;
+}
+
 HANDLER(SIGNAL)
 {
 	bpf_send_signal((__u32)R(st, in->a));

@@ -118,6 +118,14 @@ err printf_buf_of_int 'BEGIN { printf("%r\n", 1); }' 'ERROR: printf: %r specifie
 err printf_str_of_buf 'BEGIN { printf("%s\n", buf("a", 1)); }' 'ERROR: printf: %s specifier expects a value of type string \(buffer supplied\)'
 err printf_unknown_conversion 'BEGIN { printf("%y\n", 1); }' 'ERROR: printf: Too many arguments for format string \(1 supplied, 0 expected\)'
 
+# kernel enumerators by name (BTF), and bswap at the width of its type
+lang enum_and_bswap "tracepoint:syscalls:sys_enter_getppid $F { printf(\"%d %lx %x\\n\", SKB_DROP_REASON_NOT_SPECIFIED, bswap(0x1122334455667788), bswap(curtask->pid) > 0); exit(); }" \
+	"getppid 1" '2 8877665544332211 1'
+# bpftrace's own tool, when its package is installed (it is not needed)
+if [ -f /usr/sbin/tcpdrop.bt ]; then
+	check tool_tcpdrop_compiles sh -c "$TV -d /usr/sbin/tcpdrop.bt >/dev/null"
+fi
+
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace
 # does; the rest run.  ftrace:* has format files but no tracepoints: never

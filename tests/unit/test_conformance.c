@@ -1507,6 +1507,24 @@ static void conformance_bytes(void **state)
 		assert_int_equal(word(&G.vr.v[0], i), finds[i].found);
 	finish();
 
+	/* BSWAP of 2, 4 and 8 bytes (the bytes above them ignored), and
+	 * in place. */
+	begin("bswap");
+	I(LDW, 1, 0x1122334455667788ll);
+	I(BSWAP, 2, 1, 2), out(2);
+	I(BSWAP, 3, 1, 4), out(3);
+	I(BSWAP, 4, 1, 8), out(4);
+	I(BSWAP, 1, 1, 8), out(1);
+	flush(0);
+	I(EXIT);
+	load();
+	run(0, zero_ctx);
+	assert_int_equal(word(&G.vr.v[0], 0), 0x8877);
+	assert_int_equal(word(&G.vr.v[0], 1), 0x88776655);
+	assert_int_equal(word(&G.vr.v[0], 2), 0x8877665544332211ull);
+	assert_int_equal(word(&G.vr.v[0], 3), 0x8877665544332211ull);
+	finish();
+
 	/* BUFU of this process's memory: lengths 0, 5, the slot's 64, more
 	 * than the slot (shortened), a slot with no room; old bytes past the
 	 * length are zeroed.  BUFK with no bytes to read reads nothing; of a

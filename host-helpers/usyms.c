@@ -2,7 +2,9 @@
  * when the kernel first reports the process (TV_REC_upid) so its frames
  * still resolve after it has exited, and the function symbols of each
  * mapped file (.symtab, else .dynsym) read with libelf once per file,
- * shared by every process mapping it (same path, device and inode). */
+ * shared by every process mapping it (same path, device and inode).  Each
+ * file is held open from that report, so a binary deleted or replaced
+ * afterwards still names its frames. */
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -24,6 +26,8 @@ struct ufile {
 	char *path;
 	dev_t dev;
 	ino_t ino;
+	int fd; /* the mapped file itself, held from the first report: it
+		 * still reads after the process exits or the file is deleted */
 	bool loaded;
 	struct usym *syms;
 	size_t nsyms;
@@ -62,6 +66,8 @@ void tvh_usyms_free(struct tvh_usyms *u)
 	if (!u)
 		return;
 	for (size_t i = 0; i < u->nfiles; i++) {
+		if (u->files[i]->fd >= 0)
+			close(u->files[i]->fd);
 		free(u->files[i]->path);
 		free(u->files[i]->syms);
 		free(u->files[i]->names);
@@ -74,14 +80,19 @@ void tvh_usyms_free(struct tvh_usyms *u)
 	free(u);
 }
 
-static struct ufile *file_get(struct tvh_usyms *u, const char *path, dev_t dev, ino_t ino)
+/* The file of a mapping, shared by every process that maps it; fd (an open
+ * descriptor of it, or -1) is kept by a new entry and closed otherwise. */
+static struct ufile *file_get(struct tvh_usyms *u, const char *path, dev_t dev, ino_t ino, int fd)
 {
 	struct ufile *f, **grown;
 
 	for (size_t i = 0; i < u->nfiles; i++)
 		if (u->files[i]->ino == ino && u->files[i]->dev == dev &&
-		    !strcmp(u->files[i]->path, path))
+		    !strcmp(u->files[i]->path, path)) {
+			if (fd >= 0)
+				close(fd);
 			return u->files[i];
+		}
 	grown = realloc(u->files, (u->nfiles + 1) * sizeof(*grown));
 	if (!grown)
 		return NULL;
@@ -89,10 +100,13 @@ static struct ufile *file_get(struct tvh_usyms *u, const char *path, dev_t dev, 
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->path = strdup(path))) {
 		free(f);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	f->dev = dev;
 	f->ino = ino;
+	f->fd = fd;
 	return u->files[u->nfiles++] = f;
 }
 
@@ -155,8 +169,12 @@ static void file_load(struct ufile *f)
 	Elf *e;
 
 	f->loaded = true;
-	if (elf_version(EV_CURRENT) == EV_NONE || (fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
+	fd = f->fd >= 0 ? dup(f->fd) : open(f->path, O_RDONLY | O_CLOEXEC);
+	if (elf_version(EV_CURRENT) == EV_NONE || fd < 0) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (e && !elf_getphdrnum(e, &nph))
 		for (size_t i = 0; i < nph && f->nseg < 16; i++) {
@@ -193,15 +211,37 @@ static struct uproc *proc_find(struct tvh_usyms *u, __u32 pid)
 	return NULL;
 }
 
+/* The mapped file itself: /proc/PID/map_files/ opens it even when it
+ * was deleted or replaced (root only); else its path, if it is still the
+ * mapped file.  -1 when neither is. */
+static int open_mapped(__u32 pid, unsigned long long start, unsigned long long end,
+		       const char *path, unsigned long long ino, struct stat *st)
+{
+	char mf[96];
+	int fd;
+
+	snprintf(mf, sizeof(mf), "/proc/%u/map_files/%llx-%llx", pid, start, end);
+	fd = open(mf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, st) || st->st_ino != ino)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* One line of /proc/PID/maps, kept when it maps a file executable. */
 static void add_mapping(struct tvh_usyms *u, struct uproc *p, const char *line)
 {
+	static const char deleted[] = " (deleted)";
 	unsigned long long start, end, pgoff, ino;
 	unsigned maj, min;
 	char perms[8], path[4096];
 	struct umap *grown;
 	struct stat st;
-	int pos = 0;
+	size_t len;
+	int pos = 0, fd;
 
 	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &pgoff, &maj,
 		   &min, &ino, &pos) < 7 ||
@@ -209,14 +249,18 @@ static void add_mapping(struct tvh_usyms *u, struct uproc *p, const char *line)
 		return;
 	snprintf(path, sizeof(path), "%s", line + pos);
 	path[strcspn(path, "\n")] = 0;
-	/* the file as it is now, only if it is still the mapped one */
-	if (stat(path, &st) || st.st_ino != ino)
+	len = strlen(path);
+	if (len > sizeof(deleted) - 1 && !strcmp(path + len - (sizeof(deleted) - 1), deleted))
+		path[len - (sizeof(deleted) - 1)] = 0;
+	if ((fd = open_mapped(p->pid, start, end, path, ino, &st)) < 0)
 		return;
 	grown = realloc(p->maps, (p->nmaps + 1) * sizeof(*grown));
-	if (!grown)
+	if (!grown) {
+		close(fd);
 		return;
+	}
 	p->maps = grown;
-	p->maps[p->nmaps] = (struct umap){start, end, pgoff, file_get(u, path, st.st_dev, ino)};
+	p->maps[p->nmaps] = (struct umap){start, end, pgoff, file_get(u, path, st.st_dev, ino, fd)};
 	if (p->maps[p->nmaps].file)
 		p->nmaps++;
 }

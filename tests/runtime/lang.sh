@@ -82,6 +82,11 @@ lang buf_of_user_memory "tracepoint:syscalls:sys_enter_write $F { printf(\"<%r>\
 	"write 1" '<x>'
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
+# symbols of a binary deleted while it ran, after it exited: the file is
+# held from the first report (bpftrace 0.17 prints addresses then)
+cp "$UT" "$T/doomed"
+lang symbols_of_deleted_binary "uprobe:$T/doomed:tv_target { @[ustack(2)] = count(); @u[usym(reg(\"ip\"))] = count(); }" \
+	"sh:( $T/doomed 3 300 & sleep 0.15; rm $T/doomed; wait )" '    tv_target\+0' '    main\+[0-9]+' '@u\[tv_target\]: 3'
 lang usym_of_reg "uprobe:$UT:tv_target { printf(\"%s\\n\", usym(reg(\"ip\"))); @[usym(reg(\"ip\"))] = count(); }" \
 	"sh:$UT 3 200" 'tv_target' '@\[tv_target\]: 3'
 # signal(): the process that hit the probe gets it (SIGUSR1: status 138)

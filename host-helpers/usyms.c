@@ -5,6 +5,7 @@
  * shared by every process mapping it (same path, device and inode).  Each
  * file is held open from that report, so a binary deleted or replaced
  * afterwards still names its frames. */
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -213,7 +214,8 @@ static struct uproc *proc_find(struct tvh_usyms *u, __u32 pid)
 
 /* The mapped file itself: /proc/PID/map_files/ opens it even when it
  * was deleted or replaced (root only); else its path, if it is still the
- * mapped file.  -1 when neither is. */
+ * mapped file.  -1 when neither is; -2 when no descriptor is left but the
+ * path still names the file (it is read by path when needed). */
 static int open_mapped(__u32 pid, unsigned long long start, unsigned long long end,
 		       const char *path, unsigned long long ino, struct stat *st)
 {
@@ -224,6 +226,8 @@ static int open_mapped(__u32 pid, unsigned long long start, unsigned long long e
 	fd = open(mf, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) /* out of fds: by path, later */
+		return !stat(path, st) && st->st_ino == ino ? -2 : -1;
 	if (fd >= 0 && (fstat(fd, st) || st->st_ino != ino)) {
 		close(fd);
 		fd = -1;
@@ -252,11 +256,13 @@ static void add_mapping(struct tvh_usyms *u, struct uproc *p, const char *line)
 	len = strlen(path);
 	if (len > sizeof(deleted) - 1 && !strcmp(path + len - (sizeof(deleted) - 1), deleted))
 		path[len - (sizeof(deleted) - 1)] = 0;
-	if ((fd = open_mapped(p->pid, start, end, path, ino, &st)) < 0)
+	if ((fd = open_mapped(p->pid, start, end, path, ino, &st)) == -1)
 		return;
+	fd = fd < 0 ? -1 : fd;
 	grown = realloc(p->maps, (p->nmaps + 1) * sizeof(*grown));
 	if (!grown) {
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	p->maps = grown;

@@ -63,6 +63,9 @@ void kpin_unlock(struct tv_kernel *k);
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err);
 int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err);
 bool kpin_session_alive(const struct tv_sess *s);
+/* A process's start time (0: no such process; KPIN_START_UNKNOWN: it
+ * could not be read). */
+#define KPIN_START_UNKNOWN (~0ull)
 __u64 kpin_pid_start(__u32 pid);
 /* session.c */
 int ksession_purge(struct tv_kernel *k, __u32 slot);

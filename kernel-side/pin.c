@@ -95,9 +95,9 @@ __u64 kpin_pid_start(__u32 pid)
 	int n;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
-		return 0;
+		return errno == ENOENT || errno == ESRCH ? 0 : KPIN_START_UNKNOWN;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n > 0 ? n : 0] = 0;
@@ -110,9 +110,16 @@ __u64 kpin_pid_start(__u32 pid)
 	return start;
 }
 
+/* A process that cannot be looked at (out of descriptors) counts as
+ * alive: its slot must not be taken from it. */
 bool kpin_session_alive(const struct tv_sess *s)
 {
-	return s->live && s->pid && kpin_pid_start(s->pid) == s->pid_start;
+	__u64 start;
+
+	if (!s->live || !s->pid)
+		return false;
+	start = kpin_pid_start(s->pid);
+	return start == KPIN_START_UNKNOWN || start == s->pid_start;
 }
 
 /* Sessions alive in a pin directory: PINS_RUNNING when one still runs,

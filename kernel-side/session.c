@@ -86,7 +86,8 @@ static int claim_slot(struct tv_kernel *k, struct tv_err *err)
 				     .start_ns = mono_ns(),
 				     .pid_start = kpin_pid_start(getpid())};
 		if (bpf_map_update_elem(fd, &i, &s, BPF_ANY))
-			break;
+			return tv_err_set(err, 0, "cannot claim a session slot: %s",
+					  strerror(errno));
 		k->slot = i;
 		k->have_slot = true;
 		k->info.session = i;

@@ -335,10 +335,17 @@ struct tv_const {
  * and goes on without it (bpftrace does the same). */
 #define TV_PROBE_OPTIONAL 1u
 
+/* Where an instruction or probe came from in the script, for reports of faults
+ * (line 0: unknown).  Only in memory: images read back have none. */
+struct tv_srcloc {
+	__u16 line, col, col_end;
+};
+
 struct tv_probe {
 	char *attach; /* "tracepoint:syscalls:sys_enter_read", "BEGIN", ... */
 	__u32 pc;
-	__u32 flags; /* TV_PROBE_* */
+	__u32 flags;	      /* TV_PROBE_* */
+	struct tv_srcloc loc; /* its attach point in the script, for errors */
 };
 
 struct tv_map {
@@ -346,12 +353,6 @@ struct tv_map {
 	struct tv_mapdesc d;
 	char *key_type; /* host-side layout for printing, e.g. "s16,u8" */
 	char *val_type;
-};
-
-/* Where an instruction came from in the script, for reports of faults
- * (line 0: unknown).  Only in memory: images read back have none. */
-struct tv_srcloc {
-	__u16 line, col, col_end;
 };
 
 struct tv_image {

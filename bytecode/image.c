@@ -117,7 +117,7 @@ int tv_image_add_probe(struct tv_image *img, const char *attach, __u32 pc)
 {
 	if (grow((void **)&img->probes, img->nprobes, sizeof(*img->probes)))
 		return -ENOMEM;
-	img->probes[img->nprobes] = (struct tv_probe){dupstr(attach), pc, 0};
+	img->probes[img->nprobes] = (struct tv_probe){.attach = dupstr(attach), .pc = pc};
 	return (int)img->nprobes++;
 }
 

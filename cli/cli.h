@@ -23,7 +23,8 @@ struct tv_opts {
 /* Returns 1 to go on, or 0 / -status to exit at once (help, version, bad usage). */
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o);
 int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, struct tv_err *err);
-void print_error(const struct tv_opts *o, const struct tv_err *err);
+/* source: the script, to show the line an error points at (or NULL) */
+void print_error(const struct tv_opts *o, const struct tv_err *err, const char *source);
 void notify_probes_attached(void);
 
 struct tv_child {

@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 done:
 	fflush(stdout);
 	if (rc)
-		print_error(&opts, &err);
+		print_error(&opts, &err, r.img ? r.img->source : NULL);
 	child_end(&r.child);
 	release(&r);
 	return rc ? 1 : 0;

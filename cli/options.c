@@ -181,13 +181,15 @@ int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, str
 	return tv_image_validate(*img, err);
 }
 
-void print_error(const struct tv_opts *o, const struct tv_err *err)
+void print_error(const struct tv_opts *o, const struct tv_err *err, const char *source)
 {
 	const char *name = o->asm_file ? o->asm_file : o->file ? o->file : "stdin";
 
 	if (!err->msg[0] && !err->line)
 		return; /* the frontend printed its diagnostics itself */
-	if (err->line && err->col)
+	if (source && err->line && err->col)
+		tv_err_print(stderr, name, source, err, "ERROR");
+	else if (err->line && err->col)
 		fprintf(stderr, "%s:%d:%d-%d: ERROR: %s\n", name, err->line, err->col,
 			err->col_end ? err->col_end : err->col + 1, err->msg);
 	else if (err->line)

@@ -232,8 +232,13 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 			pc = gen_probe_block(L, p, x.names[i], tp && per_tp ? fmt : NULL);
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
-		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0)
+		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0) {
+			struct tv_loc at = p->probe.attach.v[0]->loc;
+
 			L->img->probes[id].flags = x.flags[i];
+			L->img->probes[id].loc =
+			    (struct tv_srcloc){(__u16)at.line, (__u16)at.col, (__u16)at.col_end};
+		}
 	}
 	free(fmt);
 	free_names(&x);

@@ -250,8 +250,12 @@ int tv_kernel_check_probes(const struct tv_image *img, struct tv_err *err)
 
 		if (!p || !p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL))
 			continue;
-		if ((rc = p->check(&a, err)))
+		if ((rc = p->check(&a, err))) {
+			err->line = img->probes[i].loc.line;
+			err->col = img->probes[i].loc.col;
+			err->col_end = img->probes[i].loc.col_end;
 			return rc;
+		}
 	}
 	return 0;
 }

@@ -239,7 +239,8 @@ static int resolve_target(const struct kattach *a, struct uspec *u, __u64 *off, 
 	int rc = parse_target(a, u, err);
 
 	if (!rc && resolve_binary(u))
-		rc = tv_err_set(err, 0, "uprobe target not found: %s", u->bin);
+		rc = tv_err_set(
+		    err, 0, "uprobe target file '%s' does not exist or is not executable", u->bin);
 	return rc ?: resolve_offset(u, a, off, err);
 }
 

@@ -131,6 +131,10 @@ if [ -f /usr/sbin/tcpdrop.bt ]; then
 	check tool_tcpdrop_compiles sh -c "$TV -d /usr/sbin/tcpdrop.bt >/dev/null"
 fi
 
+# a uprobe's missing file or function: bpftrace's message at the probe
+err uprobe_missing_file_located 'uprobe:/no/such:nope { @ = count(); }' "^stdin:1:1-21: ERROR: uprobe target file '/no/such' does not exist or is not executable"
+check uprobe_missing_file_source_line grep -qx 'uprobe:/no/such:nope { @ = count(); }' "$T/e.err"
+
 # A wildcard's events that cannot attach (this kernel refuses
 # irq_vectors:irq_work_exit to perf) are skipped with a warning, as bpftrace
 # does; the rest run.  ftrace:* has format files but no tracepoints: never

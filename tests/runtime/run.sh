@@ -246,7 +246,7 @@ t_error_first() {
 	t_error "$@" && ! grep -q Attaching "$T/e.out"
 }
 check error_uprobe_missing_file t_error_first missing_uprobe_file.tvs \
-	"ERROR: uprobe target not found: /nonexistent/tv_missing_binary"
+	"ERROR: uprobe target file '/nonexistent/tv_missing_binary' does not exist or is not executable"
 check error_uprobe_missing_function t_error_first missing_uprobe_func.tvs \
 	"ERROR: function 'tv_no_such_function' not found in /"
 check error_software_unknown_event t_error bad_software.tvs \

@@ -91,7 +91,7 @@ lang usym_of_reg "uprobe:$UT:tv_target { printf(\"%s\\n\", usym(reg(\"ip\"))); @
 	"sh:$UT 3 200" 'tv_target' '@\[tv_target\]: 3'
 # signal(): the process that hit the probe gets it (SIGUSR1: status 138)
 TV_OPTS=--unsafe lang signal_by_name "tracepoint:syscalls:sys_enter_getppid $F { signal(\"USR1\"); }" \
-	"sh:sh -c \"$TRIG getppid 3; exit \\\$?\"; echo \$? >$T/signal.rc" 'Attaching 1 probe\.\.\.'
+	"sh:sh -c \"$TRIG getppid 3; exit \\\$?\" 2>/dev/null; echo \$? >$T/signal.rc" 'Attaching 1 probe\.\.\.'
 check signal_status grep -qx 138 "$T/signal.rc"
 err signal_safe_mode 'tracepoint:syscalls:sys_enter_getppid { signal(9); }' 'stdin:1:41-50: ERROR: signal\(\) is an unsafe function being used in safe mode'
 TV_OPTS=--unsafe err signal_in_begin 'BEGIN { signal(9); }' 'stdin:1:9-18: ERROR: signal can not be used with "BEGIN" probes'

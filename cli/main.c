@@ -124,9 +124,8 @@ static void print_kernel_info(struct run *r)
 
 static int open_kernel(struct run *r, struct tv_err *err)
 {
-	int rc = tv_kernel_check_probes(r->img, err);
+	int rc = tv_kernel_open(&r->kernel, err);
 
-	rc = rc ?: tv_kernel_open(&r->kernel, err);
 	rc = rc ?: tv_kernel_load(r->kernel, r->img, err);
 	if (rc)
 		return rc;

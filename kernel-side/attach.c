@@ -38,7 +38,7 @@ static const struct provider {
     {"software", "s", kattach_software, true, NULL},
     {"hardware", "h", kattach_hardware, true, NULL},
     {"uprobe", "u", kattach_uprobe, true, kcheck_uprobe},
-    {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uprobe},
+    {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uretprobe},
     {"kprobe", "k", refuse_kprobe, true, NULL},
     {"kretprobe", "kr", refuse_kprobe, true, NULL},
 };
@@ -240,17 +240,19 @@ static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv
 
 static void undo_attach(struct tv_kernel *k);
 
-int tv_kernel_check_probes(const struct tv_image *img, struct tv_err *err)
+int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
 {
+	const struct tv_image *img = k->img;
+
 	for (__u32 i = 0; i < img->nprobes; i++) {
 		const char *target = NULL, *attach = img->probes[i].attach;
 		const struct provider *p = provider_of(attach, &target);
-		struct kattach a = {attach, target, 0};
+		struct kattach a = {attach, target, 0, i};
 		int rc;
 
 		if (!p || !p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL))
 			continue;
-		if ((rc = p->check(&a, err))) {
+		if ((rc = p->check(k, &a, err))) {
 			err->line = img->probes[i].loc.line;
 			err->col = img->probes[i].loc.col;
 			err->col_end = img->probes[i].loc.col_end;
@@ -275,7 +277,7 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 	for (__u32 i = 0; i < np; i++) {
 		const char *target = NULL, *attach = img->probes[i].attach;
 		const struct provider *p = provider_of(attach, &target);
-		struct kattach a = {attach, target, k->slot * TV_MAX_BLOCKS + i};
+		struct kattach a = {attach, target, k->slot * TV_MAX_BLOCKS + i, i};
 		int rc;
 
 		if (p && !p->kernel)

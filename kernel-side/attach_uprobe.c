@@ -244,17 +244,47 @@ static int resolve_target(const struct kattach *a, struct uspec *u, __u64 *off, 
 	return rc ?: resolve_offset(u, a, off, err);
 }
 
-int kcheck_uprobe(const struct kattach *a, struct tv_err *err)
+static int check_target(struct tv_kernel *k, const struct kattach *a, bool ret, struct tv_err *err)
 {
 	struct uspec *u = calloc(1, sizeof(*u));
 	__u64 off = 0;
 	int rc;
 
-	if (!u)
+	if (!k->utargets)
+		k->utargets = calloc(k->img->nprobes, sizeof(*k->utargets));
+	if (!u || !k->utargets) {
+		free(u);
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
+	}
+	u->ret = ret; /* a return probe refuses an offset */
 	rc = resolve_target(a, u, &off, err);
+	if (!rc && (k->utargets[a->index].path = strdup(u->path)))
+		k->utargets[a->index].off = off;
 	free(u);
 	return rc;
+}
+
+int kcheck_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	return check_target(k, a, false, err);
+}
+
+int kcheck_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+{
+	return check_target(k, a, true, err);
+}
+
+/* The target as its check resolved it, else resolved now. */
+static int known_target(struct tv_kernel *k, const struct kattach *a, struct uspec *u, __u64 *off,
+			struct tv_err *err)
+{
+	const struct kutarget *t = k->utargets ? &k->utargets[a->index] : NULL;
+
+	if (!t || !t->path)
+		return resolve_target(a, u, off, err);
+	snprintf(u->path, sizeof(u->path), "%s", t->path);
+	*off = t->off;
+	return 0;
 }
 
 /* The uprobe PMU's type, and the config bit asking for a return probe. */
@@ -285,7 +315,7 @@ static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret,
 	if (!u)
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	u->ret = ret;
-	rc = resolve_target(a, u, &off, err);
+	rc = known_target(k, a, u, &off, err);
 	if (!rc && uprobe_pmu(ret, &attr))
 		rc = tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
 	if (!rc) {

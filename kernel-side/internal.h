@@ -55,6 +55,13 @@ struct tv_kernel {
 	void *on_record_arg;
 	int ncpus;
 	struct tv_kernel_info info;
+	/* uprobe targets as resolved by their check before anything is
+	 * attached, by probe index (path NULL: not resolved); attach uses
+	 * them rather than reading the ELF file again */
+	struct kutarget {
+		char *path;
+		__u64 off;
+	} * utargets;
 };
 
 /* pin.c */
@@ -76,11 +83,16 @@ struct kattach {
 	const char *probe;  /* the whole attach point, for messages */
 	const char *target; /* what follows "provider:" */
 	__u64 cookie;
+	__u32 index; /* the probe's index in the image */
 };
 typedef int (*kattach_fn)(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
-typedef int (*kcheck_fn)(const struct kattach *a, struct tv_err *err);
-/* attach_uprobe.c: the binary and the function resolve */
-int kcheck_uprobe(const struct kattach *a, struct tv_err *err);
+typedef int (*kcheck_fn)(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* attach_uprobe.c: the binary and the function resolve (kept in
+ * k->utargets for the attach) */
+int kcheck_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* attach.c: every check of k->img's probes, before any attach */
+int kattach_check_all(struct tv_kernel *k, struct tv_err *err);
 struct perf_event_attr;
 
 void kattach_detach_all(struct tv_kernel *k);

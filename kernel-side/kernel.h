@@ -27,9 +27,7 @@ int tv_kernel_probe_is_kernel(const char *attach);
  * already attached go when the session is closed). */
 typedef void (*tv_warn_fn)(void *arg, const char *msg);
 int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *arg, struct tv_err *err);
-/* The errors attaching img's probes would meet that can be known first
- * (a uprobe's binary or function missing): nothing opened, nothing left. */
-int tv_kernel_check_probes(const struct tv_image *img, struct tv_err *err);
+
 /* Detach every probe (records already sent can still be polled). */
 void tv_kernel_detach(struct tv_kernel *k);
 /* Maps of the loaded image, as a tv_store. */

@@ -298,6 +298,10 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 	 * of a slot costs an RCU grace period to install) */
 	if (sends_records(img) && !k->rb && (rc = open_ring(k)))
 		return tv_err_set(err, 0, "cannot create the ring buffer: %s", strerror(-rc));
+	/* the errors attaching would meet that can be known now (a uprobe's
+	 * binary or function missing): before anything is attached */
+	if ((rc = kattach_check_all(k, err)))
+		return rc;
 	rc = write_insns(k, img);
 	rc = rc ?: write_mapdescs(k, img);
 	rc = rc ?: write_consts(k, img);
@@ -453,6 +457,9 @@ static void release_fds(struct tv_kernel *k)
 			close(k->links[i].perf_fd);
 	}
 	free(k->links);
+	for (__u32 i = 0; k->utargets && k->img && i < k->img->nprobes; i++)
+		free(k->utargets[i].path);
+	free(k->utargets);
 	ring_buffer__free(k->rb);
 	if (k->ring_fd >= 0)
 		close(k->ring_fd);

@@ -82,9 +82,14 @@ static int format_named(struct tv_out *o, FILE *f, const struct tv_fmt_spec *s,
 {
 	char spec[sizeof(s->spec) + 2], *text = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
+	FILE *m;
 	int rc;
 
+	if (!s->spec[1]) { /* a plain %s: no width to pad to, straight out */
+		tvh_print_value(o, f, a, 8, s->style);
+		return 0;
+	}
+	m = open_memstream(&text, &len);
 	if (!m)
 		return -ENOMEM;
 	tvh_print_value(o, m, a, 8, s->style);

@@ -24,8 +24,14 @@ HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.
 
 all: $(B)/tracevm
 
+# A fresh machine gets its packages before the first compile; the stamp keeps
+# later builds from asking dpkg again.
+$(B)/.deps-ok: Makefile
+	@$(MAKE) --no-print-directory deps
+	@mkdir -p $(B) && touch $@
+
 # ---- the one BPF object, embedded through a bpftool skeleton -------------
-$(B)/vmlinux.h:
+$(B)/vmlinux.h: | $(B)/.deps-ok
 	@mkdir -p $(B)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
@@ -44,7 +50,7 @@ $(B)/kernel-side/%.o: kernel-side/%.c $(B)/tv.skel.h $(B)/tv_abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TV_CFLAGS) -c $< -o $@
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(TV_CFLAGS) -c $< -o $@
 

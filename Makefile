@@ -10,6 +10,10 @@ TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B)
 # libbpf, libelf and zlib linked statically: nothing to install at run time,
 # and a faster exec (no relocation of three shared libraries).
 LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
+# build/tracevm itself is fully static: no ld.so, no libc.so to map and
+# relocate, ~25 fewer page faults at exec (~1 ms on a virtual machine).
+TV_STATIC ?= -static
+TV_LDLIBS := $(if $(TV_STATIC),-lbpf -lelf -lz,$(LDLIBS))
 
 DEB_BUILD := gcc make clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev libffi-dev procps \
              uthash-dev zlib1g-dev pkg-config libcmocka-dev strace
@@ -58,7 +62,7 @@ $(B)/libtracevm.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/tracevm: $(CLI_OBJ) $(B)/libtracevm.a
-	$(CC) $(TV_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(TV_CFLAGS) $(TV_STATIC) -o $@ $^ $(TV_LDLIBS)
 
 # ---- tests -------------------------------------------------------------------
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libtracevm.a
@@ -121,7 +125,7 @@ clean:
 
 # The unit tests once more under AddressSanitizer and UBSan, in their own tree.
 asan:
-	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	$(MAKE) B=build-asan TV_STATIC= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDLIBS="-fsanitize=address,undefined $(LDLIBS)" build-asan/tracevm $(UNIT:$(B)/%=build-asan/%)
 	@for t in $(UNIT:$(B)/%=build-asan/%); do UBSAN_OPTIONS=halt_on_error=1 $$t || exit 1; done
 

@@ -34,6 +34,8 @@ static double one_run(char **argv)
 	int fds[2];
 	char buf[4096];
 	size_t len = 0;
+
+	buf[0] = 0;
 	double t0, t = -1;
 	pid_t pid;
 
@@ -62,6 +64,8 @@ static double one_run(char **argv)
 		if (len > sizeof(buf) / 2)
 			memmove(buf, buf + len / 2, len - len / 2), len -= len / 2;
 	}
+	if (t < 0)
+		fprintf(stderr, "attach_latency: no notification; the command wrote: %s\n", buf);
 	t0 = now_ms();
 	kill(pid, SIGINT);
 	waitpid(pid, NULL, 0);

@@ -277,7 +277,7 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 	for (__u32 i = 0; i < np; i++) {
 		const char *target = NULL, *attach = img->probes[i].attach;
 		const struct provider *p = provider_of(attach, &target);
-		struct kattach a = {attach, target, k->slot * TV_MAX_BLOCKS + i, i};
+		struct kattach a = {attach, target, kcookie(k, i), i};
 		int rc;
 
 		if (p && !p->kernel)

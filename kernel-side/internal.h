@@ -43,7 +43,7 @@ struct tv_kernel {
 	int lock_fd, lock_depth;
 	int map_fd[KMAP__COUNT];
 	int prog_fd[KPROG__COUNT][TV_PROG_COPIES];
-	__u32 slot;
+	__u32 slot, gen;
 	bool have_slot;
 	int ring_fd;
 	struct ring_buffer *rb;
@@ -67,6 +67,8 @@ struct tv_kernel {
 /* pin.c */
 int kpin_lock(struct tv_kernel *k);
 void kpin_unlock(struct tv_kernel *k);
+/* Mark this process as a reaper until it exits (a descriptor, or -errno). */
+int kpin_reaping(void);
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err);
 int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err);
 bool kpin_session_alive(const struct tv_sess *s);
@@ -76,6 +78,11 @@ bool kpin_session_alive(const struct tv_sess *s);
 __u64 kpin_pid_start(__u32 pid);
 /* session.c */
 int ksession_purge(struct tv_kernel *k, __u32 slot);
+/* A probe's attach cookie: its block, and the slot generation it is for. */
+static inline __u64 kcookie(const struct tv_kernel *k, __u32 probe)
+{
+	return (__u64)k->gen << 32 | (k->slot * TV_MAX_BLOCKS + probe);
+}
 int kmap_delete_where(int fd, __u32 id, __u32 mask);
 int kchain_build(const struct tv_image *img, int *next, bool *first);
 /* attach.c: one probe to attach, as its provider sees it */

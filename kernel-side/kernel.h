@@ -10,6 +10,7 @@ struct tv_kernel;
 struct tv_kernel_info {
 	int cold;	      /* 1 when this process loaded and verified the object */
 	__u32 session;	      /* session slot */
+	__u64 cookie0;	      /* attach cookie of probe 0; probe i has cookie0 + i */
 	__u32 verified_insns; /* of the tracepoint program, when this run loaded it */
 	double load_ms;	      /* time spent in load + verify (cold only) */
 };

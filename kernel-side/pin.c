@@ -23,6 +23,9 @@
 #define BPFFS "/sys/fs/bpf"
 #define PIN_PREFIX "tracevm-"
 #define LOCK_PATH "/run/tracevm.lock"
+/* held shared by each reaper while it closes links it no longer has a
+ * slot for; --cleanup takes it exclusively to wait for them */
+#define REAP_PATH "/run/tracevm.reap"
 
 static const char *const kmap_names[] = {
 #define X(n) #n,
@@ -58,6 +61,27 @@ void kpin_unlock(struct tv_kernel *k)
 		close(k->lock_fd);
 	k->lock_fd = -1;
 	k->lock_depth = 0;
+}
+
+int kpin_reaping(void)
+{
+	int fd = open(REAP_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && flock(fd, LOCK_SH)) {
+		close(fd);
+		return -errno;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static void wait_reapers(void)
+{
+	int fd = open(REAP_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		flock(fd, LOCK_EX);
+		close(fd);
+	}
 }
 
 static int remove_dir(const char *dir)
@@ -333,6 +357,7 @@ int tv_kernel_cleanup(struct tv_err *err)
 		/* sessions that are only detaching are done within seconds */
 		for (int waited = 0; pins_state(dir) == PINS_STOPPING && waited < 500; waited++)
 			usleep(20000);
+		wait_reapers();
 		if (pins_in_use(dir))
 			rc = tv_err_set(err, 0, "%s is in use by a running tracevm", dir);
 		else

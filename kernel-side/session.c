@@ -83,14 +83,17 @@ static int claim_slot(struct tv_kernel *k, struct tv_err *err)
 		s = (struct tv_sess){.pid = getpid(),
 				     .live = 1,
 				     .running = 1,
+				     .gen = s.gen + 1,
 				     .start_ns = mono_ns(),
 				     .pid_start = kpin_pid_start(getpid())};
 		if (bpf_map_update_elem(fd, &i, &s, BPF_ANY))
 			return tv_err_set(err, 0, "cannot claim a session slot: %s",
 					  strerror(errno));
 		k->slot = i;
+		k->gen = s.gen;
 		k->have_slot = true;
 		k->info.session = i;
+		k->info.cookie0 = kcookie(k, 0);
 		return 0;
 	}
 	return tv_err_set(err, 0, "all %d tracevm session slots are in use", TV_MAX_SESSIONS);
@@ -342,7 +345,7 @@ int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *a
 int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t len,
 		       struct tv_err *err)
 {
-	__u64 buf[12] = {k->slot * TV_MAX_BLOCKS + probe};
+	__u64 buf[12] = {kcookie(k, probe)};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = buf, .ctx_size_in = sizeof(buf));
 	int fd = kpin_prog(k, KPROG_tv_test, 0, err);
 
@@ -395,31 +398,42 @@ void tv_kernel_stop(struct tv_kernel *k)
 
 /* Closing perf-event links waits for RCU grace periods, tens of ms each,
  * serialized in the kernel.  A child takes over the slot and the links and
- * closes them after we are gone; our own closes only drop references. */
+ * closes them after we are gone; our own closes only drop references.
+ * The child waits on a pipe until the slot names it as the owner, so the
+ * slot is never seen free while it still holds the session's data. */
 static bool hand_off_to_reaper(struct tv_kernel *k)
 {
 	struct tv_sess s;
+	int go[2];
 	pid_t child;
 
 	if (!k->nlinks || !k->have_slot ||
-	    bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s))
+	    bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s) || pipe2(go, O_CLOEXEC))
 		return false;
 	child = fork();
-	if (child < 0)
+	if (child < 0) {
+		close(go[0]), close(go[1]);
 		return false;
+	}
 	if (child == 0) {
 		int null = open("/dev/null", O_RDWR);
+		char c;
 
+		close(go[1]);
+		kpin_reaping();
 		setsid();
 		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
 		close_session(k);
 		_exit(0);
 	}
-	/* the slot now belongs to the child: no gap where it looks free */
+	close(go[0]);
 	s.pid = child;
 	s.pid_start = kpin_pid_start(child);
 	s.running = 0;
 	bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &s, BPF_ANY);
+	close(go[1]);
 	return true;
 }
 
@@ -435,16 +449,35 @@ void tv_kernel_close(struct tv_kernel *k)
 	close_session(k);
 }
 
-/* Detach, drop the session's data, free the slot, close everything. */
+/* Wait until no program that saw the slot running can still be running:
+ * they run under rcu_read_lock, and this membarrier is a synchronize_rcu. */
+static int wait_programs_done(void)
+{
+	return syscall(__NR_membarrier, 0x1 /* MEMBARRIER_CMD_GLOBAL */, 0, 0) ? -errno : 0;
+}
+
+/* Stop the slot's blocks, drop its data and give the slot back; links still
+ * attached carry the slot's old generation and run nothing after it. */
+static void free_slot(struct tv_kernel *k)
+{
+	struct tv_sess none = {.gen = k->gen};
+
+	tv_kernel_stop(k);
+	ksession_purge(k, k->slot);
+	bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
+	k->have_slot = false;
+}
+
+/* Free the slot, detach, close everything.  The slot goes first when the
+ * kernel can say that no program is still writing its data: a reaper then
+ * holds it for one grace period, not for every link's close. */
 static void close_session(struct tv_kernel *k)
 {
+	if (k->have_slot && (!k->nlinks || (tv_kernel_stop(k), !wait_programs_done())))
+		free_slot(k);
 	kattach_detach_all(k);
-	if (k->have_slot) {
-		struct tv_sess none = {};
-
-		ksession_purge(k, k->slot);
-		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
-	}
+	if (k->have_slot)
+		free_slot(k);
 	release_fds(k);
 }
 

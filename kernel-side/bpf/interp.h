@@ -102,7 +102,11 @@ static __always_inline __u32 note_pid(struct tv_state *st, __u32 pid)
 	return pid;
 }
 
-static __always_inline int start_block(struct tv_state *st, __u32 gidx)
+/* gen: the slot owner the probe was attached for.  A slot is given to
+ * the next session as soon as its data is gone, while the previous
+ * owner's links are still being closed (tens of ms each); those links
+ * carry the old generation and run nothing. */
+static __always_inline int start_block(struct tv_state *st, __u32 gidx, __u32 gen)
 {
 	struct tv_sess *ss;
 	struct tv_block *b;
@@ -114,12 +118,13 @@ static __always_inline int start_block(struct tv_state *st, __u32 gidx)
 		return 0;
 	sess = b->sess & (TV_MAX_SESSIONS - 1);
 	ss = bpf_map_lookup_elem(&sessions, &sess);
-	if (!ss || !ss->running)
-		return 0; /* stopped: its probes are being detached */
+	if (!ss || !ss->running || ss->gen != gen)
+		return 0; /* stopped, or a link of an earlier owner */
 	st->pc = b->pc;
 	st->sess = sess;
 	st->base = st->sess * TV_MAX_INSNS;
 	st->probe = b->probe;
+	st->gen = gen;
 	st->next = b->next;
 	for (int i = 0; i < TV_NREGS; i++)
 		st->regs[i] = 0;
@@ -216,7 +221,7 @@ static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 	d = *dp;
 	*dp = d + 1;
 	st = bpf_map_lookup_elem(&state, &d);
-	if (st && start_block(st, (__u32)cookie)) {
+	if (st && start_block(st, (__u32)cookie, cookie >> 32)) {
 		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
 
 		st->cookie = cookie;

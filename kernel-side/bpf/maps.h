@@ -18,7 +18,7 @@ struct tv_sess {
 	__u32 pid;
 	__u32 live;    /* the slot is owned (by pid) */
 	__u32 running; /* its blocks run; 0 once it stops, before detaching */
-	__u32 pad;
+	__u32 gen;     /* bumped at each claim; a probe's cookie carries it */
 	__u64 start_ns;	 /* bpf_ktime_get_ns() at session start, for `elapsed` */
 	__u64 pid_start; /* /proc/PID/stat starttime: a reused pid is not the owner */
 	__u64 faults;	 /* memory reads that faulted */
@@ -61,7 +61,7 @@ struct tv_for_entry {
 struct tv_state {
 	__u64 regs[TV_NREGS];
 	__u32 pc, base, sess, probe;
-	__u32 next, steps;
+	__u32 next, steps, gen;
 	__u64 cookie;
 	__u32 agg_map, agg_off; /* an aggregation deferred to after the switch */
 	__u64 agg_x;

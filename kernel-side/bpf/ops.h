@@ -12,7 +12,7 @@ HANDLER(NOP)
 HANDLER(EXIT)
 {
 	/* Blocks sharing one attach point run one after another. */
-	if (st->next && start_block(st, st->next - 1))
+	if (st->next && start_block(st, st->next - 1, st->gen))
 		return JUMPED;
 	return STOP;
 }

@@ -111,6 +111,21 @@ t_dead_session_reclaimed() {
 }
 check dead_session_reclaimed t_dead_session_reclaimed
 
+# ---- quick restarts outrun the slots' reapers --------------------------------
+# Each exit leaves a reaper closing the links (tens of ms each); the slot is
+# free again once the session's data is gone, long before.  The last run
+# counts exactly although earlier links on its slot are still attached.
+t_restarts_beyond_slots() {
+	for i in $(seq 48); do
+		"$TV" -A $P/count_comm.tvs -c /bin/true >/dev/null 2>"$T/r.err" || { cat "$T/r.err"; return 1; }
+	done
+	start last -A $P/count_comm.tvs || return 1
+	$TRIG getppid 300
+	stop last || return 1
+	grep -qx '@calls\[trigger\]: 300' "$T/last.out"
+}
+check restarts_beyond_session_slots t_restarts_beyond_slots
+
 # ---- faults are counted and the next block still runs -------------------------
 t_fault_reported() {
 	start flt -A $P/fault.tvs || return 1

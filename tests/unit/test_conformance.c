@@ -74,6 +74,7 @@ static struct {
 	int open_rc;
 	char open_err[256];
 	__u32 session;
+	__u64 cookie0;		/* attach cookie of probe 0 */
 	__u64 t_open0, t_open1; /* around tv_kernel_open */
 	cpu_set_t cpus;
 	int have_cpus;
@@ -353,10 +354,8 @@ static void run_v(__u32 probe, const __u64 *ctx)
 {
 	/* The test entry reads RETVAL from context word 0 (kernel-side/bpf/
 	 * ops.h), so the vm is given that word as the return value. */
-	struct tv_vm_ctx c = {.data = ctx,
-			      .len = CTX_LEN,
-			      .cookie = (__u64)G.session * TV_MAX_BLOCKS + probe,
-			      .retval = ctx[0]};
+	struct tv_vm_ctx c = {
+	    .data = ctx, .len = CTX_LEN, .cookie = G.cookie0 + probe, .retval = ctx[0]};
 	int rc;
 
 	recs_reset(&G.vr);
@@ -592,6 +591,7 @@ static int setup(void **state)
 	}
 	tv_kernel_info(G.k, &info);
 	G.session = info.session;
+	G.cookie0 = info.cookie0;
 	return 0;
 }
 
@@ -1005,7 +1005,7 @@ static void conformance_builtins(void **state)
 				}
 			}
 			assert_int_equal(bi(&k, TV_BI_probe), p);
-			assert_int_equal(bi(&k, TV_BI_cookie), G.session * TV_MAX_BLOCKS + p);
+			assert_int_equal(bi(&k, TV_BI_cookie), G.cookie0 + p);
 			assert_int_equal(bi(&k, TV_BI_pid), getpid());
 			assert_int_equal(bi(&k, TV_BI_tid), gettid());
 		}

@@ -153,7 +153,10 @@ static void print_kernel_info(struct run *r)
 
 static int open_kernel(struct run *r, struct tv_err *err)
 {
-	int rc = tv_kernel_open(&r->kernel, err);
+	int rc;
+
+	tv_kernel_set_verbose(r->opts->verbose);
+	rc = tv_kernel_open(&r->kernel, err);
 
 	rc = rc ?: tv_kernel_load(r->kernel, r->img, err);
 	if (rc)

@@ -1,7 +1,7 @@
 /* Probe providers: each probe type parses its attach point and attaches the
  * matching entry program with the block's cookie.  Perf-event providers
- * (interval, profile, software, hardware) are in attach_perf.c, uprobes in
- * attach_uprobe.c; the one table of providers is here. */
+ * (interval, profile, software, hardware) are in attach_perf.c, tracepoints
+ * in attach_tp.c, uprobes in attach_uprobe.c; the one table of providers is here. */
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -16,8 +16,6 @@
 
 #include "kernel-side/internal.h"
 
-static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
-static int attach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 
 /* Probe types by prefix; user-space ones (BEGIN, END) have no attach.
@@ -31,16 +29,16 @@ static const struct provider {
 } providers[] = {
     {"BEGIN", NULL, NULL, false, NULL},
     {"END", NULL, NULL, false, NULL},
-    {"tracepoint", "t", attach_tracepoint, true, NULL},
-    {"rawtracepoint", "rt", attach_rawtp, true, NULL},
-    {"interval", "i", kattach_interval, true, NULL},
-    {"profile", "p", kattach_profile, true, NULL},
-    {"software", "s", kattach_software, true, NULL},
-    {"hardware", "h", kattach_hardware, true, NULL},
+    {"tracepoint", "t", kattach_tracepoint, true, kcheck_tracepoint},
+    {"rawtracepoint", "rt", kattach_rawtp, true, kcheck_rawtp},
+    {"interval", "i", kattach_interval, true, kcheck_interval},
+    {"profile", "p", kattach_profile, true, kcheck_profile},
+    {"software", "s", kattach_software, true, kcheck_software},
+    {"hardware", "h", kattach_hardware, true, kcheck_hardware},
     {"uprobe", "u", kattach_uprobe, true, kcheck_uprobe},
     {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uretprobe},
-    {"kprobe", "k", refuse_kprobe, true, NULL},
-    {"kretprobe", "kr", refuse_kprobe, true, NULL},
+    {"kprobe", "k", refuse_kprobe, true, refuse_kprobe},
+    {"kretprobe", "kr", refuse_kprobe, true, refuse_kprobe},
 };
 
 static const struct provider *provider_of(const char *attach, const char **target)
@@ -68,8 +66,8 @@ int tv_kernel_probe_is_kernel(const char *attach)
 }
 
 /* Keep link_fd (and perf_fd, or -1) until detach; on failure both are closed. */
-static int add_link(struct tv_kernel *k, int link_fd, int perf_fd, const struct kattach *a,
-		    struct tv_err *err)
+int kattach_add_link(struct tv_kernel *k, int link_fd, int perf_fd, const struct kattach *a,
+		     struct tv_err *err)
 {
 	struct link *l = realloc(k->links, (k->nlinks + 1) * sizeof(*l));
 
@@ -106,7 +104,7 @@ int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struc
 		}
 		lfd = bpf_link_create(fd, pfd, BPF_PERF_EVENT, &opts);
 		if (lfd >= 0)
-			return add_link(k, lfd, pfd, a, err);
+			return kattach_add_link(k, lfd, pfd, a, err);
 		if (errno != EEXIST) {
 			tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe,
 				   strerror(errno));
@@ -132,102 +130,6 @@ int kattach_read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-static int read_tracepoint_id(const char *cat, const char *name)
-{
-	static const char *const roots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
-	char path[512], buf[32];
-
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/events/%s/%s/id", roots[i], cat, name);
-		if (kattach_read_small(path, buf, sizeof(buf)) > 0)
-			return atoi(buf);
-	}
-	return -ENOENT;
-}
-
-static int attach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
-{
-	char cat[256], *name;
-	struct perf_event_attr attr = {.type = PERF_TYPE_TRACEPOINT,
-				       .size = sizeof(attr),
-				       .sample_period = 1,
-				       .wakeup_events = 1};
-	int id, pfd;
-
-	snprintf(cat, sizeof(cat), "%s", a->target);
-	name = strchr(cat, ':');
-	if (!name || !name[1] || !cat[0])
-		return tv_err_set(err, 0, "tracepoint needs category:name, got '%s'", a->target);
-	*name++ = 0;
-	id = read_tracepoint_id(cat, name);
-	if (id < 0)
-		return tv_err_set(err, 0, "tracepoint not found: %s:%s", cat, name);
-	attr.config = id;
-	pfd = kattach_perf_open(&attr, -1, 0);
-	if (pfd < 0)
-		return tv_err_set(err, 0, "probe '%s': perf_event_open failed: %s", a->probe,
-				  strerror(-pfd));
-	return kattach_perf_link(k, KPROG_tv_tp, pfd, a, err);
-}
-
-/* BPF_RAW_TRACEPOINT_OPEN as of Linux 6.10, which added the cookie after
- * prog_fd (libbpf 1.1 has no API for it). */
-struct raw_tp_open_attr {
-	__u64 name;
-	__u32 prog_fd;
-	__u32 pad;
-	__u64 cookie;
-};
-
-static int raw_tp_open(const char *name, int prog_fd, __u64 cookie)
-{
-	struct raw_tp_open_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.name = (__u64)(unsigned long)name;
-	attr.prog_fd = prog_fd;
-	attr.cookie = cookie;
-	fd = syscall(__NR_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
-	return fd < 0 ? -errno : fd;
-}
-
-static int rawtp_error(const struct kattach *a, const char *name, int rc, struct tv_err *err)
-{
-	if (rc == -ENOENT)
-		return tv_err_set(err, 0, "raw tracepoint not found: %s", name);
-	if (rc == -EINVAL)
-		return tv_err_set(err, 0,
-				  "probe '%s': attaching failed: %s (raw tracepoint cookies "
-				  "need Linux 6.10 or later)",
-				  a->probe, strerror(-rc));
-	return tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe, strerror(-rc));
-}
-
-/* rawtracepoint:NAME, or rawtracepoint:MODULE:NAME as newer bpftrace
- * writes it (the kernel finds the name in any module). */
-static int attach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
-{
-	const char *name = strrchr(a->target, ':') ? strrchr(a->target, ':') + 1 : a->target;
-	int rc = -EEXIST;
-
-	if (!name[0])
-		return tv_err_set(err, 0, "rawtracepoint needs a name, got '%s'", a->probe);
-	for (int copy = 0; copy < TV_PROG_COPIES && rc == -EEXIST; copy++) {
-		int fd = kpin_prog(k, KPROG_tv_rawtp, copy, err);
-
-		if (fd < 0)
-			return fd;
-		rc = raw_tp_open(name, fd, a->cookie);
-		if (rc >= 0)
-			return add_link(k, rc, -1, a, err);
-	}
-	if (rc == -EEXIST)
-		return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point",
-				  a->probe);
-	return rawtp_error(a, name, rc, err);
-}
-
 static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
 	(void)k;
@@ -240,6 +142,15 @@ static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv
 
 static void undo_attach(struct tv_kernel *k);
 
+/* An error met on a probe points at the probe in the source. */
+static int at_probe(struct tv_err *err, const struct tv_probe *probe, int rc)
+{
+	err->line = probe->loc.line;
+	err->col = probe->loc.col;
+	err->col_end = probe->loc.col_end;
+	return rc;
+}
+
 int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
 {
 	const struct tv_image *img = k->img;
@@ -250,14 +161,12 @@ int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
 		struct kattach a = {attach, target, 0, i};
 		int rc;
 
-		if (!p || !p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL))
+		if (p && (!p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL)))
 			continue;
-		if ((rc = p->check(k, &a, err))) {
-			err->line = img->probes[i].loc.line;
-			err->col = img->probes[i].loc.col;
-			err->col_end = img->probes[i].loc.col_end;
-			return rc;
-		}
+		rc = p ? p->check(k, &a, err)
+		       : tv_err_set(err, 0, "unknown probe type in '%s'", attach);
+		if (rc)
+			return at_probe(err, &img->probes[i], rc);
 	}
 	return 0;
 }
@@ -294,7 +203,7 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 		}
 		if (rc) {
 			undo_attach(k);
-			n = rc;
+			n = at_probe(err, &img->probes[i], rc);
 			break;
 		}
 		n++;

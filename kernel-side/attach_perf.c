@@ -11,6 +11,7 @@
 
 #include "kernel-side/internal.h"
 
+#define MAX_RATE "/proc/sys/kernel/perf_event_max_sample_rate"
 #define CPU_ONLINE "/sys/devices/system/cpu/online"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -80,6 +81,21 @@ static bool word_is(const char *word, const char *s, size_t n)
 	return word && strlen(word) == n && !strncmp(word, s, n);
 }
 
+/* The kernel refuses sampling rates above this sysctl (EINVAL, at
+ * perf_event_open): said before anything is attached. */
+static int check_rate(const struct kattach *a, __u64 hz, struct tv_err *err)
+{
+	char buf[32];
+	unsigned long long max;
+
+	if (kattach_read_small(MAX_RATE, buf, sizeof(buf)) <= 0 ||
+	    !(max = strtoull(buf, NULL, 10)) || hz <= max)
+		return 0;
+	return tv_err_set(err, 0,
+			  "probe '%s': %llu Hz is above the kernel's limit of %llu (" MAX_RATE ")",
+			  a->probe, (unsigned long long)hz, max);
+}
+
 /* UNIT:COUNT of interval and profile probes, as a cpu-clock event. */
 static int clock_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
 {
@@ -101,7 +117,7 @@ static int clock_attr(const struct kattach *a, struct perf_event_attr *attr, str
 			attr->sample_period = count * u->ns;
 		else
 			attr->sample_freq = count;
-		return 0;
+		return attr->freq ? check_rate(a, count, err) : 0;
 	}
 	return tv_err_set(err, 0,
 			  "probe '%s': expected UNIT:COUNT, UNIT one of s, ms, us, hz and COUNT a "
@@ -178,34 +194,37 @@ static int attach_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool f
 	return n ? 0 : tv_err_set(err, 0, "probe '%s': no online CPU in " CPU_ONLINE, a->probe);
 }
 
-int kattach_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+static int sw_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
 {
-	struct perf_event_attr attr = {.size = sizeof(attr)};
-	int rc = clock_attr(a, &attr, err);
-
-	return rc ? rc : attach_cpus(k, &attr, true, a, err);
+	attr->type = PERF_TYPE_SOFTWARE;
+	return named_attr(a, sw_events, ARRAY_SIZE(sw_events), "software", attr, err);
 }
 
-int kattach_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+static int hw_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
 {
-	struct perf_event_attr attr = {.size = sizeof(attr)};
-	int rc = clock_attr(a, &attr, err);
-
-	return rc ? rc : attach_cpus(k, &attr, false, a, err);
+	attr->type = PERF_TYPE_HARDWARE;
+	return named_attr(a, hw_events, ARRAY_SIZE(hw_events), "hardware", attr, err);
 }
 
-int kattach_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
-{
-	struct perf_event_attr attr = {.size = sizeof(attr), .type = PERF_TYPE_SOFTWARE};
-	int rc = named_attr(a, sw_events, ARRAY_SIZE(sw_events), "software", &attr, err);
-
-	return rc ? rc : attach_cpus(k, &attr, false, a, err);
-}
-
-int kattach_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
-{
-	struct perf_event_attr attr = {.size = sizeof(attr), .type = PERF_TYPE_HARDWARE};
-	int rc = named_attr(a, hw_events, ARRAY_SIZE(hw_events), "hardware", &attr, err);
-
-	return rc ? rc : attach_cpus(k, &attr, false, a, err);
-}
+/* Each perf provider: its attach point read into an event (the check,
+ * before anything is attached), then that event on the first or every
+ * online CPU. */
+#define PERF_PROVIDER(kind, build, first_only)                                                     \
+	int kcheck_##kind(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)        \
+	{                                                                                          \
+		struct perf_event_attr attr = {.size = sizeof(attr)};                              \
+                                                                                                   \
+		(void)k;                                                                           \
+		return build(a, &attr, err);                                                       \
+	}                                                                                          \
+	int kattach_##kind(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)       \
+	{                                                                                          \
+		struct perf_event_attr attr = {.size = sizeof(attr)};                              \
+		int rc = build(a, &attr, err);                                                     \
+                                                                                                   \
+		return rc ? rc : attach_cpus(k, &attr, first_only, a, err);                        \
+	}
+PERF_PROVIDER(interval, clock_attr, true)
+PERF_PROVIDER(profile, clock_attr, false)
+PERF_PROVIDER(software, sw_attr, false)
+PERF_PROVIDER(hardware, hw_attr, false)

@@ -111,11 +111,23 @@ int kattach_perf_open(struct perf_event_attr *attr, int pid, int cpu);
  * from here on (kept with the link, or closed on failure). */
 int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
 		      struct tv_err *err);
+/* Keep link_fd (and perf_fd, or -1) until detach; on failure both are closed. */
+int kattach_add_link(struct tv_kernel *k, int link_fd, int perf_fd, const struct kattach *a,
+		     struct tv_err *err);
+/* attach_tp.c */
+int kattach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* attach_perf.c */
 int kattach_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* attach_uprobe.c */
 int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);

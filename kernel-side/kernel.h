@@ -15,6 +15,9 @@ struct tv_kernel_info {
 	double load_ms;	      /* time spent in load + verify (cold only) */
 };
 
+/* libbpf's own messages on stderr (a failed load's verifier log): off
+ * unless on; tracevm's errors say what failed either way. */
+void tv_kernel_set_verbose(bool on);
 /* Load-or-reuse the pinned object and claim a session slot. */
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,20 @@ static void wait_reapers(void)
 		flock(fd, LOCK_EX);
 		close(fd);
 	}
+}
+
+static bool libbpf_verbose;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!libbpf_verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void tv_kernel_set_verbose(bool on)
+{
+	libbpf_verbose = on;
 }
 
 static int remove_dir(const char *dir)
@@ -195,9 +210,19 @@ static void remove_stale_pins(const char *ours)
 static int open_pinned(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return bpf_obj_get(path);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Only a pin that is not there is made anew: any other failure (out of
+ * descriptors, no permission) is an error, and the pins stay as they are
+ * for the sessions using them. */
+static int pinned_error(const char *dir, const char *name, int rc, struct tv_err *err)
+{
+	return tv_err_set(err, 0, "cannot open %s/%s: %s", dir, name, strerror(-rc));
 }
 
 static void close_fds(int *fds, int n)
@@ -245,6 +270,14 @@ static void prog_pin_name(char *buf, size_t n, enum kprog p, int copy)
 		snprintf(buf, n, "%s", kprog_names[p]);
 }
 
+/* A descriptor of the skeleton's, kept past its destruction (and not
+ * inherited by a -c command). */
+static int keep_fd(int fd, int *out)
+{
+	*out = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return *out < 0 ? -errno : 0;
+}
+
 /* Open the skeleton on the maps we have, load `want` (or no program), pin
  * whatever is new. */
 static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *err)
@@ -268,9 +301,9 @@ static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *e
 		if (k->map_fd[m] >= 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", k->dir, kmap_names[m]);
-		if ((rc = bpf_map__pin(skel_map(s, m), path)))
+		if ((rc = bpf_map__pin(skel_map(s, m), path)) ||
+		    (rc = keep_fd(bpf_map__fd(skel_map(s, m)), &k->map_fd[m])))
 			goto fail;
-		k->map_fd[m] = dup(bpf_map__fd(skel_map(s, m)));
 	}
 	if (want >= 0) {
 		struct bpf_prog_info info = {};
@@ -279,9 +312,8 @@ static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *e
 
 		prog_pin_name(name, sizeof(name), want, copy);
 		snprintf(path, sizeof(path), "%s/%s", k->dir, name);
-		if ((rc = bpf_obj_pin(fd, path)))
+		if ((rc = bpf_obj_pin(fd, path)) || (rc = keep_fd(fd, &k->prog_fd[want][copy])))
 			goto fail;
-		k->prog_fd[want][copy] = dup(fd);
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && want == KPROG_tv_tp)
 			k->info.verified_insns = info.verified_insns;
 	}
@@ -291,11 +323,13 @@ static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *e
 	return 0;
 fail:
 	tv_bpf__destroy(s);
-	return tv_err_set(err, 0, "loading the tracevm BPF object failed: %s", strerror(-rc));
+	return tv_err_set(err, 0, "loading the tracevm BPF object failed: %s%s", strerror(-rc),
+			  libbpf_verbose ? "" : " (-v shows libbpf's messages)");
 }
 
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 {
+	libbpf_set_print(libbpf_log);
 	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX TV_BPF_HASH "-%d", TV_ABI_VERSION);
 	remove_stale_pins(k->dir);
 	if (!access(k->dir, F_OK) && !dir_trusted(k->dir))
@@ -303,8 +337,15 @@ int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 	if (!access(k->dir, F_OK)) {
 		bool complete = true;
 
-		for (int m = 0; m < KMAP__COUNT; m++)
-			complete &= (k->map_fd[m] = open_pinned(k->dir, kmap_names[m])) >= 0;
+		for (int m = 0; m < KMAP__COUNT; m++) {
+			int fd = open_pinned(k->dir, kmap_names[m]);
+
+			if (fd < 0 && fd != -ENOENT) {
+				close_fds(k->map_fd, m);
+				return pinned_error(k->dir, kmap_names[m], fd, err);
+			}
+			complete &= (k->map_fd[m] = fd) >= 0;
+		}
 		if (complete)
 			return 0;
 		/* a half-made pin directory is never reused */
@@ -328,15 +369,18 @@ int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err)
 	if (k->prog_fd[p][copy] >= 0)
 		return k->prog_fd[p][copy];
 	prog_pin_name(name, sizeof(name), p, copy);
-	k->prog_fd[p][copy] = open_pinned(k->dir, name);
-	if (k->prog_fd[p][copy] >= 0)
-		return k->prog_fd[p][copy];
+	if ((rc = open_pinned(k->dir, name)) != -ENOENT)
+		return rc < 0 ? pinned_error(k->dir, name, rc, err) : (k->prog_fd[p][copy] = rc);
 	if ((rc = kpin_lock(k)))
 		return tv_err_set(err, 0, "cannot lock " LOCK_PATH ": %s", strerror(-rc));
 	/* another process may have loaded it while we waited */
-	k->prog_fd[p][copy] = open_pinned(k->dir, name);
-	if (k->prog_fd[p][copy] < 0)
+	rc = open_pinned(k->dir, name);
+	if (rc >= 0)
+		k->prog_fd[p][copy] = rc, rc = 0;
+	else if (rc == -ENOENT)
 		rc = load_object(k, p, copy, err);
+	else
+		rc = pinned_error(k->dir, name, rc, err);
 	kpin_unlock(k);
 	return rc ? rc : k->prog_fd[p][copy];
 }

@@ -152,7 +152,7 @@ check wildcard_skips_unattachable_events t_wildcard_skips_unattachable
 t_literal_attach_failure() { # a named probe that cannot attach is an error, status 1
 	grep -q irq_work_exit "$T/wild.err" || return 0 # this kernel attaches it: nothing to see
 	"$TV" -e 'tracepoint:syscalls:sys_enter_getppid { } tracepoint:irq_vectors:irq_work_exit { @ = count(); }' >"$T/la.out" 2>"$T/la.err"
-	[ $? -eq 1 ] && grep -q "^ERROR: probe 'tracepoint:irq_vectors:irq_work_exit': perf_event_open failed" "$T/la.err"
+	[ $? -eq 1 ] && grep -q "^stdin:1:43-79: ERROR: probe 'tracepoint:irq_vectors:irq_work_exit': perf_event_open failed" "$T/la.err"
 }
 check literal_attach_failure_is_error t_literal_attach_failure
 
@@ -184,6 +184,13 @@ err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-1[0-9]: ERROR: Unknow
 err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'
 err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:1-[0-9]+: ERROR: tracepoint not found: syscalls:sys_enter_nope'
 err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
+# errors only the attach step could meet are found before anything is attached
+# a raw tracepoint with no trace event (DECLARE_TRACE only) is known from BTF
+lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' '' '@: 1'
+err error_missing_rawtracepoint 'BEGIN { } rawtracepoint:tv_no_such_rawtp { }' '^stdin:1:11-[0-9]+: ERROR: raw tracepoint not found: tv_no_such_rawtp'
+err error_software_unknown_event 'software:bogus:1 { }' "^stdin:1:1-17: ERROR: probe 'software:bogus:1': 'bogus' is not a software event"
+err error_interval_bad_unit 'interval:xx:1 { }' "^stdin:1:1-14: ERROR: probe 'interval:xx:1': expected UNIT:COUNT"
+err error_profile_zero_rate 'profile:hz:0 { }' "^stdin:1:1-13: ERROR: probe 'profile:hz:0': expected UNIT:COUNT"
 err error_map_kind 'BEGIN { @x = count(); @x = 5; }' '^stdin:1:23-2[0-9]: ERROR: @x was a count map; this makes it a int map'
 err error_undefined_variable 'BEGIN { printf("%d\n", $nope); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: Undefined or undeclared variable: \$nope'
 

@@ -284,11 +284,21 @@ t_hardware() { # no PMU here: a clear error; with one, the probe attaches
 check hardware_counters_or_clear_error t_hardware
 # every perf event and link made before the failing probe is closed again,
 # by the attach itself: before the error is printed (the session ends after;
-# a failure after more than 32 links leaves them to the reaper)
+# a failure after more than 32 links leaves them to the reaper).  What fails
+# only when attaching: running out of descriptors, at the lowest limit that
+# lets a few probes attach first.
 t_attach_failure_undoes_all() {
+	local n
+	"$TV" -A $P/late_failure.tvs -c /bin/true >/dev/null 2>&1 # pins made, warm from here
+	for n in $(seq 16 80); do
+		prlimit --nofile=$n "$TV" -A $P/late_failure.tvs -c /bin/true >/dev/null 2>"$T/lf.err"
+		grep -qE "'rawtracepoint:m[3-9]:sys_enter': attaching failed: Too many open files" \
+			"$T/lf.err" && break
+	done
+	[ "$n" -lt 80 ] || { cat "$T/lf.err"; return 1; }
 	strace -f -o "$T/lf.strace" -e trace=perf_event_open,bpf,close,write \
-		"$TV" -A $P/late_failure.tvs >/dev/null 2>"$T/lf.err"
-	grep -q 'raw tracepoint not found: tv_no_such_raw_tracepoint' "$T/lf.err" || return 1
+		prlimit --nofile=$n "$TV" -A $P/late_failure.tvs -c /bin/true >/dev/null 2>"$T/lf.err"
+	grep -q 'attaching failed: Too many open files' "$T/lf.err" || return 1
 	awk '/perf_event_open\(|BPF_LINK_CREATE|BPF_RAW_TRACEPOINT_OPEN/ {
 		if ($NF ~ /^[0-9]+$/) { made[$NF] = 1; n++ }
 		next
@@ -298,6 +308,21 @@ t_attach_failure_undoes_all() {
 	END { for (f in made) left++; exit !(printed && n >= 4 && !left) }' "$T/lf.strace"
 }
 check attach_failure_undoes_all t_attach_failure_undoes_all
+
+# out of descriptors while opening the pins: an error, and the pins stay
+# for the session using them (a missing pin is the only one made anew)
+t_pins_kept_without_descriptors() {
+	start keep -A $P/count_comm.tvs || return 1
+	local ino
+	ino=$(stat -c %i /sys/fs/bpf/tracevm-*/sessions)
+	prlimit --nofile=10 "$TV" -A $P/count_comm.tvs >/dev/null 2>"$T/nf.err"
+	[ $? -eq 1 ] && grep -q '^ERROR: cannot open /sys/fs/bpf/tracevm-.*: Too many open files$' "$T/nf.err" ||
+		{ cat "$T/nf.err"; return 1; }
+	$TRIG getppid 40
+	stop keep || return 1
+	grep -qx '@calls\[trigger\]: 40' "$T/keep.out" && [ "$(stat -c %i /sys/fs/bpf/tracevm-*/sessions)" = "$ino" ]
+}
+check pins_kept_without_descriptors t_pins_kept_without_descriptors
 
 # ---- --cleanup removes every pin ---------------------------------------------
 t_cleanup() {

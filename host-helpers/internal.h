@@ -67,6 +67,9 @@ void tvh_json_key(struct tv_out *o, FILE *f, const struct tv_map *m, const struc
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);
 /* A stack value (tv_stack_value): a newline, then one frame a line */
 void tvh_print_stack(struct tv_out *o, FILE *f, __u64 v, bool kernel, int indent);
+/* stackkeys.c: entries whose kstack(N)/ustack(N) keys print alike made one;
+ * the new count */
+size_t tvh_merge_stack_keys(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n);
 int tvh_print_hists(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n, __u32 top,
 		    __u64 div);
 

@@ -162,6 +162,8 @@ int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 
 	if (!div)
 		div = 1;
+	if (!rc)
+		c.n = tvh_merge_stack_keys(o, m, c.e, c.n);
 	if (!rc && (m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
 		rc = tvh_print_hists(o, m, c.e, c.n, top, div);
 	else if (!rc)

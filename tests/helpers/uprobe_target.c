@@ -1,7 +1,8 @@
-/* A uprobe target: `uprobe_target N [MS]` calls tv_target(i, 2 * i) for i
- * in 0..N-1, so over N calls sum(a) = N(N-1)/2, sum(b) = N(N-1) and
+/* A uprobe target: `uprobe_target N [MS [split]]` calls tv_target(i, 2 * i)
+ * for i in 0..N-1, so over N calls sum(a) = N(N-1)/2, sum(b) = N(N-1) and
  * sum(return value) = 3N(N-1)/2.  MS keeps the process alive that long
- * afterwards, so a tracer can still read its /proc/PID/maps. */
+ * afterwards, so a tracer can still read its /proc/PID/maps.  With split,
+ * the odd calls come through tv_caller: two stacks, one top frame. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -10,13 +11,23 @@ __attribute__((noinline)) int tv_target(int a, int b)
 	return a + b;
 }
 
+/* the + 0 of a volatile keeps the call a call (no tail jump), so this
+ * frame is on the stack */
+__attribute__((noinline)) int tv_caller(int a, int b)
+{
+	volatile int zero = 0;
+
+	return tv_target(a, b) + zero;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
+	int split = argc > 3;
 	volatile int sink = 0;
 
 	for (long i = 0; i < n; i++)
-		sink += tv_target(i, 2 * i);
+		sink += split && (i & 1) ? tv_caller(i, 2 * i) : tv_target(i, 2 * i);
 	if (argc > 2) {
 		long ms = atol(argv[2]);
 		struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};

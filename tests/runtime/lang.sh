@@ -82,6 +82,10 @@ lang buf_of_user_memory "tracepoint:syscalls:sys_enter_write $F { printf(\"<%r>\
 	"write 1" '<x>'
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
+# ustack(1) of calls from two places is one key, as in bpftrace (whose stack
+# map is as deep as the key prints); ustack(2) keeps them apart
+lang ustack_depth_merges "uprobe:$UT:tv_target { @one[ustack(1)] = count(); @two[ustack(2)] = count(); @h[ustack(1)] = hist(8); }" \
+	"sh:$UT 4 200 split" '    tv_target\+0' '\]: 4' '    tv_caller\+[0-9]+' '    main\+[0-9]+' '\[8, 16\) +4 \|@+\|'
 # symbols of a binary deleted while it ran, after it exited: the file is
 # held from the first report (bpftrace 0.17 prints addresses then)
 cp "$UT" "$T/doomed"

@@ -4,20 +4,18 @@
  * merged here the same way before they are printed. */
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "host-helpers/internal.h"
 
 #define MAX_FIELDS 8
 
+/* key: the stack value without its id (mode, pid), the frame count, the
+ * frames; v: the first key value seen with them */
 struct canon {
-	__u64 hash, v; /* v: the first key value seen with these frames */
-	int n;	       /* frames, or -1: a free slot */
-	__u64 *ips;
-};
-
-struct table {
-	struct canon *slot;
-	size_t mask;
+	UT_hash_handle hh;
+	__u64 v;
+	__u64 key[];
 };
 
 /* The key offsets of the stack fields, and whether each is a kernel one. */
@@ -40,39 +38,28 @@ static int stack_fields(const char *type, size_t *off, bool *kernel)
 	return n;
 }
 
-static __u64 frames_hash(__u64 v, const __u64 *ips, int n)
-{
-	__u64 h = 1469598103934665603ull ^ (v & ~0xffffull);
-
-	for (int i = 0; i < n; i++)
-		h = (h ^ ips[i]) * 1099511628211ull;
-	return h;
-}
-
 /* The key value that stands for stack v (id, mode, pid) cut to its depth. */
-static __u64 canonical(struct tv_out *o, struct table *t, __u64 v, bool kernel)
+static __u64 canonical(struct tv_out *o, struct canon **seen, __u64 v, bool kernel)
 {
-	__u64 ips[TV_STACK_DEPTH], h;
+	__u64 key[2 + TV_STACK_DEPTH];
 	int depth = tv_stack_mode(v) & TV_STACK_DEPTH, id = tv_stack_id(v), n;
-	size_t i;
+	struct canon *c;
+	size_t len;
 
 	if (!depth || id < 0)
 		return v;
-	n = o->read_stack(o->stack_arg, (__u64)id, kernel, ips, depth);
-	h = frames_hash(v, ips, n);
-	for (i = h & t->mask; t->slot[i].n >= 0; i = (i + 1) & t->mask) {
-		const struct canon *c = &t->slot[i];
-
-		if (c->hash == h && c->n == n && (c->v & ~0xffffull) == (v & ~0xffffull) &&
-		    !memcmp(c->ips, ips, n * sizeof(*ips)))
-			return c->v;
+	n = o->read_stack(o->stack_arg, (__u64)id, kernel, key + 2, depth);
+	key[0] = v & ~0xffffull;
+	key[1] = (__u64)n;
+	len = (2 + (size_t)n) * sizeof(*key);
+	HASH_FIND(hh, *seen, key, len, c);
+	if (c)
+		return c->v;
+	if ((c = malloc(sizeof(*c) + len))) { /* out of memory: this one stays apart */
+		c->v = v;
+		memcpy(c->key, key, len);
+		HASH_ADD(hh, *seen, key, len, c);
 	}
-	t->slot[i] = (struct canon){h, v, n, malloc((n + 1) * sizeof(*ips))};
-	if (!t->slot[i].ips) {
-		t->slot[i].n = -1;
-		return v; /* out of memory: this one stays apart */
-	}
-	memcpy(t->slot[i].ips, ips, n * sizeof(*ips));
 	return v;
 }
 
@@ -104,33 +91,28 @@ static size_t merge_equal(const struct tv_map *m, struct entry *e, size_t n)
 
 size_t tvh_merge_stack_keys(struct tv_out *o, const struct tv_map *m, struct entry *e, size_t n)
 {
-	size_t off[MAX_FIELDS], cap = 16;
+	size_t off[MAX_FIELDS];
 	bool kernel[MAX_FIELDS], changed = false;
 	int nf = stack_fields(m->key_type, off, kernel);
-	struct table t;
+	struct canon *seen = NULL, *c, *tmp;
 
 	if (!nf || !o->read_stack || n < 2)
 		return n;
-	while (cap < 2 * n * nf)
-		cap *= 2;
-	t = (struct table){calloc(cap, sizeof(*t.slot)), cap - 1};
-	if (!t.slot)
-		return n; /* unmerged, but every entry still printed */
-	for (size_t i = 0; i < cap; i++)
-		t.slot[i].n = -1;
 	for (size_t i = 0; i < n; i++)
 		for (int f = 0; f < nf; f++) {
-			__u64 v, c;
+			__u64 v, cv;
 
 			memcpy(&v, e[i].key + off[f], sizeof(v));
-			c = canonical(o, &t, v, kernel[f]);
-			if (c != v) {
-				memcpy(e[i].key + off[f], &c, sizeof(c));
+			cv = canonical(o, &seen, v, kernel[f]);
+			if (cv != v) {
+				memcpy(e[i].key + off[f], &cv, sizeof(cv));
 				changed = true;
 			}
 		}
-	for (size_t i = 0; i < cap; i++)
-		free(t.slot[i].ips);
-	free(t.slot);
+	HASH_ITER(hh, seen, c, tmp)
+	{
+		HASH_DEL(seen, c);
+		free(c);
+	}
 	return changed ? merge_equal(m, e, n) : n;
 }

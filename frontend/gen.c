@@ -263,6 +263,17 @@ static int gen_binop(struct lower *L, const struct tv_node *e)
 	return ra;
 }
 
+/* *p: as wide as what p points at when that is an integer, else 8 bytes;
+ * user memory for user pointers, and for integers where pointers are. */
+static void gen_deref(struct lower *L, const struct tv_node *p, int r)
+{
+	struct ty t = fe_type_of(L, p);
+	bool user = t.k == TY_PTR ? t.user : fe_user_address(L, p);
+	__s64 z = t.k == TY_PTR && t.elem ? t.elem | (t.elem_sign ? TV_Z_SIGNED : 0) : 8;
+
+	fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
+}
+
 static int gen_unop(struct lower *L, const struct tv_node *e)
 {
 	int r = fe_gen_int(L, e->unop.expr);
@@ -271,7 +282,7 @@ static int gen_unop(struct lower *L, const struct tv_node *e)
 	case TV_AST_NEG: EMIT(L, NEG, r, r); break;
 	case TV_AST_LNOT: EMIT(L, LNOT, r, r); break;
 	case TV_AST_BNOT: EMIT(L, NOT, r, r); break;
-	case TV_AST_DEREF: EMIT(L, LDK, r, r, 8); break;
+	case TV_AST_DEREF: gen_deref(L, e->unop.expr, r); break;
 	default: break;
 	}
 	return r;
@@ -303,6 +314,17 @@ static const struct {
     {"uint8", 1, false}, {"uint16", 2, false}, {"uint32", 4, false}, {"uint64", 8, false},
     {"int", 4, true},	 {"char", 1, true},    {"long", 8, true},
 };
+
+bool fe_int_type(const char *name, unsigned *size, bool *sign)
+{
+	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++)
+		if (!strcmp(int_types[i].name, name)) {
+			*size = int_types[i].size;
+			*sign = int_types[i].sign;
+			return true;
+		}
+	return false;
+}
 
 /* (uint8)x and friends: truncate, then sign- or zero-extend. */
 static int gen_cast(struct lower *L, const struct tv_node *e)

@@ -12,7 +12,7 @@
  * ORDER: kinds after TY_STR are printed the host's own way: integers up
  * to TY_TUPLE, bytes (like TY_STR) from it on.
  * TY_PTR is a pointer into kernel (or, `user`, user) memory whose pointee
- * is a BTF type; TY_RECORD a struct, union or array in memory, only
+ * is a BTF type or an integer; TY_RECORD a struct, union or array in memory, only
  * reached through ., -> and [] (struct.c). */
 enum ty_kind {
 	TY_NONE,
@@ -43,6 +43,10 @@ struct ty {
 	int btf;   /* TY_PTR: the pointee's BTF id (or FE_BTF_TASK); TY_RECORD: its id */
 	bool user; /* TY_PTR: points into user memory */
 	int tup; /* TY_TUPLE: index in lower.tuples */
+	/* TY_PTR to an integer named without BTF ((uint32 *)x, uaddr()): its
+	 * size in bytes and sign; 0 when the pointee is btf */
+	unsigned elem;
+	bool elem_sign;
 };
 
 /* Values held as bytes in scratch and maps (the others are integers). */
@@ -163,6 +167,10 @@ bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
+/* Whether integer e, used as an address, is one in user memory. */
+bool fe_user_address(struct lower *L, const struct tv_node *e);
+/* An integer type name (int8 ... uint64, int, char, long): its size and sign. */
+bool fe_int_type(const char *name, unsigned *size, bool *sign);
 const char *fe_provider_name(const char *text, size_t n, bool *available);
 
 /* tuple.c: (a, b, ...) values */

@@ -112,6 +112,17 @@ struct fe_var *fe_var_find(struct lower *L, const char *name)
 	return NULL;
 }
 
+/* *p of an integer pointer is that integer; other unary operators give
+ * 64-bit integers */
+static struct ty unop_type(struct lower *L, const struct tv_node *e)
+{
+	struct ty t = e->unop.op == TV_AST_DEREF ? fe_type_of(L, e->unop.expr) : T_INT64;
+
+	if (t.k == TY_PTR && t.elem)
+		return (struct ty){.k = TY_INT, .size = 8, .sign = t.elem_sign};
+	return T_INT64;
+}
+
 struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 {
 	const struct fe_var *v;
@@ -137,6 +148,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
 	case TV_N_index: return fe_struct_type(L, e);
 	case TV_N_cast: return fe_cast_type(L, e, false);
+	case TV_N_unop: return unop_type(L, e);
 	case TV_N_call: return fe_call_type(e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
@@ -328,6 +340,19 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 	for (int i = 0; i < m->nkeys && len < n; i++)
 		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "",
 				fe_type_char(&m->key[i]), m->key[i].size);
+}
+
+/* Where an integer used as an address points, as bpftrace's address
+ * spaces have it: a syscall's pointer argument, or anything in a uprobe,
+ * is user memory; the rest is the kernel's. */
+bool fe_user_address(struct lower *L, const struct tv_node *e)
+{
+	const struct tv_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
+
+	if (f && f->is_ptr && !strncmp(L->probe_kind, "tracepoint:syscalls", 19))
+		return true;
+	return L->probe_kind &&
+	       (!strncmp(L->probe_kind, "uprobe", 6) || !strncmp(L->probe_kind, "uretprobe", 9));
 }
 
 /* Where pointers point: user memory for syscall arguments and uprobes. */

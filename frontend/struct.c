@@ -66,17 +66,18 @@ static struct ty value_type(const struct tv_btf_type *t, struct tv_btf *b, bool 
 	struct tv_btf_type elem;
 
 	switch (t->kind) {
-	case TV_BTF_INT: return (struct ty){TY_INT, t->size, t->sign, 0, false, 0};
-	case TV_BTF_PTR: return (struct ty){TY_PTR, 8, false, (int)t->ref, user, 0};
+	case TV_BTF_INT: return (struct ty){.k = TY_INT, .size = t->size, .sign = t->sign};
+	case TV_BTF_PTR:
+		return (struct ty){.k = TY_PTR, .size = 8, .btf = (int)t->ref, .user = user};
 	case TV_BTF_ARRAY:
 		if (!tv_btf_type(b, t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
-			return (struct ty){TY_STR, t->nelems, false, 0, user, 0};
+			return (struct ty){.k = TY_STR, .size = t->nelems, .user = user};
 		break;
 	case TV_BTF_VOID:
 	case TV_BTF_OTHER: return T_NONE;
 	default: break;
 	}
-	return (struct ty){TY_RECORD, t->size, false, (int)t->id, user, 0};
+	return (struct ty){.k = TY_RECORD, .size = t->size, .btf = (int)t->id, .user = user};
 }
 
 /* bpftrace's name of a type, for messages. */
@@ -429,8 +430,17 @@ struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
 	struct ty from;
 	int id;
 
-	if (!record)
-		return (struct ty){TY_INT, 8, true, 0, false, 0};
+	if (!record) {
+		struct ty p = {.k = TY_PTR, .size = 8, .elem = 8};
+
+		if (!t->type.ptr)
+			return (struct ty){.k = TY_INT, .size = 8, .sign = true};
+		from = fe_type_of(L, c->cast.expr);
+		p.user = from.k == TY_PTR ? from.user : fe_user_address(L, c->cast.expr);
+		if (t->type.ptr == 1 && !fe_int_type(t->type.name, &p.elem, &p.elem_sign))
+			p.elem = 8; /* a pointer to something else: a word */
+		return p;
+	}
 	id = find_record(L, c, t->type.name);
 	if (id < 0 || !t->type.ptr) {
 		if (report && L->btf)
@@ -443,8 +453,10 @@ struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
 	from = fe_type_of(L, c->cast.expr);
 	if (t->type.ptr > 1)
 		id = 0; /* a pointer to a pointer: only an integer */
-	return (struct ty){TY_PTR, 8, false, id, from.k == TY_PTR ? from.user : fe_user_pointers(L),
-			   0};
+	return (struct ty){.k = TY_PTR,
+			   .size = 8,
+			   .btf = id,
+			   .user = from.k == TY_PTR ? from.user : fe_user_pointers(L)};
 }
 
 long fe_sizeof_struct(struct lower *L, const struct tv_node *n)

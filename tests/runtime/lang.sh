@@ -80,6 +80,19 @@ lang value_functions "tracepoint:syscalls:sys_enter_getppid $F { printf(\"%s|%s|
 	"getppid 1" '127\.0\.0\.1\|100::\|trig\|\\x74\\x72\|74 72\|10' '@t: 20[0-9][0-9]' '@n\[192\.168\.0\.2\]: 1'
 lang buf_of_user_memory "tracepoint:syscalls:sys_enter_write $F { printf(\"<%r>\\n\", buf(args->buf, args->count)); exit(); }" \
 	"write 1" '<x>'
+# *p reads as wide as p's integer type, signed or not, from user memory for
+# a syscall's pointer argument and in uprobes (bpftrace's address spaces)
+lang deref_typed_pointer "tracepoint:syscalls:sys_enter_write $F { printf(\"%d %d %d\n\", *(uint8*)args->buf, *(uint32*)args->buf & 0xff, *(int8*)args->buf); exit(); }" \
+	"write 1" '120 120 120'
+t_deref_widths() {
+	local d
+	d=$("$TV" -d -e 'uprobe:/bin/sh:main { printf("%d %d %d\n", *(int8*)arg0, *(uint16*)arg1, *arg2); }
+		tracepoint:sched:sched_switch { printf("%d %d\n", *(int32*)curtask, *(uint64*)8); }') || return 1
+	echo "$d" | grep -qx $'\tldu r1, r1, s1' && echo "$d" | grep -qx $'\tldu r1, r1, u2' &&
+		echo "$d" | grep -qx $'\tldu r1, r1, u8' && echo "$d" | grep -qx $'\tldk r1, r1, s4' &&
+		echo "$d" | grep -qx $'\tldk r1, r1, u8'
+}
+check deref_widths_and_address_spaces t_deref_widths
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
 # ustack(1) of calls from two places is one key, as in bpftrace (whose stack

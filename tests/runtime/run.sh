@@ -60,7 +60,8 @@ t_warm_start_no_prog_load() {
 	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 strace -f -o "$T/strace" -e trace=bpf "$TV" -A $P/count_comm.tvs >/dev/null 2>"$T/w.err" &
 	local spid=$!
 	for _ in $(seq 500); do grep -q NOTIFY "$T/w.err" && break; sleep 0.01; done
-	pkill -INT -f "tracevm -A $P/count_comm.tvs"
+	# only strace's child: not strace, nor a reaper of warm1 (same command line)
+	pkill -INT -P $spid -f "tracevm -A $P/count_comm.tvs"
 	wait $spid
 	grep -q BPF_LINK_CREATE "$T/strace" && ! grep -q BPF_PROG_LOAD "$T/strace"
 }

@@ -24,7 +24,8 @@ LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard cli/*.c))
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
-HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
+HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c)) \
+	   $(B)/tests/uprobe_target_nopie
 
 all: $(B)/tracevm
 
@@ -72,6 +73,11 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libtracevm.a
 $(B)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -o $@ $<
+
+# the same target at fixed addresses, for uaddr() in a binary that is not PIE
+$(B)/tests/uprobe_target_nopie: tests/helpers/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -no-pie -o $@ $<
 
 test: deps all $(UNIT) $(HELPERS) $(B)/fuzz/fuzz_frontend
 	@FUZZ_SECONDS=10 tests/run.sh $(B)

@@ -16,7 +16,8 @@
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
 #define TV_ABI_VERSION                                                                             \
-	5 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault */
+	6 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
+	     func_ip */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -278,6 +279,18 @@ struct tv_err {
 };
 int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A symbol of the binary a uprobe or uretprobe attach point names, for
+ * uaddr(): its address and size in the file, the probe's own address
+ * there, and whether the binary is position-independent (its addresses
+ * then move by each process's load address).  The frontend reads no ELF:
+ * the one compiling gives it a lookup. */
+struct tv_usym {
+	__u64 addr, size, probe_addr;
+	bool pie;
+};
+typedef int (*tv_usym_fn)(const char *attach, const char *sym, struct tv_usym *out,
+			  struct tv_err *err);
+
 /* As bpftrace prints a diagnostic: "FILE:L:C-C: LEVEL: msg", the source
  * line and a '~' underline (the message alone without a location). */
 void tv_err_print(FILE *f, const char *filename, const char *text, const struct tv_err *e,

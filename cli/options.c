@@ -10,6 +10,7 @@
 
 #include "assembler/assembler.h"
 #include "frontend/frontend.h"
+#include "kernel-side/kernel.h"
 #include "cli/cli.h"
 
 #define TV_VERSION "0.1.0"
@@ -148,8 +149,11 @@ static char *read_file(const char *path, struct tv_err *err)
 static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,
 			  struct tv_err *err)
 {
-	struct tv_compile_opts copts = {
-	    .nargs = o->nargs, .args = o->args, .cpid = cpid, .unsafe = o->unsafe};
+	struct tv_compile_opts copts = {.nargs = o->nargs,
+					.args = o->args,
+					.cpid = cpid,
+					.unsafe = o->unsafe,
+					.usym = tv_kernel_usym};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;

@@ -39,40 +39,42 @@ static const struct fe_func {
 	call_fn fn;
 	fe_bytes_fn bytes;
 	struct ty type;
+	struct ty (*type_of)(struct lower *L, const struct tv_node *call); /* or by the call */
 } funcs[] = {
     /* clang-format off */
-    {"printf",      1, 17, f_printf,  NULL, NONE},
-    {"system",      1, 17, f_system,  NULL, NONE},
-    {"cat",         1, 17, f_cat,     NULL, NONE},
-    {"exit",        0, 0,  f_exit,    NULL, NONE},
-    {"time",        0, 1,  f_time,    NULL, NONE},
-    {"print",       1, 3,  f_print,   NULL, NONE},
-    {"clear",       1, 1,  f_clear,   NULL, NONE},
-    {"zero",        1, 1,  f_clear,   NULL, NONE},
-    {"delete",      1, 1,  f_delete,  NULL, NONE},
-    {"strncmp",     3, 3,  f_strncmp, NULL, INT},
-    {"strcontains", 2, 2,  fe_f_strcontains, NULL, INT},
-    {"signal",      1, 1,  fe_f_signal, NULL, NONE},
-    {"reg",         1, 1,  fe_f_reg,  NULL, INT},
-    {"bswap",       1, 1,  fe_f_bswap, NULL, INT},
-    {"count",       0, 0,  f_agg,     NULL, INT},
-    {"sum",         1, 1,  f_agg,     NULL, INT},
-    {"min",         1, 1,  f_agg,     NULL, INT},
-    {"max",         1, 1,  f_agg,     NULL, INT},
-    {"avg",         1, 1,  f_agg,     NULL, INT},
-    {"stats",       1, 1,  f_agg,     NULL, INT},
-    {"hist",        1, 1,  f_agg,     NULL, INT},
-    {"lhist",       4, 4,  f_agg,     NULL, INT},
-    {"kstack",      0, 2,  f_stack,   NULL, NAMED(TY_KSTACK, 8)},
-    {"ustack",      0, 2,  f_stack,   NULL, NAMED(TY_USTACK, 8)},
-    {"ksym",        1, 1,  f_ksym,    NULL, NAMED(TY_KSYM, 8)},
-    {"kaddr",       1, 1,  f_kaddr,   NULL, INT},
-    {"join",        1, 2,  f_join,    NULL, NONE},
-    {"str",         1, 2,  f_bytes,   fe_gen_str_call, NAMED(TY_STR, TV_STR_MAX)},
-    {"usym",        1, 1,  f_bytes,   fe_gen_usym, NAMED(TY_USYM, 16)},
-    {"ntop",        1, 2,  f_bytes,   fe_gen_ntop, NAMED(TY_INET, 24)},
-    {"strftime",    2, 2,  f_bytes,   fe_gen_strftime, NAMED(TY_TIME, 16)},
-    {"buf",         1, 2,  f_bytes,   fe_gen_buf, NAMED(TY_BUF, 8 + TV_STR_MAX)},
+    {"printf",      1, 17, f_printf,  NULL, NONE, NULL},
+    {"system",      1, 17, f_system,  NULL, NONE, NULL},
+    {"cat",         1, 17, f_cat,     NULL, NONE, NULL},
+    {"exit",        0, 0,  f_exit,    NULL, NONE, NULL},
+    {"time",        0, 1,  f_time,    NULL, NONE, NULL},
+    {"print",       1, 3,  f_print,   NULL, NONE, NULL},
+    {"clear",       1, 1,  f_clear,   NULL, NONE, NULL},
+    {"zero",        1, 1,  f_clear,   NULL, NONE, NULL},
+    {"delete",      1, 1,  f_delete,  NULL, NONE, NULL},
+    {"strncmp",     3, 3,  f_strncmp, NULL, INT, NULL},
+    {"strcontains", 2, 2,  fe_f_strcontains, NULL, INT, NULL},
+    {"signal",      1, 1,  fe_f_signal, NULL, NONE, NULL},
+    {"reg",         1, 1,  fe_f_reg,  NULL, INT, NULL},
+    {"uaddr",       1, 1,  fe_f_uaddr, NULL, INT, fe_uaddr_type},
+    {"bswap",       1, 1,  fe_f_bswap, NULL, INT, NULL},
+    {"count",       0, 0,  f_agg,     NULL, INT, NULL},
+    {"sum",         1, 1,  f_agg,     NULL, INT, NULL},
+    {"min",         1, 1,  f_agg,     NULL, INT, NULL},
+    {"max",         1, 1,  f_agg,     NULL, INT, NULL},
+    {"avg",         1, 1,  f_agg,     NULL, INT, NULL},
+    {"stats",       1, 1,  f_agg,     NULL, INT, NULL},
+    {"hist",        1, 1,  f_agg,     NULL, INT, NULL},
+    {"lhist",       4, 4,  f_agg,     NULL, INT, NULL},
+    {"kstack",      0, 2,  f_stack,   NULL, NAMED(TY_KSTACK, 8), NULL},
+    {"ustack",      0, 2,  f_stack,   NULL, NAMED(TY_USTACK, 8), NULL},
+    {"ksym",        1, 1,  f_ksym,    NULL, NAMED(TY_KSYM, 8), NULL},
+    {"kaddr",       1, 1,  f_kaddr,   NULL, INT, NULL},
+    {"join",        1, 2,  f_join,    NULL, NONE, NULL},
+    {"str",         1, 2,  f_bytes,   fe_gen_str_call, NAMED(TY_STR, TV_STR_MAX), NULL},
+    {"usym",        1, 1,  f_bytes,   fe_gen_usym, NAMED(TY_USYM, 16), NULL},
+    {"ntop",        1, 2,  f_bytes,   fe_gen_ntop, NAMED(TY_INET, 24), NULL},
+    {"strftime",    2, 2,  f_bytes,   fe_gen_strftime, NAMED(TY_TIME, 16), NULL},
+    {"buf",         1, 2,  f_bytes,   fe_gen_buf, NAMED(TY_BUF, 8 + TV_STR_MAX), NULL},
     /* clang-format on */
 };
 
@@ -102,11 +104,11 @@ static const struct fe_func *checked_call(struct lower *L, const struct tv_node 
 	return f;
 }
 
-struct ty fe_call_type(const struct tv_node *c)
+struct ty fe_call_type(struct lower *L, const struct tv_node *c)
 {
 	const struct fe_func *f = find_func(c->call.name);
 
-	return f ? f->type : (struct ty)INT;
+	return !f ? (struct ty)INT : f->type_of ? f->type_of(L, c) : f->type;
 }
 
 /* A function whose value is bytes, written to S[off..off+size]. */

@@ -126,45 +126,46 @@ static void free_names(struct expand *x)
 	free(x->flags);
 }
 
-/* Does a subtree read `args`?  Then each tracepoint gets its own block. */
-static bool reads_args(const struct tv_node *n);
+/* Does a subtree read `args` or call uaddr()?  Its code then depends on the
+ * attach point: each one gets its own block. */
+static bool per_attach(const struct tv_node *n);
 
-static bool list_reads_args(const struct tv_list *l)
+static bool list_per_attach(const struct tv_list *l)
 {
 	for (int i = 0; i < l->n; i++)
-		if (reads_args(l->v[i]))
+		if (per_attach(l->v[i]))
 			return true;
 	return false;
 }
 
-static bool reads_args(const struct tv_node *n)
+static bool per_attach(const struct tv_node *n)
 {
 	if (!n)
 		return false;
 	switch (n->kind) {
 	case TV_N_ident: return !strcmp(n->name, "args");
-	case TV_N_block: return list_reads_args(&n->block);
+	case TV_N_block: return list_per_attach(&n->block);
 	case TV_N_expr_stmt:
-	case TV_N_sizeof: return reads_args(n->expr);
-	case TV_N_assign: return reads_args(n->assign.target) || reads_args(n->assign.value);
+	case TV_N_sizeof: return per_attach(n->expr);
+	case TV_N_assign: return per_attach(n->assign.target) || per_attach(n->assign.value);
 	case TV_N_if:
 	case TV_N_unroll:
 	case TV_N_while:
-		return reads_args(n->ctl.cond) || reads_args(n->ctl.body) || reads_args(n->ctl.els);
-	case TV_N_for: return reads_args(n->forin.body);
-	case TV_N_map: return list_reads_args(&n->map.keys);
-	case TV_N_call: return list_reads_args(&n->call.args);
-	case TV_N_cast: return reads_args(n->cast.expr);
-	case TV_N_unop: return reads_args(n->unop.expr);
-	case TV_N_incdec: return reads_args(n->incdec.expr);
-	case TV_N_binop: return reads_args(n->binop.lhs) || reads_args(n->binop.rhs);
+		return per_attach(n->ctl.cond) || per_attach(n->ctl.body) || per_attach(n->ctl.els);
+	case TV_N_for: return per_attach(n->forin.body);
+	case TV_N_map: return list_per_attach(&n->map.keys);
+	case TV_N_call: return !strcmp(n->call.name, "uaddr") || list_per_attach(&n->call.args);
+	case TV_N_cast: return per_attach(n->cast.expr);
+	case TV_N_unop: return per_attach(n->unop.expr);
+	case TV_N_incdec: return per_attach(n->incdec.expr);
+	case TV_N_binop: return per_attach(n->binop.lhs) || per_attach(n->binop.rhs);
 	case TV_N_ternary:
-		return reads_args(n->ternary.cond) || reads_args(n->ternary.then) ||
-		       reads_args(n->ternary.els);
+		return per_attach(n->ternary.cond) || per_attach(n->ternary.then) ||
+		       per_attach(n->ternary.els);
 	case TV_N_field:
-	case TV_N_tuple_index: return reads_args(n->field.expr);
-	case TV_N_index: return reads_args(n->index.expr) || reads_args(n->index.index);
-	case TV_N_tuple: return list_reads_args(&n->list);
+	case TV_N_tuple_index: return per_attach(n->field.expr);
+	case TV_N_index: return per_attach(n->index.expr) || per_attach(n->index.index);
+	case TV_N_tuple: return list_per_attach(&n->list);
 	default: return false;
 	}
 }
@@ -216,20 +217,20 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 static void gen_probe(struct lower *L, const struct tv_node *p)
 {
 	struct expand x = {.L = L};
-	bool per_tp = reads_args(p->probe.body) || reads_args(p->probe.pred);
+	bool own = per_attach(p->probe.body) || per_attach(p->probe.pred);
 	int pc = -1, id;
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
-	struct tv_tp_format *fmt = per_tp ? malloc(sizeof(*fmt)) : NULL;
+	struct tv_tp_format *fmt = own ? malloc(sizeof(*fmt)) : NULL;
 
 	for (int i = 0; i < p->probe.attach.n; i++)
 		expand_attach(&x, p->probe.attach.v[i]);
-	for (int i = 0; (fmt || !per_tp) && i < x.n; i++) {
+	for (int i = 0; (fmt || !own) && i < x.n; i++) {
 		bool tp = !strncmp(x.names[i], "tracepoint:", 11);
 
-		if (tp && per_tp && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
+		if (tp && own && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
 			continue;
-		if (pc < 0 || (tp && per_tp))
-			pc = gen_probe_block(L, p, x.names[i], tp && per_tp ? fmt : NULL);
+		if (pc < 0 || own)
+			pc = gen_probe_block(L, p, x.names[i], tp && own ? fmt : NULL);
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
 		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0) {

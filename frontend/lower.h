@@ -151,6 +151,13 @@ struct lower {
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
 	struct tv_loc at; /* the expression being generated, for fault reports */
+	/* uaddr(): the last symbol looked up (typing asks more than once) */
+	struct {
+		const char *attach, *sym;
+		int rc;
+		struct tv_usym s;
+		struct tv_err err;
+	} usym;
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */
@@ -194,7 +201,7 @@ struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 #define TEMP_BASE 384
 
 /* calls.c: functions, one table row each */
-struct ty fe_call_type(const struct tv_node *call);
+struct ty fe_call_type(struct lower *L, const struct tv_node *call);
 int fe_gen_call_bytes(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
 typedef int (*fe_bytes_fn)(struct lower *L, const struct tv_node *call, unsigned off,
 			   unsigned size);
@@ -206,6 +213,8 @@ int fe_gen_strftime(struct lower *L, const struct tv_node *call, unsigned off, u
 int fe_gen_buf(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
 int fe_f_strcontains(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_signal(struct lower *L, const struct tv_node *call, bool want);
+int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want);
+struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
 int fe_f_reg(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_bswap(struct lower *L, const struct tv_node *call, bool want);
 int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size);

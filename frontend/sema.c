@@ -149,7 +149,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	case TV_N_index: return fe_struct_type(L, e);
 	case TV_N_cast: return fe_cast_type(L, e, false);
 	case TV_N_unop: return unop_type(L, e);
-	case TV_N_call: return fe_call_type(e);
+	case TV_N_call: return fe_call_type(L, e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
 

@@ -296,6 +296,77 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 	return r;
 }
 
+static bool in_uprobe(const struct lower *L)
+{
+	return L->probe_kind &&
+	       (!strncmp(L->probe_kind, "uprobe:", 7) || !strncmp(L->probe_kind, "uretprobe:", 10));
+}
+
+/* uaddr("sym") in the binary of this block's attach point (each uaddr
+ * block is made once per attach point); 0 with s filled, or an error. */
+static int lookup_usym(struct lower *L, const struct tv_node *c, const struct tv_usym **s)
+{
+	const struct tv_node *n = c->call.args.v[0];
+
+	if (!in_uprobe(L) || n->kind != TV_N_str || !L->opts || !L->opts->usym)
+		return -1;
+	if (L->usym.attach != L->probe_kind || !L->usym.sym || strcmp(L->usym.sym, n->str.s)) {
+		L->usym.attach = L->probe_kind;
+		L->usym.sym = n->str.s;
+		L->usym.rc = L->opts->usym(L->probe_kind, n->str.s, &L->usym.s, &L->usym.err);
+	}
+	*s = &L->usym.s;
+	return L->usym.rc;
+}
+
+/* A pointer into the traced process to a signed integer of the symbol's
+ * size (1, 2, 4 or 8 bytes; other sizes read as 8), as bpftrace types it. */
+struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c)
+{
+	const struct tv_usym *s;
+	struct ty t = {.k = TY_PTR, .size = 8, .user = true, .elem = 8, .elem_sign = true};
+
+	if (!lookup_usym(L, c, &s) &&
+	    (s->size == 1 || s->size == 2 || s->size == 4 || s->size == 8))
+		t.elem = (unsigned)s->size;
+	return t;
+}
+
+/* The symbol's address in the binary; in a position-independent one moved
+ * by where the process loaded it, which the probe's own address tells:
+ * where it fired (func_ip) less where it is in the file. */
+int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want)
+{
+	const struct tv_node *n = c->call.args.v[0];
+	const struct tv_usym *s;
+	int r = fe_reg(L, c), d;
+
+	(void)want;
+	if (!in_uprobe(L)) {
+		fe_error(L, c, "uaddr can only be used with u(ret)probes and usdt probes");
+		return r;
+	}
+	if (n->kind != TV_N_str) {
+		fe_error(L, n, "uaddr() expects a string literal");
+		return r;
+	}
+	if (lookup_usym(L, c, &s)) {
+		fe_error(L, c, "%s",
+			 L->opts && L->opts->usym ? L->usym.err.msg : "uaddr: no symbols");
+		return r;
+	}
+	if (!s->pie) {
+		EMIT(L, LDW, r, (__s64)s->addr);
+		return r;
+	}
+	d = fe_reg(L, c);
+	EMIT(L, BUILTIN, r, TV_BI_func_ip);
+	EMIT(L, LDW, d, (__s64)(s->addr - s->probe_addr));
+	EMIT(L, ADD, r, r, d);
+	fe_reg_free(L, d);
+	return r;
+}
+
 /* bswap(x): in the other byte order, at the width of x's type. */
 int fe_f_bswap(struct lower *L, const struct tv_node *c, bool want)
 {

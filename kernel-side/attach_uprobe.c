@@ -121,33 +121,45 @@ static bool is_func(const GElf_Sym *s)
 	return (t == STT_FUNC || t == STT_GNU_IFUNC) && s->st_shndx != SHN_UNDEF && s->st_value;
 }
 
-/* Which symbol: by name (func set) or the function holding addr. */
-static bool sym_matches(const GElf_Sym *s, const char *name, const struct uspec *u)
+typedef bool (*sym_pred)(const GElf_Sym *s, const char *name, const void *arg);
+
+/* The probe's function: by name (func set) or the function holding addr. */
+static bool probe_func(const GElf_Sym *s, const char *name, const void *arg)
 {
+	const struct uspec *u = arg;
+
+	if (!is_func(s))
+		return false;
 	if (u->func[0])
 		return !strcmp(name, u->func);
 	return u->addr >= s->st_value && u->addr - s->st_value < (s->st_size ? s->st_size : 1);
 }
 
-static bool find_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, const struct uspec *u,
-			  GElf_Sym *out)
+/* Any symbol defined in the file, by name. */
+static bool defined_named(const GElf_Sym *s, const char *name, const void *arg)
+{
+	return s->st_shndx != SHN_UNDEF && s->st_value && !strcmp(name, arg);
+}
+
+static bool find_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, sym_pred match,
+			  const void *arg, GElf_Sym *out)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 
 	for (size_t i = 0; d && i < sh->sh_size / sh->sh_entsize; i++) {
 		const char *name;
 
-		if (!gelf_getsym(d, i, out) || !is_func(out))
+		if (!gelf_getsym(d, i, out))
 			continue;
 		name = elf_strptr(e, sh->sh_link, out->st_name);
-		if (name && sym_matches(out, name, u))
+		if (name && match(out, name, arg))
 			return true;
 	}
 	return false;
 }
 
-/* The function symbol of .symtab, or else of .dynsym. */
-static bool find_sym(Elf *e, const struct uspec *u, GElf_Sym *out)
+/* The first symbol of .symtab, or else of .dynsym, that matches. */
+static bool find_sym(Elf *e, sym_pred match, const void *arg, GElf_Sym *out)
 {
 	static const Elf64_Word tables[] = {SHT_SYMTAB, SHT_DYNSYM};
 
@@ -157,7 +169,7 @@ static bool find_sym(Elf *e, const struct uspec *u, GElf_Sym *out)
 
 		while ((scn = elf_nextscn(e, scn)))
 			if (gelf_getshdr(scn, &sh) && sh.sh_type == tables[t] && sh.sh_entsize &&
-			    find_in_table(e, scn, &sh, u, out))
+			    find_in_table(e, scn, &sh, match, arg, out))
 				return true;
 	}
 	return false;
@@ -189,7 +201,7 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 	GElf_Sym s;
 	__u64 at;
 
-	if (!find_sym(e, u, &s))
+	if (!find_sym(e, probe_func, u, &s))
 		return u->func[0]
 			   ? tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path)
 			   : tv_err_set(err, 0,
@@ -213,21 +225,35 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 	return 0;
 }
 
+static Elf *open_elf(const char *path, int *fd)
+{
+	Elf *e;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	elf_version(EV_CURRENT);
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (e && elf_kind(e) == ELF_K_ELF)
+		return e;
+	elf_end(e);
+	close(*fd);
+	*fd = -2; /* opened, but no ELF file */
+	return NULL;
+}
+
 /* The probe's file offset in u->path. */
 static int resolve_offset(struct uspec *u, const struct kattach *a, __u64 *off, struct tv_err *err)
 {
-	int fd = open(u->path, O_RDONLY | O_CLOEXEC), rc;
-	Elf *e;
+	int fd, rc;
+	Elf *e = open_elf(u->path, &fd);
 
-	if (fd < 0)
+	if (!e && fd < 0)
 		return tv_err_set(err, 0, "uprobe target not found: %s (%s)", u->path,
 				  strerror(errno));
-	elf_version(EV_CURRENT);
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF)
-		rc = tv_err_set(err, 0, "probe '%s': %s is not an ELF file", a->probe, u->path);
-	else
-		rc = resolve_in_elf(e, u, a, off, err);
+	if (!e)
+		return tv_err_set(err, 0, "probe '%s': %s is not an ELF file", a->probe, u->path);
+	rc = resolve_in_elf(e, u, a, off, err);
 	elf_end(e);
 	close(fd);
 	return rc;
@@ -338,4 +364,37 @@ int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
 	return attach_uprobe(k, a, true, err);
+}
+
+int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, struct tv_err *err)
+{
+	const char *colon = strchr(attach, ':');
+	struct kattach a = {attach, colon ? colon + 1 : "", 0, 0};
+	struct uspec *u = calloc(1, sizeof(*u));
+	GElf_Sym probe, s;
+	GElf_Ehdr eh;
+	Elf *e = NULL;
+	int rc = u ? parse_target(&a, u, err) : tv_err_set(err, 0, "out of memory"), fd = -1;
+
+	if (!rc && resolve_binary(u))
+		rc = tv_err_set(
+		    err, 0, "uprobe target file '%s' does not exist or is not executable", u->bin);
+	if (!rc && !(e = open_elf(u->path, &fd)))
+		rc = tv_err_set(err, 0, "%s is not an ELF file", u->path);
+	if (!rc && (!find_sym(e, defined_named, sym, &s) || !gelf_getehdr(e, &eh)))
+		rc = tv_err_set(err, 0, "Could not resolve symbol: %s:%s", u->bin, sym);
+	if (!rc && !find_sym(e, probe_func, u, &probe))
+		rc = tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path);
+	if (!rc)
+		*out =
+		    (struct tv_usym){.addr = s.st_value,
+				     .size = s.st_size,
+				     .probe_addr = u->func[0] ? probe.st_value + u->off : u->addr,
+				     .pie = eh.e_type == ET_DYN};
+	if (e) {
+		elf_end(e);
+		close(fd);
+	}
+	free(u);
+	return rc;
 }

@@ -18,6 +18,10 @@ struct tv_kernel_info {
 /* libbpf's own messages on stderr (a failed load's verifier log): off
  * unless on; tracevm's errors say what failed either way. */
 void tv_kernel_set_verbose(bool on);
+/* uaddr()'s symbol lookup (a tv_usym_fn): kernel-side reads the ELF files
+ * of uprobes anyway. */
+int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, struct tv_err *err);
+
 /* Load-or-reuse the pinned object and claim a session slot. */
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);

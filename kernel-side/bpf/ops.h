@@ -121,6 +121,25 @@ ALU3(NOT, ~b)
 ALU3(LNOT, !b)
 
 /* ---- builtins and probe context ------------------------------------------- */
+/* The address a uprobe (or a uretprobe's function) was placed at: the
+ * uprobe dispatcher points current->utask->vaddr at its dispatch data
+ * while the programs run.  0 when the task is in no uprobe. */
+static __always_inline __u64 uprobe_func_ip(void)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct uprobe_task *ut = NULL;
+	unsigned long udd = 0;
+	__u64 ip = 0;
+
+	bpf_probe_read_kernel(&ut, sizeof(ut), &t->utask);
+	if (ut)
+		bpf_probe_read_kernel(&udd, sizeof(udd), &ut->vaddr);
+	if (udd)
+		bpf_probe_read_kernel(&ip, sizeof(ip),
+				      &((struct uprobe_dispatch_data *)udd)->bp_addr);
+	return ip;
+}
+
 static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 {
 	struct tv_sess *ss;
@@ -142,6 +161,7 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	case TV_BI_rand: v = bpf_get_prandom_u32(); break;
 	case TV_BI_probe: v = st->probe; break;
 	case TV_BI_cookie: v = st->cookie; break;
+	case TV_BI_func_ip: v = uprobe_func_ip(); break;
 	}
 	return v;
 }

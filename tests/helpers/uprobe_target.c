@@ -2,9 +2,16 @@
  * for i in 0..N-1, so over N calls sum(a) = N(N-1)/2, sum(b) = N(N-1) and
  * sum(return value) = 3N(N-1)/2.  MS keeps the process alive that long
  * afterwards, so a tracer can still read its /proc/PID/maps.  With split,
- * the odd calls come through tv_caller: two stacks, one top frame. */
+ * the odd calls come through tv_caller: two stacks, one top frame.
+ * tv_calls counts the calls made so far (uaddr() reads it), tv_name is a
+ * string uaddr() can reach through a pointer. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+volatile int tv_calls;
+const char *volatile tv_name = "uprobe-target";
+volatile short tv_small = -2;
 
 __attribute__((noinline)) int tv_target(int a, int b)
 {
@@ -24,9 +31,9 @@ int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
 	int split = argc > 3;
-	volatile int sink = 0;
+	volatile int sink = (int)strlen(tv_name); /* its page is mapped: readable */
 
-	for (long i = 0; i < n; i++)
+	for (long i = 0; i < n; i++, tv_calls++)
 		sink += split && (i & 1) ? tv_caller(i, 2 * i) : tv_target(i, 2 * i);
 	if (argc > 2) {
 		long ms = atol(argv[2]);

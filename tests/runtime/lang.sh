@@ -93,6 +93,19 @@ t_deref_widths() {
 		echo "$d" | grep -qx $'\tldk r1, r1, u8'
 }
 check deref_widths_and_address_spaces t_deref_widths
+# uaddr(): a symbol of the probe's binary in the process that hit it, moved
+# by the load address in a PIE binary (bpftrace 0.17 reads the file's
+# address there), fixed in one that is not; an integer of the symbol's size,
+# signed; each attach point of a block gets its own
+for b in "$UT" "${UT}_nopie"; do
+	lang "uaddr_$(basename "$b")" "uprobe:$b:tv_target { printf(\"%d %s %d\n\", *uaddr(\"tv_calls\"), str(*uaddr(\"tv_name\")), *uaddr(\"tv_small\")); } uretprobe:$b:tv_target { @r = sum(*uaddr(\"tv_calls\")); }" \
+		"sh:$b 3" '0 uprobe-target -2' '2 uprobe-target -2' '@r: 3'
+done
+lang uaddr_per_attach_point "uprobe:$UT:tv_target, uprobe:$UT:tv_caller { @[probe] = sum(*uaddr(\"tv_calls\")); }" \
+	"sh:$UT 4 0 split" "@\\[uprobe:$UT:tv_caller\\]: 4" "@\\[uprobe:$UT:tv_target\\]: 6"
+err uaddr_not_uprobe 'tracepoint:syscalls:sys_enter_getppid { @ = uaddr("x"); }' '^stdin:1:45-55: ERROR: uaddr can only be used with u\(ret\)probes and usdt probes'
+err uaddr_unknown_symbol "uprobe:$UT:tv_target { @ = uaddr(\"tv_nope\"); }" "ERROR: Could not resolve symbol: $UT:tv_nope"
+err uaddr_not_literal "uprobe:$UT:tv_target { @ = uaddr(1); }" 'ERROR: uaddr\(\) expects a string literal'
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
 # ustack(1) of calls from two places is one key, as in bpftrace (whose stack

@@ -157,7 +157,10 @@ static int open_kernel(struct run *r, struct tv_err *err)
 
 	tv_kernel_set_verbose(r->opts->verbose);
 	rc = tv_kernel_open(&r->kernel, err);
-
+	if (!rc)
+		tv_kernel_set_target(r->kernel, r->opts->pid	   ? r->opts->pid
+						: r->child.pid > 0 ? r->child.pid
+								   : 0);
 	rc = rc ?: tv_kernel_load(r->kernel, r->img, err);
 	if (rc)
 		return rc;

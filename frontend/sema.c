@@ -2,6 +2,7 @@
  * fixed at first use as bpftrace does. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontend/lower.h"
@@ -342,23 +343,32 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 				fe_type_char(&m->key[i]), m->key[i].size);
 }
 
+/* Probes that run on behalf of user code: uprobes, and watchpoints on a
+ * user address (below the kernel's half of the address space). */
+static bool user_probe(const struct lower *L)
+{
+	const char *k = L->probe_kind;
+
+	if (k && !strncmp(k, "watchpoint:", 11))
+		return strtoull(k + 11, NULL, 0) < (unsigned long long)0x800000000000;
+	return k && (!strncmp(k, "uprobe", 6) || !strncmp(k, "uretprobe", 9));
+}
+
 /* Where an integer used as an address points, as bpftrace's address
- * spaces have it: a syscall's pointer argument, or anything in a uprobe,
- * is user memory; the rest is the kernel's. */
+ * spaces have it: a syscall's pointer argument, or anything in a user
+ * probe, is user memory; the rest is the kernel's. */
 bool fe_user_address(struct lower *L, const struct tv_node *e)
 {
 	const struct tv_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
 
 	if (f && f->is_ptr && !strncmp(L->probe_kind, "tracepoint:syscalls", 19))
 		return true;
-	return L->probe_kind &&
-	       (!strncmp(L->probe_kind, "uprobe", 6) || !strncmp(L->probe_kind, "uretprobe", 9));
+	return user_probe(L);
 }
 
 /* Where pointers point: user memory for syscall arguments and uprobes. */
 bool fe_user_pointers(const struct lower *L)
 {
-	return L->probe_kind &&
-	       (!strncmp(L->probe_kind, "tracepoint:syscalls", 19) ||
-		!strncmp(L->probe_kind, "uprobe", 6) || !strncmp(L->probe_kind, "uretprobe", 9));
+	return (L->probe_kind && !strncmp(L->probe_kind, "tracepoint:syscalls", 19)) ||
+	       user_probe(L);
 }

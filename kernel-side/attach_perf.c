@@ -171,8 +171,8 @@ static int attach_cpu(struct tv_kernel *k, struct perf_event_attr *attr, int cpu
 
 /* The event on each CPU of /sys/devices/system/cpu/online ("0-3,5"), or
  * on the first one only. */
-static int attach_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool first_only,
-		       const struct kattach *a, struct tv_err *err)
+int kattach_perf_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool first_only,
+		      const struct kattach *a, struct tv_err *err)
 {
 	char buf[1024], *p = buf;
 	int rc = kattach_read_small(CPU_ONLINE, buf, sizeof(buf)), n = 0;
@@ -222,7 +222,7 @@ static int hw_attr(const struct kattach *a, struct perf_event_attr *attr, struct
 		struct perf_event_attr attr = {.size = sizeof(attr)};                              \
 		int rc = build(a, &attr, err);                                                     \
                                                                                                    \
-		return rc ? rc : attach_cpus(k, &attr, first_only, a, err);                        \
+		return rc ? rc : kattach_perf_cpus(k, &attr, first_only, a, err);                  \
 	}
 PERF_PROVIDER(interval, clock_attr, true)
 PERF_PROVIDER(profile, clock_attr, false)

@@ -347,7 +347,8 @@ static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret,
 	if (!rc) {
 		attr.config1 = (__u64)(unsigned long)u->path;
 		attr.config2 = off;
-		pfd = kattach_perf_open(&attr, -1, 0);
+		pfd = kattach_perf_open(&attr, k->target_pid > 0 ? k->target_pid : -1,
+					k->target_pid > 0 ? -1 : 0);
 		rc = pfd >= 0 ? kattach_perf_link(k, KPROG_tv_kprobe, pfd, a, err)
 			      : tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s",
 					   a->probe, strerror(-pfd));

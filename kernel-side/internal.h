@@ -44,6 +44,7 @@ struct tv_kernel {
 	int map_fd[KMAP__COUNT];
 	int prog_fd[KPROG__COUNT][TV_PROG_COPIES];
 	__u32 slot, gen;
+	int target_pid; /* -p, -c: the process user probes watch (0: all) */
 	bool have_slot;
 	int ring_fd;
 	struct ring_buffer *rb;
@@ -128,6 +129,12 @@ int kcheck_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err 
 int kcheck_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kcheck_software(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kcheck_hardware(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* The event on the first or on every online CPU. */
+int kattach_perf_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool first_only,
+		      const struct kattach *a, struct tv_err *err);
+/* attach_watch.c */
+int kattach_watchpoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_watchpoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* attach_uprobe.c */
 int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);

@@ -22,6 +22,9 @@ void tv_kernel_set_verbose(bool on);
  * of uprobes anyway. */
 int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, struct tv_err *err);
 
+/* The process -p or -c names: uprobes and user watchpoints attach to it
+ * alone (0, the default: every process). */
+void tv_kernel_set_target(struct tv_kernel *k, int pid);
 /* Load-or-reuse the pinned object and claim a session slot. */
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);

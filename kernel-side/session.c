@@ -314,6 +314,11 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 	return 0;
 }
 
+void tv_kernel_set_target(struct tv_kernel *k, int pid)
+{
+	k->target_pid = pid;
+}
+
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)
 {
 	*info = k->info;

@@ -106,6 +106,28 @@ lang uaddr_per_attach_point "uprobe:$UT:tv_target, uprobe:$UT:tv_caller { @[prob
 err uaddr_not_uprobe 'tracepoint:syscalls:sys_enter_getppid { @ = uaddr("x"); }' '^stdin:1:45-55: ERROR: uaddr can only be used with u\(ret\)probes and usdt probes'
 err uaddr_unknown_symbol "uprobe:$UT:tv_target { @ = uaddr(\"tv_nope\"); }" "ERROR: Could not resolve symbol: $UT:tv_nope"
 err uaddr_not_literal "uprobe:$UT:tv_target { @ = uaddr(1); }" 'ERROR: uaddr\(\) expects a string literal'
+# -c: uprobes fire for the command alone, as bpftrace attaches them (another
+# process calling the same function meanwhile is not counted)
+t_uprobe_c_only() {
+	( sleep 0.15; "$UT" 5 ) &
+	"$TV" -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 400" >"$T/uc.out" 2>&1
+	wait
+	grep -qx '@: 3' "$T/uc.out" || { cat "$T/uc.out"; return 1; }
+}
+check uprobe_command_only t_uprobe_c_only
+# watchpoint: a write to the -c command's variable; the probe reads the new
+# value from the process's memory (the address is a user one)
+t_watchpoint_writes() {
+	local un=${UT}_nopie a
+	a=0x$(nm "$un" | awk '$3 == "tv_calls" { print $1 }')
+	"$TV" -e "watchpoint:$a:4:w { @[*(int32*)$a] = count(); }" -c "$un 5" >"$T/wp.out" 2>"$T/wp.err" || return 1
+	for v in 1 2 3 4 5; do grep -qx "@\[$v\]: 1" "$T/wp.out" || { cat "$T/wp.out" "$T/wp.err"; return 1; }; done
+	! grep -q WARNING "$T/wp.err"
+}
+check watchpoint_counts_writes t_watchpoint_writes
+err watchpoint_bad_length 'w:0x1000:3:w { }' "^stdin:1:1-13: ERROR: probe 'watchpoint:0x1000:3:w': the length must be 1, 2, 4 or 8, not 3"
+err watchpoint_bad_mode 'watchpoint:0x1000:4:q { }' "^stdin:1:1-22: ERROR: probe 'watchpoint:0x1000:4:q': expected watchpoint:ADDRESS:LENGTH:MODE"
+err watchpoint_exec_with_write 'watchpoint:0x1000:4:wx { }' "ERROR: probe 'watchpoint:0x1000:4:wx': execution cannot be watched with reads or writes"
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
 # ustack(1) of calls from two places is one key, as in bpftrace (whose stack

@@ -534,18 +534,26 @@ static int dir_const(struct ps *p)
 	return const_body(p, kind, name);
 }
 
-/* After a quoted attach point: the word "optional" or nothing. */
+/* After a quoted attach point: "optional" and "loc=N" (a usdt probe's
+ * location), or nothing. */
 static int probe_flags(struct ps *p, __u32 *flags)
 {
-	struct tok t;
+	while (!tva_at_eol(p)) {
+		struct tok t = tva_next_word(p, false);
+		unsigned loc;
+		int n = 0;
 
-	if (tva_at_eol(p))
-		return 0;
-	t = tva_next_word(p, false);
-	if (!tva_tok_is(t, "optional"))
-		return tva_fail(p, t.s, t.len, "expected 'optional' or the end of the line");
-	*flags |= TV_PROBE_OPTIONAL;
-	return tva_expect_eol(p);
+		if (tva_tok_is(t, "optional"))
+			*flags |= TV_PROBE_OPTIONAL;
+		else if (t.len > 4 && !strncmp(t.s, "loc=", 4) &&
+			 sscanf(t.s + 4, "%5u%n", &loc, &n) == 1 && (size_t)n == t.len - 4 &&
+			 loc <= 0xffff)
+			*flags |= (__u32)loc << TV_PROBE_LOC_SHIFT;
+		else
+			return tva_fail(p, t.s, t.len,
+					"expected 'optional', 'loc=N' or the end of the line");
+	}
+	return 0;
 }
 
 /* ATTACH of .probe / .probeat: a quoted string (then flags), or the rest

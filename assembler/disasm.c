@@ -276,9 +276,12 @@ static void put_word(FILE *out, const struct tv_insn *in)
 static void put_probe(FILE *out, const char *directive, const struct tv_probe *pr)
 {
 	fputs(directive, out);
-	if (pr->flags & TV_PROBE_OPTIONAL) { /* the flag follows a quoted attach point */
+	if (pr->flags) { /* flags follow a quoted attach point */
 		put_escaped(out, or_empty(pr->attach), strlen(or_empty(pr->attach)));
-		fputs(" optional", out);
+		if (pr->flags & TV_PROBE_OPTIONAL)
+			fputs(" optional", out);
+		if (TV_PROBE_LOC(pr->flags))
+			fprintf(out, " loc=%u", TV_PROBE_LOC(pr->flags));
 	} else {
 		put_word_or_string(out, or_empty(pr->attach), true);
 	}

@@ -291,6 +291,19 @@ struct tv_usym {
 typedef int (*tv_usym_fn)(const char *attach, const char *sym, struct tv_usym *out,
 			  struct tv_err *err);
 
+/* One USDT probe location of a binary (its .note.stapsdt), for usdt:
+ * probes: the frontend lowers argN from args ("-4@%eax 8@-16(%rbp)"), the
+ * kernel side attaches a uprobe at pc with the semaphore.  The same
+ * provider:name may sit at several locations: the index-th of them is
+ * TV_PROBE_LOC of its image probe. */
+struct tv_usdt {
+	const char *provider, *name, *args;
+	__u64 pc;
+};
+typedef int (*tv_usdt_each_fn)(void *arg, const struct tv_usdt *u);
+/* every location of bin, in note order: the number, or an error */
+typedef int (*tv_usdt_fn)(const char *bin, tv_usdt_each_fn each, void *arg, struct tv_err *err);
+
 /* As bpftrace prints a diagnostic: "FILE:L:C-C: LEVEL: msg", the source
  * line and a '~' underline (the message alone without a location). */
 void tv_err_print(FILE *f, const char *filename, const char *text, const struct tv_err *e,
@@ -353,6 +366,10 @@ struct tv_const {
 struct tv_srcloc {
 	__u16 line, col, col_end;
 };
+
+/* TV_PROBE_* flags: bits 16-31 are a usdt probe's location index */
+#define TV_PROBE_LOC_SHIFT 16
+#define TV_PROBE_LOC(flags) ((flags) >> TV_PROBE_LOC_SHIFT)
 
 struct tv_probe {
 	char *attach; /* "tracepoint:syscalls:sys_enter_read", "BEGIN", ... */

@@ -153,7 +153,8 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 					.args = o->args,
 					.cpid = cpid,
 					.unsafe = o->unsafe,
-					.usym = tv_kernel_usym};
+					.usym = tv_kernel_usym,
+					.usdt = tv_kernel_usdt_list};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;

@@ -557,8 +557,9 @@ static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct tv_n
 	int id;
 
 	if (m->kind != TV_MAP_count || !k || k->kind != TV_N_ident ||
-	    fe_builtin(k->name, &how, &id))
-		return false;
+	    fe_builtin(k->name, &how, &id) ||
+	    (how == B_BUILTIN && id == TV_BI_probe && L->usdt_args))
+		return false; /* a usdt location's probe is a constant (the first location) */
 	if (how == B_COMM && m->key[0].size == TV_COMM_LEN)
 		return EMIT(L, COUNTC, m->id) >= 0;
 	if (how == B_BUILTIN)

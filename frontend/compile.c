@@ -1,6 +1,8 @@
 /* From a parsed program to a validated image: probes resolved and
  * expanded, every block generated (twice: the first pass only learns each
  * map's kind and types), maps described for the kernel and the printer. */
+#include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,7 @@ struct expand {
 	const struct tv_node *at;
 	char **names;
 	__u32 *flags; /* TV_PROBE_* of each name */
+	char **usdt_args; /* a usdt location's argument spec, else NULL */
 	int n, cap;
 	bool globbed; /* the attach point being expanded holds a wildcard */
 };
@@ -33,17 +36,22 @@ static int add_name(struct expand *x, const char *name)
 {
 	if (x->n == x->cap) {
 		int cap = x->cap ? 2 * x->cap : 8;
-		char **v = realloc(x->names, cap * sizeof(*v));
+		char **v = realloc(x->names, cap * sizeof(*v)), **u = NULL;
 		__u32 *f = v ? realloc(x->flags, cap * sizeof(*f)) : NULL;
 
 		if (v)
 			x->names = v;
+		if (f)
+			x->flags = f;
+		if (f && !(u = realloc(x->usdt_args, cap * sizeof(*u))))
+			return -1;
 		if (!f)
 			return -1;
-		x->flags = f;
+		x->usdt_args = u;
 		x->cap = cap;
 	}
 	x->flags[x->n] = x->globbed ? TV_PROBE_OPTIONAL : 0;
+	x->usdt_args[x->n] = NULL;
 	x->names[x->n] = strdup(name);
 	return x->names[x->n++] ? 0 : -1;
 }
@@ -69,6 +77,70 @@ static void expand_tracepoint(struct expand *x, const char *target)
 	x->globbed = strpbrk(target, "*?[") != NULL;
 	if (tv_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
 		fe_error(x->L, x->at, "tracepoint not found: %s", target);
+}
+
+/* usdt:BIN:NAME or usdt:BIN:PROVIDER:NAME (wildcards in both): one attach
+ * point per matching location of the binary, its argument spec kept. */
+struct usdt_match {
+	struct expand *x;
+	const char *bin, *prov, *name;
+	struct tv_usdt *seen; /* earlier locations (valid while listing), to number the next */
+	int nseen;
+};
+
+static int add_usdt(void *arg, const struct tv_usdt *u)
+{
+	struct usdt_match *m = arg;
+	struct tv_usdt *seen = realloc(m->seen, (m->nseen + 1) * sizeof(*seen));
+	char full[1024];
+	__u32 loc = 0;
+
+	if (!seen)
+		return -ENOMEM;
+	m->seen = seen;
+	for (int i = 0; i < m->nseen; i++)
+		loc += !strcmp(seen[i].provider, u->provider) && !strcmp(seen[i].name, u->name);
+	seen[m->nseen++] = *u;
+	if ((m->prov && fnmatch(m->prov, u->provider, 0)) || fnmatch(m->name, u->name, 0))
+		return 0;
+	snprintf(full, sizeof(full), "usdt:%s:%s:%s", m->bin, u->provider, u->name);
+	if (add_name(m->x, full))
+		return -ENOMEM;
+	m->x->flags[m->x->n - 1] |= loc << TV_PROBE_LOC_SHIFT;
+	m->x->usdt_args[m->x->n - 1] = strdup(u->args);
+	return m->x->usdt_args[m->x->n - 1] ? 0 : -ENOMEM;
+}
+
+static void expand_usdt(struct expand *x, const char *target)
+{
+	char spec[512], *c1, *c2;
+	struct usdt_match m = {.x = x, .bin = spec};
+	struct tv_err err = {0};
+	int before = x->n, rc;
+
+	snprintf(spec, sizeof(spec), "%s", target);
+	c1 = strchr(spec, ':');
+	c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || c1 == spec || !c1[1] || (c2 && !c2[1])) {
+		fe_error(x->L, x->at, "usdt needs usdt:PATH:NAME or usdt:PATH:PROVIDER:NAME");
+		return;
+	}
+	*c1 = 0;
+	m.prov = c2 ? c1 + 1 : NULL;
+	m.name = c2 ? c2 + 1 : c1 + 1;
+	if (c2)
+		*c2 = 0;
+	x->globbed = strpbrk(m.name, "*?[") || (m.prov && strpbrk(m.prov, "*?["));
+	if (!x->L->opts || !x->L->opts->usdt)
+		rc = tv_err_set(&err, 0,
+				"usdt probes need the binary's notes, which nothing reads here");
+	else
+		rc = x->L->opts->usdt(spec, add_usdt, &m, &err);
+	free(m.seen);
+	if (rc < 0)
+		fe_error(x->L, x->at, "%s", err.msg[0] ? err.msg : "usdt: out of memory");
+	else if (x->n == before)
+		fe_error(x->L, x->at, "usdt probe not found: %s", target);
 }
 
 /* A probe type's full name from its name or alias (text[0..n)), or NULL. */
@@ -109,6 +181,11 @@ static void expand_attach(struct expand *x, const struct tv_node *at)
 			 pn);
 		return;
 	}
+	if (!strcmp(pn, "usdt")) {
+		expand_usdt(x, target);
+		x->globbed = false;
+		return;
+	}
 	if (!strcmp(pn, "tracepoint")) {
 		expand_tracepoint(x, target);
 		x->globbed = false;
@@ -120,10 +197,13 @@ static void expand_attach(struct expand *x, const struct tv_node *at)
 
 static void free_names(struct expand *x)
 {
-	for (int i = 0; i < x->n; i++)
+	for (int i = 0; i < x->n; i++) {
 		free(x->names[i]);
+		free(x->usdt_args[i]);
+	}
 	free(x->names);
 	free(x->flags);
+	free(x->usdt_args);
 }
 
 /* Does a subtree read `args` or call uaddr()?  Its code then depends on the
@@ -168,6 +248,14 @@ static bool per_attach(const struct tv_node *n)
 	case TV_N_tuple: return list_per_attach(&n->list);
 	default: return false;
 	}
+}
+
+int fe_probe_index(const struct lower *L, const char *attach)
+{
+	for (__u32 i = 0; i < L->img->nprobes; i++)
+		if (!strcmp(L->img->probes[i].attach, attach))
+			return (int)i;
+	return (int)L->img->nprobes; /* the one about to be added */
 }
 
 /* One block: predicate, body, every return and a false predicate to EXIT. */
@@ -217,20 +305,24 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 static void gen_probe(struct lower *L, const struct tv_node *p)
 {
 	struct expand x = {.L = L};
-	bool own = per_attach(p->probe.body) || per_attach(p->probe.pred);
+	bool args = per_attach(p->probe.body) || per_attach(p->probe.pred), own = args;
 	int pc = -1, id;
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
-	struct tv_tp_format *fmt = own ? malloc(sizeof(*fmt)) : NULL;
+	struct tv_tp_format *fmt = args ? malloc(sizeof(*fmt)) : NULL;
 
 	for (int i = 0; i < p->probe.attach.n; i++)
 		expand_attach(&x, p->probe.attach.v[i]);
-	for (int i = 0; (fmt || !own) && i < x.n; i++) {
+	for (int i = 0; i < x.n; i++)
+		own |= x.usdt_args[i] != NULL; /* arguments differ between locations */
+	for (int i = 0; (fmt || !args) && i < x.n; i++) {
 		bool tp = !strncmp(x.names[i], "tracepoint:", 11);
 
-		if (tp && own && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
+		if (tp && args && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
 			continue;
+		L->usdt_args = x.usdt_args[i];
 		if (pc < 0 || own)
-			pc = gen_probe_block(L, p, x.names[i], tp && own ? fmt : NULL);
+			pc = gen_probe_block(L, p, x.names[i], tp && args ? fmt : NULL);
+		L->usdt_args = NULL;
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
 		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0) {

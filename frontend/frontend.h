@@ -83,6 +83,7 @@ struct tv_compile_opts {
 	__s64 cpid;  /* the -c child's pid, for cpid */
 	bool unsafe; /* --unsafe: system() allowed */
 	tv_usym_fn usym; /* uaddr()'s symbols (NULL: uaddr is an error) */
+	tv_usdt_fn usdt; /* a binary's USDT locations (NULL: usdt is an error) */
 	/* always lower twice (tests check that one pass, where it is taken,
 	 * makes the same image) */
 	bool two_pass;

@@ -112,9 +112,14 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 	switch (how) {
 	case B_BUILTIN:
 		r = fe_reg(L, e);
-		EMIT(L, BUILTIN, r, id);
+		if (id == TV_BI_probe && L->usdt_args) /* every location is the one probe */
+			EMIT(L, MOVI, r, fe_probe_index(L, L->probe_kind));
+		else
+			EMIT(L, BUILTIN, r, id);
 		return r;
 	case B_ARG:
+		if (L->usdt_args)
+			return fe_gen_usdt_arg(L, e, id);
 		r = fe_reg(L, e);
 		EMIT(L, ARG, r, id);
 		return r;

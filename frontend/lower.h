@@ -139,6 +139,7 @@ struct lower {
 	int nregs;		 /* registers in use (r1..) */
 	const char *probe_kind;	 /* "tracepoint", "BEGIN", ... */
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
+	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
 	/* inside a for body: `return` sets this register and breaks out */
@@ -215,6 +216,11 @@ int fe_f_strcontains(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_signal(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want);
 struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
+int fe_reg_offset(const char *name);
+/* The image probe an attach point is, or will be as the next one added. */
+int fe_probe_index(const struct lower *L, const char *attach);
+/* usdt.c: argN of the usdt location being lowered (L->usdt_args) */
+int fe_gen_usdt_arg(struct lower *L, const struct tv_node *e, int n);
 int fe_f_reg(struct lower *L, const struct tv_node *call, bool want);
 int fe_f_bswap(struct lower *L, const struct tv_node *call, bool want);
 int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size);

@@ -15,6 +15,13 @@ void fe_error(struct lower *L, const struct tv_node *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* a block made once per attach point meets its errors once each */
+	for (int i = 0; i < L->diag->n; i++) {
+		const struct tv_err *e = &L->diag->err[i];
+
+		if (n && e->line == n->loc.line && e->col == n->loc.col && !strcmp(e->msg, msg))
+			return;
+	}
 	if (n)
 		tv_diag_add(L->diag, n->loc.line, n->loc.col, n->loc.col_end, "%s", msg);
 	else
@@ -72,7 +79,8 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 		return id == TV_BI_probe ? (struct ty){.k = TY_PROBE, .size = 8, .sign = false}
 					 : T_UINT64;
 	case B_FUNC: return (struct ty){.k = TY_FUNC, .size = 8, .sign = false};
-	default: (void)L; return T_UINT64;
+	case B_ARG: return L->usdt_args ? T_INT64 : T_UINT64; /* usdt: int64, as bpftrace */
+	default: return T_UINT64;
 	}
 }
 

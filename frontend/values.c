@@ -263,12 +263,22 @@ int fe_f_signal(struct lower *L, const struct tv_node *c, bool want)
 
 /* reg("ip"): a register of the probed user task, from its pt_regs (in
  * x86_64's order: the only architecture tracevm builds for). */
-int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
+/* A register's offset in struct pt_regs (x86_64), by its pt_regs name. */
+int fe_reg_offset(const char *name)
 {
 	static const char *const regs[] = {
 	    "r15", "r14", "r13", "r12", "bp",	   "bx", "r11", "r10",	 "r9", "r8", "ax",
 	    "cx",  "dx",  "si",	 "di",	"orig_ax", "ip", "cs",	"flags", "sp", "ss",
 	};
+
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i], name))
+			return (int)(i * 8);
+	return -1;
+}
+
+int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
+{
 	const struct tv_node *n = c->call.args.v[0];
 	int r = fe_reg(L, c);
 
@@ -287,11 +297,10 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 			 n->kind == TV_N_int ? "integer" : "none");
 		return r;
 	}
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		if (!strcmp(regs[i], n->str.s)) {
-			EMIT(L, CTX, r, 8, (__s64)(i * 8));
-			return r;
-		}
+	if (fe_reg_offset(n->str.s) >= 0) {
+		EMIT(L, CTX, r, 8, fe_reg_offset(n->str.s));
+		return r;
+	}
 	fe_error(L, c, "'%s' is not a valid register on this architecture (x86_64)", n->str.s);
 	return r;
 }

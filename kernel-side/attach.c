@@ -37,6 +37,7 @@ static const struct provider {
     {"hardware", "h", kattach_hardware, true, kcheck_hardware},
     {"uprobe", "u", kattach_uprobe, true, kcheck_uprobe},
     {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uretprobe},
+    {"usdt", "U", kattach_usdt, true, kcheck_usdt},
     {"watchpoint", "w", kattach_watchpoint, true, kcheck_watchpoint},
     {"kprobe", "k", refuse_kprobe, true, refuse_kprobe},
     {"kretprobe", "kr", refuse_kprobe, true, refuse_kprobe},

@@ -100,16 +100,15 @@ static bool find_in_dirs(const char *dirs, const char *name, const char *const *
 
 /* A path with a '/' is taken as given; a bare name is an executable in
  * $PATH or a library (libc: libc.so.6), as bpftrace resolves them. */
-static int resolve_binary(struct uspec *u)
+int kuprobe_resolve_binary(const char *bin, char *path)
 {
 	static const char *const exe[] = {"%s/%s", NULL};
 	static const char *const lib[] = {"%s/%s", "%s/%s.so.*", "%s/%s.so", NULL};
-	const char *path = getenv("PATH");
+	const char *dirs = getenv("PATH");
 
-	if (strchr(u->bin, '/'))
-		return realpath(u->bin, u->path) ? 0 : -errno;
-	if ((path && find_in_dirs(path, u->bin, exe, u->path)) ||
-	    find_in_dirs(LIB_DIRS, u->bin, lib, u->path))
+	if (strchr(bin, '/'))
+		return realpath(bin, path) ? 0 : -errno;
+	if ((dirs && find_in_dirs(dirs, bin, exe, path)) || find_in_dirs(LIB_DIRS, bin, lib, path))
 		return 0;
 	return -ENOENT;
 }
@@ -176,7 +175,7 @@ static bool find_sym(Elf *e, sym_pred match, const void *arg, GElf_Sym *out)
 }
 
 /* A virtual address as a file offset, through the PT_LOAD segment holding it. */
-static int addr_to_offset(Elf *e, __u64 addr, __u64 *off)
+int kuprobe_addr_to_offset(Elf *e, __u64 addr, __u64 *off)
 {
 	size_t n;
 
@@ -219,13 +218,13 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 				  "offset",
 				  a->probe);
 	at = s.st_value + u->off;
-	if (addr_to_offset(e, at, off))
+	if (kuprobe_addr_to_offset(e, at, off))
 		return tv_err_set(err, 0, "probe '%s': address 0x%llx is in no loadable segment",
 				  a->probe, (unsigned long long)at);
 	return 0;
 }
 
-static Elf *open_elf(const char *path, int *fd)
+Elf *kuprobe_open_elf(const char *path, int *fd)
 {
 	Elf *e;
 
@@ -246,7 +245,7 @@ static Elf *open_elf(const char *path, int *fd)
 static int resolve_offset(struct uspec *u, const struct kattach *a, __u64 *off, struct tv_err *err)
 {
 	int fd, rc;
-	Elf *e = open_elf(u->path, &fd);
+	Elf *e = kuprobe_open_elf(u->path, &fd);
 
 	if (!e && fd < 0)
 		return tv_err_set(err, 0, "uprobe target not found: %s (%s)", u->path,
@@ -264,7 +263,7 @@ static int resolve_target(const struct kattach *a, struct uspec *u, __u64 *off, 
 {
 	int rc = parse_target(a, u, err);
 
-	if (!rc && resolve_binary(u))
+	if (!rc && kuprobe_resolve_binary(u->bin, u->path))
 		rc = tv_err_set(
 		    err, 0, "uprobe target file '%s' does not exist or is not executable", u->bin);
 	return rc ?: resolve_offset(u, a, off, err);
@@ -331,28 +330,36 @@ static int uprobe_pmu(bool ret, struct perf_event_attr *attr)
 	return 0;
 }
 
-static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret, struct tv_err *err)
+int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path, __u64 off,
+		 bool ret, __u64 ref_ctr_off, struct tv_err *err)
 {
 	struct perf_event_attr attr = {.size = sizeof(attr)};
+	int pfd;
+
+	if (uprobe_pmu(ret, &attr))
+		return tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
+	attr.config |= ref_ctr_off << 32; /* format/ref_ctr_offset: config:32-63 */
+	attr.config1 = (__u64)(unsigned long)path;
+	attr.config2 = off;
+	pfd = kattach_perf_open(&attr, k->target_pid > 0 ? k->target_pid : -1,
+				k->target_pid > 0 ? -1 : 0);
+	if (pfd < 0)
+		return tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s", a->probe,
+				  strerror(-pfd));
+	return kattach_perf_link(k, KPROG_tv_kprobe, pfd, a, err);
+}
+
+static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret, struct tv_err *err)
+{
 	struct uspec *u = calloc(1, sizeof(*u));
 	__u64 off = 0;
-	int rc, pfd;
+	int rc;
 
 	if (!u)
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	u->ret = ret;
 	rc = known_target(k, a, u, &off, err);
-	if (!rc && uprobe_pmu(ret, &attr))
-		rc = tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
-	if (!rc) {
-		attr.config1 = (__u64)(unsigned long)u->path;
-		attr.config2 = off;
-		pfd = kattach_perf_open(&attr, k->target_pid > 0 ? k->target_pid : -1,
-					k->target_pid > 0 ? -1 : 0);
-		rc = pfd >= 0 ? kattach_perf_link(k, KPROG_tv_kprobe, pfd, a, err)
-			      : tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s",
-					   a->probe, strerror(-pfd));
-	}
+	rc = rc ?: kuprobe_open(k, a, u->path, off, ret, 0, err);
 	free(u);
 	return rc;
 }
@@ -377,10 +384,10 @@ int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, str
 	Elf *e = NULL;
 	int rc = u ? parse_target(&a, u, err) : tv_err_set(err, 0, "out of memory"), fd = -1;
 
-	if (!rc && resolve_binary(u))
+	if (!rc && kuprobe_resolve_binary(u->bin, u->path))
 		rc = tv_err_set(
 		    err, 0, "uprobe target file '%s' does not exist or is not executable", u->bin);
-	if (!rc && !(e = open_elf(u->path, &fd)))
+	if (!rc && !(e = kuprobe_open_elf(u->path, &fd)))
 		rc = tv_err_set(err, 0, "%s is not an ELF file", u->path);
 	if (!rc && (!find_sym(e, defined_named, sym, &s) || !gelf_getehdr(e, &eh)))
 		rc = tv_err_set(err, 0, "Could not resolve symbol: %s:%s", u->bin, sym);

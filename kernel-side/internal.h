@@ -135,7 +135,22 @@ int kattach_perf_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool fi
 /* attach_watch.c */
 int kattach_watchpoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kcheck_watchpoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
-/* attach_uprobe.c */
+/* attach_usdt.c */
+int kattach_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* attach_uprobe.c; the ELF helpers are also attach_usdt.c's */
+typedef struct Elf Elf;
+/* A binary as bpftrace finds it: a path with '/', else in $PATH or a
+ * library directory (libc: libc.so.6); path gets PATH_MAX bytes. */
+int kuprobe_resolve_binary(const char *bin, char *path);
+/* The ELF file at path (fd kept open with it; -2 in fd: not ELF). */
+Elf *kuprobe_open_elf(const char *path, int *fd);
+/* A virtual address of the file as its file offset (PT_LOAD). */
+int kuprobe_addr_to_offset(Elf *e, __u64 addr, __u64 *off);
+/* A uprobe (ret: uretprobe) at off in path, its reference counter (a
+ * USDT semaphore) at file offset ref_ctr_off or 0, linked for probe a. */
+int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path, __u64 off,
+		 bool ret, __u64 ref_ctr_off, struct tv_err *err);
 int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* store.c */

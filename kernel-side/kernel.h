@@ -22,6 +22,9 @@ void tv_kernel_set_verbose(bool on);
  * of uprobes anyway. */
 int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, struct tv_err *err);
 
+/* The USDT locations of a binary (a tv_usdt_fn). */
+int tv_kernel_usdt_list(const char *bin, tv_usdt_each_fn each, void *arg, struct tv_err *err);
+
 /* The process -p or -c names: uprobes and user watchpoints attach to it
  * alone (0, the default: every process). */
 void tv_kernel_set_target(struct tv_kernel *k, int pid);

@@ -126,11 +126,21 @@ static int write_insns(struct tv_kernel *k, const struct tv_image *img)
 	return rc;
 }
 
+/* Two probes on one attach point: the same text, and for usdt the same
+ * location of it. */
+static int point_cmp(const struct tv_probe *p, __u32 x, __u32 y)
+{
+	int c = strcmp(p[x].attach, p[y].attach);
+	__u32 lx = TV_PROBE_LOC(p[x].flags), ly = TV_PROBE_LOC(p[y].flags);
+
+	return c ? c : (lx > ly) - (lx < ly);
+}
+
 static int by_attach(const void *a, const void *b, void *img)
 {
 	const struct tv_probe *p = ((const struct tv_image *)img)->probes;
 	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
-	int c = strcmp(p[x].attach, p[y].attach);
+	int c = point_cmp(p, x, y);
 
 	return c ? c : (x > y) - (x < y);
 }
@@ -148,10 +158,8 @@ int kchain_build(const struct tv_image *img, int *next, bool *first)
 		order[i] = i;
 	qsort_r(order, n, sizeof(*order), by_attach, (void *)img);
 	for (__u32 i = 0; i < n; i++) {
-		bool same_prev = i && !strcmp(img->probes[order[i - 1]].attach,
-					      img->probes[order[i]].attach);
-		bool same_next = i + 1 < n && !strcmp(img->probes[order[i]].attach,
-						      img->probes[order[i + 1]].attach);
+		bool same_prev = i && !point_cmp(img->probes, order[i - 1], order[i]);
+		bool same_next = i + 1 < n && !point_cmp(img->probes, order[i], order[i + 1]);
 
 		first[order[i]] = !same_prev;
 		next[order[i]] = same_next ? (int)order[i + 1] : -1;

@@ -128,6 +128,23 @@ check watchpoint_counts_writes t_watchpoint_writes
 err watchpoint_bad_length 'w:0x1000:3:w { }' "^stdin:1:1-13: ERROR: probe 'watchpoint:0x1000:3:w': the length must be 1, 2, 4 or 8, not 3"
 err watchpoint_bad_mode 'watchpoint:0x1000:4:q { }' "^stdin:1:1-22: ERROR: probe 'watchpoint:0x1000:4:q': expected watchpoint:ADDRESS:LENGTH:MODE"
 err watchpoint_exec_with_write 'watchpoint:0x1000:4:wx { }' "ERROR: probe 'watchpoint:0x1000:4:wx': execution cannot be watched with reads or writes"
+# usdt: every location of a probe (tv:regs has two, with their own argument
+# registers), arguments in registers, memory and constants, signed by their
+# spec; a semaphore raised while attached (tv:guarded fires only then); the
+# locations are one probe, as in bpftrace
+US=$(realpath $B/tests/usdt_target)
+lang usdt_arguments "usdt:$US:tv:regs { printf(\"r %d %d\n\", arg0, arg1); } usdt:$US:tv:mem { @m[arg0, arg1] = count(); } U:$US:imm { @i[arg0, arg1] = count(); } usdt:$US:tv:guarded { @g = sum(arg0); } usdt:$US:re* { @p[probe] = count(); }" \
+	"sh:$US 3" 'r 0 0' 'r 100 200' 'r 2 4' 'r 102 204' '@m\[2, -2\]: 1' '@i\[7, 1\]: 1' '@g: 3' \
+	"@p\\[usdt:$US:tv:regs\\]: 6"
+t_usdt_roundtrip() {
+	"$TV" -d -e "usdt:$US:tv:regs { @ = sum(arg1); }" >"$T/usdt.tvs" || return 1
+	grep -q '^\.probe "usdt:.*:tv:regs" loc=1$' "$T/usdt.tvs" &&
+		"$TV" -A "$T/usdt.tvs" -c "$US 2" | grep -qx '@: 404'
+}
+check usdt_locations_in_text_form t_usdt_roundtrip
+err usdt_missing_file 'usdt:/no/such/bin:tv:x { }' "^stdin:1:1-23: ERROR: usdt target file '/no/such/bin' does not exist or is not executable"
+err usdt_missing_probe "usdt:$US:tv:nope { }" "ERROR: usdt probe not found: $US:tv:nope"
+err usdt_no_such_argument "usdt:$US:tv:regs { @ = arg3; }" 'ERROR: arg3: the usdt probe has no argument 3 \(its arguments: "-4@%eax 8@%rdx"\)'
 # no printf: the process is still reported, so the key is named
 lang ustack_key_only "uprobe:$UT:tv_target { @[ustack(1)] = count(); }" "sh:$UT 3 200" '    tv_target\+0' '\]: 3'
 # ustack(1) of calls from two places is one key, as in bpftrace (whose stack

@@ -276,7 +276,8 @@ int main(int argc, char **argv)
 	r.opts = &opts;
 	r.f = stdout;
 	if (opts.list) {
-		tv_list_probes(stdout, optind < argc ? argv[optind] : NULL, opts.verbose);
+		tv_list_probes(stdout, optind < argc ? argv[optind] : NULL, opts.verbose,
+			       tv_kernel_usdt_list);
 		return 0;
 	}
 	if (opts.cleanup) {

@@ -72,8 +72,9 @@ void tv_ast_free(struct tv_ast *ast);
 void tv_ast_dump(const struct tv_ast *ast, FILE *f);
 
 /* -l: print the probes matching a bpftrace-style glob pattern (NULL: all),
- * with -v their arguments; returns how many matched. */
-int tv_list_probes(FILE *f, const char *pattern, bool verbose);
+ * with -v their arguments; returns how many matched.  usdt:BIN:... lists
+ * BIN's USDT probes through usdt. */
+int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt);
 
 /* ---- compiling: a program to a validated image ------------------------- */
 

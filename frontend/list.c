@@ -2,6 +2,7 @@
  * them ("tracepoint:cat:event", then with -v the args). */
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontend/frontend.h"
@@ -17,6 +18,7 @@ static const char *const software_events[] = {
 struct lister {
 	FILE *f;
 	const char *pattern;
+	char bin[512]; /* usdt: the binary listed */
 	bool verbose;
 	int n;
 };
@@ -51,12 +53,72 @@ static int list_tracepoint(const char *cat, const char *ev, void *arg)
 	return 0;
 }
 
-int tv_list_probes(FILE *f, const char *pattern, bool verbose)
+/* A binary's USDT probes, gathered to be listed once each, sorted as
+ * bpftrace lists them. */
+struct usdts {
+	struct lister *l;
+	char **v; /* "usdt:BIN:PROVIDER:NAME\0ARGS" */
+	int n;
+};
+
+static int gather_usdt(void *arg, const struct tv_usdt *u)
+{
+	struct usdts *g = arg;
+	char name[1024], **v;
+	int len = snprintf(name, sizeof(name), "usdt:%s:%s:%s", g->l->bin, u->provider, u->name);
+
+	if (fnmatch(g->l->pattern, name, 0))
+		return 0;
+	if (!(v = realloc(g->v, (g->n + 1) * sizeof(*v))))
+		return -1;
+	g->v = v;
+	if (!(v[g->n] = malloc(len + strlen(u->args) + 2)))
+		return -1;
+	memcpy(v[g->n], name, len + 1);
+	strcpy(v[g->n++] + len + 1, u->args);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* usdt:BIN:...: the binary's USDT probes. */
+static int list_usdts(struct lister *l, tv_usdt_fn usdt)
+{
+	struct tv_err err = {0};
+	const char *colon = strchr(l->pattern + 5, ':');
+	struct usdts g = {l, NULL, 0};
+
+	snprintf(l->bin, sizeof(l->bin), "%.*s", colon ? (int)(colon - l->pattern - 5) : 0,
+		 l->pattern + 5);
+	if (!l->bin[0] || strpbrk(l->bin, "*?[") || !usdt)
+		return 0; /* no binary named: nothing to read */
+	usdt(l->bin, gather_usdt, &g, &err);
+	qsort(g.v, g.n, sizeof(*g.v), by_name);
+	for (int i = 0; i < g.n; i++) {
+		if (!i || strcmp(g.v[i - 1], g.v[i])) {
+			fprintf(l->f, "%s\n", g.v[i]);
+			if (l->verbose)
+				fprintf(l->f, "    %s\n", g.v[i] + strlen(g.v[i]) + 1);
+			l->n++;
+		}
+	}
+	for (int i = 0; i < g.n; i++)
+		free(g.v[i]);
+	free(g.v);
+	return l->n;
+}
+
+int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt)
 {
 	char pat[512];
-	struct lister l = {f, pat, verbose, 0};
+	struct lister l = {.f = f, .pattern = pat, .verbose = verbose};
 
 	normalize(pattern && *pattern ? pattern : "*", pat, sizeof(pat));
+	if (!strncmp(pat, "usdt:", 5))
+		return list_usdts(&l, usdt);
 	/* a pattern naming its category avoids walking every category */
 	if (!strncmp(pat, "tracepoint:", 11) && strchr(pat + 11, ':')) {
 		char cat[256];

@@ -142,6 +142,11 @@ t_usdt_roundtrip() {
 		"$TV" -A "$T/usdt.tvs" -c "$US 2" | grep -qx '@: 404'
 }
 check usdt_locations_in_text_form t_usdt_roundtrip
+t_usdt_list() { # once each, sorted, as bpftrace lists them
+	[ "$("$TV" -l "usdt:$US:*")" = "$(printf 'usdt:%s:tv:%s\n' "$US" guarded "$US" imm "$US" mem "$US" regs)" ] &&
+		[ "$("$TV" -lv "U:$US:tv:r*")" = "$(printf 'usdt:%s:tv:regs\n    -4@%%eax 8@%%rdx' "$US")" ]
+}
+check usdt_list t_usdt_list
 err usdt_missing_file 'usdt:/no/such/bin:tv:x { }' "^stdin:1:1-23: ERROR: usdt target file '/no/such/bin' does not exist or is not executable"
 err usdt_missing_probe "usdt:$US:tv:nope { }" "ERROR: usdt probe not found: $US:tv:nope"
 err usdt_no_such_argument "usdt:$US:tv:regs { @ = arg3; }" 'ERROR: arg3: the usdt probe has no argument 3 \(its arguments: "-4@%eax 8@%rdx"\)'

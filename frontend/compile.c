@@ -28,6 +28,7 @@ struct expand {
 	char **names;
 	__u32 *flags; /* TV_PROBE_* of each name */
 	char **usdt_args; /* a usdt location's argument spec, else NULL */
+	__u64 *usdt_pc;	  /* ... and its address */
 	int n, cap;
 	bool globbed; /* the attach point being expanded holds a wildcard */
 };
@@ -43,15 +44,20 @@ static int add_name(struct expand *x, const char *name)
 			x->names = v;
 		if (f)
 			x->flags = f;
-		if (f && !(u = realloc(x->usdt_args, cap * sizeof(*u))))
+		__u64 *pc = NULL;
+
+		if (f && (u = realloc(x->usdt_args, cap * sizeof(*u))))
+			x->usdt_args = u;
+		if (u && !(pc = realloc(x->usdt_pc, cap * sizeof(*pc))))
 			return -1;
-		if (!f)
+		if (!f || !u)
 			return -1;
-		x->usdt_args = u;
+		x->usdt_pc = pc;
 		x->cap = cap;
 	}
 	x->flags[x->n] = x->globbed ? TV_PROBE_OPTIONAL : 0;
 	x->usdt_args[x->n] = NULL;
+	x->usdt_pc[x->n] = 0;
 	x->names[x->n] = strdup(name);
 	return x->names[x->n++] ? 0 : -1;
 }
@@ -107,6 +113,7 @@ static int add_usdt(void *arg, const struct tv_usdt *u)
 	if (add_name(m->x, full))
 		return -ENOMEM;
 	m->x->flags[m->x->n - 1] |= loc << TV_PROBE_LOC_SHIFT;
+	m->x->usdt_pc[m->x->n - 1] = u->pc;
 	m->x->usdt_args[m->x->n - 1] = strdup(u->args);
 	return m->x->usdt_args[m->x->n - 1] ? 0 : -ENOMEM;
 }
@@ -204,6 +211,7 @@ static void free_names(struct expand *x)
 	free(x->names);
 	free(x->flags);
 	free(x->usdt_args);
+	free(x->usdt_pc);
 }
 
 /* Does a subtree read `args` or call uaddr()?  Its code then depends on the
@@ -320,6 +328,7 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 		if (tp && args && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
 			continue;
 		L->usdt_args = x.usdt_args[i];
+		L->usdt_pc = x.usdt_pc[i];
 		if (pc < 0 || own)
 			pc = gen_probe_block(L, p, x.names[i], tp && args ? fmt : NULL);
 		L->usdt_args = NULL;

@@ -140,6 +140,7 @@ struct lower {
 	const char *probe_kind;	 /* "tracepoint", "BEGIN", ... */
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
+	__u64 usdt_pc;		 /* ... and its address in the binary */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;
 	/* inside a for body: `return` sets this register and breaks out */
@@ -155,6 +156,7 @@ struct lower {
 	/* uaddr(): the last symbol looked up (typing asks more than once) */
 	struct {
 		const char *attach, *sym;
+		__u64 pc;
 		int rc;
 		struct tv_usym s;
 		struct tv_err err;
@@ -175,6 +177,9 @@ bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
+/* The block runs at a place in user code (uprobe, uretprobe, usdt): its
+ * context is that code's registers. */
+bool fe_in_user_code(const struct lower *L);
 /* Whether integer e, used as an address, is one in user memory. */
 bool fe_user_address(struct lower *L, const struct tv_node *e);
 /* An integer type name (int8 ... uint64, int, char, long): its size and sign. */

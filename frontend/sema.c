@@ -351,15 +351,23 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 				fe_type_char(&m->key[i]), m->key[i].size);
 }
 
-/* Probes that run on behalf of user code: uprobes, and watchpoints on a
- * user address (below the kernel's half of the address space). */
+bool fe_in_user_code(const struct lower *L)
+{
+	const char *k = L->probe_kind;
+
+	return k && (!strncmp(k, "uprobe:", 7) || !strncmp(k, "uretprobe:", 10) ||
+		     !strncmp(k, "usdt:", 5));
+}
+
+/* Probes that run on behalf of user code: uprobes, usdt, and watchpoints
+ * on a user address (below the kernel's half of the address space). */
 static bool user_probe(const struct lower *L)
 {
 	const char *k = L->probe_kind;
 
 	if (k && !strncmp(k, "watchpoint:", 11))
 		return strtoull(k + 11, NULL, 0) < (unsigned long long)0x800000000000;
-	return k && (!strncmp(k, "uprobe", 6) || !strncmp(k, "uretprobe", 9));
+	return fe_in_user_code(L);
 }
 
 /* Where an integer used as an address points, as bpftrace's address

@@ -283,8 +283,7 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 	int r = fe_reg(L, c);
 
 	(void)want;
-	if (!L->probe_kind ||
-	    (strncmp(L->probe_kind, "uprobe", 6) && strncmp(L->probe_kind, "uretprobe", 9))) {
+	if (!fe_in_user_code(L)) {
 		const char *colon = L->probe_kind ? strchr(L->probe_kind, ':') : NULL;
 		int len = colon ? (int)(colon - L->probe_kind) : (int)strlen(L->probe_kind ?: "");
 
@@ -305,24 +304,29 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 	return r;
 }
 
-static bool in_uprobe(const struct lower *L)
-{
-	return L->probe_kind &&
-	       (!strncmp(L->probe_kind, "uprobe:", 7) || !strncmp(L->probe_kind, "uretprobe:", 10));
-}
-
 /* uaddr("sym") in the binary of this block's attach point (each uaddr
- * block is made once per attach point); 0 with s filled, or an error. */
+ * block is made once per attach point); 0 with s filled, or an error.  A
+ * usdt location is asked about as the uprobe at its address. */
 static int lookup_usym(struct lower *L, const struct tv_node *c, const struct tv_usym **s)
 {
 	const struct tv_node *n = c->call.args.v[0];
+	const char *attach = L->probe_kind, *end;
+	char at[600];
 
-	if (!in_uprobe(L) || n->kind != TV_N_str || !L->opts || !L->opts->usym)
+	if (!fe_in_user_code(L) || n->kind != TV_N_str || !L->opts || !L->opts->usym)
 		return -1;
-	if (L->usym.attach != L->probe_kind || !L->usym.sym || strcmp(L->usym.sym, n->str.s)) {
+	if (!strncmp(attach, "usdt:", 5) && (end = strrchr(attach, ':')) &&
+	    (end = memrchr(attach, ':', (size_t)(end - attach))) && end > attach + 5) {
+		snprintf(at, sizeof(at), "uprobe:%.*s:0x%llx", (int)(end - attach - 5), attach + 5,
+			 (unsigned long long)L->usdt_pc);
+		attach = at;
+	}
+	if (L->usym.attach != L->probe_kind || !L->usym.sym || strcmp(L->usym.sym, n->str.s) ||
+	    L->usym.pc != L->usdt_pc) {
 		L->usym.attach = L->probe_kind;
 		L->usym.sym = n->str.s;
-		L->usym.rc = L->opts->usym(L->probe_kind, n->str.s, &L->usym.s, &L->usym.err);
+		L->usym.pc = L->usdt_pc;
+		L->usym.rc = L->opts->usym(attach, n->str.s, &L->usym.s, &L->usym.err);
 	}
 	*s = &L->usym.s;
 	return L->usym.rc;
@@ -351,7 +355,7 @@ int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want)
 	int r = fe_reg(L, c), d;
 
 	(void)want;
-	if (!in_uprobe(L)) {
+	if (!fe_in_user_code(L)) {
 		fe_error(L, c, "uaddr can only be used with u(ret)probes and usdt probes");
 		return r;
 	}

@@ -142,6 +142,10 @@ t_usdt_roundtrip() {
 		"$TV" -A "$T/usdt.tvs" -c "$US 2" | grep -qx '@: 404'
 }
 check usdt_locations_in_text_form t_usdt_roundtrip
+# in usdt probes memory is the process's, and uaddr() is as in a uprobe: the
+# semaphore reads 1 while tv:guarded is attached
+lang usdt_user_memory "usdt:$US:tv:regs { @s = max(*uaddr(\"tv_guarded_semaphore\")); @r = max(reg(\"dx\")); } usdt:$US:tv:guarded { }" \
+	"sh:$US 3" '@s: 1' '@r: 204'
 t_usdt_list() { # once each, sorted, as bpftrace lists them
 	[ "$("$TV" -l "usdt:$US:*")" = "$(printf 'usdt:%s:tv:%s\n' "$US" guarded "$US" imm "$US" mem "$US" regs)" ] &&
 		[ "$("$TV" -lv "U:$US:tv:r*")" = "$(printf 'usdt:%s:tv:regs\n    -4@%%eax 8@%%rdx' "$US")" ]

@@ -469,6 +469,28 @@ static int wait_programs_done(void)
 	return syscall(__NR_membarrier, 0x1 /* MEMBARRIER_CMD_GLOBAL */, 0, 0) ? -errno : 0;
 }
 
+/* Stack ids are shared by the sessions (an id is its stack's hash), so none
+ * can drop its own: the last one out empties the map, else old stacks fill
+ * its buckets and new ones collide (no id: an empty stack printed).  Under
+ * the lock, as sessions are claimed: none can start meanwhile. */
+static void drop_stacks_if_last(struct tv_kernel *k)
+{
+	int fd = k->map_fd[KMAP_stacks];
+	struct tv_sess s;
+	__u32 key;
+
+	if (kpin_lock(k))
+		return;
+	for (__u32 i = 0; i < TV_MAX_SESSIONS; i++)
+		if (i != k->slot && !bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &i, &s) &&
+		    kpin_session_alive(&s))
+			goto out;
+	while (!bpf_map_get_next_key(fd, NULL, &key) && !bpf_map_delete_elem(fd, &key))
+		;
+out:
+	kpin_unlock(k);
+}
+
 /* Stop the slot's blocks, drop its data and give the slot back; links still
  * attached carry the slot's old generation and run nothing after it. */
 static void free_slot(struct tv_kernel *k)
@@ -477,6 +499,7 @@ static void free_slot(struct tv_kernel *k)
 
 	tv_kernel_stop(k);
 	ksession_purge(k, k->slot);
+	drop_stacks_if_last(k);
 	bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &none, BPF_ANY);
 	k->have_slot = false;
 }

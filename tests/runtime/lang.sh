@@ -264,7 +264,7 @@ err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:
 err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
 # errors only the attach step could meet are found before anything is attached
 # a raw tracepoint with no trace event (DECLARE_TRACE only) is known from BTF
-lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' '' '@: 1'
+lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' 'sh:sleep 0.05' '@: 1'
 err error_missing_rawtracepoint 'BEGIN { } rawtracepoint:tv_no_such_rawtp { }' '^stdin:1:11-[0-9]+: ERROR: raw tracepoint not found: tv_no_such_rawtp'
 err error_software_unknown_event 'software:bogus:1 { }' "^stdin:1:1-17: ERROR: probe 'software:bogus:1': 'bogus' is not a software event"
 err error_interval_bad_unit 'interval:xx:1 { }' "^stdin:1:1-14: ERROR: probe 'interval:xx:1': expected UNIT:COUNT"

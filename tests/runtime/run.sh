@@ -112,6 +112,23 @@ t_dead_session_reclaimed() {
 }
 check dead_session_reclaimed t_dead_session_reclaimed
 
+# ---- the last session out empties the shared stack map ----------------------
+# (stacks left behind fill its buckets: later stacks collide and print empty)
+t_stacks_dropped_by_last() {
+	start stk -e 'tracepoint:syscalls:sys_enter_getppid { @[kstack] = count(); }' || return 1
+	$TRIG getppid 3
+	stop stk || return 1
+	grep -q 'perf_syscall_enter' "$T/stk.out" || return 1
+	local d
+	d=$(ls -d /sys/fs/bpf/tracevm-*/ | head -1)
+	for _ in $(seq 200); do
+		[ "$(bpftool map dump pinned "${d}stacks" | grep -c key)" = 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+check stacks_dropped_by_last_session t_stacks_dropped_by_last
+
 # ---- quick restarts outrun the slots' reapers --------------------------------
 # Each exit leaves a reaper closing the links (tens of ms each); the slot is
 # free again once the session's data is gone, long before.  The last run

@@ -410,12 +410,9 @@ static inline bool tv_op_may_fault(unsigned op)
 {
 	return tv_op_fault_helper(op) != NULL;
 }
-/* Opcodes that send records: EMIT, the reads that report faults, and the
- * user stacks and symbols that report their process. */
-static inline bool tv_op_sends_records(unsigned op)
-{
-	return op == TV_OP_EMIT || op == TV_OP_USTACK || op == TV_OP_USYM || tv_op_may_fault(op);
-}
+/* Opcodes that send records: SENDS of opcodes.def (EMIT, the user stacks
+ * and symbols that report their process) and the reads that report faults. */
+bool tv_op_sends_records(unsigned op);
 const char *tv_op_operands(unsigned op);
 const char *tv_op_doc(unsigned op);
 int tv_op_lookup(const char *name);

@@ -46,13 +46,27 @@ static int lookup(const char *const *names, size_t n, const char *name)
 const char *tv_op_fault_helper(unsigned op)
 {
 	switch (op) {
-	case TV_OP_LDK:
-	case TV_OP_BUFK: return "probe_read_kernel";
-	case TV_OP_LDU:
-	case TV_OP_BUFU: return "probe_read_user";
-	case TV_OP_STRK: return "probe_read_kernel_str";
-	case TV_OP_STRU: return "probe_read_user_str";
+#define OP(n, o, d)
+#define READS(n, helper)                                                                           \
+	case TV_OP_##n:                                                                            \
+		return helper;
+#include "opcodes.def"
+#undef READS
+#undef OP
 	default: return NULL;
+	}
+}
+
+bool tv_op_sends_records(unsigned op)
+{
+	switch (op) {
+#define OP(n, o, d)
+#define SENDS(n) case TV_OP_##n:
+#include "opcodes.def"
+#undef SENDS
+#undef OP
+		return true;
+	default: return tv_op_may_fault(op);
 	}
 }
 

@@ -52,6 +52,8 @@ struct tvh_field {
 void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int indent, char style);
 struct timespec;
 void tvh_print_time(FILE *f, const char *fmt, struct timespec ts);
+/* The same into out (size bytes): its length, 0 when it did not fit. */
+size_t tvh_format_time(char *out, size_t size, const char *fmt, struct timespec ts);
 void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
 void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
 		       const char *sep);

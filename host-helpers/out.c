@@ -73,11 +73,10 @@ static const struct tv_const *fmt_const(const struct tv_out *o, __u16 id)
 static int print_time(struct tv_out *o, const struct tv_const *c)
 {
 	char buf[256];
-	time_t now = time(NULL);
-	struct tm tm;
+	struct timespec now;
 
-	localtime_r(&now, &tm);
-	if (!strftime(buf, sizeof(buf), c ? c->data : "%H:%M:%S\n", &tm))
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (!tvh_format_time(buf, sizeof(buf), c ? c->data : "%H:%M:%S\n", now))
 		return 0;
 	if (o->json)
 		tvh_json_text_record(o->f, "time", buf, strlen(buf));

@@ -61,9 +61,9 @@ static struct timespec wall_time(__u64 ns)
 }
 
 /* strftime(3), with bpftrace's %f: microseconds, six digits. */
-void tvh_print_time(FILE *f, const char *fmt, struct timespec ts)
+size_t tvh_format_time(char *out, size_t size, const char *fmt, struct timespec ts)
 {
-	char spec[512], out[1024];
+	char spec[512];
 	size_t n = 0;
 	struct tm tm;
 
@@ -81,8 +81,17 @@ void tvh_print_time(FILE *f, const char *fmt, struct timespec ts)
 		}
 	}
 	spec[n] = 0;
-	if (strftime(out, sizeof(out), spec, &tm) || !spec[0])
-		fputs(out, f);
+	n = strftime(out, size, spec, &tm);
+	if (!n)
+		out[0] = 0; /* too long, or nothing to print */
+	return n;
+}
+
+void tvh_print_time(FILE *f, const char *fmt, struct timespec ts)
+{
+	char out[1024];
+
+	fputs(tvh_format_time(out, sizeof(out), fmt, ts) ? out : "", f);
 }
 
 static void print_strftime(struct tv_out *o, FILE *f, const unsigned char *p)

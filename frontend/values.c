@@ -202,25 +202,13 @@ int fe_f_strcontains(struct lower *L, const struct tv_node *c, bool want)
 /* Signal names as kill -l gives them, with or without SIG. */
 static int signal_number(const char *name)
 {
-	static const struct {
-		const char *name;
-		int num;
-	} sigs[] = {
-	    {"HUP", SIGHUP},   {"INT", SIGINT},	      {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-	    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"BUS", SIGBUS},	 {"FPE", SIGFPE},
-	    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-	    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
-	    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
-	    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},	 {"XCPU", SIGXCPU},
-	    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
-	    {"IO", SIGIO},     {"PWR", SIGPWR},	      {"SYS", SIGSYS},
-	};
-
 	if (!strncasecmp(name, "SIG", 3))
 		name += 3;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (!strcmp(sigs[i].name, name))
-			return sigs[i].num;
+	if (!strcmp(name, "IO"))
+		return SIGIO; /* glibc calls it POLL */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigabbrev_np(sig) && !strcmp(sigabbrev_np(sig), name))
+			return sig;
 	return -1;
 }
 

@@ -82,7 +82,7 @@ static const struct fe_func {
 static const struct fe_func *find_func(const char *name)
 {
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
-		if (!strcmp(funcs[i].name, name))
+		if (funcs[i].name[0] == name[0] && !strcmp(funcs[i].name, name))
 			return &funcs[i];
 	return NULL;
 }

@@ -41,7 +41,7 @@ static const struct {
 int fe_builtin(const char *name, enum bi_how *how, int *id)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		if (!strcmp(builtins[i].name, name)) {
+		if (builtins[i].name[0] == name[0] && !strcmp(builtins[i].name, name)) {
 			*how = builtins[i].how;
 			*id = builtins[i].id;
 			return 0;
@@ -171,7 +171,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m)
 {
 	for (int i = 0; i < L->nmaps; i++)
-		if (!strcmp(L->maps[i].name, m->map.name))
+		if (L->maps[i].name[1] == m->map.name[1] && !strcmp(L->maps[i].name, m->map.name))
 			return &L->maps[i];
 	if (L->nmaps == TV_MAX_MAPS) {
 		fe_error(L, m, "too many maps (at most %d)", TV_MAX_MAPS);

@@ -341,8 +341,8 @@ int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path,
 	attr.config |= ref_ctr_off << 32; /* format/ref_ctr_offset: config:32-63 */
 	attr.config1 = (__u64)(unsigned long)path;
 	attr.config2 = off;
-	pfd = kattach_perf_open(&attr, k->target_pid > 0 ? k->target_pid : -1,
-				k->target_pid > 0 ? -1 : 0);
+	/* in every process, as bpftrace 0.17 attaches them even with -p/-c */
+	pfd = kattach_perf_open(&attr, -1, 0);
 	if (pfd < 0)
 		return tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s", a->probe,
 				  strerror(-pfd));

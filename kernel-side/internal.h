@@ -44,7 +44,7 @@ struct tv_kernel {
 	int map_fd[KMAP__COUNT];
 	int prog_fd[KPROG__COUNT][TV_PROG_COPIES];
 	__u32 slot, gen;
-	int target_pid; /* -p, -c: the process user probes watch (0: all) */
+	int target_pid; /* -p, -c: the process user watchpoints watch (0: none) */
 	bool have_slot;
 	int ring_fd;
 	struct ring_buffer *rb;

@@ -106,15 +106,15 @@ lang uaddr_per_attach_point "uprobe:$UT:tv_target, uprobe:$UT:tv_caller { @[prob
 err uaddr_not_uprobe 'tracepoint:syscalls:sys_enter_getppid { @ = uaddr("x"); }' '^stdin:1:45-55: ERROR: uaddr can only be used with u\(ret\)probes and usdt probes'
 err uaddr_unknown_symbol "uprobe:$UT:tv_target { @ = uaddr(\"tv_nope\"); }" "ERROR: Could not resolve symbol: $UT:tv_nope"
 err uaddr_not_literal "uprobe:$UT:tv_target { @ = uaddr(1); }" 'ERROR: uaddr\(\) expects a string literal'
-# -c: uprobes fire for the command alone, as bpftrace attaches them (another
-# process calling the same function meanwhile is not counted)
-t_uprobe_c_only() {
+# -c: uprobes still fire in every process, as bpftrace 0.17 attaches them
+# (another process calling the function meanwhile is counted too)
+t_uprobe_c_everyone() {
 	( sleep 0.15; "$UT" 5 ) &
-	"$TV" -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 400" >"$T/uc.out" 2>&1
+	"$TV" -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 600" >"$T/uc.out" 2>&1
 	wait
-	grep -qx '@: 3' "$T/uc.out" || { cat "$T/uc.out"; return 1; }
+	grep -qx '@: 8' "$T/uc.out" || { cat "$T/uc.out"; return 1; }
 }
-check uprobe_command_only t_uprobe_c_only
+check uprobe_with_command_counts_every_process t_uprobe_c_everyone
 # watchpoint: a write to the -c command's variable; the probe reads the new
 # value from the process's memory (the address is a user one)
 t_watchpoint_writes() {

@@ -81,8 +81,15 @@ static void expand_tracepoint(struct expand *x, const char *target)
 	}
 	snprintf(cat, sizeof(cat), "%.*s", (int)(ev - target), target);
 	x->globbed = strpbrk(target, "*?[") != NULL;
+	/* scripts name one tracepoint in probe after probe: it is looked up once */
+	if (!x->globbed && !strcmp(x->L->last_tp, target)) {
+		add_tracepoint(cat, ev + 1, x);
+		return;
+	}
 	if (tv_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
 		fe_error(x->L, x->at, "tracepoint not found: %s", target);
+	else if (!x->globbed)
+		snprintf(x->L->last_tp, sizeof(x->L->last_tp), "%s", target);
 }
 
 /* usdt:BIN:NAME or usdt:BIN:PROVIDER:NAME (wildcards in both): one attach

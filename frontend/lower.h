@@ -140,6 +140,7 @@ struct lower {
 	const char *probe_kind;	 /* "tracepoint", "BEGIN", ... */
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
+	char last_tp[256];	 /* the last tracepoint found (category:event) */
 	__u64 usdt_pc;		 /* ... and its address in the binary */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;

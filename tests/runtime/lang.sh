@@ -109,9 +109,9 @@ err uaddr_not_literal "uprobe:$UT:tv_target { @ = uaddr(1); }" 'ERROR: uaddr\(\)
 # -c: uprobes still fire in every process, as bpftrace 0.17 attaches them
 # (another process calling the function meanwhile is counted too)
 t_uprobe_c_everyone() {
-	( sleep 0.15; "$UT" 5 ) &
-	"$TV" -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 600" >"$T/uc.out" 2>&1
-	wait
+	start uc -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 600" || return 1
+	"$UT" 5
+	wait $pid_uc
 	grep -qx '@: 8' "$T/uc.out" || { cat "$T/uc.out"; return 1; }
 }
 check uprobe_with_command_counts_every_process t_uprobe_c_everyone

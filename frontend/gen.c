@@ -279,6 +279,24 @@ static void gen_deref(struct lower *L, const struct tv_node *p, int r)
 	fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
 }
 
+const char *fe_param_text(const struct lower *L, const struct tv_node *p)
+{
+	return L->opts && p->param <= L->opts->nargs ? L->opts->args[p->param - 1] : "";
+}
+
+/* $N as an integer: its text must be one ("" of a missing one is 0). */
+static int gen_param(struct lower *L, const struct tv_node *e)
+{
+	const char *s = fe_param_text(L, e);
+	char *end;
+	long long v = strtoll(s, &end, 0);
+
+	if (*end)
+		fe_error(L, e, "$%ld used numerically but given \"%s\". Try using str($%ld).",
+			 e->param, s, e->param);
+	return gen_const(L, e, v);
+}
+
 static int gen_unop(struct lower *L, const struct tv_node *e)
 {
 	int r = fe_gen_int(L, e->unop.expr);
@@ -411,11 +429,7 @@ static int gen_int_node(struct lower *L, const struct tv_node *e)
 	case TV_N_incdec: return fe_gen_incdec(L, e);
 	case TV_N_param_count: return gen_const(L, e, L->opts ? L->opts->nargs : 0);
 	case TV_N_sizeof: return gen_const(L, e, sizeof_of(L, e));
-	case TV_N_param:
-		return gen_const(L, e,
-				 L->opts && e->param <= L->opts->nargs
-				     ? strtoll(L->opts->args[e->param - 1], NULL, 0)
-				     : 0);
+	case TV_N_param: return gen_param(L, e);
 	case TV_N_str: fe_error(L, e, "a string where an integer is expected"); return fe_reg(L, e);
 	default: fe_error(L, e, "this expression is not supported yet"); return fe_reg(L, e);
 	}

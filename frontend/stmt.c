@@ -30,6 +30,14 @@ int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsi
 	t = fe_type_of(L, a->v[0]);
 	if (t.k == TY_STR) /* str() of a string: itself */
 		return fe_gen_str(L, a->v[0], off, size);
+	if (a->v[0]->kind == TV_N_param) { /* str($N): the parameter's text ("" if none) */
+		const char *s = fe_param_text(L, a->v[0]);
+		struct tv_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};
+
+		lit.str.s = s;
+		lit.str.len = strlen(s);
+		return fe_gen_str(L, &lit, off, size);
+	}
 	r = fe_gen_int(L, a->v[0]);
 	if (len < size)
 		EMIT(L, SZERO, off + len, size - len);

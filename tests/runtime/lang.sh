@@ -309,6 +309,12 @@ t_script_file_and_args() { # a file with a #! line, positional parameters
 	[ "$("$TV" "$T/s.bt" 40 2 | sed -n 2p)" = "42 2" ]
 }
 check script_file_shebang_and_params t_script_file_and_args
+t_string_params() { # str($N) is the text given ("" when missing); $N as a number must be one
+	[ "$("$TV" -e 'BEGIN { printf("%s|%s|%d\n", str($1), str($3), $2 + 1); exit(); }' hello 41 | sed -n 2p)" = "hello||42" ] &&
+		! "$TV" -e 'BEGIN { printf("%d\n", $1); exit(); }' hello 2>"$T/p.err" >/dev/null &&
+		grep -qx 'stdin:1:24-26: ERROR: $1 used numerically but given "hello". Try using str($1).' "$T/p.err"
+}
+check positional_string_parameters t_string_params
 t_system_unsafe() {
 	[ "$("$TV" --unsafe -e 'BEGIN { system("echo sys %d", 42); exit(); }' | sed -n 2p)" = "sys 42" ] &&
 		! "$TV" -e 'BEGIN { system("echo x"); }' 2>"$T/u.err" >/dev/null &&

@@ -621,11 +621,8 @@ void fe_gen_map_assign(struct lower *L, const struct tv_node *t, const struct tv
 		int old = fe_reg(L, t);
 
 		EMIT(L, MLOAD, old, m->id, key);
-		fe_emit(L,
-			op == TV_AST_SUB   ? TV_OP_SUB
-			: op == TV_AST_MUL ? TV_OP_MUL
-					   : TV_OP_ADD,
-			(const __s64[]){r, old, r}, 3);
+		fe_compound(L, op, old, r);
+		EMIT(L, MOV, r, old);
 		fe_reg_free(L, old);
 	}
 	EMIT(L, MSTORE, m->id, r, key);

@@ -225,6 +225,8 @@ struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
 int fe_reg_offset(const char *name);
 /* A positional parameter's text: "" when not given. */
 const char *fe_param_text(const struct lower *L, const struct tv_node *param);
+/* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
+int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb);
 /* The image probe an attach point is, or will be as the next one added. */
 int fe_probe_index(const struct lower *L, const char *attach);
 /* usdt.c: argN of the usdt location being lowered (L->usdt_args) */

@@ -227,7 +227,7 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 	return var_push(L, var, t);
 }
 
-static int compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
+int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
 {
 	static const struct {
 		enum tv_ast_op op;
@@ -270,7 +270,7 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 		int old = fe_reg(L, s);
 
 		EMIT(L, LD, old, 8 | TV_Z_SIGNED, v->off);
-		compound(L, s->assign.op, old, r);
+		fe_compound(L, s->assign.op, old, r);
 		EMIT(L, MOV, r, old);
 		fe_reg_free(L, old);
 	}

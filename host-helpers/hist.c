@@ -103,12 +103,16 @@ static void print_bar_line(FILE *f, const char *label, __u64 v, __u64 max)
 static void print_group(struct tv_out *o, const struct tv_map *m, const struct entry *e,
 			const struct group *g, __u64 div)
 {
-	__u64 lo = bucket_of(m, &e[g->first]), hi = bucket_of(m, &e[g->first + g->count - 1]);
-	__u64 max = 0;
-	size_t j = g->first;
+	size_t first = g->first, end = g->first + g->count, j;
+	__u64 lo, hi, max = 0;
 	char label[128];
 
-	for (size_t i = g->first; i < g->first + g->count; i++)
+	/* buckets from the first to the last counted (after zero(): none) */
+	while (first < end && !(e[first].val.agg.v / div))
+		first++;
+	while (end > first && !(e[end - 1].val.agg.v / div))
+		end--;
+	for (size_t i = first; i < end; i++)
 		if (e[i].val.agg.v / div > max)
 			max = e[i].val.agg.v / div;
 	fputs(m->name, o->f);
@@ -118,10 +122,13 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 		fputc(']', o->f);
 	}
 	fputs(": \n", o->f);
+	lo = first < end ? bucket_of(m, &e[first]) : 1;
+	hi = first < end ? bucket_of(m, &e[end - 1]) : 0;
+	j = first;
 	for (__u64 b = lo; b <= hi; b++) {
 		__u64 v = 0;
 
-		if (j < g->first + g->count && bucket_of(m, &e[j]) == b)
+		if (j < end && bucket_of(m, &e[j]) == b)
 			v = e[j++].val.agg.v / div;
 		if (m->d.kind == TV_MAP_hist)
 			hist_label(label, sizeof(label), b);
@@ -129,6 +136,7 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 			lhist_label(label, sizeof(label), &m->d, b);
 		print_bar_line(o->f, label, v, max);
 	}
+	fputc('\n', o->f);
 }
 
 /* -f json: {"type": "hist", "data": {"@h": [buckets]}} or, with keys,

@@ -153,6 +153,21 @@ static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *
 	return 0;
 }
 
+/* A map without entries, as bpftrace prints one: an unkeyed count() is
+ * there with 0 (its array always holds it), any other is a blank line
+ * (in JSON, nothing). */
+static void print_empty(struct tv_out *o, const struct tv_map *m)
+{
+	bool zero = !m->d.key_size && m->d.kind == TV_MAP_count;
+
+	if (o->json && zero)
+		fprintf(o->f, "{\"type\": \"map\", \"data\": {\"%s\": 0}}\n", m->name);
+	else if (zero)
+		fprintf(o->f, "%s: 0\n", m->name);
+	else if (!o->json)
+		fputc('\n', o->f);
+}
+
 int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 {
 	const struct tv_map *m = &o->img->maps[map];
@@ -164,13 +179,13 @@ int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div)
 		div = 1;
 	if (!rc)
 		c.n = tvh_merge_stack_keys(o, m, c.e, c.n);
-	if (!rc && (m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
-		rc = tvh_print_hists(o, m, c.e, c.n, top, div);
+	if (!rc && !c.n)
+		print_empty(o, m);
+	else if (!rc && (m->d.kind == TV_MAP_hist || m->d.kind == TV_MAP_lhist))
+		rc = tvh_print_hists(o, m, c.e, c.n, top, div); /* a blank line after each */
 	else if (!rc)
 		rc = print_flat(o, m, &c, top, div);
-	if (!rc && !o->json &&
-	    (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats || m->d.kind == TV_MAP_hist ||
-	     m->d.kind == TV_MAP_lhist))
+	if (!rc && !o->json && (m->d.kind == TV_MAP_avg || m->d.kind == TV_MAP_stats))
 		fputc('\n', o->f);
 	free(c.e);
 	return rc;

@@ -94,7 +94,6 @@ static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
 	if (h->id >= o->img->nmaps)
 		return 0;
 	tv_out_print_map(o, h->id, args[0], args[1]);
-	fputc('\n', o->f);
 	return 0;
 }
 

@@ -86,8 +86,8 @@ void tvh_ksym_format(const struct tvh_ksyms *k, __u64 addr, char *buf, size_t n,
 		else
 			hi = mid;
 	}
-	if (!lo) {
-		snprintf(buf, n, "0x%llx", (unsigned long long)addr);
+	if (!lo) { /* as bpftrace streams a void *: a null one is "0" */
+		snprintf(buf, n, addr ? "0x%llx" : "%llx", (unsigned long long)addr);
 		return;
 	}
 	if (offset)

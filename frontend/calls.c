@@ -87,17 +87,39 @@ static const struct fe_func *find_func(const char *name)
 	return NULL;
 }
 
+/* bpftrace's words: "requires one argument", "requires at least N
+ * arguments", "takes up to N arguments", each with "(M provided)". */
+static void arity_error(struct lower *L, const struct tv_node *c, int min, int max)
+{
+	int n = c->call.args.n;
+	char want[48];
+
+	if (n > max)
+		snprintf(want, sizeof(want), "takes up to %d arguments", max);
+	else if (min == 1)
+		snprintf(want, sizeof(want), "requires %sone argument",
+			 min == max ? "" : "at least ");
+	else
+		snprintf(want, sizeof(want), "requires %s%d arguments",
+			 min == max ? "" : "at least ", min);
+	if (n > max && max == 0)
+		snprintf(want, sizeof(want), "takes no arguments");
+	fe_error(L, c, "%s() %s (%d provided)", c->call.name, want, n);
+}
+
 static const struct fe_func *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
 {
 	const struct fe_func *f = find_func(c->call.name);
 
 	if (!f) {
-		fe_error(L, c, "Unknown function: '%s'", c->call.name);
+		struct tv_node at = {.loc = c->loc};
+
+		at.loc.col_end = at.loc.col + (int)strlen(c->call.name) - 1;
+		fe_error(L, &at, "Unknown function: %s", c->call.name);
 		return NULL;
 	}
 	if (c->call.args.n < f->min || c->call.args.n > f->max) {
-		fe_error(L, c, "%s() takes %d to %d arguments, got %d", c->call.name, f->min,
-			 f->max, c->call.args.n);
+		arity_error(L, c, f->min, f->max);
 		return NULL;
 	}
 	*fn = f->fn;
@@ -314,7 +336,13 @@ static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
 		fe_error(L, m, "%s() expects a map without keys", c->call.name);
 		return NULL;
 	}
-	return fe_map_get(L, m);
+	{
+		struct fe_map *fm = fe_map_get(L, m);
+
+		if (fm && fm->kind == TV_MAP__COUNT && !fm->uses)
+			fm->loc = c->loc; /* "Undefined map" points at the call, as bpftrace */
+		return fm;
+	}
 }
 
 static __s64 int_arg(struct lower *L, const struct tv_node *n)

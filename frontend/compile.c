@@ -357,6 +357,9 @@ static void describe_maps(struct lower *L)
 {
 	for (int i = 0; i < L->nmaps; i++) {
 		struct fe_map *m = &L->maps[i];
+
+		if (m->kind == TV_MAP__COUNT && L->final) /* read, printed or cleared only */
+			fe_error(L, &(struct tv_node){.loc = m->loc}, "Undefined map: %s", m->name);
 		struct tv_mapdesc d = {.kind = m->kind == TV_MAP__COUNT ? TV_MAP_int : m->kind,
 				       .val_size = 8,
 				       .lmin = m->lmin,

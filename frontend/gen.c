@@ -125,6 +125,11 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 		return r;
 	case B_RETVAL:
 		r = fe_reg(L, e);
+		if (!L->probe_kind || strncmp(L->probe_kind, "uretprobe:", 10))
+			fe_error(
+			    L, e,
+			    "The retval builtin can only be used with 'kretprobe' and 'uretprobe' "
+			    "and 'kfunc' probes");
 		EMIT(L, RETVAL, r);
 		return r;
 	case B_KSTACK:
@@ -154,9 +159,22 @@ static int gen_field(struct lower *L, const struct tv_node *e)
 	f = fe_args_field(L, e);
 	r = fe_reg(L, e);
 	if (!f) {
-		fe_error(L, e, "%s",
-			 L->tp ? "Unknown field of args"
-			       : "args is only available in tracepoint probes");
+		if (L->tp && !strncmp(L->probe_kind, "tracepoint:", 11)) {
+			char st[256];
+			const char *c;
+
+			snprintf(st, sizeof(st), "%s", L->probe_kind + 11);
+			while ((c = strchr(st, ':')))
+				st[c - st] = '_';
+			fe_error(L, e,
+				 "Struct/union of type 'struct _tracepoint_%s' does not contain a "
+				 "field named '%s'",
+				 st, e->field.name ? e->field.name : "");
+		} else {
+			fe_error(L, e, "%s",
+				 L->tp ? "Unknown field of args"
+				       : "args is only available in tracepoint probes");
+		}
 		return r;
 	}
 	EMIT(L, CTX, r, size_code(f->size, f->is_signed && !f->is_ptr), f->offset);

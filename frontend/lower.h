@@ -227,6 +227,13 @@ int fe_reg_offset(const char *name);
 const char *fe_param_text(const struct lower *L, const struct tv_node *param);
 /* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
 int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb);
+/* typenames.c: types as bpftrace's errors name them */
+const char *fe_value_type_name(struct lower *L, const struct tv_node *value, char *buf, size_t n);
+const char *fe_map_type_name(struct lower *L, const struct fe_map *m, char *buf, size_t n);
+const char *fe_ty_name(struct lower *L, struct ty t, char *buf, size_t n);
+/* "[unsigned int64, string[2]]": keys (when given) or the types */
+const char *fe_keys_type_name(struct lower *L, const struct tv_list *keys, const struct ty *types,
+			      int ntypes, char *buf, size_t n);
 /* The image probe an attach point is, or will be as the next one added. */
 int fe_probe_index(const struct lower *L, const char *attach);
 /* usdt.c: argN of the usdt location being lowered (L->usdt_args) */

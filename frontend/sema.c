@@ -227,23 +227,28 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct tv_node *ma
 		}
 		return 0;
 	}
-	if (m->nkeys != keys->n) {
-		fe_error(L, map, "%s used with %d keys here, %d before", m->name, keys->n,
-			 m->nkeys);
-		return -1;
-	}
-	for (int i = 0; i < keys->n; i++) {
+	for (int i = 0; m->nkeys == keys->n && i < keys->n; i++) {
 		struct ty t = fe_type_of(L, keys->v[i]);
 
 		if (t.k == TY_STR && m->key[i].k == TY_STR && t.size != m->key[i].size)
 			continue; /* strings of another size are copied to the key's size */
-		if (!same_ty(t, m->key[i]) && !(t.k == TY_INT && m->key[i].k == TY_INT)) {
-			fe_error(L, keys->v[i], "key %d of %s has another type than before", i + 1,
-				 m->name);
-			return -1;
-		}
+		if (!same_ty(t, m->key[i]) && !(t.k == TY_INT && m->key[i].k == TY_INT))
+			break;
+		if (i == keys->n - 1)
+			return 0;
 	}
-	return 0;
+	if (m->nkeys == keys->n && !keys->n)
+		return 0;
+	{
+		char now[256], before[256];
+
+		fe_error(L, map,
+			 "Argument mismatch for %s: trying to access with arguments: %s when map "
+			 "expects arguments: %s",
+			 m->name, fe_keys_type_name(L, keys, NULL, 0, now, sizeof(now)),
+			 fe_keys_type_name(L, NULL, m->key, m->nkeys, before, sizeof(before)));
+	}
+	return -1;
 }
 
 static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node *call)
@@ -311,8 +316,15 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 		return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
 	}
 	if (m->kind != kind) {
-		fe_error(L, target, "%s was a %s map; this makes it a %s map", m->name,
-			 tv_mapkind_name(m->kind), tv_mapkind_name(kind));
+		char now[128], before[128];
+
+		/* bpftrace 0.17's message, its missing closing quote included */
+		fe_error(
+		    L, target,
+		    "Type mismatch for %s: trying to assign value of type '%s' when map already "
+		    "contains a value of type '%s",
+		    m->name, fe_value_type_name(L, value, now, sizeof(now)),
+		    fe_map_type_name(L, m, before, sizeof(before)));
 		return -1;
 	}
 	if (kind == TV_MAP_bytes && (m->val.k == TY_TUPLE || vt.k == TY_TUPLE) &&

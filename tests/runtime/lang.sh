@@ -258,7 +258,7 @@ check runqlat_tool_runs t_runqlat_tool
 
 # ---- errors: location, source line, underline, status 1, nothing attached --
 err error_syntax 'BEGIN { printf("x" }' '^stdin:1:[0-9]+-[0-9]+: ERROR: syntax error'
-err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-1[0-9]: ERROR: Unknown function: 'foo'"
+err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-12: ERROR: Unknown function: foo$"
 err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'
 err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:1-[0-9]+: ERROR: tracepoint not found: syscalls:sys_enter_nope'
 err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
@@ -269,7 +269,17 @@ err error_missing_rawtracepoint 'BEGIN { } rawtracepoint:tv_no_such_rawtp { }' '
 err error_software_unknown_event 'software:bogus:1 { }' "^stdin:1:1-17: ERROR: probe 'software:bogus:1': 'bogus' is not a software event"
 err error_interval_bad_unit 'interval:xx:1 { }' "^stdin:1:1-14: ERROR: probe 'interval:xx:1': expected UNIT:COUNT"
 err error_profile_zero_rate 'profile:hz:0 { }' "^stdin:1:1-13: ERROR: probe 'profile:hz:0': expected UNIT:COUNT"
-err error_map_kind 'BEGIN { @x = count(); @x = 5; }' '^stdin:1:23-2[0-9]: ERROR: @x was a count map; this makes it a int map'
+err error_map_kind 'BEGIN { @x = count(); @x = 5; }' "^stdin:1:23-25: ERROR: Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'count\$"
+# the messages below are bpftrace 0.17's, word for word
+err error_map_value_type 'BEGIN { @x = 1; @x = "s"; }' "^stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value of type 'string\\[2\\]' when map already contains a value of type 'int64\$"
+err error_var_type 'BEGIN { $x = 1; $x = "s"; }' "ERROR: Type mismatch for [$]x: trying to assign value of type 'string\\[2\\]' when variable already contains a value of type 'int64'\$"
+err error_map_key_types 'BEGIN { @a[1] = 1; @a["s"] = 2; }' "^stdin:1:20-27: ERROR: Argument mismatch for @a: trying to access with arguments: \\[string\\[2\\]\\] when map expects arguments: \\[unsigned int64\\]\$"
+err error_arity_exact 'BEGIN { @ = hist(); }' '^stdin:1:13-19: ERROR: hist\(\) requires one argument \(0 provided\)$'
+err error_arity_at_least 'BEGIN { printf(); }' '^stdin:1:9-17: ERROR: printf\(\) requires at least one argument \(0 provided\)$'
+err error_arity_up_to 'BEGIN { @ = str(1, 2, 3); }' '^stdin:1:13-25: ERROR: str\(\) takes up to 2 arguments \(3 provided\)$'
+err error_undefined_map 'BEGIN { print(@nope); }' '^stdin:1:9-2[01]: ERROR: Undefined map: @nope$'
+err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"
+err error_args_unknown_field 'tracepoint:syscalls:sys_enter_read { args->nope }' "^stdin:1:38-48: ERROR: Struct/union of type 'struct _tracepoint_syscalls_sys_enter_read' does not contain a field named 'nope'\$"
 err error_undefined_variable 'BEGIN { printf("%d\n", $nope); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: Undefined or undeclared variable: \$nope'
 
 # ---- BpfScript, BEGIN-only: byte for byte what bpftrace 0.17 printed -------

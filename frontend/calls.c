@@ -103,7 +103,7 @@ static void arity_error(struct lower *L, const struct tv_node *c, int min, int m
 		snprintf(want, sizeof(want), "requires %s%d arguments",
 			 min == max ? "" : "at least ", min);
 	if (n > max && max == 0)
-		snprintf(want, sizeof(want), "takes no arguments");
+		snprintf(want, sizeof(want), "requires no arguments");
 	fe_error(L, c, "%s() %s (%d provided)", c->call.name, want, n);
 }
 
@@ -332,7 +332,11 @@ static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
 {
 	const struct tv_node *m = c->call.args.v[0];
 
-	if (m->kind != TV_N_map || m->map.keys.n) {
+	if (m->kind != TV_N_map) {
+		fe_error(L, c, "%s() expects a map to be provided", c->call.name);
+		return NULL;
+	}
+	if (m->map.keys.n) {
 		fe_error(L, m, "%s() expects a map without keys", c->call.name);
 		return NULL;
 	}
@@ -429,6 +433,8 @@ static int f_delete(struct lower *L, const struct tv_node *c, bool want)
 		return no_value(L, c, want);
 	}
 	m = fe_map_get(L, t);
+	if (m && m->kind == TV_MAP__COUNT && !m->uses)
+		m->loc = c->loc; /* "Undefined map" points at the call, as bpftrace */
 	if (m && !fe_map_note_use(L, t, NULL))
 		EMIT(L, MDEL, (int)(m - L->maps), fe_gen_key(L, m, t));
 	return no_value(L, c, want);
@@ -615,6 +621,17 @@ static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_nod
 	key = fe_gen_key(L, m, t);
 	if (m->kind == TV_MAP_count) {
 		EMIT(L, COUNT, m->id, key);
+		return;
+	}
+	if (fe_type_of(L, call->call.args.v[0]).k != TY_INT &&
+	    fe_type_of(L, call->call.args.v[0]).k != TY_PTR) {
+		char tn[128];
+
+		fe_error(L, call, "%s() only supports integer arguments (%s provided)",
+			 call->call.name,
+			 fe_type_of(L, call->call.args.v[0]).k == TY_STR
+			     ? "string"
+			     : fe_value_type_name(L, call->call.args.v[0], tn, sizeof(tn)));
 		return;
 	}
 	r = fe_gen_int(L, call->call.args.v[0]);

@@ -194,8 +194,10 @@ static int gen_map_read(struct lower *L, const struct tv_node *e)
 			 tv_mapkind_name(m->kind));
 		return gen_const(L, e, 0);
 	}
-	if (m->kind == TV_MAP__COUNT && L->final) /* read, never assigned */
-		m->kind = TV_MAP_int, m->val = (struct ty){.k = TY_INT, .size = 8, .sign = true};
+	if (m->kind == TV_MAP__COUNT && L->final) { /* read, never assigned */
+		fe_error(L, &(struct tv_node){.loc = m->loc}, "Undefined map: %s", m->name);
+		return gen_const(L, e, 0);
+	}
 	key = fe_gen_key(L, m, e);
 	r = fe_reg(L, e);
 	EMIT(L, MLOAD, r, m->id, key);
@@ -270,10 +272,18 @@ static int gen_binop(struct lower *L, const struct tv_node *e)
 
 	if (op == TV_AST_LAND || op == TV_AST_LOR)
 		return gen_logical(L, e);
-	if ((op == TV_AST_EQ || op == TV_AST_NE) && (a.k == TY_STR || b.k == TY_STR)) {
-		if (a.k != b.k)
-			fe_error(L, e, "comparing a string with a non-string");
+	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_STR && b.k == TY_STR)
 		return gen_str_compare(L, e);
+	if (a.k == TY_STR || b.k == TY_STR) {
+		char ta[128], tb[128];
+		struct tv_node whole = {.loc = e->binop.lhs->loc}; /* bpftrace marks it all */
+
+		if (e->binop.rhs->loc.line == whole.loc.line)
+			whole.loc.col_end = e->binop.rhs->loc.col_end;
+		fe_error(L, &whole, "Type mismatch for '%s': comparing '%s' with '%s'",
+			 tv_ast_op_text(op), fe_value_type_name(L, e->binop.lhs, ta, sizeof(ta)),
+			 fe_value_type_name(L, e->binop.rhs, tb, sizeof(tb)));
+		return fe_reg(L, e);
 	}
 	opc = binop_opcode(op, a.sign && b.sign, &swap);
 	ra = fe_gen_int(L, e->binop.lhs);

@@ -330,7 +330,13 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 
 static void gen_if(struct lower *L, const struct tv_node *s)
 {
-	int r = fe_gen_int(L, s->ctl.cond), jelse, jend = -1;
+	int r, jelse, jend = -1;
+
+	if (fe_type_of(L, s->ctl.cond).k == TY_STR) {
+		fe_error(L, s->ctl.cond, "Invalid condition in if(): string");
+		return;
+	}
+	r = fe_gen_int(L, s->ctl.cond);
 
 	jelse = EMIT(L, JZ, r, 0);
 	fe_reg_free(L, r);

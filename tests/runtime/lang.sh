@@ -278,6 +278,10 @@ err error_arity_exact 'BEGIN { @ = hist(); }' '^stdin:1:13-19: ERROR: hist\(\) r
 err error_arity_at_least 'BEGIN { printf(); }' '^stdin:1:9-17: ERROR: printf\(\) requires at least one argument \(0 provided\)$'
 err error_arity_up_to 'BEGIN { @ = str(1, 2, 3); }' '^stdin:1:13-25: ERROR: str\(\) takes up to 2 arguments \(3 provided\)$'
 err error_undefined_map 'BEGIN { print(@nope); }' '^stdin:1:9-2[01]: ERROR: Undefined map: @nope$'
+err error_map_only_read 'BEGIN { if (@never) { } $x = @never; }' '^stdin:1:13-19: ERROR: Undefined map: @never$'
+err error_binop_string 'BEGIN { $x = "a" == 1; }' "^stdin:1:14-22: ERROR: Type mismatch for '==': comparing 'string\\[2\\]' with 'int64'\$"
+err error_if_string 'BEGIN { if ("a") { } }' '^stdin:1:13-16: ERROR: Invalid condition in if\(\): string$'
+err error_sum_of_string 'BEGIN { @x = sum("a"); }' '^stdin:1:14-22: ERROR: sum\(\) only supports integer arguments \(string provided\)$'
 err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"
 err error_args_unknown_field 'tracepoint:syscalls:sys_enter_read { args->nope }' "^stdin:1:38-48: ERROR: Struct/union of type 'struct _tracepoint_syscalls_sys_enter_read' does not contain a field named 'nope'\$"
 err error_undefined_variable 'BEGIN { printf("%d\n", $nope); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: Undefined or undeclared variable: \$nope'

@@ -35,7 +35,6 @@ static const struct script late_typed[] = {
      "BEGIN { @s = \"ab\"; printf(\"%s\\n\", @s); @s = "
      "\"a string longer than sixty-four bytes, to make the value grow........\"; }"},
     {"variable from a later map", "BEGIN { $v = @m[1]; @m[1] = comm; printf(\"%s\\n\", $v); }"},
-    {"read never assigned", "BEGIN { if (@never) { printf(\"x\\n\"); } exit(); }"},
     {"probe order", "tracepoint:syscalls:sys_exit_read /@start[tid]/ { @ns = hist(nsecs - "
 		    "@start[tid]); delete(@start[tid]); } tracepoint:syscalls:sys_enter_read { "
 		    "@start[tid] = nsecs; }"},

@@ -9,11 +9,11 @@ CFLAGS  ?= -O2 -g
 TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B) -MMD -MP
 # libbpf, libelf and zlib linked statically: nothing to install at run time,
 # and a faster exec (no relocation of three shared libraries).
-LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
+LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -lffi -Wl,-Bdynamic
 # build/tracevm itself is fully static: no ld.so, no libc.so to map and
 # relocate, ~25 fewer page faults at exec (~1 ms on a virtual machine).
 TV_STATIC ?= -static
-TV_LDLIBS := $(if $(TV_STATIC),-lbpf -lelf -lz,$(LDLIBS))
+TV_LDLIBS := $(if $(TV_STATIC),-lbpf -lelf -lz -lffi,$(LDLIBS))
 
 DEB_BUILD := gcc make clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev libffi-dev procps \
              uthash-dev zlib1g-dev pkg-config libcmocka-dev strace

@@ -28,6 +28,9 @@ static int watch_attr(const struct kattach *a, struct perf_event_attr *attr, str
 	if (len != 1 && len != 2 && len != 4 && len != 8)
 		return tv_err_set(err, 0, "probe '%s': the length must be 1, 2, 4 or 8, not %llu",
 				  a->probe, len);
+	if (addr % len) /* the debug registers watch aligned words */
+		return tv_err_set(
+		    err, 0, "probe '%s': the address must be a multiple of the length", a->probe);
 	*attr = (struct perf_event_attr){.size = sizeof(*attr),
 					 .type = PERF_TYPE_BREAKPOINT,
 					 .sample_period = 1,

@@ -127,6 +127,7 @@ t_watchpoint_writes() {
 check watchpoint_counts_writes t_watchpoint_writes
 err watchpoint_bad_length 'w:0x1000:3:w { }' "^stdin:1:1-13: ERROR: probe 'watchpoint:0x1000:3:w': the length must be 1, 2, 4 or 8, not 3"
 err watchpoint_bad_mode 'watchpoint:0x1000:4:q { }' "^stdin:1:1-22: ERROR: probe 'watchpoint:0x1000:4:q': expected watchpoint:ADDRESS:LENGTH:MODE"
+err watchpoint_unaligned 'watchpoint:0x1001:4:w { }' "^stdin:1:1-22: ERROR: probe 'watchpoint:0x1001:4:w': the address must be a multiple of the length"
 err watchpoint_exec_with_write 'watchpoint:0x1000:4:wx { }' "ERROR: probe 'watchpoint:0x1000:4:wx': execution cannot be watched with reads or writes"
 # usdt: every location of a probe (tv:regs has two, with their own argument
 # registers), arguments in registers, memory and constants, signed by their

@@ -211,8 +211,10 @@ static struct fe_var *var_push(struct lower *L, const struct tv_node *var, struc
 	return &L->vars[L->nvars++];
 }
 
+/* at: where a type mismatch is told (the '=', as bpftrace marks it) */
 static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var,
-				      const struct tv_node *val, struct ty t)
+				      const struct tv_node *val, const struct tv_node *at,
+				      struct ty t)
 {
 	struct fe_var *v = fe_var_find(L, var->name);
 
@@ -221,7 +223,7 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 
 		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
-			fe_error(L, val,
+			fe_error(L, at,
 				 "Type mismatch for %s: trying to assign value of type '%s' when "
 				 "variable already contains a value of type '%s'",
 				 var->name, fe_value_type_name(L, val, now, sizeof(now)),
@@ -263,7 +265,7 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 		t.size = 8;
 	if (t.k == TY_NONE)
 		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
-	if (!(v = var_assign_slot(L, var, val, t)))
+	if (!(v = var_assign_slot(L, var, val, s, t)))
 		return;
 	if (fe_is_bytes(t)) {
 		fe_gen_str(L, val, v->off, v->ty.size);
@@ -305,7 +307,7 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
 		struct fe_var *v =
-		    var_assign_slot(L, t, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
+		    var_assign_slot(L, t, t, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

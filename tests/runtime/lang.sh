@@ -273,7 +273,7 @@ err error_profile_zero_rate 'profile:hz:0 { }' "^stdin:1:1-13: ERROR: probe 'pro
 err error_map_kind 'BEGIN { @x = count(); @x = 5; }' "^stdin:1:23-25: ERROR: Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'count\$"
 # the messages below are bpftrace 0.17's, word for word
 err error_map_value_type 'BEGIN { @x = 1; @x = "s"; }' "^stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value of type 'string\\[2\\]' when map already contains a value of type 'int64\$"
-err error_var_type 'BEGIN { $x = 1; $x = "s"; }' "ERROR: Type mismatch for [$]x: trying to assign value of type 'string\\[2\\]' when variable already contains a value of type 'int64'\$"
+err error_var_type 'BEGIN { $x = 1; $x = "s"; }' "^stdin:1:20-21: ERROR: Type mismatch for [$]x: trying to assign value of type 'string\\[2\\]' when variable already contains a value of type 'int64'\$"
 err error_map_key_types 'BEGIN { @a[1] = 1; @a["s"] = 2; }' "^stdin:1:20-27: ERROR: Argument mismatch for @a: trying to access with arguments: \\[string\\[2\\]\\] when map expects arguments: \\[unsigned int64\\]\$"
 err error_arity_exact 'BEGIN { @ = hist(); }' '^stdin:1:13-19: ERROR: hist\(\) requires one argument \(0 provided\)$'
 err error_arity_at_least 'BEGIN { printf(); }' '^stdin:1:9-17: ERROR: printf\(\) requires at least one argument \(0 provided\)$'

@@ -237,7 +237,8 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 	int k;
 
 	if (fmt->kind != TV_N_str) {
-		fe_error(L, fmt, "%s: the format must be a string literal", c->call.name);
+		fe_error(L, c, "%s() expects a string literal (%s provided)", c->call.name,
+			 fe_type_of(L, fmt).k == TY_STR ? "string" : "integer");
 		return no_value(L, c, want);
 	}
 	if (tv_fmt_count(fmt->str.s) != a->n - 1) {
@@ -337,7 +338,8 @@ static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
 		return NULL;
 	}
 	if (m->map.keys.n) {
-		fe_error(L, m, "%s() expects a map without keys", c->call.name);
+		fe_error(L, c, "The map passed to %s() should not be indexed by a key",
+			 c->call.name);
 		return NULL;
 	}
 	{
@@ -349,10 +351,12 @@ static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
 	}
 }
 
-static __s64 int_arg(struct lower *L, const struct tv_node *n)
+/* An argument that must be an integer literal, with bpftrace's error. */
+static __s64 int_arg(struct lower *L, const struct tv_node *c, const struct tv_node *n)
 {
 	if (n->kind != TV_N_int) {
-		fe_error(L, n, "an integer literal is expected");
+		fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
+			 fe_type_of(L, n).k == TY_STR ? "string" : "integer");
 		return 0;
 	}
 	return fe_int_value(n);
@@ -404,9 +408,9 @@ static int f_print(struct lower *L, const struct tv_node *c, bool want)
 
 	if (!m)
 		return no_value(L, c, want);
-	EMIT(L, MOVI, r, a->n > 1 ? int_arg(L, a->v[1]) : 0);
+	EMIT(L, MOVI, r, a->n > 1 ? int_arg(L, c, a->v[1]) : 0);
 	EMIT(L, ST, r, 8, off);
-	EMIT(L, MOVI, r, a->n > 2 ? int_arg(L, a->v[2]) : 1);
+	EMIT(L, MOVI, r, a->n > 2 ? int_arg(L, c, a->v[2]) : 1);
 	EMIT(L, ST, r, 8, off + 8);
 	fe_reg_free(L, r);
 	emit_record(L, TV_REC_print, (int)(m - L->maps), off, 16);
@@ -443,7 +447,7 @@ static int f_delete(struct lower *L, const struct tv_node *c, bool want)
 static int f_strncmp(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_list *a = &c->call.args;
-	__s64 n = int_arg(L, a->v[2]);
+	__s64 n = int_arg(L, c, a->v[2]);
 	unsigned size = n < 1 ? 1 : n > 255 ? 255 : (unsigned)n, oa, ob;
 	int r;
 
@@ -516,6 +520,10 @@ static int f_stack(struct lower *L, const struct tv_node *c, bool want)
 static int f_ksym(struct lower *L, const struct tv_node *c, bool want)
 {
 	(void)want;
+	if (fe_type_of(L, c->call.args.v[0]).k == TY_STR) {
+		fe_error(L, c, "ksym() expects an integer or pointer argument");
+		return fe_reg(L, c);
+	}
 	return fe_gen_int(L, c->call.args.v[0]);
 }
 

@@ -272,6 +272,21 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 		}
 		p[i] = fe_int_value(n);
 	}
+	if (p[0] >= p[1]) {
+		fe_error(L, call,
+			 "lhist() min must be less than max (provided min %lld and max %lld)",
+			 (long long)p[0], (long long)p[1]);
+		return -1;
+	}
+	if (p[2] < 1) {
+		fe_error(L, call, "lhist() step must be >= 1 (%lld provided)", (long long)p[2]);
+		return -1;
+	}
+	if ((p[1] - p[0]) / p[2] > 1000) {
+		fe_error(L, call, "lhist() can have at most 1000 buckets (%lld asked for)",
+			 (long long)((p[1] - p[0]) / p[2]));
+		return -1;
+	}
 	m->lmin = p[0], m->lmax = p[1], m->lstep = p[2];
 	return 0;
 }
@@ -335,7 +350,8 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 	}
 	if (kind == TV_MAP_bytes && vt.size > m->val.size)
 		m->val.size = vt.size;
-	return 0;
+	/* checked again in every pass: the first one's errors are not kept */
+	return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
 }
 
 /* The host prints values by these letters (TV_VALUE_TYPES). */

@@ -358,7 +358,8 @@ static void gen_if(struct lower *L, const struct tv_node *s)
 static void add_jump(struct lower *L, struct jumps *j, const struct tv_node *n)
 {
 	if (!j) {
-		fe_error(L, n, "%s outside a loop", n->kind == TV_N_break ? "break" : "continue");
+		fe_error(L, n, "%s used outside of a loop",
+			 n->kind == TV_N_break ? "break" : "continue");
 		return;
 	}
 	if (j->n == 64) {
@@ -484,7 +485,8 @@ static void gen_unroll(struct lower *L, const struct tv_node *s)
 	if (n->kind == TV_N_param && L->opts && n->param <= L->opts->nargs)
 		count = strtol(L->opts->args[n->param - 1], NULL, 0);
 	if (count < 1 || count > 100) {
-		fe_error(L, n, "unroll maximum value is 100 and minimum is 1");
+		fe_error(L, s,
+			 count > 100 ? "unroll maximum value is 100" : "unroll minimum value is 1");
 		return;
 	}
 	for (long i = 0; i < count; i++)

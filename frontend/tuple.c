@@ -90,7 +90,7 @@ static const struct fe_tuple *indexed(struct lower *L, const struct tv_node *e, 
 		return NULL;
 	}
 	if (*i < 0 || *i >= t->n) {
-		fe_error(L, e, "index %d is out of bounds for a tuple of %d elements", *i, t->n);
+		fe_error(L, e, "Invalid tuple index: %d. Found %d elements in tuple.", *i, t->n);
 		return NULL;
 	}
 	return t;

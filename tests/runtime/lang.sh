@@ -282,6 +282,14 @@ err error_undefined_map 'BEGIN { print(@nope); }' '^stdin:1:9-2[01]: ERROR: Unde
 err error_map_only_read 'BEGIN { if (@never) { } $x = @never; }' '^stdin:1:13-19: ERROR: Undefined map: @never$'
 err error_binop_string 'BEGIN { $x = "a" == 1; }' "^stdin:1:14-22: ERROR: Type mismatch for '==': comparing 'string\\[2\\]' with 'int64'\$"
 err error_if_string 'BEGIN { if ("a") { } }' '^stdin:1:13-16: ERROR: Invalid condition in if\(\): string$'
+err error_tuple_index 'BEGIN { $t = (1, 2); $t.5; }' '^stdin:1:22-26: ERROR: Invalid tuple index: 5. Found 2 elements in tuple.$'
+err error_printf_not_literal 'BEGIN { printf(1); }' '^stdin:1:9-18: ERROR: printf\(\) expects a string literal \(integer provided\)$'
+err error_strncmp_length 'BEGIN { @ = strncmp("a", "b", "c"); }' '^stdin:1:13-35: ERROR: strncmp\(\) expects a integer literal \(string provided\)$'
+err error_unroll_range 'BEGIN { unroll(200) { } }' '^stdin:1:9-20: ERROR: unroll maximum value is 100$'
+err error_print_indexed 'BEGIN { @[1] = count(); print(@[1]); }' '^stdin:1:25-36: ERROR: The map passed to print\(\) should not be indexed by a key$'
+err error_continue_outside 'BEGIN { continue; }' '^stdin:1:9-17: ERROR: continue used outside of a loop$'
+err error_lhist_min_max 'BEGIN { @ = lhist(1, 10, 0, 1); }' '^stdin:1:13-31: ERROR: lhist\(\) min must be less than max \(provided min 10 and max 0\)$'
+err error_lhist_step 'BEGIN { @ = lhist(1, 0, 10, 0); }' '^stdin:1:13-31: ERROR: lhist\(\) step must be >= 1 \(0 provided\)$'
 err error_sum_of_string 'BEGIN { @x = sum("a"); }' '^stdin:1:14-22: ERROR: sum\(\) only supports integer arguments \(string provided\)$'
 err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"
 err error_args_unknown_field 'tracepoint:syscalls:sys_enter_read { args->nope }' "^stdin:1:38-48: ERROR: Struct/union of type 'struct _tracepoint_syscalls_sys_enter_read' does not contain a field named 'nope'\$"

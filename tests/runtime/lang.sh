@@ -101,6 +101,8 @@ for b in "$UT" "${UT}_nopie"; do
 	lang "uaddr_$(basename "$b")" "uprobe:$b:tv_target { printf(\"%d %s %d\n\", *uaddr(\"tv_calls\"), str(*uaddr(\"tv_name\")), *uaddr(\"tv_small\")); } uretprobe:$b:tv_target { @r = sum(*uaddr(\"tv_calls\")); }" \
 		"sh:$b 3" '0 uprobe-target -2' '2 uprobe-target -2' '@r: 3'
 done
+lang uaddr_in_library "uprobe:libc:syscall $F { printf(\"%s|\n\", str(*uaddr(\"__progname\"))); exit(); }" \
+	"getppid 1" 'trigger\|'
 lang uaddr_per_attach_point "uprobe:$UT:tv_target, uprobe:$UT:tv_caller { @[probe] = sum(*uaddr(\"tv_calls\")); }" \
 	"sh:$UT 4 0 split" "@\\[uprobe:$UT:tv_caller\\]: 4" "@\\[uprobe:$UT:tv_target\\]: 6"
 err uaddr_not_uprobe 'tracepoint:syscalls:sys_enter_getppid { @ = uaddr("x"); }' '^stdin:1:45-55: ERROR: uaddr can only be used with u\(ret\)probes and usdt probes'

@@ -301,7 +301,27 @@ static void gen_assign(struct lower *L, const struct tv_node *s)
 int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 {
 	const struct tv_node *t = e->incdec.expr;
-	int r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
+	/* @m++ assigns an integer: the map is an integer one before it is read */
+	const struct tv_node num = {.kind = TV_N_int, .loc = e->loc};
+	int r, one, res;
+
+	struct fe_map *m = t->kind == TV_N_map ? fe_map_get(L, t) : NULL;
+
+	if (m && m->kind >= TV_MAP_count && m->kind != TV_MAP__COUNT) {
+		struct tv_node all = {.loc = e->loc}; /* the operator and its map */
+
+		if (t->loc.line == e->loc.line) {
+			all.loc.col = t->loc.col < e->loc.col ? t->loc.col : e->loc.col;
+			all.loc.col_end =
+			    t->loc.col_end > e->loc.col_end ? t->loc.col_end : e->loc.col_end;
+		}
+		fe_error(L, &all, "The %s operator can not be used on expressions of type '%s'",
+			 e->incdec.inc ? "++" : "--", tv_mapkind_name(m->kind));
+		return fe_reg(L, e);
+	}
+	if (m && fe_map_note_use(L, t, &num))
+		return fe_reg(L, e);
+	r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
 
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	EMIT(L, ADD, res, r, one);

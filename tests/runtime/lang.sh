@@ -292,6 +292,7 @@ err error_print_indexed 'BEGIN { @[1] = count(); print(@[1]); }' '^stdin:1:25-36
 err error_continue_outside 'BEGIN { continue; }' '^stdin:1:9-17: ERROR: continue used outside of a loop$'
 err error_lhist_min_max 'BEGIN { @ = lhist(1, 10, 0, 1); }' '^stdin:1:13-31: ERROR: lhist\(\) min must be less than max \(provided min 10 and max 0\)$'
 err error_lhist_step 'BEGIN { @ = lhist(1, 0, 10, 0); }' '^stdin:1:13-31: ERROR: lhist\(\) step must be >= 1 \(0 provided\)$'
+err error_incdec_count 'BEGIN { @x = count(); @x++; }' "^stdin:1:23-27: ERROR: The [+][+] operator can not be used on expressions of type 'count'\$"
 err error_sum_of_string 'BEGIN { @x = sum("a"); }' '^stdin:1:14-22: ERROR: sum\(\) only supports integer arguments \(string provided\)$'
 err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"
 err error_args_unknown_field 'tracepoint:syscalls:sys_enter_read { args->nope }' "^stdin:1:38-48: ERROR: Struct/union of type 'struct _tracepoint_syscalls_sys_enter_read' does not contain a field named 'nope'\$"

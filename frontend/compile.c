@@ -358,7 +358,9 @@ static void describe_maps(struct lower *L)
 	for (int i = 0; i < L->nmaps; i++) {
 		struct fe_map *m = &L->maps[i];
 
-		if (m->kind == TV_MAP__COUNT && L->final) /* read, printed or cleared only */
+		/* read, printed or cleared only; after another error, it may be
+		 * that error's probe which assigned it */
+		if ((m->kind == TV_MAP__COUNT || m->undefined) && L->final && !L->diag->n)
 			fe_error(L, &(struct tv_node){.loc = m->loc}, "Undefined map: %s", m->name);
 		struct tv_mapdesc d = {.kind = m->kind == TV_MAP__COUNT ? TV_MAP_int : m->kind,
 				       .val_size = 8,

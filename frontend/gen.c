@@ -195,8 +195,8 @@ static int gen_map_read(struct lower *L, const struct tv_node *e)
 		return gen_const(L, e, 0);
 	}
 	if (m->kind == TV_MAP__COUNT && L->final) { /* read, never assigned */
-		fe_error(L, &(struct tv_node){.loc = m->loc}, "Undefined map: %s", m->name);
-		return gen_const(L, e, 0);
+		m->kind = TV_MAP_int, m->val = (struct ty){.k = TY_INT, .size = 8, .sign = true};
+		m->undefined = true;
 	}
 	key = fe_gen_key(L, m, e);
 	r = fe_reg(L, e);

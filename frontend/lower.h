@@ -94,7 +94,8 @@ struct fe_map {
 	struct ty key[TV_FE_MAX_KEYS];
 	__s64 lmin, lmax, lstep;
 	struct tv_loc loc;
-	int uses; /* statements that used it so far (fe_map_note_use) */
+	int uses;	/* statements that used it so far (fe_map_note_use) */
+	bool undefined; /* read but never assigned (an error, unless another one came first) */
 };
 
 /* A preprocessor name: a script's #define or a header constant. */

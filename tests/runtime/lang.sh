@@ -292,6 +292,11 @@ err error_print_indexed 'BEGIN { @[1] = count(); print(@[1]); }' '^stdin:1:25-36
 err error_continue_outside 'BEGIN { continue; }' '^stdin:1:9-17: ERROR: continue used outside of a loop$'
 err error_lhist_min_max 'BEGIN { @ = lhist(1, 10, 0, 1); }' '^stdin:1:13-31: ERROR: lhist\(\) min must be less than max \(provided min 10 and max 0\)$'
 err error_lhist_step 'BEGIN { @ = lhist(1, 0, 10, 0); }' '^stdin:1:13-31: ERROR: lhist\(\) step must be >= 1 \(0 provided\)$'
+t_undefined_after_error() { # the map is assigned in the probe that failed: one error only
+	! "$TV" -e 'kprobe:vfs_read { @start[tid] = 1; } tracepoint:syscalls:sys_exit_read { delete(@start[tid]); }' 2>"$T/ua.err" &&
+		grep -q 'kprobe probes are not available' "$T/ua.err" && ! grep -q 'Undefined map' "$T/ua.err"
+}
+check undefined_map_not_after_another_error t_undefined_after_error
 err error_incdec_count 'BEGIN { @x = count(); @x++; }' "^stdin:1:23-27: ERROR: The [+][+] operator can not be used on expressions of type 'count'\$"
 err error_sum_of_string 'BEGIN { @x = sum("a"); }' '^stdin:1:14-22: ERROR: sum\(\) only supports integer arguments \(string provided\)$'
 err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"

@@ -3,6 +3,7 @@
  * it exits. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +11,26 @@
 #include <wordexp.h>
 
 #include "cli/cli.h"
+
+/* The program execvp(3) would run: a path with '/' as it is, else the
+ * first executable of that name in $PATH. */
+static bool runnable(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char full[4096];
+
+	if (strchr(prog, '/'))
+		return !access(prog, X_OK);
+	for (const char *d = path ? path : "/usr/bin:/bin"; *d;
+	     d += strcspn(d, ":"), d += *d == ':') {
+		int n = (int)strcspn(d, ":");
+
+		snprintf(full, sizeof(full), "%.*s/%s", n, n ? d : ".", prog);
+		if (!access(full, X_OK))
+			return true;
+	}
+	return false;
+}
 
 int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
 {
@@ -20,6 +41,13 @@ int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
 	c->go_fd = -1;
 	if (wordexp(cmd, &w, WRDE_NOCMD) || !w.we_wordc)
 		return tv_err_set(err, 0, "cannot parse the command '%s'", cmd);
+	if (!runnable(w.we_wordv[0])) {
+		tv_err_set(err, 0,
+			   "Failed to fork child: path '%s' does not exist or is not executable",
+			   w.we_wordv[0]);
+		wordfree(&w);
+		return -ENOENT;
+	}
 	if (pipe(fds)) {
 		wordfree(&w);
 		return tv_err_set(err, 0, "pipe: %s", strerror(errno));

@@ -292,6 +292,11 @@ err error_print_indexed 'BEGIN { @[1] = count(); print(@[1]); }' '^stdin:1:25-36
 err error_continue_outside 'BEGIN { continue; }' '^stdin:1:9-17: ERROR: continue used outside of a loop$'
 err error_lhist_min_max 'BEGIN { @ = lhist(1, 10, 0, 1); }' '^stdin:1:13-31: ERROR: lhist\(\) min must be less than max \(provided min 10 and max 0\)$'
 err error_lhist_step 'BEGIN { @ = lhist(1, 0, 10, 0); }' '^stdin:1:13-31: ERROR: lhist\(\) step must be >= 1 \(0 provided\)$'
+t_missing_command() { # -c of a command that is not there: bpftrace's error, status 1
+	"$TV" -e 'BEGIN { exit(); }' -c "/no/such/cmd x" >/dev/null 2>"$T/mc.err"
+	[ $? -eq 1 ] && grep -qx "ERROR: Failed to fork child: path '/no/such/cmd' does not exist or is not executable" "$T/mc.err"
+}
+check missing_command_is_an_error t_missing_command
 t_undefined_after_error() { # the map is assigned in the probe that failed: one error only
 	! "$TV" -e 'kprobe:vfs_read { @start[tid] = 1; } tracepoint:syscalls:sys_exit_read { delete(@start[tid]); }' 2>"$T/ua.err" &&
 		grep -q 'kprobe probes are not available' "$T/ua.err" && ! grep -q 'Undefined map' "$T/ua.err"

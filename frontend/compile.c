@@ -273,6 +273,21 @@ int fe_probe_index(const struct lower *L, const char *attach)
 	return (int)L->img->nprobes; /* the one about to be added */
 }
 
+/* The session's tables hold so much: told at the probe that goes past. */
+static void check_size(struct lower *L, const struct tv_node *p)
+{
+	if (L->too_large)
+		return;
+	L->too_large = L->img->ninsns > TV_MAX_INSNS || L->img->nconsts > TV_MAX_CONSTS;
+	if (L->img->ninsns > TV_MAX_INSNS)
+		fe_error(L, p, "the program is too large: %u instructions, a session holds %d",
+			 L->img->ninsns, TV_MAX_INSNS);
+	else if (L->img->nconsts > TV_MAX_CONSTS)
+		fe_error(L, p,
+			 "the program has too many strings and formats: %u, a session holds %d",
+			 L->img->nconsts, TV_MAX_CONSTS);
+}
+
 /* One block: predicate, body, every return and a false predicate to EXIT. */
 static int gen_probe_block(struct lower *L, const struct tv_node *p, const char *attach,
 			   struct tv_tp_format *fmt)
@@ -296,6 +311,7 @@ static int gen_probe_block(struct lower *L, const struct tv_node *p, const char 
 	if (skip >= 0)
 		fe_patch(L, skip);
 	EMIT0(L, EXIT);
+	check_size(L, p);
 	return pc;
 }
 
@@ -423,12 +439,14 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 	if (L) {
 		/* pass 1 learns every map's kind and types; its errors repeat */
 		L->diag = &scratch, L->opts = opts;
+		L->too_large = false;
 		tv_diag_init(&scratch);
 		img = gen_program(L, ast);
 		if (!img || scratch.n || (opts && opts->two_pass) || needs_second_pass(L)) {
 			tv_image_free(img);
 			L->diag = diag;
 			L->final = true;
+			L->too_large = false;
 			L->btf_failed = false; /* a missing BTF is reported in this pass too */
 			img = gen_program(L, ast);
 		}

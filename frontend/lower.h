@@ -142,6 +142,7 @@ struct lower {
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
 	char last_tp[256];	 /* the last tracepoint found (category:event) */
+	bool too_large;		 /* told once: the image outgrew a session */
 	__u64 usdt_pc;		 /* ... and its address in the binary */
 	struct jumps *brk, *cont, ret;
 	int loop_depth;

@@ -292,6 +292,13 @@ err error_print_indexed 'BEGIN { @[1] = count(); print(@[1]); }' '^stdin:1:25-36
 err error_continue_outside 'BEGIN { continue; }' '^stdin:1:9-17: ERROR: continue used outside of a loop$'
 err error_lhist_min_max 'BEGIN { @ = lhist(1, 10, 0, 1); }' '^stdin:1:13-31: ERROR: lhist\(\) min must be less than max \(provided min 10 and max 0\)$'
 err error_lhist_step 'BEGIN { @ = lhist(1, 0, 10, 0); }' '^stdin:1:13-31: ERROR: lhist\(\) step must be >= 1 \(0 provided\)$'
+t_too_large() { # more code or strings than a session holds: an error at the probe
+	python3 -c "print('BEGIN { ' + '@x = 1; ' * 3000 + '} END { ' + '@y = 2; ' * 3000 + '}')" >"$T/big.bt"
+	! "$TV" "$T/big.bt" >/dev/null 2>"$T/big.err" &&
+		[ "$(grep -c ERROR "$T/big.err")" = 1 ] &&
+		grep -q "^$T/big.bt:1:[0-9]*-[0-9]*: ERROR: the program is too large: [0-9]* instructions, a session holds 4096\$" "$T/big.err"
+}
+check too_large_program_is_an_error t_too_large
 t_missing_command() { # -c of a command that is not there: bpftrace's error, status 1
 	"$TV" -e 'BEGIN { exit(); }' -c "/no/such/cmd x" >/dev/null 2>"$T/mc.err"
 	[ $? -eq 1 ] && grep -qx "ERROR: Failed to fork child: path '/no/such/cmd' does not exist or is not executable" "$T/mc.err"

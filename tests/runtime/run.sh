@@ -314,7 +314,7 @@ t_attach_failure_undoes_all() {
 			"$T/lf.err" && break
 	done
 	[ "$n" -lt 80 ] || { cat "$T/lf.err"; return 1; }
-	strace -f -o "$T/lf.strace" -e trace=perf_event_open,bpf,close,write \
+	timeout 20 strace -f -o "$T/lf.strace" -e trace=perf_event_open,bpf,close,write \
 		prlimit --nofile=$n "$TV" -A $P/late_failure.tvs -c /bin/true >/dev/null 2>"$T/lf.err"
 	grep -q 'attaching failed: Too many open files' "$T/lf.err" || return 1
 	awk '/perf_event_open\(|BPF_LINK_CREATE|BPF_RAW_TRACEPOINT_OPEN/ {

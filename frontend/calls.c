@@ -25,8 +25,8 @@ static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
 static int f_bytes(struct lower *L, const struct tv_node *c, bool want);
 
 /* clang-format off */
-#define NONE {.k = TY_INT, .size = 8, .sign = true} /* no value, or an integer */
-#define INT NONE
+#define NONE {.k = TY_NONE} /* no value: a statement only */
+#define INT {.k = TY_INT, .size = 8, .sign = true}
 #define NAMED(kind, n) {.k = kind, .size = n, .sign = false}
 /* clang-format on */
 
@@ -163,20 +163,25 @@ static int f_bytes(struct lower *L, const struct tv_node *c, bool want)
 	return fe_reg(L, c);
 }
 
+static int no_value(struct lower *L, const struct tv_node *c, bool want)
+{
+	if (want)
+		fe_error(L, c, "%s() should not be used in an assignment or as a map key",
+			 c->call.name);
+	return fe_reg(L, c);
+}
+
 int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
 {
 	call_fn fn;
 
-	if (!checked_call(L, c, &fn))
-		return fe_reg(L, c);
-	return fn(L, c, want_value);
-}
+	const struct fe_func *f = checked_call(L, c, &fn);
 
-static int no_value(struct lower *L, const struct tv_node *c, bool want)
-{
-	if (want)
-		fe_error(L, c, "%s() has no value", c->call.name);
-	return fe_reg(L, c);
+	if (!f)
+		return fe_reg(L, c);
+	if (want_value && f->type.k == TY_NONE) /* before its arguments, as bpftrace */
+		return no_value(L, c, true);
+	return fn(L, c, want_value);
 }
 
 static int emit_record(struct lower *L, unsigned kind, int id, unsigned off, unsigned len)

@@ -310,6 +310,7 @@ t_undefined_after_error() { # the map is assigned in the probe that failed: one 
 }
 check undefined_map_not_after_another_error t_undefined_after_error
 err error_incdec_count 'BEGIN { @x = count(); @x++; }' "^stdin:1:23-27: ERROR: The [+][+] operator can not be used on expressions of type 'count'\$"
+err error_statement_as_value 'BEGIN { @x = cat(1); }' '^stdin:1:14-20: ERROR: cat\(\) should not be used in an assignment or as a map key$'
 err error_sum_of_string 'BEGIN { @x = sum("a"); }' '^stdin:1:14-22: ERROR: sum\(\) only supports integer arguments \(string provided\)$'
 err error_retval_not_return_probe 'i:s:1 { @ = retval; }' "^stdin:1:13-19: ERROR: The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes\$"
 err error_args_unknown_field 'tracepoint:syscalls:sys_enter_read { args->nope }' "^stdin:1:38-48: ERROR: Struct/union of type 'struct _tracepoint_syscalls_sys_enter_read' does not contain a field named 'nope'\$"

@@ -28,8 +28,13 @@ int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsi
 	if (a->n == 2 && a->v[1]->kind == TV_N_int && a->v[1]->num.value + 1 < len)
 		len = a->v[1]->num.value + 1;
 	t = fe_type_of(L, a->v[0]);
-	if (t.k == TY_STR) /* str() of a string: itself */
-		return fe_gen_str(L, a->v[0], off, size);
+	if (t.k == TY_STR) { /* str() of a string: itself, cut to the length */
+		int rc = fe_gen_str(L, a->v[0], off, size);
+
+		if (!rc && len < size)
+			EMIT(L, SZERO, off + len - 1, size - (len - 1));
+		return rc;
+	}
 	if (a->v[0]->kind == TV_N_param) { /* str($N): the parameter's text ("" if none) */
 		const char *s = fe_param_text(L, a->v[0]);
 		struct tv_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};

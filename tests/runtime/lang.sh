@@ -353,6 +353,10 @@ t_script_file_and_args() { # a file with a #! line, positional parameters
 	[ "$("$TV" "$T/s.bt" 40 2 | sed -n 2p)" = "42 2" ]
 }
 check script_file_shebang_and_params t_script_file_and_args
+t_str_length() { # str(x, n) keeps n characters, of a pointer's string (as bpftrace) or of a string
+	[ "$("$TV" -e 'BEGIN { printf("%s|%s|%s\n", str("abcdef", 3), str(comm, 4), str("ab")); exit(); }' | sed -n 2p)" = "abc|trac|ab" ]
+}
+check str_length_cuts t_str_length
 t_string_params() { # str($N) is the text given ("" when missing); $N as a number must be one
 	[ "$("$TV" -e 'BEGIN { printf("%s|%s|%d\n", str($1), str($3), $2 + 1); exit(); }' hello 41 | sed -n 2p)" = "hello||42" ] &&
 		! "$TV" -e 'BEGIN { printf("%d\n", $1); exit(); }' hello 2>"$T/p.err" >/dev/null &&

@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include <getopt.h>
 
@@ -78,8 +80,11 @@ static void install_signals(void)
 
 /* Sleep until SIGINT/SIGTERM; a signal between the check and the sleep
  * is not lost (it stays blocked until sigsuspend). */
-static void wait_for_signal(bool (*done)(void *), void *arg)
+/* Until a signal, or the -p process's end (its pidfd, -1 without one,
+ * becomes readable), makes done true. */
+static void wait_for_signal(bool (*done)(void *), void *arg, int pidfd)
 {
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 	sigset_t block, old;
 
 	sigemptyset(&block);
@@ -88,7 +93,7 @@ static void wait_for_signal(bool (*done)(void *), void *arg)
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	while (!interrupted && !done(arg))
-		sigsuspend(&old);
+		ppoll(&pfd, pidfd >= 0, NULL, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -102,6 +107,7 @@ struct run {
 	FILE *f;
 	double t_main;	       /* main() entered, for -v start-up figures */
 	struct tv_child child; /* -c */
+	int pidfd;	       /* -p: the process, to end with it */
 	__u64 vm_faults;
 };
 
@@ -168,11 +174,21 @@ static int open_kernel(struct run *r, struct tv_err *err)
 	return 0;
 }
 
+/* -p: the process is gone when its pidfd reads (the run ends then, as
+ * bpftrace's does). */
+static bool target_gone(int pidfd)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+	return pidfd >= 0 && poll(&pfd, 1, 0) > 0;
+}
+
 static bool command_done(void *arg)
 {
 	struct run *r = arg;
 
-	return r->opts->command && child_signalled && child_exited(&r->child);
+	return (r->opts->command && child_signalled && child_exited(&r->child)) ||
+	       target_gone(r->pidfd);
 }
 
 static void wait_for_events(struct run *r)
@@ -237,7 +253,7 @@ static int execute(struct run *r, struct tv_err *err)
 	if (nkernel && !tv_out_exit_requested(r->out))
 		wait_for_events(r);
 	else if (!tv_out_exit_requested(r->out))
-		wait_for_signal(command_done, r);
+		wait_for_signal(command_done, r, r->pidfd);
 	if (r->kernel)
 		tv_kernel_stop(r->kernel);
 	tv_out_begin_end(r->out);
@@ -259,13 +275,15 @@ static void release(struct run *r)
 	tv_image_free(r->img);
 	if (r->f && r->f != stdout)
 		fclose(r->f);
+	if (r->pidfd >= 0)
+		close(r->pidfd);
 }
 
 int main(int argc, char **argv)
 {
 	struct tv_opts opts;
 	struct tv_err err = {0};
-	struct run r = {.t_main = now_ms(), .child = {.pid = -1, .go_fd = -1}};
+	struct run r = {.t_main = now_ms(), .child = {.pid = -1, .go_fd = -1}, .pidfd = -1};
 	int rc;
 
 	prefault_heap();
@@ -288,6 +306,8 @@ int main(int argc, char **argv)
 		rc = tv_err_set(&err, 0, "no process with pid %d", opts.pid);
 		goto done;
 	}
+	if (opts.pid)
+		r.pidfd = (int)syscall(SYS_pidfd_open, opts.pid, 0); /* -1: never seen to end */
 	if (opts.command && (rc = child_spawn(opts.command, &r.child, &err)))
 		goto done;
 	if ((rc = load_program(&opts, r.child.pid > 0 ? r.child.pid : 0, &r.img, &err)))

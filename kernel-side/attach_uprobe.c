@@ -331,7 +331,7 @@ static int uprobe_pmu(bool ret, struct perf_event_attr *attr)
 }
 
 int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path, __u64 off,
-		 bool ret, __u64 ref_ctr_off, struct tv_err *err)
+		 bool ret, __u64 ref_ctr_off, int pid, struct tv_err *err)
 {
 	struct perf_event_attr attr = {.size = sizeof(attr)};
 	int pfd;
@@ -341,8 +341,7 @@ int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path,
 	attr.config |= ref_ctr_off << 32; /* format/ref_ctr_offset: config:32-63 */
 	attr.config1 = (__u64)(unsigned long)path;
 	attr.config2 = off;
-	/* in every process, as bpftrace 0.17 attaches them even with -p/-c */
-	pfd = kattach_perf_open(&attr, -1, 0);
+	pfd = kattach_perf_open(&attr, pid > 0 ? pid : -1, pid > 0 ? -1 : 0);
 	if (pfd < 0)
 		return tv_err_set(err, 0, "probe '%s': creating the uprobe failed: %s", a->probe,
 				  strerror(-pfd));
@@ -359,7 +358,8 @@ static int attach_uprobe(struct tv_kernel *k, const struct kattach *a, bool ret,
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	u->ret = ret;
 	rc = known_target(k, a, u, &off, err);
-	rc = rc ?: kuprobe_open(k, a, u->path, off, ret, 0, err);
+	/* in every process, as bpftrace 0.17 attaches uprobes even with -p/-c */
+	rc = rc ?: kuprobe_open(k, a, u->path, off, ret, 0, -1, err);
 	free(u);
 	return rc;
 }

@@ -203,5 +203,6 @@ int kattach_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *er
 	__u64 off, sema = 0;
 	int rc = locate(k, a, path, &off, &sema, err);
 
-	return rc ?: kuprobe_open(k, a, path, off, false, sema, err);
+	/* with -p or -c, in that process only, as bpftrace attaches usdt probes */
+	return rc ?: kuprobe_open(k, a, path, off, false, sema, k->target_pid, err);
 }

@@ -44,7 +44,7 @@ struct tv_kernel {
 	int map_fd[KMAP__COUNT];
 	int prog_fd[KPROG__COUNT][TV_PROG_COPIES];
 	__u32 slot, gen;
-	int target_pid; /* -p, -c: the process user watchpoints watch (0: none) */
+	int target_pid; /* -p, -c: the process of usdt probes and user watchpoints */
 	bool have_slot;
 	int ring_fd;
 	struct ring_buffer *rb;
@@ -148,9 +148,10 @@ Elf *kuprobe_open_elf(const char *path, int *fd);
 /* A virtual address of the file as its file offset (PT_LOAD). */
 int kuprobe_addr_to_offset(Elf *e, __u64 addr, __u64 *off);
 /* A uprobe (ret: uretprobe) at off in path, its reference counter (a
- * USDT semaphore) at file offset ref_ctr_off or 0, linked for probe a. */
+ * USDT semaphore) at file offset ref_ctr_off or 0, in process pid (or
+ * every one: -1), linked for probe a. */
 int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path, __u64 off,
-		 bool ret, __u64 ref_ctr_off, struct tv_err *err);
+		 bool ret, __u64 ref_ctr_off, int pid, struct tv_err *err);
 int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* store.c */

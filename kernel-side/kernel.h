@@ -25,9 +25,10 @@ int tv_kernel_usym(const char *attach, const char *sym, struct tv_usym *out, str
 /* The USDT locations of a binary (a tv_usdt_fn). */
 int tv_kernel_usdt_list(const char *bin, tv_usdt_each_fn each, void *arg, struct tv_err *err);
 
-/* The process -p or -c names: watchpoints on a user address watch it
- * (0, the default: none; the address is then a kernel one).  Uprobes stay
- * on every process, as bpftrace 0.17 attaches them. */
+/* The process -p or -c names: usdt probes and watchpoints on a user
+ * address attach to it alone (0, the default: usdt in every process, the
+ * watched address a kernel one).  Uprobes stay on every process, as
+ * bpftrace 0.17 attaches them. */
 void tv_kernel_set_target(struct tv_kernel *k, int pid);
 /* Load-or-reuse the pinned object and claim a session slot. */
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);

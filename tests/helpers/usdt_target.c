@@ -1,4 +1,5 @@
-/* A USDT target: `usdt_target N` fires, N times each,
+/* A USDT target: `usdt_target N [MS]` fires, N times each (then stays MS
+ * milliseconds),
  *   tv:regs(i, 2 * i)      arguments in registers      ("-4@%eax 8@%rdx")
  *   tv:mem(i, -i)          arguments in memory         ("-4@-20(%rbp) ...")
  *   tv:imm(7, i)           a constant, then a register
@@ -6,6 +7,7 @@
  * and tv:regs a second time, from another place (two locations).  The
  * notes are written as <sys/sdt.h> writes them, without needing it. */
 #include <stdlib.h>
+#include <time.h>
 
 /* the section the notes' addresses are relative to (prelink) */
 __asm__(".pushsection .stapsdt.base,\"aG\",\"progbits\",.stapsdt.base,comdat\n"
@@ -57,6 +59,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		fire(i);
 		fire_again(100 + i);
+	}
+	if (argc > 2) {
+		long ms = atol(argv[2]);
+		struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
+
+		nanosleep(&ts, NULL);
 	}
 	return 0;
 }

@@ -149,6 +149,14 @@ check usdt_locations_in_text_form t_usdt_roundtrip
 # semaphore reads 1 while tv:guarded is attached
 lang usdt_user_memory "usdt:$US:tv:regs { @s = max(*uaddr(\"tv_guarded_semaphore\")); @r = max(reg(\"dx\")); } usdt:$US:tv:guarded { }" \
 	"sh:$US 3" '@s: 1' '@r: 204'
+# with -c (or -p) usdt probes fire in that process alone, as bpftrace attaches them
+t_usdt_command_only() {
+	start uc2 -e "usdt:$US:tv:mem { @ = count(); }" -c "$US 3 600" || return 1
+	"$US" 5
+	wait $pid_uc2
+	grep -qx '@: 3' "$T/uc2.out" || { cat "$T/uc2.out"; return 1; }
+}
+check usdt_with_command_only_that_process t_usdt_command_only
 t_usdt_list() { # once each, sorted, as bpftrace lists them
 	[ "$("$TV" -l "usdt:$US:*")" = "$(printf 'usdt:%s:tv:%s\n' "$US" guarded "$US" imm "$US" mem "$US" regs)" ] &&
 		[ "$("$TV" -lv "U:$US:tv:r*")" = "$(printf 'usdt:%s:tv:regs\n    -4@%%eax 8@%%rdx' "$US")" ]
@@ -299,6 +307,14 @@ t_too_large() { # more code or strings than a session holds: an error at the pro
 		grep -q "^$T/big.bt:1:[0-9]*-[0-9]*: ERROR: the program is too large: [0-9]* instructions, a session holds 4096\$" "$T/big.err"
 }
 check too_large_program_is_an_error t_too_large
+t_pid_ends_run() { # -p: the run ends with the process, maps printed (probes waiting, or BEGIN only)
+	sleep 0.3 &
+	timeout 5 "$TV" -p $! -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' >"$T/pe.out" || return 1
+	grep -qx '@: 0' "$T/pe.out" || return 1
+	sleep 0.3 &
+	timeout 5 "$TV" -p $! -e 'BEGIN { printf("up\n"); }' | grep -qx up
+}
+check pid_exit_ends_the_run t_pid_ends_run
 t_missing_command() { # -c of a command that is not there: bpftrace's error, status 1
 	"$TV" -e 'BEGIN { exit(); }' -c "/no/such/cmd x" >/dev/null 2>"$T/mc.err"
 	[ $? -eq 1 ] && grep -qx "ERROR: Failed to fork child: path '/no/such/cmd' does not exist or is not executable" "$T/mc.err"

@@ -108,15 +108,16 @@ lang uaddr_per_attach_point "uprobe:$UT:tv_target, uprobe:$UT:tv_caller { @[prob
 err uaddr_not_uprobe 'tracepoint:syscalls:sys_enter_getppid { @ = uaddr("x"); }' '^stdin:1:45-55: ERROR: uaddr can only be used with u\(ret\)probes and usdt probes'
 err uaddr_unknown_symbol "uprobe:$UT:tv_target { @ = uaddr(\"tv_nope\"); }" "ERROR: Could not resolve symbol: $UT:tv_nope"
 err uaddr_not_literal "uprobe:$UT:tv_target { @ = uaddr(1); }" 'ERROR: uaddr\(\) expects a string literal'
-# -c: uprobes still fire in every process, as bpftrace 0.17 attaches them
-# (another process calling the function meanwhile is counted too)
-t_uprobe_c_everyone() {
-	start uc -e "uprobe:$UT:tv_target { @ = count(); }" -c "$UT 3 600" || return 1
-	"$UT" 5
-	wait $pid_uc
-	grep -qx '@: 8' "$T/uc.out" || { cat "$T/uc.out"; return 1; }
+# with -c, a probe counting its hits while the command (3 hits) and another
+# process (5 hits, once attached) run: which of them it sees
+t_command_and_other() { # PROBE BINARY EXPECTED-COUNT
+	start co -e "$1 { @ = count(); }" -c "$2 3 600" || return 1
+	"$2" 5
+	wait $pid_co
+	grep -qx "@: $3" "$T/co.out" || { cat "$T/co.out"; return 1; }
 }
-check uprobe_with_command_counts_every_process t_uprobe_c_everyone
+# uprobes fire in every process, as bpftrace 0.17 attaches them
+check uprobe_with_command_counts_every_process t_command_and_other "uprobe:$UT:tv_target" "$UT" 8
 # watchpoint: a write to the -c command's variable; the probe reads the new
 # value from the process's memory (the address is a user one)
 t_watchpoint_writes() {
@@ -150,13 +151,7 @@ check usdt_locations_in_text_form t_usdt_roundtrip
 lang usdt_user_memory "usdt:$US:tv:regs { @s = max(*uaddr(\"tv_guarded_semaphore\")); @r = max(reg(\"dx\")); } usdt:$US:tv:guarded { }" \
 	"sh:$US 3" '@s: 1' '@r: 204'
 # with -c (or -p) usdt probes fire in that process alone, as bpftrace attaches them
-t_usdt_command_only() {
-	start uc2 -e "usdt:$US:tv:mem { @ = count(); }" -c "$US 3 600" || return 1
-	"$US" 5
-	wait $pid_uc2
-	grep -qx '@: 3' "$T/uc2.out" || { cat "$T/uc2.out"; return 1; }
-}
-check usdt_with_command_only_that_process t_usdt_command_only
+check usdt_with_command_only_that_process t_command_and_other "usdt:$US:tv:mem" "$US" 3
 t_usdt_list() { # once each, sorted, as bpftrace lists them
 	[ "$("$TV" -l "usdt:$US:*")" = "$(printf 'usdt:%s:tv:%s\n' "$US" guarded "$US" imm "$US" mem "$US" regs)" ] &&
 		[ "$("$TV" -lv "U:$US:tv:r*")" = "$(printf 'usdt:%s:tv:regs\n    -4@%%eax 8@%%rdx' "$US")" ]

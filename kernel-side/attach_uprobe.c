@@ -275,16 +275,12 @@ static int check_target(struct tv_kernel *k, const struct kattach *a, bool ret, 
 	__u64 off = 0;
 	int rc;
 
-	if (!k->utargets)
-		k->utargets = calloc(k->img->nprobes, sizeof(*k->utargets));
-	if (!u || !k->utargets) {
-		free(u);
+	if (!u)
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
-	}
 	u->ret = ret; /* a return probe refuses an offset */
 	rc = resolve_target(a, u, &off, err);
-	if (!rc && (k->utargets[a->index].path = strdup(u->path)))
-		k->utargets[a->index].off = off;
+	if (!rc && kutarget_keep(k, a->index, u->path, off, 0))
+		rc = tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	free(u);
 	return rc;
 }
@@ -299,13 +295,31 @@ int kcheck_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err
 	return check_target(k, a, true, err);
 }
 
+int kutarget_keep(struct tv_kernel *k, __u32 index, const char *path, __u64 off, __u64 ref_ctr)
+{
+	char *p;
+
+	if (!k->utargets && !(k->utargets = calloc(k->img->nprobes, sizeof(*k->utargets))))
+		return -ENOMEM;
+	if (!(p = strdup(path)))
+		return -ENOMEM;
+	free(k->utargets[index].path);
+	k->utargets[index] = (struct kutarget){p, off, ref_ctr};
+	return 0;
+}
+
+const struct kutarget *kutarget_of(const struct tv_kernel *k, __u32 index)
+{
+	return k->utargets && k->utargets[index].path ? &k->utargets[index] : NULL;
+}
+
 /* The target as its check resolved it, else resolved now. */
 static int known_target(struct tv_kernel *k, const struct kattach *a, struct uspec *u, __u64 *off,
 			struct tv_err *err)
 {
-	const struct kutarget *t = k->utargets ? &k->utargets[a->index] : NULL;
+	const struct kutarget *t = kutarget_of(k, a->index);
 
-	if (!t || !t->path)
+	if (!t)
 		return resolve_target(a, u, off, err);
 	snprintf(u->path, sizeof(u->path), "%s", t->path);
 	*off = t->off;

@@ -19,7 +19,7 @@ struct note {
 	__u64 sema; /* virtual address of the semaphore, or 0 */
 };
 
-typedef int (*note_fn)(void *arg, const struct note *n);
+typedef int (*note_fn)(void *arg, Elf *e, const struct note *n);
 
 /* The .stapsdt.base section's address: the notes' addresses were written
  * against it before the link moved things (prelink). */
@@ -83,7 +83,7 @@ static int each_note(Elf *e, note_fn fn, void *arg)
 			    memcmp((char *)d->d_buf + name_off, "stapsdt", 8) ||
 			    parse_note((char *)d->d_buf + desc_off, nh.n_descsz, base, &n))
 				continue;
-			if ((rc = fn(arg, &n)))
+			if ((rc = fn(arg, e, &n)))
 				return rc;
 			count++;
 		}
@@ -96,10 +96,11 @@ struct lister {
 	void *arg;
 };
 
-static int list_one(void *arg, const struct note *n)
+static int list_one(void *arg, Elf *e, const struct note *n)
 {
 	struct lister *l = arg;
 
+	(void)e;
 	return l->each(l->arg, &n->u);
 }
 
@@ -127,21 +128,25 @@ int tv_kernel_usdt_list(const char *bin, tv_usdt_each_fn each, void *arg, struct
 	return with_elf(bin, list_one, &l, path, err);
 }
 
-/* The index-th location of provider:name. */
+/* The index-th location of provider:name, as file offsets: the probe's
+ * and its semaphore's (0: none). */
 struct finder {
 	const char *provider, *name;
 	__u32 want, seen;
-	struct note found;
+	__u64 off, sema_off;
+	bool found, unloadable;
 };
 
-static int find_one(void *arg, const struct note *n)
+static int find_one(void *arg, Elf *e, const struct note *n)
 {
 	struct finder *f = arg;
 
 	if (strcmp(n->u.provider, f->provider) || strcmp(n->u.name, f->name) ||
 	    f->seen++ != f->want)
 		return 0;
-	f->found = *n;
+	f->found = true;
+	f->unloadable = kuprobe_addr_to_offset(e, n->u.pc, &f->off) ||
+			(n->sema && kuprobe_addr_to_offset(e, n->sema, &f->sema_off));
 	return 1;
 }
 
@@ -161,48 +166,37 @@ static int split_target(const struct kattach *a, char *bin, char *prov, char *na
 	return 0;
 }
 
-/* The location's file offsets: the probe's and its semaphore's. */
-static int locate(struct tv_kernel *k, const struct kattach *a, char *path, __u64 *off,
-		  __u64 *sema_off, struct tv_err *err)
+/* Found before anything is attached, and kept for the attach (the notes
+ * are read once). */
+int kcheck_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
-	char bin[PATH_MAX], prov[256], name[256];
+	char bin[PATH_MAX], path[PATH_MAX], prov[256], name[256];
 	struct finder f = {.provider = prov, .name = name};
-	Elf *e;
-	int fd, rc = split_target(a, bin, prov, name, err);
+	int rc = split_target(a, bin, prov, name, err);
 
 	if (rc)
 		return rc;
 	f.want = TV_PROBE_LOC(k->img->probes[a->index].flags);
-	if (kuprobe_resolve_binary(bin, path))
-		return tv_err_set(err, 0,
-				  "usdt target file '%s' does not exist or is not executable", bin);
-	if (!(e = kuprobe_open_elf(path, &fd)))
-		return tv_err_set(err, 0, "%s is not an ELF file", path);
-	if (each_note(e, find_one, &f) != 1)
-		rc = tv_err_set(err, 0, "usdt probe not found: %s:%s in %s", prov, name, path);
-	else if (kuprobe_addr_to_offset(e, f.found.u.pc, off) ||
-		 (f.found.sema && kuprobe_addr_to_offset(e, f.found.sema, sema_off)))
-		rc = tv_err_set(err, 0, "probe '%s': its address is in no loadable segment",
-				a->probe);
-	elf_end(e);
-	close(fd);
-	return rc;
-}
-
-int kcheck_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
-{
-	char path[PATH_MAX];
-	__u64 off, sema = 0;
-
-	return locate(k, a, path, &off, &sema, err);
+	rc = with_elf(bin, find_one, &f, path, err);
+	if (rc < 0)
+		return rc;
+	if (!f.found)
+		return tv_err_set(err, 0, "usdt probe not found: %s:%s in %s", prov, name, path);
+	if (f.unloadable)
+		return tv_err_set(err, 0, "probe '%s': its address is in no loadable segment",
+				  a->probe);
+	return kutarget_keep(k, a->index, path, f.off, f.sema_off)
+		   ? tv_err_set(err, 0, "probe '%s': out of memory", a->probe)
+		   : 0;
 }
 
 int kattach_usdt(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
-	char path[PATH_MAX];
-	__u64 off, sema = 0;
-	int rc = locate(k, a, path, &off, &sema, err);
+	const struct kutarget *t = kutarget_of(k, a->index);
+	int rc = t ? 0 : kcheck_usdt(k, a, err);
 
+	if (!rc && !(t = kutarget_of(k, a->index)))
+		rc = tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	/* with -p or -c, in that process only, as bpftrace attaches usdt probes */
-	return rc ?: kuprobe_open(k, a, path, off, false, sema, k->target_pid, err);
+	return rc ?: kuprobe_open(k, a, t->path, t->off, false, t->ref_ctr, k->target_pid, err);
 }

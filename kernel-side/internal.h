@@ -56,12 +56,12 @@ struct tv_kernel {
 	void *on_record_arg;
 	int ncpus;
 	struct tv_kernel_info info;
-	/* uprobe targets as resolved by their check before anything is
-	 * attached, by probe index (path NULL: not resolved); attach uses
+	/* uprobe and usdt targets as resolved by their check before anything
+	 * is attached, by probe index (path NULL: not resolved); attach uses
 	 * them rather than reading the ELF file again */
 	struct kutarget {
 		char *path;
-		__u64 off;
+		__u64 off, ref_ctr; /* file offsets: the probe, its usdt semaphore (or 0) */
 	} * utargets;
 };
 
@@ -147,6 +147,10 @@ int kuprobe_resolve_binary(const char *bin, char *path);
 Elf *kuprobe_open_elf(const char *path, int *fd);
 /* A virtual address of the file as its file offset (PT_LOAD). */
 int kuprobe_addr_to_offset(Elf *e, __u64 addr, __u64 *off);
+/* What a check resolved for probe index (0, or -ENOMEM), and that again
+ * (NULL: not resolved). */
+int kutarget_keep(struct tv_kernel *k, __u32 index, const char *path, __u64 off, __u64 ref_ctr);
+const struct kutarget *kutarget_of(const struct tv_kernel *k, __u32 index);
 /* A uprobe (ret: uretprobe) at off in path, its reference counter (a
  * USDT semaphore) at file offset ref_ctr_off or 0, in process pid (or
  * every one: -1), linked for probe a. */

@@ -42,124 +42,33 @@ static __u64 sized(__u64 v, const struct tv_fmt_spec *s)
 	return tv_extend(v & ((1ull << s->bits) - 1), (s->bits / 8) | (sign ? TV_Z_SIGNED : 0));
 }
 
-/* One call of fprintf(3) through libffi: the C format built from the
- * script's, and each argument with the C type its conversion wants. */
+/* A format constant made ready for libffi once, at its first record: the
+ * C format built from the script's, the prepared call, and for each
+ * argument how its bytes become the C value its conversion takes. */
 #define FFI_MAX_ARGS 40
-struct ffi_printf {
-	FILE *fmt; /* the C format, as it is built */
-	char *text;
-	size_t len;
-	int n;
-	ffi_type *types[FFI_MAX_ARGS + 2];
-	void *values[FFI_MAX_ARGS + 2];
-	union {
-		long long ll;
-		int i;
-		char *s;
-	} slot[FFI_MAX_ARGS];
-	char *owned[FFI_MAX_ARGS]; /* strings to free after the call */
-	int nowned;
+enum how { ARG_INT, ARG_CHAR, ARG_PTR, ARG_STR, ARG_NAMED };
+
+struct carg {
+	enum how how;
+	struct tv_fmt_spec spec;
+	struct tvh_field field; /* its type and size (p: offset in the record) */
+	size_t off;
 };
 
-static void *add_arg(struct ffi_printf *c, ffi_type *t)
-{
-	if (c->n >= FFI_MAX_ARGS)
-		return NULL;
-	c->types[2 + c->n] = t;
-	c->values[2 + c->n] = &c->slot[c->n];
-	return &c->slot[c->n++];
-}
-
-static int add_string(struct ffi_printf *c, const struct tv_fmt_spec *s, char *owned)
-{
-	char **slot = add_arg(c, &ffi_type_pointer);
-
-	if (!owned || !slot) {
-		free(owned);
-		return -ENOMEM;
-	}
-	c->owned[c->nowned++] = owned;
-	*slot = owned;
-	fprintf(c->fmt, "%ss", s->spec);
-	return 0;
-}
+struct tvh_cfmt {
+	ffi_cif cif;
+	ffi_type *types[FFI_MAX_ARGS + 2];
+	char *text; /* the C format */
+	int n;
+	size_t len; /* the record bytes the arguments take */
+	struct carg arg[FFI_MAX_ARGS];
+};
 
 /* The text of the script's format, with its own '%' doubled. */
-static void add_text(struct ffi_printf *c, const char *p, size_t n)
+static void add_text(FILE *fmt, const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fputs(p[i] == '%' ? "%%" : (char[]){p[i], 0}, c->fmt);
-}
-
-static int add_plain(struct ffi_printf *c, const struct tv_fmt_spec *s, const unsigned char *arg,
-		     size_t size)
-{
-	__u64 v = 0;
-	long long *ll;
-	int *i;
-
-	memcpy(&v, arg, size < 8 ? size : 8);
-	v = sized(v, s);
-	switch (s->conv) {
-	case 'd':
-	case 'i':
-	case 'u':
-	case 'x':
-	case 'X':
-	case 'o':
-		if (!(ll = add_arg(c, s->conv == 'd' || s->conv == 'i' ? &ffi_type_sint64
-								       : &ffi_type_uint64)))
-			return -ENOMEM;
-		*ll = (long long)v;
-		fprintf(c->fmt, "%sll%c", s->spec, s->conv);
-		return 0;
-	case 'c':
-		if (!(i = add_arg(c, &ffi_type_sint)))
-			return -ENOMEM;
-		*i = (int)(char)v;
-		fprintf(c->fmt, "%sc", s->spec);
-		return 0;
-	case 'p':
-		if (!(ll = add_arg(c, &ffi_type_uint64)))
-			return -ENOMEM;
-		*ll = (long long)v;
-		fputs("0x%llx", c->fmt);
-		return 0;
-	case 's': return add_string(c, s, strndup((const char *)arg, size));
-	default: return -EINVAL;
-	}
-}
-
-/* Values printed by name (a symbol, a stack, an address, a time) take
- * the conversion's width and flags as a string would. */
-static int add_named(struct tv_out *o, struct ffi_printf *c, const struct tv_fmt_spec *s,
-		     const struct tvh_field *a)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-
-	if (!m)
-		return -ENOMEM;
-	tvh_print_value(o, m, a, 8, s->style);
-	fclose(m);
-	return add_string(c, s, text);
-}
-
-static int call_fprintf(FILE *f, struct ffi_printf *c)
-{
-	ffi_cif cif;
-	ffi_arg ret;
-	char *fmt = c->text;
-
-	c->types[0] = c->types[1] = &ffi_type_pointer;
-	c->values[0] = &f;
-	c->values[1] = &fmt;
-	if (ffi_prep_cif_var(&cif, FFI_DEFAULT_ABI, 2, 2 + c->n, &ffi_type_sint, c->types) !=
-	    FFI_OK)
-		return -EINVAL;
-	ffi_call(&cif, FFI_FN(fprintf), &ret, c->values);
-	return (int)ret < 0 ? -EIO : 0;
+		fputs(p[i] == '%' ? "%%" : (char[]){p[i], 0}, fmt);
 }
 
 static bool is_plain(char type)
@@ -167,12 +76,40 @@ static bool is_plain(char type)
 	return type == TV_VAL_int || type == TV_VAL_uint || type == TV_VAL_str;
 }
 
-static int build(struct tv_out *o, struct ffi_printf *c, const struct tv_const *fmt,
-		 const unsigned char *a, size_t len)
+/* One conversion: its argument's C type, and its part of the C format. */
+static int add_conv(struct tvh_cfmt *c, FILE *fmt, const struct tv_fmt_spec *s,
+		    const struct tvh_field *f, size_t off)
 {
-	const char *p = fmt->data, *types = arg_types(fmt);
-	const char *tend = fmt->data + fmt->len;
-	size_t off = 0;
+	struct carg *a = &c->arg[c->n];
+	ffi_type **t = &c->types[2 + c->n];
+
+	if (c->n == FFI_MAX_ARGS)
+		return -E2BIG;
+	*a = (struct carg){.spec = *s, .field = *f, .off = off};
+	if (!is_plain(f->type) || s->conv == 's') {
+		a->how = is_plain(f->type) ? ARG_STR : ARG_NAMED;
+		*t = &ffi_type_pointer;
+		fprintf(fmt, "%ss", s->spec);
+	} else if (s->conv == 'c') {
+		a->how = ARG_CHAR, *t = &ffi_type_sint;
+		fprintf(fmt, "%sc", s->spec);
+	} else if (s->conv == 'p') {
+		a->how = ARG_PTR, *t = &ffi_type_uint64;
+		fputs("0x%llx", fmt);
+	} else if (strchr("diuxXo", s->conv)) {
+		a->how = ARG_INT;
+		*t = s->conv == 'd' || s->conv == 'i' ? &ffi_type_sint64 : &ffi_type_uint64;
+		fprintf(fmt, "%sll%c", s->spec, s->conv);
+	} else {
+		return -EINVAL;
+	}
+	c->n++;
+	return 0;
+}
+
+static int compile_conversions(struct tvh_cfmt *c, FILE *fmt, const struct tv_const *k)
+{
+	const char *p = k->data, *types = arg_types(k), *tend = k->data + k->len;
 	int rc = 0;
 
 	while (*p && !rc) {
@@ -182,39 +119,137 @@ static int build(struct tv_out *o, struct ffi_printf *c, const struct tv_const *
 
 		if (*p != '%' || p[1] == '%') { /* text, and "%%" as one '%' */
 			p += *p == '%' ? 2 : 1;
-			add_text(c, at, 1);
+			add_text(fmt, at, 1);
 			continue;
 		}
 		p = tv_fmt_next(p, &spec);
 		if (spec.cls == TV_FMT_NONE) { /* not a conversion: its text */
-			add_text(c, at, (size_t)(p - at));
+			add_text(fmt, at, (size_t)(p - at));
 			continue;
 		}
 		types = next_arg(types, (size_t)(tend - types), spec.conv, &arg);
-		if (off + arg.size > len)
-			return -EINVAL;
-		arg.p = a + off;
-		rc = is_plain(arg.type) ? add_plain(c, &spec, arg.p, arg.size)
-					: add_named(o, c, &spec, &arg);
-		off += arg.size;
+		rc = add_conv(c, fmt, &spec, &arg, c->len);
+		c->len += arg.size;
 	}
 	return rc;
 }
 
+static struct tvh_cfmt *compile_format(const struct tv_const *k)
+{
+	struct tvh_cfmt *c = calloc(1, sizeof(*c));
+	size_t len = 0;
+	FILE *fmt = c ? open_memstream(&c->text, &len) : NULL;
+	int rc = fmt ? compile_conversions(c, fmt, k) : -ENOMEM;
+
+	if (!c)
+		return NULL;
+	if (fmt && fclose(fmt))
+		rc = rc ?: -ENOMEM;
+	c->types[0] = c->types[1] = &ffi_type_pointer; /* FILE *, format */
+	if (!rc && ffi_prep_cif_var(&c->cif, FFI_DEFAULT_ABI, 2, 2 + c->n, &ffi_type_sint,
+				    c->types) != FFI_OK)
+		rc = -EINVAL;
+	if (rc) {
+		free(c->text);
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void tvh_cfmt_free(struct tvh_cfmt *c)
+{
+	if (c)
+		free(c->text);
+	free(c);
+}
+
+/* The compiled form of a format constant: kept in the output, by the
+ * constant's index, from its first record on. */
+static struct tvh_cfmt *cfmt_of(struct tv_out *o, const struct tv_const *k, bool *owned)
+{
+	size_t i = (size_t)(k - o->img->consts);
+
+	*owned = i >= o->img->nconsts || i >= TV_MAX_CONSTS;
+	if (*owned)
+		return compile_format(k);
+	if (!o->cfmt[i])
+		o->cfmt[i] = compile_format(k);
+	return o->cfmt[i];
+}
+
+/* Values printed by name (a symbol, a stack, an address, a time) are
+ * rendered first, and then take the conversion's width and flags as a
+ * string would. */
+static char *render_named(struct tv_out *o, const struct carg *a, const unsigned char *p)
+{
+	struct tvh_field f = a->field;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	f.p = p;
+	tvh_print_value(o, m, &f, 8, a->spec.style);
+	fclose(m);
+	return text;
+}
+
+union cvalue {
+	long long ll;
+	int i;
+	char *s;
+};
+
 int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len)
 {
-	struct ffi_printf *c = calloc(1, sizeof(*c));
-	int rc = -ENOMEM;
+	bool owned;
+	struct tvh_cfmt *c = cfmt_of(o, fmt, &owned);
+	union cvalue v[FFI_MAX_ARGS];
+	void *values[FFI_MAX_ARGS + 2] = {&f};
+	char strs[TV_SCRATCH + FFI_MAX_ARGS], *named[FFI_MAX_ARGS], *s = strs;
+	int nnamed = 0, rc = 0;
+	ffi_arg ret;
 
-	if (c && (c->fmt = open_memstream(&c->text, &c->len))) {
-		rc = build(o, c, fmt, args, len);
-		if (fclose(c->fmt))
-			rc = rc ?: -ENOMEM;
-		rc = rc ?: call_fprintf(f, c);
-		free(c->text);
-		for (int i = 0; i < c->nowned; i++)
-			free(c->owned[i]);
+	if (!c)
+		return -EINVAL;
+	if (c->len > len || c->len > TV_SCRATCH)
+		rc = -EINVAL;
+	values[1] = &c->text;
+	for (int i = 0; i < c->n && !rc; i++) {
+		const struct carg *a = &c->arg[i];
+		const unsigned char *p = (const unsigned char *)args + a->off;
+		__u64 x = 0;
+
+		memcpy(&x, p, a->field.size < 8 ? a->field.size : 8);
+		x = sized(x, &a->spec);
+		values[2 + i] = &v[i];
+		switch (a->how) {
+		case ARG_INT:
+		case ARG_PTR: v[i].ll = (long long)x; break;
+		case ARG_CHAR: v[i].i = (int)(char)x; break;
+		case ARG_STR: /* copied out with its NUL: the record's may be cut */
+			v[i].s = s;
+			s += strnlen((const char *)p, a->field.size);
+			memcpy(v[i].s, p, (size_t)(s - v[i].s));
+			*s++ = 0;
+			break;
+		case ARG_NAMED:
+			if (!(v[i].s = named[nnamed] = render_named(o, a, p)))
+				rc = -ENOMEM;
+			else
+				nnamed++;
+			break;
+		}
 	}
-	free(c);
+	if (!rc) {
+		ffi_call(&c->cif, FFI_FN(fprintf), &ret, values);
+		rc = (int)ret < 0 ? -EIO : 0;
+	}
+	while (nnamed)
+		free(named[--nnamed]);
+	if (owned)
+		tvh_cfmt_free(c);
 	return rc;
 }

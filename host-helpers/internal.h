@@ -30,7 +30,12 @@ struct tv_out {
 	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */
 	struct tvh_usyms *usyms; /* made at the first process reported */
 	__u64 counts[TV_REC__COUNT];
+	struct tvh_cfmt *cfmt[TV_MAX_CONSTS]; /* format constants made ready for libffi */
 };
+
+/* format.c */
+struct tvh_cfmt;
+void tvh_cfmt_free(struct tvh_cfmt *c);
 
 /* One map entry as read from a store. */
 struct entry {

@@ -17,8 +17,11 @@ struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FI
 
 void tv_out_free(struct tv_out *o)
 {
-	if (o)
+	if (o) {
 		tvh_ksyms_free(o->ksyms), tvh_usyms_free(o->usyms);
+		for (int i = 0; i < TV_MAX_CONSTS; i++)
+			tvh_cfmt_free(o->cfmt[i]);
+	}
 	free(o);
 }
 

@@ -129,11 +129,15 @@ struct {
 	__type(value, __u32);
 } depth SEC(".maps");
 
-#define DATA_MAP(name, maptype, keytype, valtype, n)                                               \
+/* Preallocated: a map that allocates on update gets few elements in a
+ * timer or NMI context (the kernel refills its cache only after the
+ * interrupt), so one firing that added keys to several maps kept only the
+ * first one's. */
+#define DATA_MAP(name, maptype, keytype, valtype, n, flags)                                        \
 	struct {                                                                                   \
 		__uint(type, maptype);                                                             \
 		__uint(max_entries, n);                                                            \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__uint(map_flags, flags);                                                          \
 		__type(key, keytype);                                                              \
 		__type(value, valtype);                                                            \
 	} name SEC(".maps")
@@ -145,10 +149,10 @@ struct {
 	__type(value, struct tv_agg);
 } agg_scalar SEC(".maps");
 
-DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 32768);
-DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 32768);
-DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 32768);
-DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 32768);
+DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 32768, 0);
+DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 32768, 0);
+DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 32768, BPF_F_NO_PREALLOC);
+DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 32768, BPF_F_NO_PREALLOC);
 
 /* processes whose user stacks were taken (interp.h: note_pid) */
 struct {

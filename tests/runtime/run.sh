@@ -228,6 +228,38 @@ t_software_page_faults() {
 }
 check software_page_faults t_software_page_faults
 
+# ---- one firing adds keys to several maps: each keeps them, in every context -
+# (timer contexts once kept only the first map's new key)
+t_new_keys_in_many_maps() { # NAME 'probe' COMMAND...: the command fires the probe
+	local name=$1 probe=$2 n a b c
+	shift 2
+	start "$name" -e "$probe { @a[@n] = count(); @b[@n] = count(); @c[@n] = count(); @n++; if (@n >= 30) { exit(); } }" || return 1
+	"$@" >/dev/null &
+	local trig=$!
+	wait "$(eval echo \$pid_"$name")"
+	kill $trig 2>/dev/null
+	wait $trig 2>/dev/null
+	n=$(sed -n 's/^@n: //p' "$T/$name.out")
+	a=$(grep -c '^@a\[' "$T/$name.out") b=$(grep -c '^@b\[' "$T/$name.out")
+	c=$(grep -c '^@c\[' "$T/$name.out")
+	[ "${n:-0}" -ge 30 ] && [ "$a" = "$n" ] && [ "$b" = "$n" ] && [ "$c" = "$n" ] ||
+		{ echo "# $name: @n ${n:-none}, @a $a, @b $b, @c $c entries"; return 1; }
+}
+TF='/comm == "trigger"/'
+check new_keys_many_maps_tracepoint t_new_keys_in_many_maps nk_tp \
+	"tracepoint:syscalls:sys_enter_getppid $TF" $TRIG getppid 100
+check new_keys_many_maps_rawtracepoint t_new_keys_in_many_maps nk_raw \
+	"rawtracepoint:sys_enter $TF" $TRIG getppid 100
+check new_keys_many_maps_uprobe t_new_keys_in_many_maps nk_up \
+	"uprobe:$(realpath $B/tests/uprobe_target):tv_target" $B/tests/uprobe_target 100
+check new_keys_many_maps_usdt t_new_keys_in_many_maps nk_usdt \
+	"usdt:$(realpath $B/tests/usdt_target):tv:regs" $B/tests/usdt_target 30
+check new_keys_many_maps_interval t_new_keys_in_many_maps nk_iv "interval:ms:2" sleep 5
+check new_keys_many_maps_profile t_new_keys_in_many_maps nk_pf \
+	"profile:hz:499 $TF" taskset -c 0 $TRIG spin 5000
+check new_keys_many_maps_software t_new_keys_in_many_maps nk_sw \
+	"software:page-faults:1 $TF" $TRIG faults 2000
+
 # ---- uprobes: exact counts, arguments, return values, offsets, libraries ------
 UT=$B/tests/uprobe_target
 uprog() { # PROG NAME [ATTACH]: $T/NAME.tvs, this build's target filled in

@@ -85,6 +85,10 @@ static inline __u64 kcookie(const struct tv_kernel *k, __u32 probe)
 	return (__u64)k->gen << 32 | (k->slot * TV_MAX_BLOCKS + probe);
 }
 int kmap_delete_where(int fd, __u32 id, __u32 mask);
+/* Steps a walk of fd's keys may take (twice its capacity): probes that
+ * delete keys meanwhile restart get_next_key, and must not keep a walk
+ * going for ever. */
+__u32 kmap_walk_limit(int fd);
 int kchain_build(const struct tv_image *img, int *next, bool *first);
 /* attach.c: one probe to attach, as its provider sees it */
 struct kattach {

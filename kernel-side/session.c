@@ -41,21 +41,79 @@ static struct tv_kernel *kernel_new(void)
 	return k;
 }
 
-/* Delete the entries whose key id matches `id` under `mask`. */
-int kmap_delete_where(int fd, __u32 id, __u32 mask)
+__u32 kmap_walk_limit(int fd)
 {
-	struct tv_key_l key, next;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : 2 * info.max_entries;
+}
+
+/* The keys of fd whose id matches `id` under `mask`, collected before any
+ * is deleted: deleting while walking met keys the probes made again (the
+ * delete syscalls fire sys_enter themselves) and never ended. */
+static int keys_where(int fd, __u32 id, __u32 mask, __u32 key_size, __u32 limit, char **keys,
+		      __u32 *n)
+{
+	struct tv_key_l cur, next;
+	__u32 cap = 0;
 	void *prev = NULL;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if ((next.id & mask) == id) {
-			bpf_map_delete_elem(fd, &next);
-			continue; /* the same prev finds the following key */
+	*keys = NULL;
+	*n = 0;
+	for (__u32 step = 0; step < limit && !bpf_map_get_next_key(fd, prev, &next); step++) {
+		cur = next;
+		prev = &cur;
+		if ((cur.id & mask) != id)
+			continue;
+		if (*n == cap) {
+			char *more = realloc(*keys, (size_t)(cap = cap ? 2 * cap : 64) * key_size);
+
+			if (!more)
+				return -ENOMEM;
+			*keys = more;
 		}
-		key = next;
-		prev = &key;
+		memcpy(*keys + (size_t)(*n)++ * key_size, &cur, key_size);
 	}
 	return 0;
+}
+
+/* One batch call where the kernel has it; a key already gone (a probe
+ * deleted it) is stepped over. */
+static void delete_keys(int fd, const char *keys, __u32 n, __u32 key_size)
+{
+	for (__u32 i = 0; i < n;) {
+		__u32 count = n - i;
+
+		if (!bpf_map_delete_batch(fd, keys + (size_t)i * key_size, &count, NULL))
+			return;
+		if (errno != ENOENT) {
+			for (; i < n; i++)
+				bpf_map_delete_elem(fd, keys + (size_t)i * key_size);
+			return;
+		}
+		i += count + 1;
+	}
+}
+
+/* Delete the entries whose key id matches `id` under `mask`, in bounded
+ * time whatever the probes do meanwhile. */
+int kmap_delete_where(int fd, __u32 id, __u32 mask)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), n;
+	char *keys;
+	int rc;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.key_size < sizeof(__u32) || info.key_size > sizeof(struct tv_key_l))
+		return -EINVAL;
+	rc = keys_where(fd, id, mask, info.key_size, kmap_walk_limit(fd), &keys, &n);
+	if (!rc)
+		delete_keys(fd, keys, n, info.key_size);
+	free(keys);
+	return rc;
 }
 
 /* Delete every data-map entry of a slot (its process ended). */

@@ -178,6 +178,7 @@ static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void 
 		struct tv_key_l l;
 	} cur = {}, next;
 	void *prev = NULL;
+	__u32 limit;
 	int rc = 0;
 
 	if (tv_is_scalar_agg(&k->img->maps[map].d)) {
@@ -186,7 +187,9 @@ static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void 
 		return scalar_lookup(k, map, &a) ? 0 : fn("", &a, arg);
 	}
 	kkey_make(k, map, &cur, &kk); /* only for fd and family */
-	while (!rc && !bpf_map_get_next_key(kk.fd, prev, &next)) {
+	limit = kmap_walk_limit(kk.fd);
+	for (__u32 step = 0; !rc && step < limit && !bpf_map_get_next_key(kk.fd, prev, &next);
+	     step++) {
 		cur = next;
 		prev = &cur;
 		if (cur.s.id != id)

@@ -260,6 +260,19 @@ check new_keys_many_maps_profile t_new_keys_in_many_maps nk_pf \
 check new_keys_many_maps_software t_new_keys_in_many_maps nk_sw \
 	"software:page-faults:1 $TF" $TRIG faults 2000
 
+# ---- clear() of a map the run itself feeds ends, and so does Ctrl-C -------------
+# (each delete syscall fired sys_enter and made @[tracevm] again: clear spun)
+t_clear_self_fed_map() {
+	local s='tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:ms:100 { print(@, 3); clear(@); }'
+	timeout -k 1 10 "$TV" -e "$s interval:ms:550 { exit(); }" >"$T/cl.out" 2>&1 || return 1
+	[ "$(grep -c '^@\[tracevm\]' "$T/cl.out")" -ge 4 ] || return 1
+	start cl2 -e "$s" || return 1
+	sleep 0.3
+	kill -INT $pid_cl2
+	timeout 5 tail --pid=$pid_cl2 -f /dev/null || { kill -9 $pid_cl2; return 1; }
+}
+check clear_self_fed_map_ends t_clear_self_fed_map
+
 # ---- uprobes: exact counts, arguments, return values, offsets, libraries ------
 UT=$B/tests/uprobe_target
 uprog() { # PROG NAME [ATTACH]: $T/NAME.tvs, this build's target filled in

@@ -69,9 +69,13 @@ static void on_child(int sig)
 	child_signalled = 1; /* wakes the poll; the loop checks which child */
 }
 
+/* SA_RESTART: a write blocked on a slow pipe must go on when a signal
+ * comes (stdio drops a buffer whose write failed with EINTR); the waits
+ * (ppoll, epoll) still return at once. */
 static void install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal}, sc = {.sa_handler = on_child};
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART},
+			 sc = {.sa_handler = on_child, .sa_flags = SA_RESTART};
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -243,6 +247,9 @@ static int execute(struct run *r, struct tv_err *err)
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, "BEGIN")))
 		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
+	/* what BEGIN printed is out before any wait, as each batch of records
+	 * is later: stdout is a pipe as often as a terminal */
+	fflush(r->f);
 	if (nkernel && !tv_out_exit_requested(r->out) &&
 	    (rc = tv_kernel_attach(r->kernel, warn_skipped, NULL, err)) < 0)
 		return rc;

@@ -415,6 +415,18 @@ t_buffering_line() { # with -B line, BEGIN's line is out while tracevm still run
 	[ $seen = 1 ] && ! "$TV" -B sometimes -e 'BEGIN { exit(); }' 2>/dev/null
 }
 check dash_B_line_buffering t_buffering_line
+t_begin_output_to_pipe() { # by default too, BEGIN's line reaches a pipe while tracevm runs
+	mkfifo "$T/bp.fifo"
+	cat "$T/bp.fifo" >"$T/bp.out" &
+	local cat=$! seen=0
+	"$TV" -e 'BEGIN { printf("early\n"); }' >"$T/bp.fifo" 2>/dev/null &
+	local tv=$!
+	for _ in $(seq 100); do grep -qx early "$T/bp.out" && seen=1 && break; sleep 0.01; done
+	kill -INT $tv
+	wait $tv $cat
+	[ $seen = 1 ]
+}
+check begin_output_to_pipe t_begin_output_to_pipe
 t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
 		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&

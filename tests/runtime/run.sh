@@ -273,6 +273,19 @@ t_clear_self_fed_map() {
 }
 check clear_self_fed_map_ends t_clear_self_fed_map
 
+# ---- -c with a slow reader: the command's exit does not drop output ----------
+# (SIGCHLD interrupted a write blocked on the full pipe; stdio dropped 4 KB)
+t_slow_pipe_keeps_output() {
+	"$TV" -c "$(realpath $TRIG) getppid 20000" \
+		-e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("event number %d\n", @n++); }' \
+		2>"$T/sp.err" | (sleep 1; cat) >"$T/sp.out"
+	local printed lost
+	printed=$(grep -c '^event number' "$T/sp.out")
+	lost=$(sed -n 's/^Lost \([0-9]*\) events$/\1/p' "$T/sp.out")
+	[ $((printed + ${lost:-0})) -eq 20000 ] || { echo "# $printed printed, ${lost:-0} lost"; return 1; }
+}
+check slow_pipe_keeps_output t_slow_pipe_keeps_output
+
 # ---- uprobes: exact counts, arguments, return values, offsets, libraries ------
 UT=$B/tests/uprobe_target
 uprog() { # PROG NAME [ATTACH]: $T/NAME.tvs, this build's target filled in

@@ -413,6 +413,8 @@ static inline bool tv_op_may_fault(unsigned op)
 /* Opcodes that send records: SENDS of opcodes.def (EMIT, the user stacks
  * and symbols that report their process) and the reads that report faults. */
 bool tv_op_sends_records(unsigned op);
+/* What an instruction does that only --unsafe allows ("system()"), or NULL. */
+const char *tv_insn_unsafe(const struct tv_insn *in);
 const char *tv_op_operands(unsigned op);
 const char *tv_op_doc(unsigned op);
 int tv_op_lookup(const char *name);
@@ -473,8 +475,10 @@ static inline size_t tv_store_val_size(const struct tv_store *s, __u32 map)
  * interpreter ran it. */
 typedef int (*tv_record_fn)(const struct tv_rec *hdr, const void *payload, void *arg);
 
-/* Reject any image the interpreters could mis-execute. */
-int tv_image_validate(const struct tv_image *img, struct tv_err *err);
+/* Reject any image the interpreters could mis-execute, and one that does
+ * what only --unsafe allows (system(), signal()) without TV_VALIDATE_UNSAFE. */
+enum { TV_VALIDATE_UNSAFE = 1 };
+int tv_image_validate(const struct tv_image *img, unsigned flags, struct tv_err *err);
 
 /* The binary form: header, then the tables, little endian. */
 int tv_image_write(const struct tv_image *img, FILE *f);

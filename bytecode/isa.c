@@ -70,6 +70,31 @@ bool tv_op_sends_records(unsigned op)
 	}
 }
 
+const char *tv_insn_unsafe(const struct tv_insn *in)
+{
+	switch (in->op) {
+#define OP(n, o, d)
+#define UNSAFE(n, what)                                                                            \
+	case TV_OP_##n:                                                                            \
+		return what;
+#include "opcodes.def"
+#undef UNSAFE
+#undef OP
+	case TV_OP_EMIT:
+		switch (in->a) {
+#define RECORD(n, d)
+#define UNSAFE_RECORD(n, what)                                                                     \
+	case TV_REC_##n:                                                                           \
+		return what;
+#include "records.def"
+#undef UNSAFE_RECORD
+#undef RECORD
+		default: return NULL;
+		}
+	default: return NULL;
+	}
+}
+
 const char *tv_op_name(unsigned op)
 {
 	return op < NELEM(ops) ? ops[op].name : NULL;

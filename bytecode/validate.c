@@ -11,6 +11,7 @@ struct vctx {
 	struct tv_err *err;
 	__u8 *tail; /* 1 where a pc is the second word of a wide insn */
 	__u32 pc;
+	unsigned flags;
 };
 
 static int bad(struct vctx *c, const char *what, long long val)
@@ -184,6 +185,11 @@ static int check_insn(struct vctx *c)
 		if (f[i] == 'j' && (err = check_jump(c, v[i], in->op == TV_OP_LOOP)))
 			return err;
 	}
+	if (!(c->flags & TV_VALIDATE_UNSAFE) && tv_insn_unsafe(in)) {
+		tv_err_set(c->err, 0, "insn %u (%s): %s is unsafe and needs --unsafe", c->pc,
+			   tv_op_name(in->op), tv_insn_unsafe(in));
+		return -EPERM;
+	}
 	return check_semantics(c, in, v);
 }
 
@@ -285,9 +291,9 @@ static int check_probes(const struct vctx *c)
 	return 0;
 }
 
-int tv_image_validate(const struct tv_image *img, struct tv_err *err)
+int tv_image_validate(const struct tv_image *img, unsigned flags, struct tv_err *err)
 {
-	struct vctx c = {img, err, NULL, 0};
+	struct vctx c = {img, err, NULL, 0, flags};
 	int rc = 0;
 
 	if (img->abi != TV_ABI_VERSION)

@@ -168,6 +168,8 @@ static int open_kernel(struct run *r, struct tv_err *err)
 	tv_kernel_set_verbose(r->opts->verbose);
 	rc = tv_kernel_open(&r->kernel, err);
 	if (!rc)
+		tv_kernel_set_unsafe(r->kernel, r->opts->unsafe);
+	if (!rc)
 		tv_kernel_set_target(r->kernel, r->opts->pid	   ? r->opts->pid
 						: r->child.pid > 0 ? r->child.pid
 								   : 0);

@@ -183,7 +183,7 @@ int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, str
 	free(text);
 	if (!*img)
 		return -EINVAL;
-	return tv_image_validate(*img, err);
+	return tv_image_validate(*img, o->unsafe ? TV_VALIDATE_UNSAFE : 0, err);
 }
 
 void print_error(const struct tv_opts *o, const struct tv_err *err, const char *source)

@@ -452,7 +452,8 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 		}
 		fe_btf_release(L);
 	}
-	if (img && !diag->n && tv_image_validate(img, &err))
+	if (img && !diag->n &&
+	    tv_image_validate(img, opts && opts->unsafe ? TV_VALIDATE_UNSAFE : 0, &err))
 		tv_diag_add(diag, 0, 0, 0, "internal error: invalid bytecode: %s", err.msg);
 	if (diag->n) {
 		tv_image_free(img);

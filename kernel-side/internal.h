@@ -45,7 +45,7 @@ struct tv_kernel {
 	int prog_fd[KPROG__COUNT][TV_PROG_COPIES];
 	__u32 slot, gen;
 	int target_pid; /* -p, -c: the process of usdt probes and user watchpoints */
-	bool have_slot;
+	bool have_slot, unsafe;
 	int ring_fd;
 	struct ring_buffer *rb;
 	const struct tv_image *img;

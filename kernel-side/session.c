@@ -357,7 +357,7 @@ static bool sends_records(const struct tv_image *img)
 
 int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_err *err)
 {
-	int rc = tv_image_validate(img, err);
+	int rc = tv_image_validate(img, k->unsafe ? TV_VALIDATE_UNSAFE : 0, err);
 
 	if (rc)
 		return rc;
@@ -383,6 +383,11 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 void tv_kernel_set_target(struct tv_kernel *k, int pid)
 {
 	k->target_pid = pid;
+}
+
+void tv_kernel_set_unsafe(struct tv_kernel *k, bool on)
+{
+	k->unsafe = on;
 }
 
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)

@@ -159,11 +159,16 @@ check fault_counted_block_continues t_fault_reported
 
 # ---- bad input: clear error, status 1, nothing left attached -----------------
 t_error() { # prog, expected stderr regex
-	"$TV" -A "$P/$1" >"$T/e.out" 2>"$T/e.err"
+	timeout -k 1 10 "$TV" -A "$P/$1" >"$T/e.out" 2>"$T/e.err"
 	[ $? -eq 1 ] && grep -qE "$2" "$T/e.err" || { cat "$T/e.err"; return 1; }
 }
 check error_bad_opcode t_error bad_syntax.tvs "bad_syntax.tvs:3:2-6: ERROR: unknown opcode 'cuont'"
 check error_validator t_error bad_jump.tvs "ERROR: insn 0 \(JA\): jumps go forward only"
+# --unsafe holds for assembler programs too; with it they run
+check error_unsafe_system_asm t_error unsafe_system.tvs "ERROR: insn 0 \(EMIT\): system\(\) is unsafe and needs --unsafe"
+check error_unsafe_signal_asm t_error unsafe_signal.tvs "ERROR: insn 1 \(SIGNAL\): signal\(\) is unsafe and needs --unsafe"
+t_unsafe_asm_runs() { [ "$("$TV" --unsafe -A $P/unsafe_system.tvs 2>&1 | grep -c '^ran$')" = 1 ]; }
+check unsafe_asm_runs_with_flag t_unsafe_asm_runs
 check error_missing_tracepoint t_error missing_tp.tvs "ERROR: tracepoint not found: syscalls:sys_enter_nonexistent"
 check error_kprobe_names_alternatives t_error kprobe.tvs "kprobes are not available.*tracepoint.*rawtracepoint"
 t_error_nothing_left() {

@@ -178,7 +178,7 @@ static void test_every_opcode_round_trip(void **state)
 	assert_string_equal(img->probes[2].attach, "weird;#\tname");
 	assert_int_equal(img->probes[1].flags, 0);
 	assert_int_equal(img->probes[2].flags, TV_PROBE_OPTIONAL);
-	if (tv_image_validate(img, &err))
+	if (tv_image_validate(img, TV_VALIDATE_UNSAFE, &err))
 		fail_msg("generated program does not validate: %s", err.msg);
 	assert_round_trip(img);
 	tv_image_free(img);
@@ -226,7 +226,7 @@ static void test_encoding(void **state)
 	assert_int_equal(img->maps[0].d.val_size, 8);
 	assert_int_equal(img->consts[0].len, 6);
 	assert_memory_equal(img->consts[0].data, "comm\n", 6);
-	assert_int_equal(tv_image_validate(img, NULL), 0);
+	assert_int_equal(tv_image_validate(img, TV_VALIDATE_UNSAFE, NULL), 0);
 	tv_image_free(img);
 }
 

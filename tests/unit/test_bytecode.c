@@ -53,7 +53,7 @@ static struct tv_image *base(void)
 static void expect_invalid(struct tv_image *img, const char *where, const char *what)
 {
 	struct tv_err err = {0};
-	int rc = tv_image_validate(img, &err);
+	int rc = tv_image_validate(img, TV_VALIDATE_UNSAFE, &err);
 
 	if (rc != -EINVAL || !strstr(err.msg, where) || (what && !strstr(err.msg, what)))
 		fail_msg("expected an error with '%s' and '%s', got %d: %s", where,
@@ -65,7 +65,7 @@ static void expect_valid(struct tv_image *img)
 {
 	struct tv_err err = {0};
 
-	if (tv_image_validate(img, &err))
+	if (tv_image_validate(img, TV_VALIDATE_UNSAFE, &err))
 		fail_msg("unexpected validation error: %s", err.msg);
 	tv_image_free(img);
 }
@@ -687,6 +687,48 @@ static void test_tables(void **state)
 	assert_true(tv_extend(0x8000, 2 | TV_Z_SIGNED) == 0xffffffffffff8000ull);
 }
 
+/* system() and signal() pass only with TV_VALIDATE_UNSAFE, whoever made
+ * the image (an -A file as much as a script). */
+static void test_unsafe_needs_flag(void **state)
+{
+	struct {
+		int op, rec;
+		const char *what;
+	} cases[] = {{TV_OP_EMIT, TV_REC_system, "system()"}, {TV_OP_SIGNAL, -1, "signal()"}};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int pass = 0; pass < 2; pass++) {
+			struct tv_image *img = base();
+			struct tv_err err = {0};
+			int rc;
+
+			if (cases[i].op == TV_OP_EMIT)
+				E(img, EMIT, cases[i].rec, 0, 0, 0);
+			else
+				E(img, SIGNAL, 1);
+			E(img, EXIT);
+			rc = tv_image_validate(img, pass ? TV_VALIDATE_UNSAFE : 0, &err);
+			if (pass)
+				assert_int_equal(rc, 0);
+			else if (rc != -EPERM || !strstr(err.msg, cases[i].what) ||
+				 !strstr(err.msg, "--unsafe"))
+				fail_msg("%s: got %d: %s", cases[i].what, rc, err.msg);
+			tv_image_free(img);
+		}
+	}
+	/* other records need no flag */
+	{
+		struct tv_image *img = base();
+		struct tv_err err = {0};
+
+		E(img, EMIT, TV_REC_printf, 0, 0, 0);
+		E(img, EXIT);
+		assert_int_equal(tv_image_validate(img, 0, &err), 0);
+		tv_image_free(img);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +745,7 @@ int main(void)
 	    cmocka_unit_test(test_lhist_bucket),   cmocka_unit_test(test_agg_apply),
 	    cmocka_unit_test(test_agg_merge),	   cmocka_unit_test(test_insn_put),
 	    cmocka_unit_test(test_tables),	   cmocka_unit_test(test_for_bodies),
+	    cmocka_unit_test(test_unsafe_needs_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,7 +116,7 @@ static int go_ctx(__u32 probe, const struct tv_vm_ctx *ctx)
 
 	if (!F->img->nprobes)
 		assert_int_equal(tv_image_add_probe(F->img, "BEGIN", 0), 0);
-	if (tv_image_validate(F->img, &err))
+	if (tv_image_validate(F->img, TV_VALIDATE_UNSAFE, &err))
 		fail_msg("invalid image: %s", err.msg);
 	if (!F->store)
 		F->store = tv_vm_store_new(F->img);

@@ -42,7 +42,7 @@ struct ty {
 	bool sign;
 	int btf;   /* TY_PTR: the pointee's BTF id (or FE_BTF_TASK); TY_RECORD: its id */
 	bool user; /* TY_PTR: points into user memory */
-	int tup; /* TY_TUPLE: index in lower.tuples */
+	int tup;   /* TY_TUPLE: index in lower.tuples */
 	/* TY_PTR to an integer named without BTF ((uint32 *)x, uaddr()): its
 	 * size in bytes and sign; 0 when the pointee is btf */
 	unsigned elem;
@@ -71,16 +71,15 @@ struct fe_tuple {
 enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
-	X(tid, B_BUILTIN, TV_BI_tid) X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)     \
-	    X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                  \
-		X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                  \
-		    X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)              \
-			X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)      \
-			    X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3)                  \
-				X(arg4, B_ARG, 4) X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0)         \
-				    X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)                      \
-					X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)                  \
-					    X(func, B_FUNC, 0)
+	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
+	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs) \
+	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
+		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
+		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \
+			X(comm, B_COMM, 0) X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)   \
+			    X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
+				X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)   \
+				    X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -278,6 +277,9 @@ void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);
+/* The first call of a function the table does not have, as the one error
+ * in diag: -ENOENT; 0 when every call is known. */
+int fe_check_calls(const struct tv_node *program, struct tv_diag *diag);
 void fe_gen_map_assign(struct lower *L, const struct tv_node *target, const struct tv_node *value,
 		       enum tv_ast_op op);
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map);

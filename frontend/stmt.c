@@ -174,7 +174,9 @@ static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, 
 }
 
 /* Keys: every element in its slot (ints 8 bytes, strings their size),
- * padding zeroed so equal keys hash alike. */
+ * padding zeroed so equal keys hash alike.  Each element is lowered even
+ * when the key has no bytes: one without a type (an unknown name) is
+ * an error there, not a key left out. */
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map)
 {
 	unsigned size = 0, off, pos;
@@ -182,9 +184,8 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 	for (int i = 0; i < m->nkeys; i++)
 		size += m->key[i].size;
 	off = fe_scratch(L, map, size + 8); /* + the hist bucket */
-	if (!size)
-		return off;
-	EMIT(L, SZERO, off, size);
+	if (size)
+		EMIT(L, SZERO, off, size);
 	pos = off;
 	for (int i = 0; i < m->nkeys && i < map->map.keys.n; i++) {
 		const struct tv_node *k = map->map.keys.v[i];

@@ -60,12 +60,22 @@ lang() {
 
 # errors: location, source line, underline, status 1, nothing attached
 err() { # NAME 'script' 'first stderr line (regex)'
-	# shellcheck disable=SC2086
-	"$TV" ${TV_OPTS:-} -e "$2" >"$T/e.out" 2>"$T/e.err"
+	# shellcheck disable=SC2086 # a script that runs instead of failing is stopped
+	timeout 10 "$TV" ${TV_OPTS:-} -e "$2" >"$T/e.out" 2>"$T/e.err"
 	local rc=$?
 	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
 		ok "$1"
 	else
 		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
+	fi
+}
+# err_text NAME 'script' 'whole stderr': the diagnostics byte for byte
+err_text() {
+	timeout 10 "$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
+	local rc=$?
+	if [ $rc -eq 1 ] && [ "$(cat "$T/e.err")" = "$3" ]; then
+		ok "$1"
+	else
+		nok "$1" "status $rc: $(head -6 "$T/e.err" | tr '\n' '|')"
 	fi
 }

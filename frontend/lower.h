@@ -72,7 +72,8 @@ enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
 	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
-	X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs) \
+	X(uid, B_BUILTIN, TV_BI_uid)                                                               \
+	X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs)                              \
 	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
 		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
 		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \
@@ -226,6 +227,9 @@ struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
 int fe_reg_offset(const char *name);
 /* A positional parameter's text: "" when not given. */
 const char *fe_param_text(const struct lower *L, const struct tv_node *param);
+/* A positional parameter as a number (0 when not given); -EINVAL when its
+ * text is not one. */
+int fe_param_int(const struct lower *L, const struct tv_node *param, __s64 *v);
 /* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
 int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb);
 /* typenames.c: types as bpftrace's errors name them */

@@ -506,16 +506,19 @@ static void gen_return(struct lower *L, const struct tv_node *s)
 static void gen_unroll(struct lower *L, const struct tv_node *s)
 {
 	const struct tv_node *n = s->ctl.cond;
-	long count = n->kind == TV_N_int ? (long)n->num.value : -1;
+	__s64 count = n->kind == TV_N_int ? (__s64)n->num.value : -1;
 
-	if (n->kind == TV_N_param && L->opts && n->param <= L->opts->nargs)
-		count = strtol(L->opts->args[n->param - 1], NULL, 0);
+	if (n->kind == TV_N_param && fe_param_int(L, n, &count)) {
+		fe_error(L, n, "$%ld used numerically but given \"%s\"", n->param,
+			 fe_param_text(L, n));
+		return;
+	}
 	if (count < 1 || count > 100) {
 		fe_error(L, s,
 			 count > 100 ? "unroll maximum value is 100" : "unroll minimum value is 1");
 		return;
 	}
-	for (long i = 0; i < count; i++)
+	for (__s64 i = 0; i < count; i++)
 		fe_gen_block(L, s->ctl.body);
 }
 

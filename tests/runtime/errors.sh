@@ -27,3 +27,30 @@ err_text unknown_function_first_only 'BEGIN { $x = comn; foo(); } END { bar(); }
 BEGIN { \$x = comn; foo(); } END { bar(); }
                    ~~~"
 err unknown_function_before_probes 'tracepoint:nope:nope { @x[foo()] = bar(); }' '^stdin:1:24-30: ERROR: Unknown function: foo$'
+
+# ---- the command line -----------------------------------------------------------
+P='BEGIN { exit(); }'
+for bad in 0 -1 -0 4194305 4294967297; do
+	cli_err "pid_out_of_range_$bad" "ERROR: pid '$bad' out of valid pid range [1,4194304]" -p "$bad" -e "$P"
+done
+for bad in abc 12abc 0x10 '' '12 '; do
+	cli_err "pid_not_a_number_'$bad'" "ERROR: pid '$bad' is not a valid decimal number" -p "$bad" -e "$P"
+done
+cli_err pid_past_64_bits "ERROR: pid '18446744073709551616' outside of integer range" -p 18446744073709551616 -e "$P"
+# bpftrace 0.17's words, the empty name before the colon included
+cli_err pid_not_running 'ERROR: : No such process' -p 4194304 -e "$P"
+# a positional parameter used as a number must be one that fits 64 bits
+PF='BEGIN { printf("%d\n", $1); exit(); }'
+for bad in 99999999999999999999999 9223372036854775808 18446744073709551615 -9223372036854775809 ''; do
+	cli_err "param_not_int64_'$bad'" "stdin:1:24-26: ERROR: \$1 used numerically but given \"$bad\". Try using str(\$1).
+$PF
+                       ~~" -e "$PF" -- "$bad"
+done
+cli_err param_unroll_count 'stdin:1:9-18: ERROR: $1 used numerically but given "99999999999999999999"
+BEGIN { unroll($1) { } exit(); }
+        ~~~~~~~~~' -e 'BEGIN { unroll($1) { } exit(); }' 99999999999999999999
+t_param_int64_edges() { # the largest and smallest still are numbers
+	[ "$(timeout 10 "$TV" -q -e 'BEGIN { printf("%lld %lld\n", $1, $2); exit(); }' -- 9223372036854775807 -9223372036854775808)" = \
+		"9223372036854775807 -9223372036854775808" ]
+}
+check param_int64_edges t_param_int64_edges

@@ -69,13 +69,17 @@ err() { # NAME 'script' 'first stderr line (regex)'
 		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
 	fi
 }
-# err_text NAME 'script' 'whole stderr': the diagnostics byte for byte
-err_text() {
-	timeout 10 "$TV" -e "$2" >"$T/e.out" 2>"$T/e.err"
-	local rc=$?
-	if [ $rc -eq 1 ] && [ "$(cat "$T/e.err")" = "$3" ]; then
-		ok "$1"
+# cli_err NAME 'whole stderr' ARGS...: status 1, that stderr byte for
+# byte, nothing on stdout
+cli_err() {
+	local name=$1 want=$2 rc
+	shift 2
+	timeout 10 "$TV" "$@" >"$T/e.out" 2>"$T/e.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(cat "$T/e.err")" = "$want" ] && [ ! -s "$T/e.out" ]; then
+		ok "$name"
 	else
-		nok "$1" "status $rc: $(head -6 "$T/e.err" | tr '\n' '|')"
+		nok "$name" "status $rc: $(head -6 "$T/e.err" | tr '\n' '|')"
 	fi
 }
+err_text() { cli_err "$1" "$3" -e "$2"; } # NAME 'script' 'whole stderr'

@@ -248,13 +248,24 @@ static bool check_conversions(struct lower *L, const struct tv_node *c)
 	return true;
 }
 
+/* Checked before the format is read for its conversions. */
+bool fe_format_fits(struct lower *L, const struct tv_node *c, const struct tv_node *fmt)
+{
+	if (fmt->str.len <= TV_FE_FMT_MAX)
+		return true;
+	fe_error(L, fmt, "%s: format string is %zu bytes, longer than the limit of %d",
+		 c->call.name, fmt->str.len, TV_FE_FMT_MAX);
+	return false;
+}
+
 /* printf: arguments packed in 8-byte slots (strings take their size); the
- * format constant carries their type string after its NUL. */
+ * format constant carries their type string after its NUL (16 of
+ * ",X4294967295" at most). */
 static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, unsigned kind)
 {
 	const struct tv_list *a = &c->call.args;
 	const struct tv_node *fmt = a->v[0];
-	char buf[512], types[256];
+	char types[256], buf[TV_FE_FMT_MAX + 1 + sizeof(types)];
 	unsigned sizes[16], total = 0, off, pos;
 	size_t flen, tlen = 0;
 	int k;
@@ -264,6 +275,8 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 			 fe_type_of(L, fmt).k == TY_STR ? "string" : "integer");
 		return no_value(L, c, want);
 	}
+	if (!fe_format_fits(L, c, fmt))
+		return no_value(L, c, want);
 	if (tv_fmt_count(fmt->str.s) != a->n - 1) {
 		fe_error(L, c, "%s: %s arguments for format string (%d supplied, %d expected)",
 			 c->call.name,
@@ -287,10 +300,6 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 					 i > 1 ? "," : "", fe_type_char(&t), sizes[i - 1]);
 	}
 	flen = strlen(fmt->str.s);
-	if (flen + tlen + 2 > sizeof(buf)) {
-		fe_error(L, fmt, "%s: format string too long", c->call.name);
-		return no_value(L, c, want);
-	}
 	memcpy(buf, fmt->str.s, flen + 1);
 	memcpy(buf + flen + 1, types, tlen + 1);
 	k = tv_image_add_const(L->img, TV_CONST_fmt, buf, flen + tlen + 2);
@@ -346,6 +355,8 @@ static int f_time(struct lower *L, const struct tv_node *c, bool want)
 
 	if (c->call.args.n && c->call.args.v[0]->kind != TV_N_str)
 		fe_error(L, c, "time: the format must be a string literal");
+	else if (c->call.args.n && !fe_format_fits(L, c, c->call.args.v[0]))
+		return no_value(L, c, want);
 	else if (c->call.args.n)
 		fmt = c->call.args.v[0]->str.s;
 	k = tv_image_add_const(L->img, TV_CONST_fmt, fmt, strlen(fmt) + 1);

@@ -73,14 +73,15 @@ enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
 	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
 	X(uid, B_BUILTIN, TV_BI_uid)                                                               \
-	X(gid, B_BUILTIN, TV_BI_gid) X(nsecs, B_BUILTIN, TV_BI_nsecs)                              \
-	    X(elapsed, B_BUILTIN, TV_BI_elapsed) X(cpu, B_BUILTIN, TV_BI_cpu)                      \
-		X(curtask, B_BUILTIN, TV_BI_curtask) X(cgroup, B_BUILTIN, TV_BI_cgroup)            \
-		    X(rand, B_BUILTIN, TV_BI_rand) X(probe, B_BUILTIN, TV_BI_probe)                \
-			X(comm, B_COMM, 0) X(arg0, B_ARG, 0) X(arg1, B_ARG, 1) X(arg2, B_ARG, 2)   \
-			    X(arg3, B_ARG, 3) X(arg4, B_ARG, 4) X(arg5, B_ARG, 5)                  \
-				X(retval, B_RETVAL, 0) X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)   \
-				    X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0) X(func, B_FUNC, 0)
+	X(gid, B_BUILTIN, TV_BI_gid)                                                               \
+	X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                      \
+	    X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                      \
+		X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)                  \
+		    X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)          \
+			X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3) X(arg4, B_ARG, 4)    \
+			    X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0) X(args, B_ARGS, 0)            \
+				X(kstack, B_KSTACK, 0) X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)   \
+				    X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -101,6 +102,9 @@ struct fe_map {
 /* A preprocessor name: a script's #define or a header constant. */
 enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
 #define TV_FE_MAX_MACROS 128
+/* bytes of a format's text (printf, system, cat, time, strftime): its
+ * constant holds the text, a NUL and the arguments' types */
+#define TV_FE_FMT_MAX 512
 struct fe_macro {
 	char name[64];
 	size_t len;
@@ -281,6 +285,8 @@ void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);
+/* false, with the error, when a format literal is over TV_FE_FMT_MAX */
+bool fe_format_fits(struct lower *L, const struct tv_node *call, const struct tv_node *fmt);
 /* The first call of a function the table does not have, as the one error
  * in diag: -ENOENT; 0 when every call is known. */
 int fe_check_calls(const struct tv_node *program, struct tv_diag *diag);

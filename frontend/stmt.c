@@ -4,14 +4,17 @@
 
 #include "frontend/lower.h"
 
+/* A literal is a constant the kernel copies (at most TV_CONST_MAX bytes
+ * with its NUL) into a slot of `size`. */
 static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 {
 	char buf[TV_CONST_MAX] = {0};
 	size_t len = e->str.len + 1;
+	unsigned room = size < TV_CONST_MAX ? size : TV_CONST_MAX;
 
-	if (len > TV_CONST_MAX || len > size) {
-		fe_error(L, e, "string of %zu bytes is too long (at most %u here)", e->str.len,
-			 (size < TV_CONST_MAX ? size : TV_CONST_MAX) - 1);
+	if (len > room) {
+		fe_error(L, e, "string literal is %zu bytes, longer than the limit of %u",
+			 e->str.len, room - 1);
 		return -1;
 	}
 	memcpy(buf, e->str.s, e->str.len);

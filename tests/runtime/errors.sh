@@ -54,3 +54,51 @@ t_param_int64_edges() { # the largest and smallest still are numbers
 		"9223372036854775807 -9223372036854775808" ]
 }
 check param_int64_edges t_param_int64_edges
+
+# ---- limits: named, checked before the work they save; long lines cut ------------
+A2K=$(head -c 2000 /dev/zero | tr '\0' a)
+# quick: STATUS-1, a first line matching the regex, and a few hundred bytes
+small_err() { # NAME 'first line (regex)' ARGS...
+	local name=$1 re=$2 rc size
+	shift 2
+	timeout 2 "$TV" "$@" >"$T/s.out" 2>"$T/s.err"
+	rc=$?
+	size=$(wc -c <"$T/s.err")
+	if [ $rc -eq 1 ] && head -1 "$T/s.err" | grep -qE "$re" && [ "$size" -lt 600 ]; then
+		ok "$name"
+	else
+		nok "$name" "status $rc, $size bytes: $(head -1 "$T/s.err" | cut -c1-200)"
+	fi
+}
+small_err literal_limit_variable '^stdin:1:14-2016: ERROR: string literal is 2000 bytes, longer than the limit of 127$' \
+	-e "BEGIN { \$x = \"$A2K\"; }"
+small_err literal_limit_printf_arg '^stdin:1:24-2026: ERROR: string literal is 2000 bytes, longer than the limit of 127$' \
+	-e "BEGIN { printf(\"%s\\n\", \"$A2K\"); }"
+small_err literal_limit_map_key '^stdin:1:9-2013: ERROR: string literal is 2000 bytes, longer than the limit of 127$' \
+	-e "BEGIN { @[\"$A2K\"] = count(); }"
+{ printf 'BEGIN { printf("'; head -c 1000000 /dev/zero | tr '\0' a; printf '\\n"); }\n'; } >"$T/bigfmt.bt"
+small_err format_limit_1mb "^$T/bigfmt.bt:1:9-1000020: ERROR: printf: format string is 1000001 bytes, longer than the limit of 512\$" "$T/bigfmt.bt"
+small_err format_limit_time "^stdin:1:9-2016: ERROR: time: format string is 2000 bytes, longer than the limit of 512\$" \
+	-e "BEGIN { time(\"$A2K\"); }"
+# a long line is shown as a window around the error, the '~' under its text
+PAD=$(printf '$a = 1; %.0s' $(seq 100))
+t_long_line_window() { # MODE: where "@x = comn;" is on its long line
+	local pre='' post='' src car lead marks
+	case $1 in
+	middle) pre=$PAD post=" $PAD" ;;
+	start) post=" $PAD" ;;
+	end) pre=$PAD ;;
+	esac
+	timeout 2 "$TV" -e "BEGIN { $pre@x = comn;$post }" >/dev/null 2>"$T/w.err"
+	src=$(sed -n 2p "$T/w.err") car=$(sed -n 3p "$T/w.err")
+	lead=${car%%~*} marks=${car#"$lead"}
+	[ "$(wc -l <"$T/w.err")" = 3 ] && [ ${#src} -le 200 ] && [ "${src:${#lead}:${#marks}}" = comn ] &&
+		case $1 in
+		middle) [ "${src:0:3}" = ... ] && [ "${src: -3}" = ... ] ;;
+		start) [ "${src:0:8}" = "BEGIN { " ] && [ "${src: -3}" = ... ] ;;
+		end) [ "${src:0:3}" = ... ] && [ "${src: -2}" = " }" ] ;;
+		esac
+}
+for where in middle start end; do
+	check "long_line_window_$where" t_long_line_window $where
+done

@@ -320,7 +320,7 @@ int main(int argc, char **argv)
 		    "tracevm: program ready %.3f ms after main(): %u insns, %u probes, %u maps\n",
 		    now_ms() - r.t_main, r.img->ninsns, r.img->nprobes, r.img->nmaps);
 	if (opts.dump) {
-		rc = tv_asm_print(r.img, stdout);
+		rc = tv_asm_print(r.img, stdout, &err);
 		goto done;
 	}
 	if (opts.output && !(r.f = fopen(opts.output, "w"))) {

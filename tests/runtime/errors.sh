@@ -102,3 +102,13 @@ t_long_line_window() { # MODE: where "@x = comn;" is on its long line
 for where in middle start end; do
 	check "long_line_window_$where" t_long_line_window $where
 done
+
+# ---- -d of assembler text: a failure is always told --------------------------------
+printf '.map @caf\xc3\xa9 int key=0\n.probe BEGIN\n\texit\n' >"$T/name.tvs"
+cli_err dump_asm_bad_map_name "$T/name.tvs:1:6-11: ERROR: map name '@caf\\xc3\\xa9' is not '@' alone or '@' and an identifier ([A-Za-z_][A-Za-z0-9_]*)" \
+	-d -A "$T/name.tvs"
+t_dump_write_error() { # stdout that cannot be written: an error, status 1
+	timeout 10 "$TV" -d -A examples/getppid_count.tvs >/dev/full 2>"$T/full.err"
+	[ $? -eq 1 ] && [ "$(cat "$T/full.err")" = "ERROR: cannot write the program text: No space left on device" ]
+}
+check dump_write_error_told t_dump_write_error

@@ -426,12 +426,11 @@ static int dir_map(struct ps *p)
 	struct tok name = tva_next_word(p, false);
 	struct tv_mapdesc d = {.val_size = 8};
 	char *kt = NULL, *vt = NULL, *nm = NULL;
+	struct tv_err bad;
 	int kind, rc = 0;
 
-	if (!name.len || name.s[0] != '@' || memchr(name.s, ',', name.len) ||
-	    memchr(name.s, '"', name.len))
-		return tva_fail(p, name.s, name.len ? name.len : 1,
-				"expected a map name like @calls, got '%.*s'", TOK(name));
+	if (tv_map_name_check(name.s, name.len, &bad)) /* the rule tv_asm_print writes by */
+		return tva_fail(p, name.s, name.len ? name.len : 1, "%s", bad.msg);
 	if (find_map(p->img, name) >= 0)
 		return tva_fail(p, name.s, name.len, "map '%.*s' already declared", TOK(name));
 	if ((kind = parse_kind(p, tv_mapkind_lookup, "map")) < 0)

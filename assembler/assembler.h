@@ -23,8 +23,9 @@
  *
  * Directives:
  *   .map NAME KIND key=N [val=N] [lhist=MIN,MAX,STEP] [ktype=S] [vtype=S]
- *	NAME is '@' followed by any characters but blanks and , ; # "
- *	(so "@" alone is a name).  KIND is a tv_mapkind_name() or a number.
+ *	NAME is '@' alone or '@' and an identifier, as BpfScript writes
+ *	them, at most TV_MAP_NAME_MAX bytes: tv_map_name_check(), the rule
+ *	tv_asm_print() writes by too.  KIND is a tv_mapkind_name() or a number.
  *	key= and val= are the tv_mapdesc sizes (defaults 0 and 8); lhist=
  *	sets lmin, lmax, lstep (default 0,0,0).  S is a word without blanks
  *	and ; # or a "quoted string" (empty when left out).  Maps must be
@@ -79,11 +80,12 @@
  * the message does not repeat it. */
 struct tv_image *tv_asm_parse(const char *text, const char *filename, struct tv_err *err);
 
-/* Disassemble img; returns 0, -EIO when writing fails, or -EINVAL when a
- * map name cannot be written (not '@' + name characters, or a duplicate). */
-int tv_asm_print(const struct tv_image *img, FILE *out);
+/* Disassemble img; returns 0, or -errno with err set (err may be NULL):
+ * -EIO when writing fails, -EINVAL when a map name is not one the parser
+ * takes (tv_map_name_check) or is a duplicate. */
+int tv_asm_print(const struct tv_image *img, FILE *out, struct tv_err *err);
 
 /* The same into a malloc'd string; NULL on error. */
-char *tv_asm_print_str(const struct tv_image *img);
+char *tv_asm_print_str(const struct tv_image *img, struct tv_err *err);
 
 #endif

@@ -62,17 +62,19 @@ static void put_word_or_string(FILE *out, const char *s, bool blanks)
 		put_escaped(out, s, strlen(s));
 }
 
-static bool map_name_ok(const struct tv_image *img, __u32 m)
+/* Every name by the assembler's rule (tv_map_name_check), once. */
+static int check_map_names(const struct tv_image *img, struct tv_err *err)
 {
-	const char *name = img->maps[m].name;
+	for (__u32 m = 0; m < img->nmaps; m++) {
+		const char *name = img->maps[m].name;
 
-	if (!name || name[0] != '@' || !(name[1] == 0 || bare_ok(name, false)) ||
-	    strpbrk(name, ",\""))
-		return false;
-	for (__u32 i = 0; i < m; i++)
-		if (img->maps[i].name && !strcmp(img->maps[i].name, name))
-			return false;
-	return true;
+		if (tv_map_name_check(name, strlen(name), err))
+			return -EINVAL;
+		for (__u32 i = 0; i < m; i++)
+			if (!strcmp(img->maps[i].name, name))
+				return tv_err_set(err, 0, "map '%s' already declared", name);
+	}
+	return 0;
 }
 
 static const char *or_empty(const char *s)
@@ -312,20 +314,21 @@ static void put_code(struct pr *p)
 	}
 }
 
-int tv_asm_print(const struct tv_image *img, FILE *out)
+int tv_asm_print(const struct tv_image *img, FILE *out, struct tv_err *err)
 {
 	struct pr p = {img, out, NULL, NULL};
+	int rc;
 
 	if (!img || !out)
-		return -EINVAL;
-	for (__u32 i = 0; i < img->nmaps; i++)
-		if (!map_name_ok(img, i))
-			return -EINVAL;
+		return tv_err_set(err, 0, "no image or no output to write it to");
+	if ((rc = check_map_names(img, err)))
+		return rc;
 	p.kind = calloc((size_t)img->ninsns + 1, 1);
 	p.label = calloc((size_t)img->ninsns + 1, 1);
 	if (!p.kind || !p.label) {
 		free(p.kind);
 		free(p.label);
+		tv_err_set(err, 0, "out of memory");
 		return -ENOMEM;
 	}
 	classify(&p);
@@ -336,19 +339,25 @@ int tv_asm_print(const struct tv_image *img, FILE *out)
 	put_code(&p);
 	free(p.kind);
 	free(p.label);
-	return ferror(out) ? -EIO : 0;
+	if (fflush(out) || ferror(out)) {
+		tv_err_set(err, 0, "cannot write the program text: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }
 
-char *tv_asm_print_str(const struct tv_image *img)
+char *tv_asm_print_str(const struct tv_image *img, struct tv_err *err)
 {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 	int rc;
 
-	if (!f)
+	if (!f) {
+		tv_err_set(err, 0, "out of memory");
 		return NULL;
-	rc = tv_asm_print(img, f);
+	}
+	rc = tv_asm_print(img, f, err);
 	if (fclose(f) || rc) {
 		free(buf);
 		return NULL;

@@ -28,6 +28,7 @@
 #define TV_VAL_MAX 128	  /* byte-valued maps (strings, tuples) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
+#define TV_MAP_NAME_MAX 65535 /* bytes: the binary form stores 16-bit lengths */
 #define TV_MAX_BLOCKS 4096
 #define TV_MAX_CONSTS 128
 #define TV_CONST_MAX 128 /* bytes of one constant the kernel can copy */
@@ -317,18 +318,18 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 /* Value types the host prints, one letter each; a type string is letters
  * and byte sizes, "i8,s64,K8", a tuple "(i8,s16)".  The bytes a value
  * holds are in the comment. */
-#define TV_VALUE_TYPES(X)                                                       \
-	X('i', int, "a signed integer")                                         \
-	X('u', uint, "an unsigned integer")                                     \
-	X('s', str, "a NUL-padded string")                                      \
-	X('p', probe, "a probe index: its name")                                \
-	X('f', func, "a probe index: the function part of its name")            \
-	X('k', kstack, "a kernel stack value (tv_stack_value)")                 \
-	X('U', ustack, "a user stack value (tv_stack_value)")                   \
-	X('K', ksym, "a kernel address: its symbol")                            \
-	X('Y', usym, "a user address, then its process id (16 bytes)")          \
-	X('n', inet, "an address family, then 16 address bytes (24 bytes)")     \
-	X('t', time, "a format constant's id, then nanoseconds since boot")     \
+#define TV_VALUE_TYPES(X)                                                                          \
+	X('i', int, "a signed integer")                                                            \
+	X('u', uint, "an unsigned integer")                                                        \
+	X('s', str, "a NUL-padded string")                                                         \
+	X('p', probe, "a probe index: its name")                                                   \
+	X('f', func, "a probe index: the function part of its name")                               \
+	X('k', kstack, "a kernel stack value (tv_stack_value)")                                    \
+	X('U', ustack, "a user stack value (tv_stack_value)")                                      \
+	X('K', ksym, "a kernel address: its symbol")                                               \
+	X('Y', usym, "a user address, then its process id (16 bytes)")                             \
+	X('n', inet, "an address family, then 16 address bytes (24 bytes)")                        \
+	X('t', time, "a format constant's id, then nanoseconds since boot")                        \
 	X('r', buf, "a length, then that many bytes (8 + up to TV_STR_MAX)")
 enum tv_value_type {
 #define X(letter, name, doc) TV_VAL_##name = letter,
@@ -444,6 +445,10 @@ int tv_image_set_source(struct tv_image *img, const char *name, const char *text
 int tv_image_set_loc(struct tv_image *img, __u32 pc, struct tv_srcloc loc);
 struct tv_srcloc tv_image_loc(const struct tv_image *img, __u32 pc);
 int tv_image_find_map(const struct tv_image *img, const char *name);
+/* The one rule for map names, in every reader and writer of images: '@'
+ * alone or '@' and an identifier ([A-Za-z_][A-Za-z0-9_]*), at most
+ * TV_MAP_NAME_MAX bytes.  0, or -EINVAL with err saying why. */
+int tv_map_name_check(const char *name, size_t len, struct tv_err *err);
 
 /* One map API over user-space maps (vm/) and kernel maps (kernel-side/), so
  * a BEGIN block run in user space writes the maps probes read later.

@@ -21,26 +21,60 @@ static const char *source_line(const char *text, int n, size_t *len)
 	return p;
 }
 
-/* The source line, tabs as four spaces, and the marker line: ' ' before
- * the span, '~' in it (four of them for a tab), cut at the line's end. */
+/* Lines up to LINE_SHOWN bytes are shown whole, as bpftrace shows them.
+ * Of a longer one (a generated script, a huge literal) WINDOW bytes are,
+ * from LEAD before the error, its cut ends marked "...": a line of a
+ * megabyte is not echoed to the terminal. */
+#define LINE_SHOWN 200
+#define WINDOW 160
+#define LEAD 40
+#define SHOWN_BYTES (4 * LINE_SHOWN + 8) /* tabs take four, "..." twice */
+
+static void shown_part(size_t len, int col, size_t *from, size_t *to)
+{
+	size_t at = col > 0 ? (size_t)col - 1 : 0;
+
+	*from = 0, *to = len;
+	if (len <= LINE_SHOWN)
+		return;
+	*from = at > LEAD ? at - LEAD : 0;
+	if (*from > len - WINDOW)
+		*from = len - WINDOW;
+	*to = *from + WINDOW;
+}
+
+static char *fill(char *p, char c, int n)
+{
+	memset(p, c, (size_t)n);
+	return p + n;
+}
+
+/* The shown part of the line, tabs as four spaces, and the marker line:
+ * ' ' before the span, '~' in it (four of them for a tab), cut where the
+ * span or the shown part ends. */
 static void print_source(FILE *f, const char *line, size_t len, const struct tv_err *e)
 {
-	size_t x, stop = e->col_end > 0 ? (size_t)e->col_end : 0;
+	char src[SHOWN_BYTES], mark[SHOWN_BYTES], *s = src, *m = mark;
+	size_t from, to, stop = e->col_end > 0 ? (size_t)e->col_end : 0;
 
-	for (x = 0; x < len; x++) {
-		if (line[x] == '\t')
-			fputs("    ", f);
-		else
-			fputc(line[x], f);
+	shown_part(len, e->col, &from, &to);
+	if (from) {
+		s = stpcpy(s, "...");
+		m = stpcpy(m, "   ");
 	}
-	fputc('\n', f);
-	for (x = 0; x < len && x < stop; x++) {
-		char marker = x + 1 < (size_t)e->col ? ' ' : '~';
+	for (size_t x = from; x < to; x++) {
+		int w = line[x] == '\t' ? 4 : 1;
 
-		for (int k = line[x] == '\t' ? 4 : 1; k > 0; k--)
-			fputc(marker, f);
+		s = fill(s, line[x] == '\t' ? ' ' : line[x], w);
+		if (x < stop)
+			m = fill(m, x + 1 < (size_t)e->col ? ' ' : '~', w);
 	}
-	fputc('\n', f);
+	if (to < len)
+		s = stpcpy(s, "...");
+	if (stop <= from)
+		m = mark;
+	/* one write: stderr is unbuffered */
+	fprintf(f, "%.*s\n%.*s\n", (int)(s - src), src, (int)(m - mark), mark);
 }
 
 void tv_err_print(FILE *f, const char *filename, const char *text, const struct tv_err *e,

@@ -159,6 +159,49 @@ int tv_image_add_const(struct tv_image *img, unsigned kind, const void *data, si
 	return (int)img->nconsts++;
 }
 
+static bool is_name_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+/* At most 40 bytes of a name for a message, C-escaped, "..." if cut. */
+static void quote_name(char *out, const char *name, size_t len)
+{
+	size_t n = len > 40 ? 40 : len;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'')
+			*out++ = (char)c;
+		else
+			out += sprintf(out, "\\x%02x", c);
+	}
+	strcpy(out, n < len ? "..." : "");
+}
+
+/* Names as BpfScript writes them: any other byte could not be written
+ * bare in the assembler's text, or would print oddly as a map's name. */
+int tv_map_name_check(const char *name, size_t len, struct tv_err *err)
+{
+	char shown[4 * 40 + 4];
+	bool ok = len > 0 && name[0] == '@';
+
+	for (size_t i = 1; ok && i < len; i++)
+		ok = is_name_char(name[i], i == 1);
+	quote_name(shown, name, len);
+	if (!ok)
+		return tv_err_set(err, 0,
+				  "map name '%s' is not '@' alone or '@' and an identifier "
+				  "([A-Za-z_][A-Za-z0-9_]*)",
+				  shown);
+	if (len > TV_MAP_NAME_MAX)
+		return tv_err_set(err, 0, "map name '%s' is %zu bytes, longer than the limit of %d",
+				  shown, len, TV_MAP_NAME_MAX);
+	return 0;
+}
+
 int tv_image_find_map(const struct tv_image *img, const char *name)
 {
 	for (__u32 i = 0; i < img->nmaps; i++)

@@ -257,6 +257,8 @@ static int check_maps(const struct tv_image *img, struct tv_err *err)
 		const char *name = img->maps[i].name;
 		__s64 span;
 
+		if (tv_map_name_check(name, strlen(name), err))
+			return -EINVAL;
 		if (d->kind >= TV_MAP__COUNT)
 			return tv_err_set(err, 0, "map %s: unknown kind %u", name, d->kind);
 		if (tv_key_span(d) > TV_KEY_MAX)

@@ -13,15 +13,16 @@ struct tv_opts {
 	const char *file;     /* script file */
 	const char *output;   /* -o */
 	const char *command;  /* -c */
-	int buffering;        /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
+	int buffering;	      /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
 	bool dump, verbose, quiet, cleanup, list, unsafe, json;
 	int nargs;
 	char **args; /* positional parameters */
 };
 
-/* Returns 1 to go on, or 0 / -status to exit at once (help, version, bad usage). */
-int tv_parse_opts(int argc, char **argv, struct tv_opts *o);
+/* Returns 1 to go on, or 0 / -status to exit at once (help, version, bad
+ * usage); a bad option value sets err (the usage is printed here). */
+int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err);
 int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, struct tv_err *err);
 /* source: the script, to show the line an error points at (or NULL) */
 void print_error(const struct tv_opts *o, const struct tv_err *err, const char *source);

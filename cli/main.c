@@ -296,8 +296,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	prefault_heap();
-	rc = tv_parse_opts(argc, argv, &opts);
-
+	rc = tv_parse_opts(argc, argv, &opts, &err);
+	if (rc < 0 && err.msg[0])
+		print_error(&opts, &err, NULL);
 	if (rc <= 0)
 		return -rc;
 	r.opts = &opts;
@@ -312,7 +313,8 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (opts.pid && kill(opts.pid, 0) && errno == ESRCH) {
-		rc = tv_err_set(&err, 0, "no process with pid %d", opts.pid);
+		/* bpftrace 0.17's words, the empty name before the colon included */
+		rc = tv_err_set(&err, 0, ": %s", strerror(ESRCH));
 		goto done;
 	}
 	if (opts.pid)
@@ -327,7 +329,7 @@ int main(int argc, char **argv)
 		    "tracevm: program ready %.3f ms after main(): %u insns, %u probes, %u maps\n",
 		    now_ms() - r.t_main, r.img->ninsns, r.img->nprobes, r.img->nmaps);
 	if (opts.dump) {
-		rc = tv_asm_print(r.img, stdout);
+		rc = tv_asm_print(r.img, stdout, &err);
 		goto done;
 	}
 	if (opts.output && !(r.f = fopen(opts.output, "w"))) {

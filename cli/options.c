@@ -38,7 +38,45 @@ static const char usage[] =
     "    --unsafe       allow system()\n"
     "    --cleanup      remove every pinned tracevm object (no session may run)\n";
 
-int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
+/* -p PID as bpftrace 0.17 reads it: std::stol's decimal number (blanks
+ * before it, a sign), nothing after, within the kernel's PID_MAX_LIMIT. */
+#define PID_MAX_LIMIT (4 * 1024 * 1024)
+static int parse_pid(const char *s, int *pid, struct tv_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno == ERANGE)
+		return tv_err_set(err, 0, "pid '%s' outside of integer range", s);
+	if (end == s || *end)
+		return tv_err_set(err, 0, "pid '%s' is not a valid decimal number", s);
+	if (v < 1 || v > PID_MAX_LIMIT)
+		return tv_err_set(err, 0, "pid '%s' out of valid pid range [1,%d]", s,
+				  PID_MAX_LIMIT);
+	*pid = (int)v;
+	return 0;
+}
+
+static int parse_buffering(const char *s, int *mode, struct tv_err *err)
+{
+	*mode = !strcmp(s, "none")   ? _IONBF
+		: !strcmp(s, "line") ? _IOLBF
+		: !strcmp(s, "full") ? _IOFBF
+				     : -2;
+	return *mode == -2 ? tv_err_set(err, 0, "-B takes none, line or full, not '%s'", s) : 0;
+}
+
+static int parse_format(const char *s, bool *json, struct tv_err *err)
+{
+	if (strcmp(s, "json") && strcmp(s, "text"))
+		return tv_err_set(err, 0, "-f takes text or json, not '%s'", s);
+	*json = !strcmp(s, "json");
+	return 0;
+}
+
+int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 {
 	static const struct option longs[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -56,24 +94,17 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o)
 		case 'A': o->asm_file = optarg; break;
 		case 'c': o->command = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				fprintf(stderr, "ERROR: -f takes text or json, not '%s'\n", optarg);
+			if (parse_format(optarg, &o->json, err))
 				return -1;
-			}
-			o->json = !strcmp(optarg, "json");
 			break;
 		case 'B':
-			o->buffering = !strcmp(optarg, "none")	 ? _IONBF
-				       : !strcmp(optarg, "line") ? _IOLBF
-				       : !strcmp(optarg, "full") ? _IOFBF
-								 : -2;
-			if (o->buffering == -2) {
-				fprintf(stderr, "ERROR: -B takes none, line or full, not '%s'\n",
-					optarg);
+			if (parse_buffering(optarg, &o->buffering, err))
 				return -1;
-			}
 			break;
-		case 'p': o->pid = atoi(optarg); break;
+		case 'p':
+			if (parse_pid(optarg, &o->pid, err))
+				return -1;
+			break;
 		case 'd': o->dump = true; break;
 		case 'l': o->list = true; break;
 		case 'e': o->program = optarg; break;

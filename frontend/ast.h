@@ -100,6 +100,7 @@ struct tv_node {
 		struct {
 			const char *name;
 			struct tv_list args;
+			struct tv_loc name_loc; /* the name alone, for "Unknown function" */
 		} call;
 		struct {
 			const char *name; /* "uint32", "struct task_struct", "foo" */
@@ -152,6 +153,11 @@ const char *tv_ast_op_text(enum tv_ast_op op);
 
 /* One node and its subtree, in tv_ast_dump()'s form, without newline. */
 void tv_node_dump(const struct tv_node *n, FILE *f);
+
+/* The first node of n's subtree, in source order, for which match() is
+ * true; NULL when none is (frontend/ast_walk.c). */
+typedef bool tv_node_match_fn(const struct tv_node *n, void *arg);
+const struct tv_node *tv_node_find(const struct tv_node *n, tv_node_match_fn *match, void *arg);
 
 /* ---- the arena (frontend/arena.c) --------------------------------------- */
 

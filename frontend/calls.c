@@ -1,4 +1,5 @@
 /* Functions: one row each in the table below, with its lowering. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ static const struct fe_func {
     /* clang-format on */
 };
 
-/* The function's row, or NULL with an error (unknown, wrong arity). */
+/* The function's row, or NULL. */
 static const struct fe_func *find_func(const char *name)
 {
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
@@ -107,17 +108,34 @@ static void arity_error(struct lower *L, const struct tv_node *c, int min, int m
 	fe_error(L, c, "%s() %s (%d provided)", c->call.name, want, n);
 }
 
+static bool unknown_call(const struct tv_node *n, void *arg)
+{
+	(void)arg;
+	return n->kind == TV_N_call && !find_func(n->call.name);
+}
+
+/* bpftrace looks for unknown functions before anything else is checked,
+ * and tells the first alone: its arguments' and callers' errors would
+ * only be about a value that cannot exist. */
+int fe_check_calls(const struct tv_node *program, struct tv_diag *diag)
+{
+	const struct tv_node *c = tv_node_find(program, unknown_call, NULL);
+
+	if (!c)
+		return 0;
+	tv_diag_add(diag, c->call.name_loc.line, c->call.name_loc.col, c->call.name_loc.col_end,
+		    "Unknown function: %s", c->call.name);
+	return -ENOENT;
+}
+
+/* The function's row (every call is known: fe_check_calls), or NULL
+ * with a wrong arity reported. */
 static const struct fe_func *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
 {
 	const struct fe_func *f = find_func(c->call.name);
 
-	if (!f) {
-		struct tv_node at = {.loc = c->loc};
-
-		at.loc.col_end = at.loc.col + (int)strlen(c->call.name) - 1;
-		fe_error(L, &at, "Unknown function: %s", c->call.name);
+	if (!f)
 		return NULL;
-	}
 	if (c->call.args.n < f->min || c->call.args.n > f->max) {
 		arity_error(L, c, f->min, f->max);
 		return NULL;
@@ -230,13 +248,24 @@ static bool check_conversions(struct lower *L, const struct tv_node *c)
 	return true;
 }
 
+/* Checked before the format is read for its conversions. */
+bool fe_format_fits(struct lower *L, const struct tv_node *c, const struct tv_node *fmt)
+{
+	if (fmt->str.len <= TV_FE_FMT_MAX)
+		return true;
+	fe_error(L, fmt, "%s: format string is %zu bytes, longer than the limit of %d",
+		 c->call.name, fmt->str.len, TV_FE_FMT_MAX);
+	return false;
+}
+
 /* printf: arguments packed in 8-byte slots (strings take their size); the
- * format constant carries their type string after its NUL. */
+ * format constant carries their type string after its NUL (16 of
+ * ",X4294967295" at most). */
 static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, unsigned kind)
 {
 	const struct tv_list *a = &c->call.args;
 	const struct tv_node *fmt = a->v[0];
-	char buf[512], types[256];
+	char types[256], buf[TV_FE_FMT_MAX + 1 + sizeof(types)];
 	unsigned sizes[16], total = 0, off, pos;
 	size_t flen, tlen = 0;
 	int k;
@@ -246,6 +275,8 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 			 fe_type_of(L, fmt).k == TY_STR ? "string" : "integer");
 		return no_value(L, c, want);
 	}
+	if (!fe_format_fits(L, c, fmt))
+		return no_value(L, c, want);
 	if (tv_fmt_count(fmt->str.s) != a->n - 1) {
 		fe_error(L, c, "%s: %s arguments for format string (%d supplied, %d expected)",
 			 c->call.name,
@@ -259,19 +290,16 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 		struct ty t = fe_type_of(L, a->v[i]);
 
 		if (t.k == TY_TUPLE) {
-			fe_error(L, a->v[i], "%s: a tuple cannot be formatted; print() it", c->call.name);
+			fe_error(L, a->v[i], "%s: a tuple cannot be formatted; print() it",
+				 c->call.name);
 			return no_value(L, c, want);
 		}
 		sizes[i - 1] = fe_is_bytes(t) ? (t.size + 7) & ~7u : 8;
 		total += sizes[i - 1];
-		tlen += (size_t)snprintf(types + tlen, sizeof(types) - tlen, "%s%c%u", i > 1 ? "," : "",
-					 fe_type_char(&t), sizes[i - 1]);
+		tlen += (size_t)snprintf(types + tlen, sizeof(types) - tlen, "%s%c%u",
+					 i > 1 ? "," : "", fe_type_char(&t), sizes[i - 1]);
 	}
 	flen = strlen(fmt->str.s);
-	if (flen + tlen + 2 > sizeof(buf)) {
-		fe_error(L, fmt, "%s: format string too long", c->call.name);
-		return no_value(L, c, want);
-	}
 	memcpy(buf, fmt->str.s, flen + 1);
 	memcpy(buf + flen + 1, types, tlen + 1);
 	k = tv_image_add_const(L->img, TV_CONST_fmt, buf, flen + tlen + 2);
@@ -327,6 +355,8 @@ static int f_time(struct lower *L, const struct tv_node *c, bool want)
 
 	if (c->call.args.n && c->call.args.v[0]->kind != TV_N_str)
 		fe_error(L, c, "time: the format must be a string literal");
+	else if (c->call.args.n && !fe_format_fits(L, c, c->call.args.v[0]))
+		return no_value(L, c, want);
 	else if (c->call.args.n)
 		fmt = c->call.args.v[0]->str.s;
 	k = tv_image_add_const(L->img, TV_CONST_fmt, fmt, strlen(fmt) + 1);

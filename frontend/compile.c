@@ -26,7 +26,7 @@ struct expand {
 	struct lower *L;
 	const struct tv_node *at;
 	char **names;
-	__u32 *flags; /* TV_PROBE_* of each name */
+	__u32 *flags;	  /* TV_PROBE_* of each name */
 	char **usdt_args; /* a usdt location's argument spec, else NULL */
 	__u64 *usdt_pc;	  /* ... and its address */
 	int n, cap;
@@ -221,48 +221,13 @@ static void free_names(struct expand *x)
 	free(x->usdt_pc);
 }
 
-/* Does a subtree read `args` or call uaddr()?  Its code then depends on the
- * attach point: each one gets its own block. */
-static bool per_attach(const struct tv_node *n);
-
-static bool list_per_attach(const struct tv_list *l)
+/* Code that reads `args` or calls uaddr() depends on the attach point:
+ * each one gets its own block. */
+static bool per_attach(const struct tv_node *n, void *arg)
 {
-	for (int i = 0; i < l->n; i++)
-		if (per_attach(l->v[i]))
-			return true;
-	return false;
-}
-
-static bool per_attach(const struct tv_node *n)
-{
-	if (!n)
-		return false;
-	switch (n->kind) {
-	case TV_N_ident: return !strcmp(n->name, "args");
-	case TV_N_block: return list_per_attach(&n->block);
-	case TV_N_expr_stmt:
-	case TV_N_sizeof: return per_attach(n->expr);
-	case TV_N_assign: return per_attach(n->assign.target) || per_attach(n->assign.value);
-	case TV_N_if:
-	case TV_N_unroll:
-	case TV_N_while:
-		return per_attach(n->ctl.cond) || per_attach(n->ctl.body) || per_attach(n->ctl.els);
-	case TV_N_for: return per_attach(n->forin.body);
-	case TV_N_map: return list_per_attach(&n->map.keys);
-	case TV_N_call: return !strcmp(n->call.name, "uaddr") || list_per_attach(&n->call.args);
-	case TV_N_cast: return per_attach(n->cast.expr);
-	case TV_N_unop: return per_attach(n->unop.expr);
-	case TV_N_incdec: return per_attach(n->incdec.expr);
-	case TV_N_binop: return per_attach(n->binop.lhs) || per_attach(n->binop.rhs);
-	case TV_N_ternary:
-		return per_attach(n->ternary.cond) || per_attach(n->ternary.then) ||
-		       per_attach(n->ternary.els);
-	case TV_N_field:
-	case TV_N_tuple_index: return per_attach(n->field.expr);
-	case TV_N_index: return per_attach(n->index.expr) || per_attach(n->index.index);
-	case TV_N_tuple: return list_per_attach(&n->list);
-	default: return false;
-	}
+	(void)arg;
+	return (n->kind == TV_N_ident && !strcmp(n->name, "args")) ||
+	       (n->kind == TV_N_call && !strcmp(n->call.name, "uaddr"));
 }
 
 int fe_probe_index(const struct lower *L, const char *attach)
@@ -336,7 +301,7 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 static void gen_probe(struct lower *L, const struct tv_node *p)
 {
 	struct expand x = {.L = L};
-	bool args = per_attach(p->probe.body) || per_attach(p->probe.pred), own = args;
+	bool args = tv_node_find(p, per_attach, NULL) != NULL, own = args;
 	int pc = -1, id;
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
 	struct tv_tp_format *fmt = args ? malloc(sizeof(*fmt)) : NULL;
@@ -435,6 +400,10 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 
 	if (!ast)
 		return NULL;
+	if (fe_check_calls(ast->root, diag)) {
+		tv_ast_free(ast);
+		return NULL;
+	}
 	L = calloc(1, sizeof(*L));
 	if (L) {
 		/* pass 1 learns every map's kind and types; its errors repeat */

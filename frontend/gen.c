@@ -2,6 +2,7 @@
  * (strings), statements into jumps.  Registers are a stack (r1..r15);
  * scratch holds variables below TEMP_BASE and per-statement temporaries
  * above it.  Offsets 0..15 stay free for the fused count opcodes. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,8 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 		if (!m && fe_enum_value(L, e, &v))
 			return gen_const(L, e, v);
 		if (m)
-			fe_error(L, e, "%s: only #define names of an integer or a string can be used",
+			fe_error(L, e,
+				 "%s: only #define names of an integer or a string can be used",
 				 e->name);
 		else
 			fe_error(L, e, "Unknown identifier: '%s'", e->name);
@@ -312,16 +314,29 @@ const char *fe_param_text(const struct lower *L, const struct tv_node *p)
 	return L->opts && p->param <= L->opts->nargs ? L->opts->args[p->param - 1] : "";
 }
 
-/* $N as an integer: its text must be one ("" of a missing one is 0). */
+/* $N as a number, as bpftrace's std::stoll reads it: C's bases, blanks
+ * before it, nothing after, 64 bits.  A missing $N is 0; one given
+ * empty is not a number. */
+int fe_param_int(const struct lower *L, const struct tv_node *p, __s64 *v)
+{
+	const char *s = fe_param_text(L, p);
+	char *end;
+
+	*v = 0;
+	if (!L->opts || p->param > L->opts->nargs)
+		return 0;
+	errno = 0;
+	*v = strtoll(s, &end, 0);
+	return end == s || *end || errno == ERANGE ? -EINVAL : 0;
+}
+
 static int gen_param(struct lower *L, const struct tv_node *e)
 {
-	const char *s = fe_param_text(L, e);
-	char *end;
-	long long v = strtoll(s, &end, 0);
+	__s64 v;
 
-	if (*end)
+	if (fe_param_int(L, e, &v))
 		fe_error(L, e, "$%ld used numerically but given \"%s\". Try using str($%ld).",
-			 e->param, s, e->param);
+			 e->param, fe_param_text(L, e), e->param);
 	return gen_const(L, e, v);
 }
 
@@ -447,7 +462,9 @@ static int gen_int_node(struct lower *L, const struct tv_node *e)
 	case TV_N_map: return gen_map_read(L, e);
 	case TV_N_field: return gen_field(L, e);
 	case TV_N_tuple_index: return fe_gen_tuple_elem_int(L, e);
-	case TV_N_tuple: fe_error(L, e, "a tuple where an integer is expected"); return fe_reg(L, e);
+	case TV_N_tuple:
+		fe_error(L, e, "a tuple where an integer is expected");
+		return fe_reg(L, e);
 	case TV_N_index: return fe_gen_struct_int(L, e);
 	case TV_N_binop: return gen_binop(L, e);
 	case TV_N_unop: return gen_unop(L, e);

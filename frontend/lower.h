@@ -42,7 +42,7 @@ struct ty {
 	bool sign;
 	int btf;   /* TY_PTR: the pointee's BTF id (or FE_BTF_TASK); TY_RECORD: its id */
 	bool user; /* TY_PTR: points into user memory */
-	int tup; /* TY_TUPLE: index in lower.tuples */
+	int tup;   /* TY_TUPLE: index in lower.tuples */
 	/* TY_PTR to an integer named without BTF ((uint32 *)x, uaddr()): its
 	 * size in bytes and sign; 0 when the pointee is btf */
 	unsigned elem;
@@ -71,16 +71,17 @@ struct fe_tuple {
 enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
-	X(tid, B_BUILTIN, TV_BI_tid) X(uid, B_BUILTIN, TV_BI_uid) X(gid, B_BUILTIN, TV_BI_gid)     \
-	    X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                  \
-		X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                  \
-		    X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)              \
-			X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)      \
-			    X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3)                  \
-				X(arg4, B_ARG, 4) X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0)         \
-				    X(args, B_ARGS, 0) X(kstack, B_KSTACK, 0)                      \
-					X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)                  \
-					    X(func, B_FUNC, 0)
+	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
+	X(uid, B_BUILTIN, TV_BI_uid)                                                               \
+	X(gid, B_BUILTIN, TV_BI_gid)                                                               \
+	X(nsecs, B_BUILTIN, TV_BI_nsecs) X(elapsed, B_BUILTIN, TV_BI_elapsed)                      \
+	    X(cpu, B_BUILTIN, TV_BI_cpu) X(curtask, B_BUILTIN, TV_BI_curtask)                      \
+		X(cgroup, B_BUILTIN, TV_BI_cgroup) X(rand, B_BUILTIN, TV_BI_rand)                  \
+		    X(probe, B_BUILTIN, TV_BI_probe) X(comm, B_COMM, 0) X(arg0, B_ARG, 0)          \
+			X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3) X(arg4, B_ARG, 4)    \
+			    X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0) X(args, B_ARGS, 0)            \
+				X(kstack, B_KSTACK, 0) X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)   \
+				    X(func, B_FUNC, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -101,6 +102,9 @@ struct fe_map {
 /* A preprocessor name: a script's #define or a header constant. */
 enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
 #define TV_FE_MAX_MACROS 128
+/* bytes of a format's text (printf, system, cat, time, strftime): its
+ * constant holds the text, a NUL and the arguments' types */
+#define TV_FE_FMT_MAX 512
 struct fe_macro {
 	char name[64];
 	size_t len;
@@ -227,6 +231,9 @@ struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
 int fe_reg_offset(const char *name);
 /* A positional parameter's text: "" when not given. */
 const char *fe_param_text(const struct lower *L, const struct tv_node *param);
+/* A positional parameter as a number (0 when not given); -EINVAL when its
+ * text is not one. */
+int fe_param_int(const struct lower *L, const struct tv_node *param, __s64 *v);
 /* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
 int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb);
 /* typenames.c: types as bpftrace's errors name them */
@@ -278,6 +285,11 @@ void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);
+/* false, with the error, when a format literal is over TV_FE_FMT_MAX */
+bool fe_format_fits(struct lower *L, const struct tv_node *call, const struct tv_node *fmt);
+/* The first call of a function the table does not have, as the one error
+ * in diag: -ENOENT; 0 when every call is known. */
+int fe_check_calls(const struct tv_node *program, struct tv_diag *diag);
 void fe_gen_map_assign(struct lower *L, const struct tv_node *target, const struct tv_node *value,
 		       enum tv_ast_op op);
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map);

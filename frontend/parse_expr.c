@@ -98,10 +98,11 @@ static struct tv_node *int_node(struct tv_parser *p, struct tv_loc loc, bool neg
 }
 
 /* A leaf whose node is just the token: strings, variables, parameters,
- * identifiers. */
+ * identifiers.  Leaves, maps and calls start where bpftrace places their
+ * token (tv_tok.err): its diagnostics mark "@[comn" for comn. */
 static struct tv_node *token_leaf(struct tv_parser *p, enum tv_node_kind kind)
 {
-	struct tv_node *n = tv_p_node(p, kind, p->tok.loc);
+	struct tv_node *n = tv_p_node(p, kind, p->tok.err);
 
 	if (!n)
 		return NULL;
@@ -138,7 +139,7 @@ bool tv_p_expr_list(struct tv_parser *p, struct tv_list *l, enum tv_tok_kind clo
 /* @name, or @name[k1, k2, ...]. */
 static struct tv_node *map(struct tv_parser *p)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_map, p->tok.loc);
+	struct tv_node *n = tv_p_node(p, TV_N_map, p->tok.err);
 
 	if (!n)
 		return NULL;
@@ -275,10 +276,11 @@ static struct tv_node *identifier(struct tv_parser *p)
 		return token_leaf(p, TV_N_ident);
 	if (p->tok.len == 6 && !memcmp(p->tok.text, "sizeof", 6))
 		return size_of(p);
-	n = tv_p_node(p, TV_N_call, p->tok.loc);
+	n = tv_p_node(p, TV_N_call, p->tok.err);
 	if (!n)
 		return NULL;
 	n->call.name = tv_p_text(p);
+	n->call.name_loc = p->tok.err;
 	tv_p_next(p, TV_LEX_CODE);
 	tv_p_next(p, TV_LEX_CODE); /* the '(' */
 	if (p->tok.kind == TV_T_RPAREN)

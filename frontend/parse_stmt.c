@@ -77,10 +77,10 @@ static struct tv_node *if_stmt(struct tv_parser *p)
 }
 
 /* unroll's count: an integer (maybe negative: the check is not ours), $N
- * or $#. */
+ * or $#; placed as bpftrace places its token (tv_tok.err). */
 static struct tv_node *unroll_count(struct tv_parser *p)
 {
-	struct tv_loc minus = p->tok.loc;
+	struct tv_loc minus = p->tok.err;
 	bool neg = p->tok.kind == TV_T_MINUS;
 	struct tv_node *n;
 
@@ -95,7 +95,7 @@ static struct tv_node *unroll_count(struct tv_parser *p)
 		      p->tok.kind == TV_T_INT	  ? TV_N_int
 		      : p->tok.kind == TV_T_PARAM ? TV_N_param
 						  : TV_N_param_count,
-		      neg ? tv_p_span(p, minus, p->tok.loc) : p->tok.loc);
+		      neg ? tv_p_span(p, minus, p->tok.loc) : p->tok.err);
 	if (n && n->kind == TV_N_int) {
 		n->num.value = p->tok.ival;
 		n->num.negative = neg && p->tok.ival;

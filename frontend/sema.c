@@ -121,6 +121,16 @@ struct fe_var *fe_var_find(struct lower *L, const char *name)
 	return NULL;
 }
 
+/* A string literal is as long as it is, at least TV_STR_MAX and at most a
+ * constant: a longer one is told where it is stored (fe_gen_str), not
+ * as the variable or scratch it would not fit. */
+static struct ty literal_type(const struct tv_node *e)
+{
+	size_t size = e->str.len + 1;
+
+	return str_ty(size < TV_STR_MAX ? TV_STR_MAX : size > TV_CONST_MAX ? TV_CONST_MAX : size);
+}
+
 /* *p of an integer pointer is that integer; other unary operators give
  * 64-bit integers */
 static struct ty unop_type(struct lower *L, const struct tv_node *e)
@@ -138,7 +148,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	struct fe_map *m;
 
 	switch (e->kind) {
-	case TV_N_str: return str_ty(e->str.len + 1 > TV_STR_MAX ? e->str.len + 1 : TV_STR_MAX);
+	case TV_N_str: return literal_type(e);
 	case TV_N_ident: return builtin_type(L, e);
 	case TV_N_var:
 		v = fe_var_find(L, e->name);
@@ -358,9 +368,9 @@ static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *tar
 char fe_type_char(const struct ty *t)
 {
 	static const char letters[] = {
-	    [TY_STR] = TV_VAL_str,	 [TY_PROBE] = TV_VAL_probe, [TY_FUNC] = TV_VAL_func,
+	    [TY_STR] = TV_VAL_str,	 [TY_PROBE] = TV_VAL_probe,   [TY_FUNC] = TV_VAL_func,
 	    [TY_KSTACK] = TV_VAL_kstack, [TY_USTACK] = TV_VAL_ustack, [TY_KSYM] = TV_VAL_ksym,
-	    [TY_USYM] = TV_VAL_usym,	 [TY_INET] = TV_VAL_inet,   [TY_TIME] = TV_VAL_time,
+	    [TY_USYM] = TV_VAL_usym,	 [TY_INET] = TV_VAL_inet,     [TY_TIME] = TV_VAL_time,
 	    [TY_BUF] = TV_VAL_buf,
 	};
 

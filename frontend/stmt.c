@@ -4,14 +4,17 @@
 
 #include "frontend/lower.h"
 
+/* A literal is a constant the kernel copies (at most TV_CONST_MAX bytes
+ * with its NUL) into a slot of `size`. */
 static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 {
 	char buf[TV_CONST_MAX] = {0};
 	size_t len = e->str.len + 1;
+	unsigned room = size < TV_CONST_MAX ? size : TV_CONST_MAX;
 
-	if (len > TV_CONST_MAX || len > size) {
-		fe_error(L, e, "string of %zu bytes is too long (at most %u here)", e->str.len,
-			 (size < TV_CONST_MAX ? size : TV_CONST_MAX) - 1);
+	if (len > room) {
+		fe_error(L, e, "string literal is %zu bytes, longer than the limit of %u",
+			 e->str.len, room - 1);
 		return -1;
 	}
 	memcpy(buf, e->str.s, e->str.len);
@@ -174,7 +177,9 @@ static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, 
 }
 
 /* Keys: every element in its slot (ints 8 bytes, strings their size),
- * padding zeroed so equal keys hash alike. */
+ * padding zeroed so equal keys hash alike.  Each element is lowered even
+ * when the key has no bytes: one without a type (an unknown name) is
+ * an error there, not a key left out. */
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map)
 {
 	unsigned size = 0, off, pos;
@@ -182,9 +187,8 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 	for (int i = 0; i < m->nkeys; i++)
 		size += m->key[i].size;
 	off = fe_scratch(L, map, size + 8); /* + the hist bucket */
-	if (!size)
-		return off;
-	EMIT(L, SZERO, off, size);
+	if (size)
+		EMIT(L, SZERO, off, size);
 	pos = off;
 	for (int i = 0; i < m->nkeys && i < map->map.keys.n; i++) {
 		const struct tv_node *k = map->map.keys.v[i];
@@ -505,16 +509,19 @@ static void gen_return(struct lower *L, const struct tv_node *s)
 static void gen_unroll(struct lower *L, const struct tv_node *s)
 {
 	const struct tv_node *n = s->ctl.cond;
-	long count = n->kind == TV_N_int ? (long)n->num.value : -1;
+	__s64 count = n->kind == TV_N_int ? (__s64)n->num.value : -1;
 
-	if (n->kind == TV_N_param && L->opts && n->param <= L->opts->nargs)
-		count = strtol(L->opts->args[n->param - 1], NULL, 0);
+	if (n->kind == TV_N_param && fe_param_int(L, n, &count)) {
+		fe_error(L, n, "$%ld used numerically but given \"%s\"", n->param,
+			 fe_param_text(L, n));
+		return;
+	}
 	if (count < 1 || count > 100) {
 		fe_error(L, s,
 			 count > 100 ? "unroll maximum value is 100" : "unroll minimum value is 1");
 		return;
 	}
-	for (long i = 0; i < count; i++)
+	for (__s64 i = 0; i < count; i++)
 		fe_gen_block(L, s->ctl.body);
 }
 

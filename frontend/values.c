@@ -127,6 +127,8 @@ int fe_gen_strftime(struct lower *L, const struct tv_node *c, unsigned off, unsi
 			 fmt->kind == TV_N_int ? "integer" : "none");
 		return -1;
 	}
+	if (!fe_format_fits(L, c, fmt))
+		return -1;
 	k = tv_image_add_const(L->img, TV_CONST_fmt, fmt->str.s, fmt->str.len + 1);
 	store_imm(L, c, k, off);
 	store_int(L, c->call.args.v[1], off + 8);

@@ -60,8 +60,8 @@ lang() {
 
 # errors: location, source line, underline, status 1, nothing attached
 err() { # NAME 'script' 'first stderr line (regex)'
-	# shellcheck disable=SC2086
-	"$TV" ${TV_OPTS:-} -e "$2" >"$T/e.out" 2>"$T/e.err"
+	# shellcheck disable=SC2086 # a script that runs instead of failing is stopped
+	timeout 10 "$TV" ${TV_OPTS:-} -e "$2" >"$T/e.out" 2>"$T/e.err"
 	local rc=$?
 	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qE "$3" && ! grep -q Attaching "$T/e.out"; then
 		ok "$1"
@@ -69,3 +69,17 @@ err() { # NAME 'script' 'first stderr line (regex)'
 		nok "$1" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')"
 	fi
 }
+# cli_err NAME 'whole stderr' ARGS...: status 1, that stderr byte for
+# byte, nothing on stdout
+cli_err() {
+	local name=$1 want=$2 rc
+	shift 2
+	timeout 10 "$TV" "$@" >"$T/e.out" 2>"$T/e.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(cat "$T/e.err")" = "$want" ] && [ ! -s "$T/e.out" ]; then
+		ok "$name"
+	else
+		nok "$name" "status $rc: $(head -6 "$T/e.err" | tr '\n' '|')"
+	fi
+}
+err_text() { cli_err "$1" "$3" -e "$2"; } # NAME 'script' 'whole stderr'

@@ -55,13 +55,13 @@ static struct tv_image *parse_ok(const char *text)
 /* print -> parse -> same image, and print(parse(print)) == print. */
 static void assert_round_trip(const struct tv_image *img)
 {
-	char *t1 = tv_asm_print_str(img), *t2;
+	char *t1 = tv_asm_print_str(img, NULL), *t2;
 	struct tv_image *back;
 
 	assert_non_null(t1);
 	back = parse_ok(t1);
 	assert_images_equal(img, back);
-	t2 = tv_asm_print_str(back);
+	t2 = tv_asm_print_str(back, NULL);
 	assert_non_null(t2);
 	assert_string_equal(t1, t2);
 	free(t1);
@@ -233,7 +233,7 @@ static void test_encoding(void **state)
 static void test_printed_form(void **state)
 {
 	struct tv_image *img = parse_ok(small_text);
-	char *text = tv_asm_print_str(img);
+	char *text = tv_asm_print_str(img, NULL);
 
 	(void)state;
 	assert_string_equal(text, ".map @calls count key=16 ktype=str vtype=int\n"
@@ -293,7 +293,7 @@ static const struct bad_case bad_cases[] = {
     {"a:\nexit\n a: exit\n", 3, 2, "label 'a' already defined on line 1"},
     {".map @c count key=8\ncount @calls, 0\n", 2, 7, "undefined map '@calls'"},
     {".map @c count key=8\ncount calls, 0\n", 2, 7, "expected a map name"},
-    {".map c count key=8\n", 1, 6, "expected a map name"},
+    {".map c count key=8\n", 1, 6, "map name 'c' is not '@' alone or '@' and an identifier"},
     {".map @c count key=8\n.map @c sum key=8\n", 2, 6, "map '@c' already declared"},
     {".map @c counts key=8\n", 1, 9, "unknown map kind 'counts'"},
     {".map @c count key=70000\n", 1, 19, "out of range"},
@@ -388,6 +388,7 @@ static void test_exotic_images(void **state)
 {
 	struct tv_image *img = exotic_image();
 	struct tv_image *empty = tv_image_new();
+	struct tv_err err;
 	char *text;
 
 	(void)state;
@@ -395,7 +396,7 @@ static void test_exotic_images(void **state)
 	img->probes[1].pc = 3; /* in order now: printed inline */
 	img->probes[2].pc = img->ninsns;
 	assert_round_trip(img);
-	text = tv_asm_print_str(img);
+	text = tv_asm_print_str(img, NULL);
 	assert_non_null(strstr(text, ".probe \" leading blank\"\n.probe \"\"\n"));
 	assert_non_null(strstr(text, ".word 0x"));
 	free(text);
@@ -403,8 +404,9 @@ static void test_exotic_images(void **state)
 	tv_image_free(empty);
 	free(img->maps[1].name);
 	img->maps[1].name = strdup("@odd"); /* a duplicate name cannot print */
-	assert_null(tv_asm_print_str(img));
-	assert_int_equal(tv_asm_print(img, stdout), -EINVAL);
+	assert_null(tv_asm_print_str(img, &err));
+	assert_string_equal(err.msg, "map '@odd' already declared"); /* the assembler's words */
+	assert_int_equal(tv_asm_print(img, stdout, NULL), -EINVAL);
 	tv_image_free(img);
 }
 
@@ -444,20 +446,18 @@ static void test_binary_round_trip(void **state)
 static void parse_any(const char *text)
 {
 	struct tv_err err;
-	struct tv_image *img = tv_asm_parse(text, NULL, &err);
+	struct tv_image *img = tv_asm_parse(text, NULL, &err), *back;
 	char *s;
 
 	if (!img) {
 		assert_true(err.line >= 1 && err.msg[0]);
 		return;
 	}
-	s = tv_asm_print_str(img);
-	if (s) {
-		struct tv_image *back = parse_ok(s);
-
-		assert_images_equal(img, back);
-		tv_image_free(back);
-	}
+	s = tv_asm_print_str(img, NULL);
+	assert_non_null(s); /* the assembler takes nothing the disassembler refuses */
+	back = parse_ok(s);
+	assert_images_equal(img, back);
+	tv_image_free(back);
 	free(s);
 	tv_image_free(img);
 }
@@ -495,6 +495,133 @@ static void test_garbage(void **state)
 	free(text);
 }
 
+/* ---- map names: the assembler and the disassembler take the same ones ---------- */
+
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789"
+
+/* '@' and n characters of NAME_CHARS, the first not a digit. */
+static char *gen_name(unsigned *seed, size_t n)
+{
+	char *s = malloc(n + 2);
+
+	s[0] = '@';
+	for (size_t i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		s[i + 1] = NAME_CHARS[(*seed >> 8) % (i ? sizeof(NAME_CHARS) - 1 : 53)];
+	}
+	s[n + 1] = 0;
+	return s;
+}
+
+static char *repeat_name(char c, size_t n)
+{
+	char *s = gen_name(&(unsigned){0}, n);
+
+	memset(s + 1, c, n);
+	return s;
+}
+
+/* A .map line and an instruction naming it for each name, assembled,
+ * then disassembled and assembled again: the same image. */
+static void assert_names_round_trip(char **names, int n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	struct tv_image *img;
+
+	for (int i = 0; i < n; i++)
+		fprintf(f, ".map %s count key=16\n", names[i]);
+	fputs(".probe BEGIN\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "\tcountc %s\n", names[i]);
+	fputs("\texit\n", f);
+	fclose(f);
+	img = parse_ok(text);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(img->maps[i].name, names[i]);
+	assert_round_trip(img);
+	tv_image_free(img);
+	free(text);
+}
+
+static void test_map_names_round_trip(void **state)
+{
+	const char *edges[] = {"@",   "@_",  "@__",	"@a",	  "@Z",
+			       "@_9", "@a1", "@x0y1z2", "@A_b_C", "@" NAME_CHARS};
+	char *names[64];
+	unsigned seed = 7;
+	int n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		names[n++] = strdup(edges[i]);
+	names[n++] = repeat_name('a', TV_MAP_NAME_MAX - 1); /* the longest */
+	names[n++] = repeat_name('_', 300);
+	while (n < 64) {
+		size_t len = 1 + (seed >> 4) % (n < 40 ? 12 : 200);
+
+		names[n++] = gen_name(&seed, len);
+	}
+	assert_names_round_trip(names, n);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+}
+
+/* Names neither side takes: not '@', then an identifier, at most
+ * TV_MAP_NAME_MAX bytes.  in_text: the assembler sees it as one word. */
+static const struct {
+	const char *name;
+	bool in_text;
+} bad_names[] = {
+    {"calls", true},  {"@1", true},	{"@9lives", true}, {"@a-b", true},
+    {"@a.b", true},   {"@a,b", true},	{"@a\"b", true},   {"@caf\xc3\xa9", true},
+    {"@a\x01", true}, {"@a\x7f", true}, {"@a@b", true},	   {"@@", true},
+    {"", false},      {"@a b", false},	{"@a;b", false},   {"@a#b", false},
+    {"@a\tb", false},
+};
+
+/* Refused by the disassembler and (when it can be written) the assembler,
+ * in the same words, which name the rule; the assembler at the name. */
+static void assert_name_refused(const char *name, bool in_text)
+{
+	struct tv_image *img = tv_image_new();
+	struct tv_mapdesc d = {.key_size = 8, .val_size = 8};
+	struct tv_err dis = {0}, as = {0};
+	char *text;
+
+	tv_image_add_map(img, name, &d, NULL, NULL);
+	if (tv_asm_print_str(img, &dis))
+		fail_msg("the disassembler wrote map name '%s'", name);
+	assert_non_null(strstr(dis.msg, "map name '"));
+	assert_true(strstr(dis.msg, "an identifier") || strstr(dis.msg, "longer than the limit"));
+	assert_int_equal(tv_image_validate(img, &as), -EINVAL); /* the validator's rule too */
+	assert_string_equal(as.msg, dis.msg);
+	tv_image_free(img);
+	if (!in_text)
+		return;
+	if (asprintf(&text, ".map %s count key=8\n", name) < 0)
+		fail();
+	img = tv_asm_parse(text, NULL, &as);
+	if (img)
+		fail_msg("the assembler took map name '%s'", name);
+	assert_int_equal(as.line, 1);
+	assert_int_equal(as.col, *name ? 6 : 0);
+	assert_string_equal(as.msg, dis.msg);
+	free(text);
+}
+
+static void test_map_names_refused(void **state)
+{
+	char *longest = repeat_name('a', TV_MAP_NAME_MAX);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++)
+		assert_name_refused(bad_names[i].name, bad_names[i].in_text);
+	assert_name_refused(longest, true);
+	free(longest);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +633,8 @@ int main(void)
 	    cmocka_unit_test(test_exotic_images),
 	    cmocka_unit_test(test_binary_round_trip),
 	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_map_names_round_trip),
+	    cmocka_unit_test(test_map_names_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -255,7 +255,7 @@ static void test_vmlinux(void **state)
 static char *compile(const char *src, struct tv_diag *d)
 {
 	struct tv_image *img = tv_compile(src, "stdin", NULL, d);
-	char *text = img ? tv_asm_print_str(img) : NULL;
+	char *text = img ? tv_asm_print_str(img, NULL) : NULL;
 
 	tv_image_free(img);
 	return text;

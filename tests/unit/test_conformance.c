@@ -592,6 +592,7 @@ static int setup(void **state)
 		snprintf(G.open_err, sizeof(G.open_err), "%s", err.msg);
 		return 0; /* the test body fails on it: no BPF is a failure */
 	}
+	tv_kernel_set_unsafe(G.k, true); /* the cases cover system() and signal() */
 	tv_kernel_info(G.k, &info);
 	G.session = info.session;
 	G.cookie0 = info.cookie0;

@@ -51,7 +51,16 @@ $(B)/tv.skel.h: $(B)/tv.bpf.o
 $(B)/tv_abi.h: $(B)/tv.bpf.o
 	echo "#define TV_BPF_HASH \"$$(sha256sum $< | cut -c1-16)\"" > $@
 
-$(B)/kernel-side/%.o: kernel-side/%.c $(B)/tv.skel.h $(B)/tv_abi.h
+# What each pin must be (map shapes, program types), read from the object:
+# a warm start reuses only pins that match.
+$(B)/gen/pin_expect: kernel-side/gen/pin_expect.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(TV_CFLAGS) -o $@ $< $(LDLIBS)
+
+$(B)/tv_pins.h: $(B)/tv.bpf.o $(B)/gen/pin_expect
+	$(B)/gen/pin_expect $< > $@.tmp && mv $@.tmp $@
+
+$(B)/kernel-side/%.o: kernel-side/%.c $(B)/tv.skel.h $(B)/tv_abi.h $(B)/tv_pins.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TV_CFLAGS) -c $< -o $@
 

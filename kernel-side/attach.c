@@ -91,31 +91,43 @@ int kattach_perf_open(struct perf_event_attr *attr, int pid, int cpu)
 	return fd < 0 ? -errno : fd;
 }
 
-/* A program can be attached to one tracepoint once: on EEXIST the next
- * copy is tried. */
-int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
-		      struct tv_err *err)
+/* The first copy of prog that pfd takes (-EEXIST: every copy is attached
+ * there already); pfd is kept with the link or left to the caller. */
+static int link_first_copy(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
+			   struct tv_err *err)
 {
 	for (int copy = 0; copy < TV_PROG_COPIES; copy++) {
 		LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = a->cookie);
 		int fd = kpin_prog(k, prog, copy, err), lfd;
 
-		if (fd < 0) {
-			close(pfd);
+		if (fd < 0)
 			return fd;
-		}
 		lfd = bpf_link_create(fd, pfd, BPF_PERF_EVENT, &opts);
 		if (lfd >= 0)
-			return kattach_add_link(k, lfd, pfd, a, err);
-		if (errno != EEXIST) {
-			tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe,
-				   strerror(errno));
-			close(pfd);
-			return -EINVAL;
-		}
+			return lfd;
+		if (errno != EEXIST)
+			return tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe,
+					  strerror(errno));
 	}
+	return -EEXIST;
+}
+
+/* A program can be attached to one tracepoint once, hence the copies;
+ * when all are taken, sessions that are ending may still hold some. */
+int kattach_perf_link(struct tv_kernel *k, enum kprog prog, int pfd, const struct kattach *a,
+		      struct tv_err *err)
+{
+	int lfd = link_first_copy(k, prog, pfd, a, err);
+
+	if (lfd == -EEXIST && kpin_wait_reapers(KATTACH_REAP_WAIT_MS))
+		lfd = link_first_copy(k, prog, pfd, a, err);
+	if (lfd >= 0)
+		return kattach_add_link(k, lfd, pfd, a, err);
 	close(pfd);
-	return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point", a->probe);
+	if (lfd == -EEXIST)
+		return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point",
+				  a->probe);
+	return lfd;
 }
 
 int kattach_read_small(const char *path, char *buf, size_t size)

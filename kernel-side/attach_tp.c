@@ -149,7 +149,7 @@ static int rawtp_error(const struct kattach *a, const char *name, int rc, struct
 int kattach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
 {
 	const char *name = strrchr(a->target, ':') ? strrchr(a->target, ':') + 1 : a->target;
-	int rc = -EEXIST;
+	int rc = -EEXIST, waited = 0;
 
 	if (!name[0])
 		return tv_err_set(err, 0, "rawtracepoint needs a name, got '%s'", a->probe);
@@ -161,6 +161,10 @@ int kattach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *e
 		rc = raw_tp_open(name, fd, a->cookie);
 		if (rc >= 0)
 			return kattach_add_link(k, rc, -1, a, err);
+		/* every copy taken: sessions that are ending may hold some */
+		if (rc == -EEXIST && copy == TV_PROG_COPIES - 1 && !waited++ &&
+		    kpin_wait_reapers(KATTACH_REAP_WAIT_MS))
+			copy = -1;
 	}
 	if (rc == -EEXIST)
 		return tv_err_set(err, 0, "probe '%s': too many sessions on one attach point",

@@ -11,7 +11,7 @@
 #define TV_KMAPS(X)                                                                                \
 	X(insns)                                                                                   \
 	X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s)   \
-	    X(val_l) X(stacks) X(rings) X(agg_scalar) X(upids)
+	    X(val_l) X(stacks) X(rings) X(agg_scalar) X(upids) X(tags)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)
@@ -28,6 +28,7 @@ enum kprog {
 	    KPROG__COUNT
 };
 #define TV_PROG_COPIES 8 /* sessions that can share one tracepoint */
+_Static_assert(KPROG__COUNT * TV_PROG_COPIES <= TV_PROG_TAGS, "one tag a pinned program");
 
 struct link {
 	int link_fd, perf_fd;
@@ -65,11 +66,26 @@ struct tv_kernel {
 	} * utargets;
 };
 
+/* pin_trust.c: nothing is reused or removed through a link, nor reused
+ * unless it is what this build pins (owner, mode, the object itself). */
+/* bpffs at path, opened (-ENOTDIR: something else is there) */
+int ktrust_open_bpffs(const char *path);
+bool ktrust_dir(int bpffs, const char *name);
+/* name under bpffs: a link or file itself, or a directory and its pins */
+int ktrust_remove(int bpffs, const char *name);
+bool ktrust_map(const char *dir, const char *name, enum kmap m, int fd);
+bool ktrust_prog(const char *dir, const char *name, enum kprog p, const __u8 *tag, int fd);
+/* a slot's pinned ring buffer: the one the rings table holds for it */
+bool ktrust_ring(const char *dir, const char *name, int fd, int rings_fd, __u32 slot);
 /* pin.c */
 int kpin_lock(struct tv_kernel *k);
 void kpin_unlock(struct tv_kernel *k);
 /* Mark this process as a reaper until it exits (a descriptor, or -errno). */
 int kpin_reaping(void);
+/* Wait up to ms for every reaper to be done (true when they are): the
+ * attach points they still hold are free then. */
+bool kpin_wait_reapers(int ms);
+#define KATTACH_REAP_WAIT_MS 2000
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err);
 int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err);
 bool kpin_session_alive(const struct tv_sess *s);

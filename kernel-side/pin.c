@@ -85,6 +85,19 @@ static void wait_reapers(void)
 	}
 }
 
+bool kpin_wait_reapers(int ms)
+{
+	int fd = open(REAP_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	bool done = false;
+
+	for (int waited = 0; fd >= 0 && !done && waited <= ms; waited += 10)
+		if (!(done = !flock(fd, LOCK_EX | LOCK_NB)))
+			usleep(10000);
+	if (fd >= 0)
+		close(fd);
+	return done;
+}
+
 static bool libbpf_verbose;
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -99,30 +112,11 @@ void tv_kernel_set_verbose(bool on)
 	libbpf_verbose = on;
 }
 
-static int remove_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-	closedir(d);
-	return rmdir(dir) ? -errno : 0;
-}
-
-/* Only a root-owned 0700 directory we created may be reused. */
-static bool dir_trusted(const char *dir)
+static bool is_real_dir(int bpffs, const char *name)
 {
 	struct stat st;
 
-	return !stat(dir, &st) && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
-	       (st.st_mode & 0777) == 0700;
+	return !fstatat(bpffs, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode);
 }
 
 /* /proc/PID/stat's starttime: with the pid it names one process for good. */
@@ -175,6 +169,12 @@ static int pins_state(const char *dir)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return PINS_FREE;
+	/* another build's table, or no table of sessions: nobody it would name
+	 * can be told apart */
+	if (!ktrust_map(dir, "sessions", KMAP_sessions, fd)) {
+		close(fd);
+		return PINS_FREE;
+	}
 	for (__u32 i = 0; i < TV_MAX_SESSIONS; i++)
 		if (!bpf_map_lookup_elem(fd, &i, &s) && kpin_session_alive(&s) &&
 		    state < (s.running ? PINS_RUNNING : PINS_STOPPING))
@@ -188,23 +188,38 @@ static bool pins_in_use(const char *dir)
 	return pins_state(dir) != PINS_FREE;
 }
 
-/* Pins of other builds go once no process of theirs is left. */
-static void remove_stale_pins(const char *ours)
+/* fn on each entry of ours under bpffs, with its path (-errno when bpffs
+ * cannot be read). */
+typedef int (*pin_dir_fn)(int bpffs, const char *name, const char *dir, void *arg);
+
+static int each_pin_dir(int bpffs, pin_dir_fn fn, void *arg)
 {
 	char dir[PATH_MAX];
 	struct dirent *e;
-	DIR *d = opendir(BPFFS);
+	int fd = dup(bpffs), rc = 0;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX)))
-			continue;
-		snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
-		if (strcmp(dir, ours) && !pins_in_use(dir))
-			remove_dir(dir);
+	if (!d) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return rc;
 	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX))) {
+			snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
+			rc = fn(bpffs, e->d_name, dir, arg) ?: rc;
+		}
 	closedir(d);
+	return rc;
+}
+
+/* A link is removed itself, never what it names. */
+static int remove_if_stale(int bpffs, const char *name, const char *dir, void *ours)
+{
+	if (strcmp(dir, ours) && (!is_real_dir(bpffs, name) || !pins_in_use(dir)))
+		ktrust_remove(bpffs, name);
+	return 0;
 }
 
 static int open_pinned(const char *dir, const char *name)
@@ -278,6 +293,12 @@ static int keep_fd(int fd, int *out)
 	return *out < 0 ? -errno : 0;
 }
 
+/* Where the tags map keeps a pinned program's tag. */
+static __u32 tag_slot(enum kprog p, int copy)
+{
+	return p * TV_PROG_COPIES + copy;
+}
+
 /* Open the skeleton on the maps we have, load `want` (or no program), pin
  * whatever is new. */
 static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *err)
@@ -310,11 +331,16 @@ static int load_object(struct tv_kernel *k, int want, int copy, struct tv_err *e
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(skel_prog(s, want));
 
+		__u32 slot = tag_slot(want, copy);
+
 		prog_pin_name(name, sizeof(name), want, copy);
 		snprintf(path, sizeof(path), "%s/%s", k->dir, name);
-		if ((rc = bpf_obj_pin(fd, path)) || (rc = keep_fd(fd, &k->prog_fd[want][copy])))
+		/* the tag first: a pin is never there without it */
+		if ((rc = bpf_obj_get_info_by_fd(fd, &info, &len)) ||
+		    (rc = bpf_map_update_elem(k->map_fd[KMAP_tags], &slot, info.tag, BPF_ANY)) ||
+		    (rc = bpf_obj_pin(fd, path)) || (rc = keep_fd(fd, &k->prog_fd[want][copy])))
 			goto fail;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && want == KPROG_tv_tp)
+		if (want == KPROG_tv_tp)
 			k->info.verified_insns = info.verified_insns;
 	}
 	k->info.cold = 1;
@@ -327,38 +353,91 @@ fail:
 			  libbpf_verbose ? "" : " (-v shows libbpf's messages)");
 }
 
+/* Our pinned maps, each checked (the directory is root's, 0700): 1 when
+ * all are there and are what this build pins, 0 when the directory must
+ * be made anew, or -errno (an open failed otherwise: the pins stay as
+ * they are for the sessions using them). */
+static int open_pinned_maps(struct tv_kernel *k, struct tv_err *err)
+{
+	bool ours = true;
+
+	for (int m = 0; m < KMAP__COUNT; m++) {
+		int fd = open_pinned(k->dir, kmap_names[m]);
+
+		if (fd < 0 && fd != -ENOENT) {
+			close_fds(k->map_fd, m);
+			return pinned_error(k->dir, kmap_names[m], fd, err);
+		}
+		k->map_fd[m] = fd;
+		ours &= fd >= 0 && ktrust_map(k->dir, kmap_names[m], m, fd);
+	}
+	if (!ours)
+		close_fds(k->map_fd, KMAP__COUNT);
+	return ours;
+}
+
+/* Our directory, made anew where anything else had the name: root's, 0700,
+ * checked on the directory itself (a link made meanwhile is not it). */
+static int make_pin_dir(struct tv_kernel *k, int bpffs, struct tv_err *err)
+{
+	const char *name = k->dir + strlen(BPFFS "/");
+	int fd;
+
+	ktrust_remove(bpffs, name);
+	if (mkdirat(bpffs, name, 0700) && errno != EEXIST)
+		return tv_err_set(err, 0, "cannot create %s: %s", k->dir, strerror(errno));
+	fd = openat(bpffs, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		fchmod(fd, 0700), close(fd);
+	if (!ktrust_dir(bpffs, name))
+		return tv_err_set(err, 0, "refusing %s: not a directory of root's with mode 0700",
+				  k->dir);
+	return 0;
+}
+
 int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 {
+	int bpffs = ktrust_open_bpffs(BPFFS), reuse, rc = 0;
+
 	libbpf_set_print(libbpf_log);
+	if (bpffs < 0)
+		return tv_err_set(err, 0, "cannot use " BPFFS ": %s (is bpffs mounted there?)",
+				  strerror(-bpffs));
 	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX TV_BPF_HASH "-%d", TV_ABI_VERSION);
-	remove_stale_pins(k->dir);
-	if (!access(k->dir, F_OK) && !dir_trusted(k->dir))
-		remove_dir(k->dir);
-	if (!access(k->dir, F_OK)) {
-		bool complete = true;
-
-		for (int m = 0; m < KMAP__COUNT; m++) {
-			int fd = open_pinned(k->dir, kmap_names[m]);
-
-			if (fd < 0 && fd != -ENOENT) {
-				close_fds(k->map_fd, m);
-				return pinned_error(k->dir, kmap_names[m], fd, err);
-			}
-			complete &= (k->map_fd[m] = fd) >= 0;
-		}
-		if (complete)
-			return 0;
-		/* a half-made pin directory is never reused */
-		close_fds(k->map_fd, KMAP__COUNT);
-		remove_dir(k->dir);
-	}
-	if (mkdir(k->dir, 0700) && errno != EEXIST)
-		return tv_err_set(err, 0, "cannot create %s: %s (is bpffs mounted at " BPFFS "?)",
-				  k->dir, strerror(errno));
-	chmod(k->dir, 0700);
+	each_pin_dir(bpffs, remove_if_stale, k->dir);
+	reuse = ktrust_dir(bpffs, k->dir + strlen(BPFFS "/")) ? open_pinned_maps(k, err) : 0;
+	/* a half-made or foreign pin directory is never reused */
+	if (!reuse)
+		rc = make_pin_dir(k, bpffs, err);
+	close(bpffs);
+	if (reuse)
+		return reuse < 0 ? reuse : 0;
 	/* the tracepoint entry comes with the maps: most scripts need it, and
 	 * one object load is cheaper than two */
-	return load_object(k, KPROG_tv_tp, 0, err);
+	return rc ?: load_object(k, KPROG_tv_tp, 0, err);
+}
+
+/* A pinned program of ours (fd kept), or -ENOENT when there is none that
+ * is what this build pins (one that is not goes). */
+static int open_pinned_prog(struct tv_kernel *k, enum kprog p, int copy, const char *name,
+			    struct tv_err *err)
+{
+	__u32 slot = tag_slot(p, copy);
+	__u8 tag[BPF_TAG_SIZE] = {0};
+	char path[PATH_MAX];
+	int fd = open_pinned(k->dir, name);
+
+	if (fd == -ENOENT)
+		return fd;
+	if (fd < 0)
+		return pinned_error(k->dir, name, fd, err);
+	bpf_map_lookup_elem(k->map_fd[KMAP_tags], &slot, tag);
+	if (ktrust_prog(k->dir, name, p, tag, fd))
+		return k->prog_fd[p][copy] = fd;
+	close(fd);
+	snprintf(path, sizeof(path), "%s/%s", k->dir, name);
+	unlink(path); /* the directory is root's and 0700: no link is made in it */
+	return -ENOENT;
 }
 
 int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err)
@@ -369,44 +448,43 @@ int kpin_prog(struct tv_kernel *k, enum kprog p, int copy, struct tv_err *err)
 	if (k->prog_fd[p][copy] >= 0)
 		return k->prog_fd[p][copy];
 	prog_pin_name(name, sizeof(name), p, copy);
-	if ((rc = open_pinned(k->dir, name)) != -ENOENT)
-		return rc < 0 ? pinned_error(k->dir, name, rc, err) : (k->prog_fd[p][copy] = rc);
+	if ((rc = open_pinned_prog(k, p, copy, name, err)) != -ENOENT)
+		return rc;
 	if ((rc = kpin_lock(k)))
 		return tv_err_set(err, 0, "cannot lock " LOCK_PATH ": %s", strerror(-rc));
 	/* another process may have loaded it while we waited */
-	rc = open_pinned(k->dir, name);
+	rc = open_pinned_prog(k, p, copy, name, err);
 	if (rc >= 0)
-		k->prog_fd[p][copy] = rc, rc = 0;
+		rc = 0;
 	else if (rc == -ENOENT)
 		rc = load_object(k, p, copy, err);
-	else
-		rc = pinned_error(k->dir, name, rc, err);
 	kpin_unlock(k);
 	return rc ? rc : k->prog_fd[p][copy];
 }
 
+static int cleanup_one(int bpffs, const char *name, const char *dir, void *arg)
+{
+	struct tv_err *err = arg;
+
+	/* sessions that are only detaching are done within seconds */
+	for (int waited = 0;
+	     is_real_dir(bpffs, name) && pins_state(dir) == PINS_STOPPING && waited < 500; waited++)
+		usleep(20000);
+	wait_reapers();
+	if (is_real_dir(bpffs, name) && pins_in_use(dir))
+		return tv_err_set(err, 0, "%s is in use by a running tracevm", dir);
+	return ktrust_remove(bpffs, name);
+}
+
 int tv_kernel_cleanup(struct tv_err *err)
 {
-	char dir[PATH_MAX];
-	struct dirent *e;
-	DIR *d = opendir(BPFFS);
-	int rc = 0;
+	int bpffs = ktrust_open_bpffs(BPFFS), rc;
 
-	if (!d)
-		return tv_err_set(err, 0, "cannot read " BPFFS ": %s", strerror(errno));
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, PIN_PREFIX, strlen(PIN_PREFIX)))
-			continue;
-		snprintf(dir, sizeof(dir), BPFFS "/%s", e->d_name);
-		/* sessions that are only detaching are done within seconds */
-		for (int waited = 0; pins_state(dir) == PINS_STOPPING && waited < 500; waited++)
-			usleep(20000);
-		wait_reapers();
-		if (pins_in_use(dir))
-			rc = tv_err_set(err, 0, "%s is in use by a running tracevm", dir);
-		else
-			remove_dir(dir);
-	}
-	closedir(d);
+	if (bpffs < 0)
+		return tv_err_set(err, 0, "cannot use " BPFFS ": %s", strerror(-bpffs));
+	rc = each_pin_dir(bpffs, cleanup_one, err);
+	close(bpffs);
+	if (rc && !err->msg[0])
+		tv_err_set(err, 0, "cannot clean " BPFFS ": %s", strerror(-rc));
 	return rc;
 }

@@ -306,6 +306,12 @@ static int open_ring(struct tv_kernel *k)
 
 	snprintf(path, sizeof(path), "%s/ring_%u", k->dir, k->slot);
 	k->ring_fd = bpf_obj_get(path);
+	if (k->ring_fd >= 0 && !ktrust_ring(k->dir, path + strlen(k->dir) + 1, k->ring_fd,
+					    k->map_fd[KMAP_rings], k->slot)) {
+		close(k->ring_fd);
+		unlink(path); /* not the slot's: made anew */
+		k->ring_fd = -1;
+	}
 	if (k->ring_fd < 0) {
 		k->ring_fd = create_ringbuf();
 		if (k->ring_fd < 0)

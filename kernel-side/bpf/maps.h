@@ -5,6 +5,7 @@
 
 #define TV_NEST 4 /* a raw_tp may fire inside another run on the same CPU */
 #define TV_RINGBUF_SIZE (1 << 20)
+#define TV_PROG_TAGS 64 /* the tags map: pinned programs, by kind and copy */
 
 struct tv_block {
 	__u32 pc;    /* entry pc inside the session's instruction range */
@@ -168,6 +169,16 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, 127 * sizeof(__u64));
 } stacks SEC(".maps");
+
+/* The tag of each pinned program as loaded, by kind and copy: a warm start
+ * reuses a pinned program only when its tag is the one recorded here.
+ * User space alone reads and writes it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TV_PROG_TAGS);
+	__type(key, __u32);
+	__type(value, __u64);
+} tags SEC(".maps");
 
 struct tv_rb {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -80,6 +80,64 @@ t_foreign_pin_not_reused() {
 }
 check foreign_pin_not_reused t_foreign_pin_not_reused
 
+# ---- bpffs is world-writable here: another user's links are never followed --
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+victim_dir() { # a directory of root's files a link will name
+	rm -rf "$T/victim" && mkdir "$T/victim" && touch "$T/victim/keep1" "$T/victim/keep2"
+}
+victim_kept() { [ -e "$T/victim/keep1" ] && [ -e "$T/victim/keep2" ]; }
+t_pin_links_not_followed() {
+	local d other=/sys/fs/bpf/tracevm-00000000000000aa-1
+	start l0 -A $P/count_comm.tvs && stop l0 || return 1
+	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	"$TV" --cleanup || return 1
+	victim_dir
+	# a link under another build's name and one under this build's own
+	$NOBODY ln -s "$T/victim" $other && $NOBODY ln -s "$T/victim" "$d" || return 1
+	start l1 -A $P/count_comm.tvs || return 1
+	$TRIG getppid 3
+	stop l1 || return 1
+	grep -qx '@calls\[trigger\]: 3' "$T/l1.out" && victim_kept && [ ! -L "$d" ] &&
+		[ "$(stat -c '%a %u' "$d")" = "700 0" ] || return 1
+	$NOBODY ln -s "$T/victim" $other 2>/dev/null
+	"$TV" --cleanup && victim_kept && [ ! -e $other ]
+}
+check pin_links_never_followed t_pin_links_not_followed
+t_pin_foreign_dir_replaced() { # a directory of another user's under our name
+	local d
+	start fd0 -A $P/count_comm.tvs && stop fd0 || return 1
+	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	"$TV" --cleanup && $NOBODY mkdir -m 0700 "$d" || return 1
+	start fd1 -A $P/count_comm.tvs && stop fd1 || return 1
+	[ "$(stat -c '%a %u' "$d")" = "700 0" ]
+}
+check pin_foreign_dir_replaced t_pin_foreign_dir_replaced
+
+# ---- every pinned object is checked: another map, mode or program is not reused
+t_pin_objects_checked() {
+	local d s='tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("%s %d\n", "str", 7); exit(); }'
+	start pc0 -e "$s" && stop pc0 || return 1
+	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	# a map of another shape where the constants were
+	rm "$d/consts" && bpftool map create "$d/consts" type array key 4 value 8 entries 4 name consts || return 1
+	start pc1 -e "$s" || return 1
+	$TRIG getppid 1
+	wait $pid_pc1 && grep -qx 'str 7' "$T/pc1.out" || { echo "# foreign consts: $(head -3 "$T/pc1.out" | tr '\n' '|')"; return 1; }
+	# a pin anyone may open
+	chmod 666 "$d/insns"
+	start pc2 -e "$s" || return 1
+	$TRIG getppid 1
+	wait $pid_pc2 && grep -qx 'str 7' "$T/pc2.out" && [ "$(stat -c %a "$d/insns")" = 600 ] ||
+		{ echo "# insns mode $(stat -c %a "$d/insns")"; return 1; }
+	# another entry program pinned as the tracepoint one
+	start pc3 -e "rawtracepoint:sys_enter { exit(); }" && stop pc3 || return 1
+	rm "$d/tv_tp" && bpftool prog pin pinned "$d/tv_rawtp" "$d/tv_tp" || return 1
+	start pc4 -e "$s" || { echo "# $(head -2 "$T/pc4.err")"; return 1; }
+	$TRIG getppid 1
+	wait $pid_pc4 && grep -qx 'str 7' "$T/pc4.out"
+}
+check pin_objects_checked t_pin_objects_checked
+
 # ---- pins of another build go once nobody uses them ------------------------
 t_old_build_pins_removed() {
 	old=/sys/fs/bpf/tracevm-0000000000000000-1

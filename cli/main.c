@@ -249,15 +249,16 @@ static int execute(struct run *r, struct tv_err *err)
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, "BEGIN")))
 		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
-	/* what BEGIN printed is out before any wait, as each batch of records
-	 * is later: stdout is a pipe as often as a terminal */
-	fflush(r->f);
 	if (nkernel && !tv_out_exit_requested(r->out) &&
 	    (rc = tv_kernel_attach(r->kernel, warn_skipped, NULL, err)) < 0)
 		return rc;
 	if (r->opts->verbose && r->kernel)
 		print_kernel_info(r);
 	notify_probes_attached();
+	/* what BEGIN printed is out before any wait, as each batch of records
+	 * is later: stdout is a pipe as often as a terminal (after the attach
+	 * notice, which is where bpftrace's BEGIN output comes) */
+	fflush(r->f);
 	child_release(&r->child);
 	if (nkernel && !tv_out_exit_requested(r->out))
 		wait_for_events(r);

@@ -428,6 +428,11 @@ t_begin_output_to_pipe() { # by default too, BEGIN's line reaches a pipe while t
 	[ $seen = 1 ]
 }
 check begin_output_to_pipe t_begin_output_to_pipe
+t_begin_after_notice() { # BEGIN's output follows the attach notice, not inside a line of it
+	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$TV" -e 'BEGIN { printf("%s", probe); exit(); } END { printf("-%s\n", probe); }' >"$T/bn.out" 2>&1 &&
+		grep -qx 'BEGIN-END' "$T/bn.out"
+}
+check begin_output_after_attach_notice t_begin_after_notice
 t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
 		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&

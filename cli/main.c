@@ -342,6 +342,10 @@ int main(int argc, char **argv)
 	install_signals();
 	rc = execute(&r, &err);
 done:
+	/* output that could not be written is never lost silently */
+	if (!rc && r.f && (fflush(r.f) || ferror(r.f)))
+		rc = tv_err_set(&err, 0, "writing the output failed (%s): some of it is lost",
+				strerror(errno));
 	fflush(stdout);
 	if (rc)
 		print_error(&opts, &err, r.img ? r.img->source : NULL);

@@ -433,6 +433,11 @@ t_begin_after_notice() { # BEGIN's output follows the attach notice, not inside 
 		grep -qx 'BEGIN-END' "$T/bn.out"
 }
 check begin_output_after_attach_notice t_begin_after_notice
+t_write_error_told() { # output that cannot be written is an error, not a silent exit 0
+	"$TV" -e 'BEGIN { printf("x\n"); exit(); }' >/dev/full 2>"$T/wf.err"
+	[ $? -eq 1 ] && grep -q 'writing the output failed (No space left on device)' "$T/wf.err"
+}
+check output_write_error_told t_write_error_told
 t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
 		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&

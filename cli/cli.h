@@ -15,6 +15,7 @@ struct tv_opts {
 	const char *command;  /* -c */
 	int buffering;	      /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
+	int helper_checks;    /* -k: 1, -kk: 2 (failed reads warned of) */
 	bool dump, verbose, quiet, cleanup, list, unsafe, json;
 	int nargs;
 	char **args; /* positional parameters */

@@ -218,7 +218,7 @@ static void report_losses(struct run *r)
 	if (r->kernel && !tv_kernel_counters(r->kernel, &faults, &lost) && lost)
 		tv_out_lost(r->out, lost);
 	faults += r->vm_faults; /* the kernel counts its own; BEGIN/END's come from the vm */
-	if (faults)
+	if (faults && r->opts->helper_checks < 2) /* -kk told each one */
 		fprintf(stderr, "tracevm: %llu memory reads faulted\n", (unsigned long long)faults);
 }
 
@@ -243,6 +243,7 @@ static int execute(struct run *r, struct tv_err *err)
 	if (r->kernel)
 		tv_out_set_stack_reader(r->out, read_stack, r->kernel);
 	tv_out_set_json(r->out, r->opts->json);
+	tv_out_set_helper_checks(r->out, r->opts->helper_checks);
 	if (!r->opts->quiet)
 		tv_out_attached(r->out, r->img->nprobes);
 	fflush(r->f);

@@ -28,6 +28,8 @@ static const char usage[] =
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
     "    -f FORMAT      output as text (default) or json, one object a line\n"
+    "    -k, -kk        -kk: warn of each memory read that fails, where it is (-k: as bpftrace,\n"
+    "                   not of reads; at exit a count of failed reads is told without -kk)\n"
     "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
     "    -o FILE        write output to FILE instead of stdout\n"
     "    -p PID         the process uprobes and pid filters are about (must exist)\n"
@@ -89,7 +91,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 
 	memset(o, 0, sizeof(*o));
 	o->buffering = -1;
-	while ((c = getopt_long(argc, argv, "+A:B:c:de:f:lo:p:qvhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'c': o->command = optarg; break;
@@ -110,6 +112,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		case 'e': o->program = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'k': o->helper_checks++; break;
 		case 'v': o->verbose = true; break;
 		case 'C': o->cleanup = true; break;
 		case 'U': o->unsafe = true; break;

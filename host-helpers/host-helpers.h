@@ -17,6 +17,9 @@ void tv_out_free(struct tv_out *o);
 void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg);
 /* -f json: one JSON object a line, bpftrace's types and shapes. */
 void tv_out_set_json(struct tv_out *o, bool json);
+/* -k's level: failed memory reads are warned of at 2 (-kk), as bpftrace
+ * does; below they are only counted. */
+void tv_out_set_helper_checks(struct tv_out *o, int level);
 /* "Lost N events" (or its JSON record). */
 void tv_out_lost(struct tv_out *o, __u64 lost);
 /* "Attaching N probes..." (or its JSON record). */

@@ -30,6 +30,11 @@ void tv_out_set_json(struct tv_out *o, bool json)
 	o->json = json;
 }
 
+void tv_out_set_helper_checks(struct tv_out *o, int level)
+{
+	o->helper_checks = level;
+}
+
 void tv_out_lost(struct tv_out *o, __u64 lost)
 {
 	if (o->json)
@@ -42,7 +47,8 @@ void tv_out_lost(struct tv_out *o, __u64 lost)
 void tv_out_attached(struct tv_out *o, unsigned nprobes)
 {
 	if (o->json)
-		fprintf(o->f, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", nprobes);
+		fprintf(o->f, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n",
+			nprobes);
 	else
 		fprintf(o->f, "Attaching %u probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
 }
@@ -208,6 +214,8 @@ static void report_fault(struct tv_out *o, const struct tv_rec *h, const void *p
 	struct tv_srcloc at;
 	struct tv_err e = {0};
 
+	if (o->helper_checks < 2)
+		return; /* counted, told once at exit */
 	memcpy(&pc, p, h->len < 8 ? h->len : 8);
 	helper = pc < o->img->ninsns ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
 	helper = helper ? helper : "probe_read";

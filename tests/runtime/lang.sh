@@ -190,11 +190,11 @@ err buf_needs_length 'tracepoint:syscalls:sys_enter_write { printf("%r\n", buf(a
 err bytes_not_int 'BEGIN { $x = ntop(1) + 1; }' 'ERROR: ntop\(\) is not an integer'
 
 # a read that faults gives 0, the block goes on, and bpftrace's helper
-# warning names the read's place in the script
-lang fault_goes_on "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; @n = count(); @v = sum(\$x + 1); }" \
+# warning (under -kk) names the read's place in the script
+TV_OPTS=-kk lang fault_goes_on "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; @n = count(); @v = sum(\$x + 1); }" \
 	"getppid 3" '@n: 3' '@v: 3'
 check fault_warning_location grep -qE '^stdin:1:[0-9]+-[0-9]+: WARNING: Failed to probe_read_kernel: Bad address \(-14\)$' "$T/fault_goes_on.err"
-TV_OPTS="-f json" lang json_value_helper_error "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; print(5); print(\"s\"); print((1, \"a\")); exit(); }" \
+TV_OPTS="-kk -f json" lang json_value_helper_error "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; print(5); print(\"s\"); print((1, \"a\")); exit(); }" \
 	"getppid 1" '\{"type": "helper_error", "helper": "probe_read_kernel", "retcode": -14, "line": 1, "col": [0-9]+\}' \
 	'\{"type": "value", "data": 5\}' '\{"type": "value", "data": "s"\}' '\{"type": "value", "data": \[1,"a"\]\}'
 check json_value_lines_parse python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/json_value_helper_error.out"
@@ -438,6 +438,17 @@ t_write_error_told() { # output that cannot be written is an error, not a silent
 	[ $? -eq 1 ] && grep -q 'writing the output failed (No space left on device)' "$T/wf.err"
 }
 check output_write_error_told t_write_error_told
+# failed reads: silent by default but counted once at exit; -kk warns of each, as bpftrace
+t_read_faults() {
+	local s='tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("<%s>\n", str(0x10)); }'
+	"$TV" -c "$(realpath $TRIG) getppid 3" -e "$s" >"$T/rf.out" 2>&1 || return 1
+	[ "$(grep -c '^<>$' "$T/rf.out")" = 3 ] && ! grep -q WARNING "$T/rf.out" &&
+		[ "$(grep -c '^tracevm: 3 memory reads faulted$' "$T/rf.out")" = 1 ] || return 1
+	"$TV" -kk -c "$(realpath $TRIG) getppid 3" -e "$s" >"$T/rf2.out" 2>&1 || return 1
+	[ "$(grep -c 'WARNING: Failed to probe_read_user_str: Bad address (-14)' "$T/rf2.out")" = 3 ] &&
+		! grep -q 'memory reads faulted' "$T/rf2.out"
+}
+check read_faults_silent_counted_kk_warns t_read_faults
 t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
 		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&

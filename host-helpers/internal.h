@@ -24,8 +24,8 @@ struct tv_out {
 	struct tv_store *store;
 	FILE *f;
 	bool exit_requested;
-	bool json; /* -f json */
-	int helper_checks; /* -k level: 2 warns of failed reads */
+	bool json;		/* -f json */
+	int helper_checks;	/* -k level: 2 warns of failed reads */
 	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
 	void *stack_arg;
 	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */

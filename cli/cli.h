@@ -21,6 +21,9 @@ struct tv_opts {
 	char **args; /* positional parameters */
 };
 
+/* May this process use BPF and perf events (CAP_SYS_ADMIN, or CAP_BPF and
+ * CAP_PERFMON, in its effective set)? */
+bool tv_privileged(void);
 /* Returns 1 to go on, or 0 / -status to exit at once (help, version, bad
  * usage); a bad option value sets err (the usage is printed here). */
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err);

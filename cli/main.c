@@ -232,6 +232,9 @@ static int execute(struct run *r, struct tv_err *err)
 {
 	int nkernel = count_kernel_probes(r->img), rc;
 
+	if (nkernel && !tv_privileged()) /* a script's probe is told where it is, by the frontend */
+		return tv_err_set(err, 0,
+				  "probes in the kernel need root (or CAP_BPF and CAP_PERFMON)");
 	if (nkernel && (rc = open_kernel(r, err)))
 		return rc;
 	if (!r->store && !(r->store = tv_vm_store_new(r->img)))
@@ -305,6 +308,11 @@ int main(int argc, char **argv)
 		return -rc;
 	r.opts = &opts;
 	r.f = stdout;
+	if ((opts.list || opts.cleanup) && !tv_privileged()) {
+		rc = tv_err_set(&err, 0, "%s needs root (or CAP_BPF and CAP_PERFMON)",
+				opts.list ? "listing probes" : "--cleanup");
+		goto done;
+	}
 	if (opts.list) {
 		tv_list_probes(stdout, optind < argc ? argv[optind] : NULL, opts.verbose,
 			       tv_kernel_usdt_list);

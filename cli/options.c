@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "assembler/assembler.h"
 #include "frontend/frontend.h"
@@ -187,6 +190,7 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 					.args = o->args,
 					.cpid = cpid,
 					.unsafe = o->unsafe,
+					.no_kernel = !tv_privileged(),
 					.usym = tv_kernel_usym,
 					.usdt = tv_kernel_usdt_list};
 	const char *name = o->program ? "stdin" : o->file;
@@ -238,6 +242,19 @@ void print_error(const struct tv_opts *o, const struct tv_err *err, const char *
 }
 
 /* Harnesses written for bpftrace wait for this line before they act. */
+bool tv_privileged(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+	const __u64 bpf = 1ull << CAP_BPF | 1ull << CAP_PERFMON, admin = 1ull << CAP_SYS_ADMIN;
+	__u64 eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = (__u64)data[1].effective << 32 | data[0].effective;
+	return (eff & admin) || (eff & bpf) == bpf;
+}
+
 void notify_probes_attached(void)
 {
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {

@@ -8,18 +8,21 @@
 
 #include "frontend/lower.h"
 
-/* Probe types by name and short alias; `kernel` ones are attached by the
- * kernel side, the others run in user space. */
+/* Probe types by name and short alias; all but BEGIN and END (`user`) are
+ * attached by the kernel side. */
 static const struct {
 	const char *name, *alias;
-	bool available;
+	bool available, user;
 } provider_names[] = {
-    {"BEGIN", NULL, true},	   {"END", NULL, true},	      {"tracepoint", "t", true},
-    {"rawtracepoint", "rt", true}, {"interval", "i", true},   {"profile", "p", true},
-    {"software", "s", true},	   {"uprobe", "u", true},     {"uretprobe", "ur", true},
-    {"usdt", "U", true},	   {"watchpoint", "w", true}, {"kprobe", "k", false},
-    {"kretprobe", "kr", false},	   {"kfunc", "f", false},     {"kretfunc", "fr", false},
-    {"fentry", NULL, false},	   {"fexit", NULL, false},    {"hardware", "h", false},
+    {"BEGIN", NULL, true, true},       {"END", NULL, true, true},
+    {"tracepoint", "t", true, false},  {"rawtracepoint", "rt", true, false},
+    {"interval", "i", true, false},    {"profile", "p", true, false},
+    {"software", "s", true, false},    {"uprobe", "u", true, false},
+    {"uretprobe", "ur", true, false},  {"usdt", "U", true, false},
+    {"watchpoint", "w", true, false},  {"kprobe", "k", false, false},
+    {"kretprobe", "kr", false, false}, {"kfunc", "f", false, false},
+    {"kretfunc", "fr", false, false},  {"fentry", NULL, false, false},
+    {"fexit", NULL, false, false},     {"hardware", "h", false, false},
 };
 
 struct expand {
@@ -158,7 +161,7 @@ static void expand_usdt(struct expand *x, const char *target)
 }
 
 /* A probe type's full name from its name or alias (text[0..n)), or NULL. */
-const char *fe_provider_name(const char *text, size_t n, bool *available)
+const char *fe_provider_name(const char *text, size_t n, bool *available, bool *user)
 {
 	for (size_t i = 0; i < sizeof(provider_names) / sizeof(provider_names[0]); i++) {
 		const char *pn = provider_names[i].name, *pa = provider_names[i].alias;
@@ -167,6 +170,8 @@ const char *fe_provider_name(const char *text, size_t n, bool *available)
 		    (pa && strlen(pa) == n && !strncmp(pa, text, n))) {
 			if (available)
 				*available = provider_names[i].available;
+			if (user)
+				*user = provider_names[i].user;
 			return pn;
 		}
 	}
@@ -179,15 +184,22 @@ static void expand_attach(struct expand *x, const struct tv_node *at)
 	const char *text = at->text, *target, *pn;
 	size_t n = strcspn(text, ":");
 	char full[512];
-	bool available;
+	bool available, user;
 
 	x->at = at;
-	pn = fe_provider_name(text, n, &available);
+	pn = fe_provider_name(text, n, &available, &user);
 	if (!pn) {
 		fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
 		return;
 	}
 	target = text[n] ? text + n + 1 : text + n;
+	if (!user && x->L->opts && x->L->opts->no_kernel) {
+		fe_error(x->L, at,
+			 "%s probes need root (or CAP_BPF and CAP_PERFMON); without them only "
+			 "BEGIN and END run",
+			 pn);
+		return;
+	}
 	if (!available) {
 		fe_error(x->L, at,
 			 "%s probes are not available on this kernel: use tracepoint:... or "

@@ -27,7 +27,7 @@ struct lister {
 static void normalize(const char *pattern, char *out, size_t n)
 {
 	size_t k = strcspn(pattern, ":");
-	const char *full = pattern[k] ? fe_provider_name(pattern, k, NULL) : NULL;
+	const char *full = pattern[k] ? fe_provider_name(pattern, k, NULL, NULL) : NULL;
 
 	if (full)
 		snprintf(out, n, "%s%s", full, pattern + k);

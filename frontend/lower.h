@@ -191,7 +191,7 @@ bool fe_in_user_code(const struct lower *L);
 bool fe_user_address(struct lower *L, const struct tv_node *e);
 /* An integer type name (int8 ... uint64, int, char, long): its size and sign. */
 bool fe_int_type(const char *name, unsigned *size, bool *sign);
-const char *fe_provider_name(const char *text, size_t n, bool *available);
+const char *fe_provider_name(const char *text, size_t n, bool *available, bool *user);
 
 /* tuple.c: (a, b, ...) values */
 struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,

@@ -113,6 +113,22 @@ t_pin_foreign_dir_replaced() { # a directory of another user's under our name
 }
 check pin_foreign_dir_replaced t_pin_foreign_dir_replaced
 
+# ---- without root's capabilities: said so, status 1; BEGIN and END still run -----
+t_unprivileged() {
+	local tv
+	tv=$(realpath "$TV")
+	$NOBODY "$tv" -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' 2>"$T/np1.err"
+	[ $? -eq 1 ] && grep -q '^stdin:1:1-38: ERROR: tracepoint probes need root (or CAP_BPF and CAP_PERFMON)' "$T/np1.err" || return 1
+	$NOBODY "$tv" -A $P/count_comm.tvs 2>"$T/np2.err"
+	[ $? -eq 1 ] && grep -q 'ERROR: probes in the kernel need root' "$T/np2.err" || return 1
+	$NOBODY "$tv" --cleanup 2>"$T/np3.err"
+	[ $? -eq 1 ] && grep -q 'ERROR: --cleanup needs root' "$T/np3.err" || return 1
+	$NOBODY "$tv" -l 'tracepoint:syscalls:*' >/dev/null 2>"$T/np4.err"
+	[ $? -eq 1 ] && grep -q 'ERROR: listing probes needs root' "$T/np4.err" || return 1
+	[ "$($NOBODY "$tv" -e 'BEGIN { printf("hi\n"); exit(); }' 2>/dev/null | grep -c '^hi$')" = 1 ]
+}
+check unprivileged_told_needs_root t_unprivileged
+
 # ---- every pinned object is checked: another map, mode or program is not reused
 t_pin_objects_checked() {
 	local d s='tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("%s %d\n", "str", 7); exit(); }'

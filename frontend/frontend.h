@@ -81,9 +81,9 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt);
 struct tv_compile_opts {
 	int nargs; /* positional parameters $1..$N */
 	char **args;
-	__s64 cpid;  /* the -c child's pid, for cpid */
-	bool unsafe;	/* --unsafe: system() allowed */
-	bool no_kernel; /* without root's capabilities: probes in the kernel are an error */
+	__s64 cpid;	 /* the -c child's pid, for cpid */
+	bool unsafe;	 /* --unsafe: system() allowed */
+	bool no_kernel;	 /* without root's capabilities: probes in the kernel are an error */
 	tv_usym_fn usym; /* uaddr()'s symbols (NULL: uaddr is an error) */
 	tv_usdt_fn usdt; /* a binary's USDT locations (NULL: usdt is an error) */
 	/* always lower twice (tests check that one pass, where it is taken,

@@ -353,6 +353,19 @@ fail:
 	return rc;
 }
 
+/* The host's wishes for the session's runs, in its sessions entry (no
+ * probe of the session is attached yet: nothing else writes it). */
+static int write_session_flags(struct tv_kernel *k)
+{
+	int fd = k->map_fd[KMAP_sessions];
+	struct tv_sess s;
+
+	if (bpf_map_lookup_elem(fd, &k->slot, &s))
+		return -errno;
+	s.report_faults = k->report_faults;
+	return bpf_map_update_elem(fd, &k->slot, &s, BPF_EXIST) ? -errno : 0;
+}
+
 static bool sends_records(const struct tv_image *img)
 {
 	for (__u32 pc = 0; pc < img->ninsns; pc++)
@@ -381,6 +394,7 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 	rc = rc ?: write_mapdescs(k, img);
 	rc = rc ?: write_consts(k, img);
 	rc = rc ?: write_blocks(k, img);
+	rc = rc ?: write_session_flags(k);
 	if (rc)
 		return tv_err_set(err, 0, "writing the program tables failed: %s", strerror(-rc));
 	return 0;
@@ -394,6 +408,11 @@ void tv_kernel_set_target(struct tv_kernel *k, int pid)
 void tv_kernel_set_unsafe(struct tv_kernel *k, bool on)
 {
 	k->unsafe = on;
+}
+
+void tv_kernel_set_report_faults(struct tv_kernel *k, bool on)
+{
+	k->report_faults = on;
 }
 
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)

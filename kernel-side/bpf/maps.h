@@ -17,13 +17,15 @@ struct tv_block {
 
 struct tv_sess {
 	__u32 pid;
-	__u32 live;    /* the slot is owned (by pid) */
-	__u32 running; /* its blocks run; 0 once it stops, before detaching */
-	__u32 gen;     /* bumped at each claim; a probe's cookie carries it */
-	__u64 start_ns;	 /* bpf_ktime_get_ns() at session start, for `elapsed` */
-	__u64 pid_start; /* /proc/PID/stat starttime: a reused pid is not the owner */
-	__u64 faults;	 /* memory reads that faulted */
-	__u64 lost;	 /* records the ring buffer had no room for */
+	__u32 live;	     /* the slot is owned (by pid) */
+	__u32 running;	     /* its blocks run; 0 once it stops, before detaching */
+	__u32 gen;	     /* bumped at each claim; a probe's cookie carries it */
+	__u64 start_ns;	     /* bpf_ktime_get_ns() at session start, for `elapsed` */
+	__u64 pid_start;     /* /proc/PID/stat starttime: a reused pid is not the owner */
+	__u64 faults;	     /* memory reads that faulted */
+	__u64 lost;	     /* records the ring buffer had no room for */
+	__u32 report_faults; /* send a fault record for each (-kk), else only count */
+	__u32 pad;
 };
 
 struct tv_kconst {

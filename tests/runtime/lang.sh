@@ -449,6 +449,16 @@ t_read_faults() {
 		! grep -q 'memory reads faulted' "$T/rf2.out"
 }
 check read_faults_silent_counted_kk_warns t_read_faults
+# faults nobody will print are not sent: 20 faulting reads an event filled
+# the ring buffer and lost the printf records (4845 of 50000 printed)
+t_faults_no_flood() {
+	start flood -e "tracepoint:syscalls:sys_enter_getppid $F { unroll(20) { \$x = *(uint64*)8; } printf(\"e\\n\"); }" || return 1
+	$TRIG getppid 50000
+	stop flood || return 1
+	[ "$(grep -c '^e$' "$T/flood.out")" = 50000 ] && ! grep -q '^Lost' "$T/flood.out" &&
+		grep -qx 'tracevm: 1000000 memory reads faulted' "$T/flood.err"
+}
+check faults_do_not_flood_ring t_faults_no_flood
 t_json_output() { # -f json: what bpftrace 0.17 printed, and every line parses
 	"$TV" -f json -e "$(cat tests/runtime/golden/json_maps.bt)" >"$T/j.out" &&
 		cmp -s "$T/j.out" tests/runtime/golden/json_maps.json &&

@@ -112,6 +112,12 @@ void tv_kernel_set_verbose(bool on)
 	libbpf_verbose = on;
 }
 
+/* A pin directory's name under bpffs. */
+static const char *dir_name(const char *dir)
+{
+	return dir + strlen(BPFFS "/");
+}
+
 static bool is_real_dir(int bpffs, const char *name)
 {
 	struct stat st;
@@ -380,7 +386,7 @@ static int open_pinned_maps(struct tv_kernel *k, struct tv_err *err)
  * checked on the directory itself (a link made meanwhile is not it). */
 static int make_pin_dir(struct tv_kernel *k, int bpffs, struct tv_err *err)
 {
-	const char *name = k->dir + strlen(BPFFS "/");
+	const char *name = dir_name(k->dir);
 	int fd;
 
 	ktrust_remove(bpffs, name);
@@ -405,7 +411,7 @@ int kpin_open_maps(struct tv_kernel *k, struct tv_err *err)
 				  strerror(-bpffs));
 	snprintf(k->dir, sizeof(k->dir), BPFFS "/" PIN_PREFIX TV_BPF_HASH "-%d", TV_ABI_VERSION);
 	each_pin_dir(bpffs, remove_if_stale, k->dir);
-	reuse = ktrust_dir(bpffs, k->dir + strlen(BPFFS "/")) ? open_pinned_maps(k, err) : 0;
+	reuse = ktrust_dir(bpffs, dir_name(k->dir)) ? open_pinned_maps(k, err) : 0;
 	/* a half-made or foreign pin directory is never reused */
 	if (!reuse)
 		rc = make_pin_dir(k, bpffs, err);

@@ -109,7 +109,7 @@ int kmap_delete_where(int fd, __u32 id, __u32 mask)
 		return -errno;
 	if (info.key_size < sizeof(__u32) || info.key_size > sizeof(struct tv_key_l))
 		return -EINVAL;
-	rc = keys_where(fd, id, mask, info.key_size, kmap_walk_limit(fd), &keys, &n);
+	rc = keys_where(fd, id, mask, info.key_size, 2 * info.max_entries, &keys, &n);
 	if (!rc)
 		delete_keys(fd, keys, n, info.key_size);
 	free(keys);

@@ -372,6 +372,63 @@ struct tv_srcloc {
 #define TV_PROBE_LOC_SHIFT 16
 #define TV_PROBE_LOC(flags) ((flags) >> TV_PROBE_LOC_SHIFT)
 
+/* Probe types (probes.def) and the kernel features they need (features.def). */
+enum tv_feature {
+#define FEATURE(id, what, instead) TV_FEAT_##id,
+#include "features.def"
+#undef FEATURE
+	TV_FEAT__COUNT
+};
+
+enum tv_probe_type {
+#define PROBE(id, name, alias, alias2, needs, flags) TV_PT_##id,
+#include "probes.def"
+	TV_PT__COUNT
+};
+
+enum {
+	TV_PT_HOST = 1u << 0,
+	TV_PT_NO_TASK = 1u << 1,
+	TV_PT_USER_CODE = 1u << 2,
+	TV_PT_RETVAL = 1u << 3,
+	TV_PT_ADDRESS = 1u << 4,
+	TV_PT_TRACEFS = 1u << 5,
+	TV_PT_EVENTS = 1u << 6,
+	TV_PT_USDT = 1u << 7,
+};
+
+struct tv_probe_type_info {
+	const char *name, *alias, *alias2;
+	enum tv_feature needs;
+	__u32 flags; /* TV_PT_* */
+};
+
+struct tv_feature_info {
+	const char *what, *instead;
+};
+
+/* A perf event of software: or hardware: probes; config is PERF_COUNT_*. */
+struct tv_perf_event {
+	enum tv_probe_type type;
+	const char *name, *alias;
+	__u64 config, count; /* count: bpftrace's default */
+};
+
+extern const struct tv_probe_type_info tv_probe_types[TV_PT__COUNT];
+extern const struct tv_feature_info tv_features[TV_FEAT__COUNT];
+extern const struct tv_perf_event tv_perf_events[];
+extern const unsigned tv_nperf_events;
+
+/* The type whose name or alias is text[0..n), or -1. */
+int tv_probe_type_find(const char *text, size_t n);
+/* The type of an attach point ("t:sched:x", "BEGIN"), or -1; *target (if
+ * not NULL) is set to what follows the type's colon. */
+int tv_probe_type_of(const char *attach, const char **target);
+/* Does the attach point's type have every flag in flags? */
+bool tv_probe_has(const char *attach, __u32 flags);
+/* The perf event of type named (or aliased) text[0..n), or NULL. */
+const struct tv_perf_event *tv_perf_event_find(enum tv_probe_type type, const char *text, size_t n);
+
 struct tv_probe {
 	char *attach; /* "tracepoint:syscalls:sys_enter_read", "BEGIN", ... */
 	__u32 pc;

@@ -121,8 +121,10 @@ static int read_stack(void *arg, __u64 id, bool kernel, __u64 *ips, int max)
 	return tv_kernel_stack(arg, id, ips, max);
 }
 
-static int run_blocks(struct run *r, const char *which)
+static int run_blocks(struct run *r, enum tv_probe_type type)
 {
+	const char *which = tv_probe_types[type].name;
+
 	for (__u32 i = 0; i < r->img->nprobes; i++) {
 		struct tv_vm_result res;
 		int rc;
@@ -133,7 +135,7 @@ static int run_blocks(struct run *r, const char *which)
 		if (rc)
 			return rc;
 		r->vm_faults += res.fault;
-		if (tv_out_exit_requested(r->out) && !strcmp(which, "BEGIN"))
+		if (tv_out_exit_requested(r->out) && type == TV_PT_BEGIN)
 			break;
 	}
 	return 0;
@@ -144,7 +146,7 @@ static int count_kernel_probes(const struct tv_image *img)
 	int n = 0;
 
 	for (__u32 i = 0; i < img->nprobes; i++)
-		n += tv_kernel_probe_is_kernel(img->probes[i].attach);
+		n += !tv_probe_has(img->probes[i].attach, TV_PT_HOST);
 	return n;
 }
 
@@ -253,8 +255,9 @@ static int execute(struct run *r, struct tv_err *err)
 		tv_out_attached(r->out, r->img->nprobes);
 	fflush(r->f);
 	/* as bpftrace: BEGIN runs before the other probes are attached */
-	if ((rc = run_blocks(r, "BEGIN")))
-		return tv_err_set(err, 0, "BEGIN failed: %s", strerror(-rc));
+	if ((rc = run_blocks(r, TV_PT_BEGIN)))
+		return tv_err_set(err, 0, "%s failed: %s", tv_probe_types[TV_PT_BEGIN].name,
+				  strerror(-rc));
 	if (nkernel && !tv_out_exit_requested(r->out) &&
 	    (rc = tv_kernel_attach(r->kernel, warn_skipped, NULL, err)) < 0)
 		return rc;
@@ -273,8 +276,9 @@ static int execute(struct run *r, struct tv_err *err)
 	if (r->kernel)
 		tv_kernel_stop(r->kernel);
 	tv_out_begin_end(r->out);
-	if ((rc = run_blocks(r, "END")))
-		return tv_err_set(err, 0, "END failed: %s", strerror(-rc));
+	if ((rc = run_blocks(r, TV_PT_END)))
+		return tv_err_set(err, 0, "%s failed: %s", tv_probe_types[TV_PT_END].name,
+				  strerror(-rc));
 	tv_out_print_all(r->out);
 	report_losses(r);
 	return 0;

@@ -186,13 +186,16 @@ static char *read_file(const char *path, struct tv_err *err)
 static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image **img,
 			  struct tv_err *err)
 {
-	struct tv_compile_opts copts = {.nargs = o->nargs,
-					.args = o->args,
-					.cpid = cpid,
-					.unsafe = o->unsafe,
-					.no_kernel = !tv_privileged(),
-					.usym = tv_kernel_usym,
-					.usdt = tv_kernel_usdt_list};
+	struct tv_compile_opts copts = {
+	    .nargs = o->nargs,
+	    .args = o->args,
+	    .cpid = cpid,
+	    .unsafe = o->unsafe,
+	    .no_kernel = !tv_privileged(),
+	    .usym = tv_kernel_usym,
+	    .usdt = tv_kernel_usdt_list,
+	    /* -d only prints: what the kernel lacks is not its concern */
+	    .has_feature = o->dump ? NULL : tv_kernel_has_feature};
 	const char *name = o->program ? "stdin" : o->file;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;

@@ -8,23 +8,6 @@
 
 #include "frontend/lower.h"
 
-/* Probe types by name and short alias; all but BEGIN and END (`user`) are
- * attached by the kernel side. */
-static const struct {
-	const char *name, *alias;
-	bool available, user;
-} provider_names[] = {
-    {"BEGIN", NULL, true, true},       {"END", NULL, true, true},
-    {"tracepoint", "t", true, false},  {"rawtracepoint", "rt", true, false},
-    {"interval", "i", true, false},    {"profile", "p", true, false},
-    {"software", "s", true, false},    {"uprobe", "u", true, false},
-    {"uretprobe", "ur", true, false},  {"usdt", "U", true, false},
-    {"watchpoint", "w", true, false},  {"kprobe", "k", false, false},
-    {"kretprobe", "kr", false, false}, {"kfunc", "f", false, false},
-    {"kretfunc", "fr", false, false},  {"fentry", NULL, false, false},
-    {"fexit", NULL, false, false},     {"hardware", "h", false, false},
-};
-
 struct expand {
 	struct lower *L;
 	const struct tv_node *at;
@@ -69,7 +52,7 @@ static int add_tracepoint(const char *cat, const char *ev, void *arg)
 {
 	char name[512];
 
-	snprintf(name, sizeof(name), "tracepoint:%s:%s", cat, ev);
+	snprintf(name, sizeof(name), "%s:%s:%s", tv_probe_types[TV_PT_tracepoint].name, cat, ev);
 	return add_name(arg, name);
 }
 
@@ -119,7 +102,8 @@ static int add_usdt(void *arg, const struct tv_usdt *u)
 	seen[m->nseen++] = *u;
 	if ((m->prov && fnmatch(m->prov, u->provider, 0)) || fnmatch(m->name, u->name, 0))
 		return 0;
-	snprintf(full, sizeof(full), "usdt:%s:%s:%s", m->bin, u->provider, u->name);
+	snprintf(full, sizeof(full), "%s:%s:%s:%s", tv_probe_types[TV_PT_usdt].name, m->bin,
+		 u->provider, u->name);
 	if (add_name(m->x, full))
 		return -ENOMEM;
 	m->x->flags[m->x->n - 1] |= loc << TV_PROBE_LOC_SHIFT;
@@ -160,65 +144,48 @@ static void expand_usdt(struct expand *x, const char *target)
 		fe_error(x->L, x->at, "usdt probe not found: %s", target);
 }
 
-/* A probe type's full name from its name or alias (text[0..n)), or NULL. */
-const char *fe_provider_name(const char *text, size_t n, bool *available, bool *user)
+static bool kernel_offers(const struct lower *L, enum tv_feature f)
 {
-	for (size_t i = 0; i < sizeof(provider_names) / sizeof(provider_names[0]); i++) {
-		const char *pn = provider_names[i].name, *pa = provider_names[i].alias;
-
-		if ((strlen(pn) == n && !strncmp(pn, text, n)) ||
-		    (pa && strlen(pa) == n && !strncmp(pa, text, n))) {
-			if (available)
-				*available = provider_names[i].available;
-			if (user)
-				*user = provider_names[i].user;
-			return pn;
-		}
-	}
-	return NULL;
+	return f == TV_FEAT_none || !L->opts || !L->opts->has_feature || L->opts->has_feature(f);
 }
 
-/* One attach point: its probe type checked, tracepoint globs expanded. */
+/* One attach point: its probe type checked, tracepoint and usdt globs expanded. */
 static void expand_attach(struct expand *x, const struct tv_node *at)
 {
-	const char *text = at->text, *target, *pn;
+	const char *text = at->text, *target;
 	size_t n = strcspn(text, ":");
+	int t = tv_probe_type_find(text, n);
+	const struct tv_probe_type_info *pt = t >= 0 ? &tv_probe_types[t] : NULL;
 	char full[512];
-	bool available, user;
 
 	x->at = at;
-	pn = fe_provider_name(text, n, &available, &user);
-	if (!pn) {
+	if (!pt) {
 		fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
 		return;
 	}
 	target = text[n] ? text + n + 1 : text + n;
-	if (!user && x->L->opts && x->L->opts->no_kernel) {
+	if (!(pt->flags & TV_PT_HOST) && x->L->opts && x->L->opts->no_kernel) {
 		fe_error(x->L, at,
 			 "%s probes need root (or CAP_BPF and CAP_PERFMON); without them only "
-			 "BEGIN and END run",
-			 pn);
+			 "%s and %s run",
+			 pt->name, tv_probe_types[TV_PT_BEGIN].name,
+			 tv_probe_types[TV_PT_END].name);
 		return;
 	}
-	if (!available) {
-		fe_error(x->L, at,
-			 "%s probes are not available on this kernel: use tracepoint:... or "
-			 "rawtracepoint:... instead",
-			 pn);
+	if (!kernel_offers(x->L, pt->needs)) {
+		fe_error(x->L, at, "%s probes are not available on this kernel: %s", pt->name,
+			 tv_features[pt->needs].instead);
 		return;
 	}
-	if (!strcmp(pn, "usdt")) {
-		expand_usdt(x, target);
-		x->globbed = false;
-		return;
+	switch (t) {
+	case TV_PT_usdt: expand_usdt(x, target); break;
+	case TV_PT_tracepoint: expand_tracepoint(x, target); break;
+	default:
+		snprintf(full, sizeof(full), "%s%s%s", pt->name, *target || text[n] ? ":" : "",
+			 target);
+		add_name(x, full);
 	}
-	if (!strcmp(pn, "tracepoint")) {
-		expand_tracepoint(x, target);
-		x->globbed = false;
-		return;
-	}
-	snprintf(full, sizeof(full), "%s%s%s", pn, *target || text[n] ? ":" : "", target);
-	add_name(x, full);
+	x->globbed = false;
 }
 
 static void free_names(struct expand *x)
@@ -275,6 +242,7 @@ static int gen_probe_block(struct lower *L, const struct tv_node *p, const char 
 	L->brk = L->cont = NULL;
 	L->for_ret = 0, L->for_brk = NULL;
 	L->probe_kind = attach;
+	L->probe_type = tv_probe_type_of(attach, &L->probe_target);
 	L->tp = fmt;
 	if (p->probe.pred) {
 		int r = fe_gen_int(L, p->probe.pred);
@@ -296,9 +264,11 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 		       struct tv_tp_format *fmt)
 {
 	char cat[256], *ev;
+	const char *target;
 	struct tv_err err;
 
-	snprintf(cat, sizeof(cat), "%s", attach + strlen("tracepoint:"));
+	tv_probe_type_of(attach, &target);
+	snprintf(cat, sizeof(cat), "%s", target);
 	ev = strchr(cat, ':');
 	if (!ev)
 		return -1;
@@ -323,7 +293,7 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 	for (int i = 0; i < x.n; i++)
 		own |= x.usdt_args[i] != NULL; /* arguments differ between locations */
 	for (int i = 0; (fmt || !args) && i < x.n; i++) {
-		bool tp = !strncmp(x.names[i], "tracepoint:", 11);
+		bool tp = tv_probe_has(x.names[i], TV_PT_TRACEFS);
 
 		if (tp && args && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
 			continue;

@@ -86,6 +86,8 @@ struct tv_compile_opts {
 	bool no_kernel;	 /* without root's capabilities: probes in the kernel are an error */
 	tv_usym_fn usym; /* uaddr()'s symbols (NULL: uaddr is an error) */
 	tv_usdt_fn usdt; /* a binary's USDT locations (NULL: usdt is an error) */
+	/* does the kernel offer this?  (NULL: not asked; the attach finds out) */
+	bool (*has_feature)(enum tv_feature f);
 	/* always lower twice (tests check that one pass, where it is taken,
 	 * makes the same image) */
 	bool two_pass;

@@ -127,7 +127,7 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 		return r;
 	case B_RETVAL:
 		r = fe_reg(L, e);
-		if (!L->probe_kind || strncmp(L->probe_kind, "uretprobe:", 10))
+		if (!fe_probe_has(L, TV_PT_RETVAL))
 			fe_error(
 			    L, e,
 			    "The retval builtin can only be used with 'kretprobe' and 'uretprobe' "
@@ -161,11 +161,11 @@ static int gen_field(struct lower *L, const struct tv_node *e)
 	f = fe_args_field(L, e);
 	r = fe_reg(L, e);
 	if (!f) {
-		if (L->tp && !strncmp(L->probe_kind, "tracepoint:", 11)) {
+		if (L->tp && fe_probe_has(L, TV_PT_TRACEFS)) {
 			char st[256];
 			const char *c;
 
-			snprintf(st, sizeof(st), "%s", L->probe_kind + 11);
+			snprintf(st, sizeof(st), "%s", L->probe_target);
 			while ((c = strchr(st, ':')))
 				st[c - st] = '_';
 			fe_error(L, e,

@@ -8,13 +8,6 @@
 #include "frontend/frontend.h"
 #include "frontend/lower.h"
 
-/* software events bpftrace knows, as `software:NAME:` */
-static const char *const software_events[] = {
-    "alignment-faults", "bpf-output",  "context-switches", "cpu-clock",
-    "cpu-migrations",	"dummy",       "emulation-faults", "major-faults",
-    "minor-faults",	"page-faults", "task-clock",
-};
-
 struct lister {
 	FILE *f;
 	const char *pattern;
@@ -27,10 +20,10 @@ struct lister {
 static void normalize(const char *pattern, char *out, size_t n)
 {
 	size_t k = strcspn(pattern, ":");
-	const char *full = pattern[k] ? fe_provider_name(pattern, k, NULL, NULL) : NULL;
+	int t = pattern[k] ? tv_probe_type_find(pattern, k) : -1;
 
-	if (full)
-		snprintf(out, n, "%s%s", full, pattern + k);
+	if (t >= 0)
+		snprintf(out, n, "%s%s", tv_probe_types[t].name, pattern + k);
 	else
 		snprintf(out, n, "%s", pattern);
 }
@@ -42,7 +35,7 @@ static int list_tracepoint(const char *cat, const char *ev, void *arg)
 	struct tv_tp_format fmt;
 	struct tv_err err;
 
-	snprintf(name, sizeof(name), "tracepoint:%s:%s", cat, ev);
+	snprintf(name, sizeof(name), "%s:%s:%s", tv_probe_types[TV_PT_tracepoint].name, cat, ev);
 	if (fnmatch(l->pattern, name, 0))
 		return 0;
 	fprintf(l->f, "%s\n", name);
@@ -65,7 +58,8 @@ static int gather_usdt(void *arg, const struct tv_usdt *u)
 {
 	struct usdts *g = arg;
 	char name[1024], **v;
-	int len = snprintf(name, sizeof(name), "usdt:%s:%s:%s", g->l->bin, u->provider, u->name);
+	int len = snprintf(name, sizeof(name), "%s:%s:%s:%s", tv_probe_types[TV_PT_usdt].name,
+			   g->l->bin, u->provider, u->name);
 
 	if (fnmatch(g->l->pattern, name, 0))
 		return 0;
@@ -85,14 +79,13 @@ static int by_name(const void *a, const void *b)
 }
 
 /* usdt:BIN:...: the binary's USDT probes. */
-static int list_usdts(struct lister *l, tv_usdt_fn usdt)
+static int list_usdts(struct lister *l, const char *target, tv_usdt_fn usdt)
 {
 	struct tv_err err = {0};
-	const char *colon = strchr(l->pattern + 5, ':');
+	const char *colon = strchr(target, ':');
 	struct usdts g = {l, NULL, 0};
 
-	snprintf(l->bin, sizeof(l->bin), "%.*s", colon ? (int)(colon - l->pattern - 5) : 0,
-		 l->pattern + 5);
+	snprintf(l->bin, sizeof(l->bin), "%.*s", colon ? (int)(colon - target) : 0, target);
 	if (!l->bin[0] || strpbrk(l->bin, "*?[") || !usdt)
 		return 0; /* no binary named: nothing to read */
 	usdt(l->bin, gather_usdt, &g, &err);
@@ -111,30 +104,52 @@ static int list_usdts(struct lister *l, tv_usdt_fn usdt)
 	return l->n;
 }
 
+static int by_event_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct tv_perf_event *const *)a)->name,
+		      (*(const struct tv_perf_event *const *)b)->name);
+}
+
+/* software:NAME: for each software event, sorted by name as bpftrace lists them. */
+static void list_software(struct lister *l)
+{
+	const struct tv_perf_event *ev[64];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < tv_nperf_events && n < 64; i++)
+		if (tv_perf_events[i].type == TV_PT_software)
+			ev[n++] = &tv_perf_events[i];
+	qsort(ev, n, sizeof(*ev), by_event_name);
+	for (unsigned i = 0; i < n; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s:%s:", tv_probe_types[TV_PT_software].name,
+			 ev[i]->name);
+		if (!fnmatch(l->pattern, name, 0) && ++l->n)
+			fprintf(l->f, "%s\n", name);
+	}
+}
+
 int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt)
 {
 	char pat[512];
 	struct lister l = {.f = f, .pattern = pat, .verbose = verbose};
+	const char *target, *c;
+	int t;
 
 	normalize(pattern && *pattern ? pattern : "*", pat, sizeof(pat));
-	if (!strncmp(pat, "usdt:", 5))
-		return list_usdts(&l, usdt);
+	t = tv_probe_type_of(pat, &target);
+	if (t == TV_PT_usdt)
+		return list_usdts(&l, target, usdt);
 	/* a pattern naming its category avoids walking every category */
-	if (!strncmp(pat, "tracepoint:", 11) && strchr(pat + 11, ':')) {
+	if (t == TV_PT_tracepoint && (c = strchr(target, ':'))) {
 		char cat[256];
 
-		snprintf(cat, sizeof(cat), "%.*s", (int)(strchr(pat + 11, ':') - pat - 11),
-			 pat + 11);
+		snprintf(cat, sizeof(cat), "%.*s", (int)(c - target), target);
 		tv_tracefs_match(cat, "*", list_tracepoint, &l);
 	} else {
 		tv_tracefs_match("*", "*", list_tracepoint, &l);
 	}
-	for (size_t i = 0; i < sizeof(software_events) / sizeof(software_events[0]); i++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "software:%s:", software_events[i]);
-		if (!fnmatch(pat, name, 0) && ++l.n)
-			fprintf(f, "%s\n", name);
-	}
+	list_software(&l);
 	return l.n;
 }

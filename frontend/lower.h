@@ -142,7 +142,9 @@ struct lower {
 	int nvars;
 	unsigned scratch_top;	 /* first free scratch byte */
 	int nregs;		 /* registers in use (r1..) */
-	const char *probe_kind;	 /* "tracepoint", "BEGIN", ... */
+	const char *probe_kind;	 /* the attach point: "tracepoint:sched:x", "BEGIN", ... */
+	int probe_type;		 /* ... its TV_PT_*, or -1, and what follows its colon: */
+	const char *probe_target;
 	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
 	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
 	char last_tp[256];	 /* the last tracepoint found (category:event) */
@@ -191,7 +193,10 @@ bool fe_in_user_code(const struct lower *L);
 bool fe_user_address(struct lower *L, const struct tv_node *e);
 /* An integer type name (int8 ... uint64, int, char, long): its size and sign. */
 bool fe_int_type(const char *name, unsigned *size, bool *sign);
-const char *fe_provider_name(const char *text, size_t n, bool *available, bool *user);
+/* The block's probe type has every flag in flags (TV_PT_*). */
+bool fe_probe_has(const struct lower *L, __u32 flags);
+/* A tracepoint of the syscalls category: its pointers are user memory. */
+bool fe_in_syscall_tp(const struct lower *L);
 
 /* tuple.c: (a, b, ...) values */
 struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,

@@ -389,22 +389,29 @@ void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
 				fe_type_char(&m->key[i]), m->key[i].size);
 }
 
+bool fe_probe_has(const struct lower *L, __u32 flags)
+{
+	return L->probe_kind && L->probe_type >= 0 &&
+	       (tv_probe_types[L->probe_type].flags & flags) == flags;
+}
+
 bool fe_in_user_code(const struct lower *L)
 {
-	const char *k = L->probe_kind;
+	return fe_probe_has(L, TV_PT_USER_CODE);
+}
 
-	return k && (!strncmp(k, "uprobe:", 7) || !strncmp(k, "uretprobe:", 10) ||
-		     !strncmp(k, "usdt:", 5));
+bool fe_in_syscall_tp(const struct lower *L)
+{
+	return L->probe_kind && L->probe_type == TV_PT_tracepoint &&
+	       !strncmp(L->probe_target, "syscalls:", 9);
 }
 
 /* Probes that run on behalf of user code: uprobes, usdt, and watchpoints
  * on a user address (below the kernel's half of the address space). */
 static bool user_probe(const struct lower *L)
 {
-	const char *k = L->probe_kind;
-
-	if (k && !strncmp(k, "watchpoint:", 11))
-		return strtoull(k + 11, NULL, 0) < (unsigned long long)0x800000000000;
+	if (fe_probe_has(L, TV_PT_ADDRESS))
+		return strtoull(L->probe_target, NULL, 0) < (unsigned long long)0x800000000000;
 	return fe_in_user_code(L);
 }
 
@@ -415,7 +422,7 @@ bool fe_user_address(struct lower *L, const struct tv_node *e)
 {
 	const struct tv_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
 
-	if (f && f->is_ptr && !strncmp(L->probe_kind, "tracepoint:syscalls", 19))
+	if (f && f->is_ptr && fe_in_syscall_tp(L))
 		return true;
 	return user_probe(L);
 }
@@ -423,6 +430,5 @@ bool fe_user_address(struct lower *L, const struct tv_node *e)
 /* Where pointers point: user memory for syscall arguments and uprobes. */
 bool fe_user_pointers(const struct lower *L)
 {
-	return (L->probe_kind && !strncmp(L->probe_kind, "tracepoint:syscalls", 19)) ||
-	       user_probe(L);
+	return fe_in_syscall_tp(L) || user_probe(L);
 }

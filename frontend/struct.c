@@ -324,8 +324,7 @@ struct ty fe_struct_type(struct lower *L, const struct tv_node *e)
  * (its reads would fault and end the block, exit() included). */
 static bool readable(struct lower *L, const struct tv_node *e, const struct place *p)
 {
-	if (p->user || !L->probe_kind ||
-	    (strcmp(L->probe_kind, "BEGIN") && strcmp(L->probe_kind, "END")))
+	if (p->user || !fe_probe_has(L, TV_PT_HOST))
 		return true;
 	fe_error(L, e,
 		 "%s runs in user space here: it cannot read kernel memory (struct fields); "

@@ -214,21 +214,16 @@ static int signal_number(const char *name)
 	return -1;
 }
 
-/* The probes whose current task is the one that hit them. */
-static const char *no_task_probe(const char *kind)
+/* The block's probe type, by name. */
+static const char *probe_type_name(const struct lower *L)
 {
-	static const char *const none[] = {"BEGIN", "END", "interval", "software"};
-
-	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-		if (kind && !strncmp(kind, none[i], strlen(none[i])))
-			return none[i];
-	return NULL;
+	return L->probe_kind && L->probe_type >= 0 ? tv_probe_types[L->probe_type].name : "";
 }
 
 int fe_f_signal(struct lower *L, const struct tv_node *c, bool want)
 {
 	const struct tv_node *s = c->call.args.v[0];
-	const char *bad = no_task_probe(L->probe_kind);
+	const char *bad = fe_probe_has(L, TV_PT_NO_TASK) ? probe_type_name(L) : NULL;
 	int r = fe_reg(L, c), n = 0;
 
 	(void)want;
@@ -274,11 +269,7 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 
 	(void)want;
 	if (!fe_in_user_code(L)) {
-		const char *colon = L->probe_kind ? strchr(L->probe_kind, ':') : NULL;
-		int len = colon ? (int)(colon - L->probe_kind) : (int)strlen(L->probe_kind ?: "");
-
-		fe_error(L, c, "reg can not be used with \"%.*s\" probes", len,
-			 L->probe_kind ?: "");
+		fe_error(L, c, "reg can not be used with \"%s\" probes", probe_type_name(L));
 		return r;
 	}
 	if (n->kind != TV_N_str) {
@@ -300,15 +291,15 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 static int lookup_usym(struct lower *L, const struct tv_node *c, const struct tv_usym **s)
 {
 	const struct tv_node *n = c->call.args.v[0];
-	const char *attach = L->probe_kind, *end;
+	const char *attach = L->probe_kind, *bin = L->probe_target, *end;
 	char at[600];
 
 	if (!fe_in_user_code(L) || n->kind != TV_N_str || !L->opts || !L->opts->usym)
 		return -1;
-	if (!strncmp(attach, "usdt:", 5) && (end = strrchr(attach, ':')) &&
-	    (end = memrchr(attach, ':', (size_t)(end - attach))) && end > attach + 5) {
-		snprintf(at, sizeof(at), "uprobe:%.*s:0x%llx", (int)(end - attach - 5), attach + 5,
-			 (unsigned long long)L->usdt_pc);
+	if (L->probe_type == TV_PT_usdt && (end = strrchr(bin, ':')) &&
+	    (end = memrchr(bin, ':', (size_t)(end - bin))) && end > bin) {
+		snprintf(at, sizeof(at), "%s:%.*s:0x%llx", tv_probe_types[TV_PT_uprobe].name,
+			 (int)(end - bin), bin, (unsigned long long)L->usdt_pc);
 		attach = at;
 	}
 	if (L->usym.attach != L->probe_kind || !L->usym.sym || strcmp(L->usym.sym, n->str.s) ||

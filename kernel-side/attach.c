@@ -16,55 +16,39 @@
 
 #include "kernel-side/internal.h"
 
-static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
-
-/* Probe types by prefix; user-space ones (BEGIN, END) have no attach.
- * check, when a type has one, finds a target's errors before anything is
- * loaded or attached. */
+/* What kernel-side does for each probe type (probes.def): check finds a
+ * target's errors before anything is loaded or attached; host types (BEGIN,
+ * END) have neither.  A type with no attach here cannot be used. */
 static const struct provider {
-	const char *name, *alias;
 	kattach_fn attach;
-	bool kernel;
 	kcheck_fn check;
-} providers[] = {
-    {"BEGIN", NULL, NULL, false, NULL},
-    {"END", NULL, NULL, false, NULL},
-    {"tracepoint", "t", kattach_tracepoint, true, kcheck_tracepoint},
-    {"rawtracepoint", "rt", kattach_rawtp, true, kcheck_rawtp},
-    {"interval", "i", kattach_interval, true, kcheck_interval},
-    {"profile", "p", kattach_profile, true, kcheck_profile},
-    {"software", "s", kattach_software, true, kcheck_software},
-    {"hardware", "h", kattach_hardware, true, kcheck_hardware},
-    {"uprobe", "u", kattach_uprobe, true, kcheck_uprobe},
-    {"uretprobe", "ur", kattach_uretprobe, true, kcheck_uretprobe},
-    {"usdt", "U", kattach_usdt, true, kcheck_usdt},
-    {"watchpoint", "w", kattach_watchpoint, true, kcheck_watchpoint},
-    {"kprobe", "k", refuse_kprobe, true, refuse_kprobe},
-    {"kretprobe", "kr", refuse_kprobe, true, refuse_kprobe},
+} providers[TV_PT__COUNT] = {
+    [TV_PT_tracepoint] = {kattach_tracepoint, kcheck_tracepoint},
+    [TV_PT_rawtracepoint] = {kattach_rawtp, kcheck_rawtp},
+    [TV_PT_interval] = {kattach_interval, kcheck_interval},
+    [TV_PT_profile] = {kattach_profile, kcheck_profile},
+    [TV_PT_software] = {kattach_software, kcheck_software},
+    [TV_PT_hardware] = {kattach_hardware, kcheck_hardware},
+    [TV_PT_uprobe] = {kattach_uprobe, kcheck_uprobe},
+    [TV_PT_uretprobe] = {kattach_uretprobe, kcheck_uretprobe},
+    [TV_PT_usdt] = {kattach_usdt, kcheck_usdt},
+    [TV_PT_watchpoint] = {kattach_watchpoint, kcheck_watchpoint},
+    [TV_PT_kprobe] = {kattach_kprobe, kcheck_kprobe},
+    [TV_PT_kretprobe] = {kattach_kretprobe, kcheck_kretprobe},
+    [TV_PT_kfunc] = {kcheck_kfunc, kcheck_kfunc},
+    [TV_PT_kretfunc] = {kcheck_kfunc, kcheck_kfunc},
 };
 
-static const struct provider *provider_of(const char *attach, const char **target)
+/* The provider of a kernel probe, or NULL with err set. */
+static const struct provider *provider_of(const struct kattach *a, struct tv_err *err)
 {
-	size_t n = strcspn(attach, ":");
+	int t = tv_probe_type_of(a->probe, NULL);
 
-	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-		const struct provider *p = &providers[i];
-
-		if ((strlen(p->name) == n && !strncmp(p->name, attach, n)) ||
-		    (p->alias && strlen(p->alias) == n && !strncmp(p->alias, attach, n))) {
-			*target = attach[n] ? attach + n + 1 : attach + n;
-			return p;
-		}
+	if (t < 0 || !providers[t].attach) {
+		tv_err_set(err, 0, "unknown probe type in '%s'", a->probe);
+		return NULL;
 	}
-	return NULL;
-}
-
-int tv_kernel_probe_is_kernel(const char *attach)
-{
-	const char *target;
-	const struct provider *p = provider_of(attach, &target);
-
-	return !p || p->kernel;
+	return &providers[t];
 }
 
 /* Keep link_fd (and perf_fd, or -1) until detach; on failure both are closed. */
@@ -144,14 +128,25 @@ int kattach_read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-static int refuse_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err)
+/* A dynamic PMU's type (kprobe, uprobe), and the config bit asking for a
+ * return probe. */
+int kattach_pmu(const char *dir, bool ret, struct perf_event_attr *attr)
 {
-	(void)k;
-	return tv_err_set(err, 0,
-			  "kprobes are not available on this kernel (CONFIG_KPROBES is off): "
-			  "probe '%s' cannot attach; use a tracepoint (tracepoint:...) or a raw "
-			  "tracepoint (rawtracepoint:...) instead",
-			  a->target);
+	char path[128], buf[64];
+	int bit;
+
+	snprintf(path, sizeof(path), "%s/type", dir);
+	if (kattach_read_small(path, buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	attr->type = strtoul(buf, NULL, 10);
+	if (!ret)
+		return 0;
+	snprintf(path, sizeof(path), "%s/format/retprobe", dir);
+	if (kattach_read_small(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
+		return -ENOENT;
+	attr->config |= 1ULL << bit;
+	return 0;
 }
 
 static void undo_attach(struct tv_kernel *k);
@@ -170,17 +165,17 @@ int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
 	const struct tv_image *img = k->img;
 
 	for (__u32 i = 0; i < img->nprobes; i++) {
-		const char *target = NULL, *attach = img->probes[i].attach;
-		const struct provider *p = provider_of(attach, &target);
-		struct kattach a = {attach, target, 0, i};
-		int rc;
+		const char *target, *attach = img->probes[i].attach;
+		struct kattach a = {attach, NULL, 0, i};
+		const struct provider *p;
+		int rc = 0;
 
-		if (p && (!p->check || (img->probes[i].flags & TV_PROBE_OPTIONAL)))
+		if (tv_probe_has(attach, TV_PT_HOST) || (img->probes[i].flags & TV_PROBE_OPTIONAL))
 			continue;
-		rc = p ? p->check(k, &a, err)
-		       : tv_err_set(err, 0, "unknown probe type in '%s'", attach);
-		if (rc)
-			return at_probe(err, &img->probes[i], rc);
+		tv_probe_type_of(attach, &target);
+		a.target = target;
+		if (!(p = provider_of(&a, err)) || (rc = p->check(k, &a, err)))
+			return at_probe(err, &img->probes[i], p ? rc : -EINVAL);
 	}
 	return 0;
 }
@@ -198,19 +193,19 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 		return tv_err_set(err, 0, "out of memory");
 	}
 	for (__u32 i = 0; i < np; i++) {
-		const char *target = NULL, *attach = img->probes[i].attach;
-		const struct provider *p = provider_of(attach, &target);
-		struct kattach a = {attach, target, kcookie(k, i), i};
+		const char *target, *attach = img->probes[i].attach;
+		struct kattach a = {attach, NULL, kcookie(k, i), i};
+		const struct provider *p;
 		int rc;
 
-		if (p && !p->kernel)
+		if (tv_probe_has(attach, TV_PT_HOST))
 			continue;
 		if (!first[i])
 			continue; /* runs after the first block on the same attach point */
-		if (p)
-			rc = p->attach(k, &a, err);
-		else
-			rc = tv_err_set(err, 0, "unknown probe type in '%s'", attach);
+		tv_probe_type_of(attach, &target);
+		a.target = target;
+		p = provider_of(&a, err);
+		rc = p ? p->attach(k, &a, err) : -EINVAL;
 		if (rc && (img->probes[i].flags & TV_PROBE_OPTIONAL) && warn) {
 			warn(warn_arg, err->msg);
 			continue;

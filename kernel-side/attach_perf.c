@@ -15,38 +15,6 @@
 #define CPU_ONLINE "/sys/devices/system/cpu/online"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-struct perf_name {
-	const char *name, *alias;
-	__u64 config, period; /* period: bpftrace's default count */
-};
-
-static const struct perf_name sw_events[] = {
-    {"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
-    {"task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1},
-    {"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
-    {"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
-    {"cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1},
-    {"minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
-    {"major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
-    {"alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
-    {"emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1},
-    {"dummy", NULL, PERF_COUNT_SW_DUMMY, 1},
-    {"bpf-output", NULL, PERF_COUNT_SW_BPF_OUTPUT, 1},
-};
-
-static const struct perf_name hw_events[] = {
-    {"cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000},
-    {"instructions", NULL, PERF_COUNT_HW_INSTRUCTIONS, 1000000},
-    {"cache-references", NULL, PERF_COUNT_HW_CACHE_REFERENCES, 1000000},
-    {"cache-misses", NULL, PERF_COUNT_HW_CACHE_MISSES, 1000000},
-    {"branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
-    {"branch-misses", NULL, PERF_COUNT_HW_BRANCH_MISSES, 100000},
-    {"bus-cycles", NULL, PERF_COUNT_HW_BUS_CYCLES, 100000},
-    {"frontend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000},
-    {"backend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
-    {"ref-cycles", NULL, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000},
-};
-
 /* Time units of interval and profile; ns 0 is a rate in hz. */
 static const struct unit {
 	const char *name;
@@ -127,26 +95,23 @@ static int clock_attr(const struct kattach *a, struct perf_event_attr *attr, str
 
 /* EVENT[:COUNT] of software and hardware probes; no count (or 0) is the
  * event's default. */
-static int named_attr(const struct kattach *a, const struct perf_name *tab, size_t ntab,
-		      const char *kind, struct perf_event_attr *attr, struct tv_err *err)
+static int named_attr(const struct kattach *a, enum tv_probe_type type,
+		      struct perf_event_attr *attr, struct tv_err *err)
 {
 	size_t n = strcspn(a->target, ":");
 	const char *count = a->target[n] ? a->target + n + 1 : "";
+	const struct tv_perf_event *e = tv_perf_event_find(type, a->target, n);
 
-	for (size_t i = 0; i < ntab; i++) {
-		if (!word_is(tab[i].name, a->target, n) && !word_is(tab[i].alias, a->target, n))
-			continue;
-		attr->config = tab[i].config;
-		attr->sample_period = 0;
-		if (*count && parse_count(count, &attr->sample_period))
-			return tv_err_set(err, 0, "probe '%s': the count must be an integer",
-					  a->probe);
-		if (!attr->sample_period)
-			attr->sample_period = tab[i].period;
-		return 0;
-	}
-	return tv_err_set(err, 0, "probe '%s': '%.*s' is not a %s event", a->probe, (int)n,
-			  a->target, kind);
+	if (!e)
+		return tv_err_set(err, 0, "probe '%s': '%.*s' is not a %s event", a->probe, (int)n,
+				  a->target, tv_probe_types[type].name);
+	attr->config = e->config;
+	attr->sample_period = 0;
+	if (*count && parse_count(count, &attr->sample_period))
+		return tv_err_set(err, 0, "probe '%s': the count must be an integer", a->probe);
+	if (!attr->sample_period)
+		attr->sample_period = e->count;
+	return 0;
 }
 
 static int attach_cpu(struct tv_kernel *k, struct perf_event_attr *attr, int cpu,
@@ -197,13 +162,13 @@ int kattach_perf_cpus(struct tv_kernel *k, struct perf_event_attr *attr, bool fi
 static int sw_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
 {
 	attr->type = PERF_TYPE_SOFTWARE;
-	return named_attr(a, sw_events, ARRAY_SIZE(sw_events), "software", attr, err);
+	return named_attr(a, TV_PT_software, attr, err);
 }
 
 static int hw_attr(const struct kattach *a, struct perf_event_attr *attr, struct tv_err *err)
 {
 	attr->type = PERF_TYPE_HARDWARE;
-	return named_attr(a, hw_events, ARRAY_SIZE(hw_events), "hardware", attr, err);
+	return kfeature_check(TV_FEAT_pmu, a, err) ?: named_attr(a, TV_PT_hardware, attr, err);
 }
 
 /* Each perf provider: its attach point read into an event (the check,

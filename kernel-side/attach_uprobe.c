@@ -16,7 +16,6 @@
 
 #include "kernel-side/internal.h"
 
-#define UPROBE_PMU "/sys/bus/event_source/devices/uprobe"
 /* where a bare library name (libc) is looked for, as in ld.so.cache */
 #define LIB_DIRS                                                                                   \
 	"/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib:"         \
@@ -326,31 +325,13 @@ static int known_target(struct tv_kernel *k, const struct kattach *a, struct usp
 	return 0;
 }
 
-/* The uprobe PMU's type, and the config bit asking for a return probe. */
-static int uprobe_pmu(bool ret, struct perf_event_attr *attr)
-{
-	char buf[64];
-	int bit;
-
-	if (kattach_read_small(UPROBE_PMU "/type", buf, sizeof(buf)) <= 0)
-		return -ENOENT;
-	attr->type = strtoul(buf, NULL, 10);
-	if (!ret)
-		return 0;
-	if (kattach_read_small(UPROBE_PMU "/format/retprobe", buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
-		return -ENOENT;
-	attr->config |= 1ULL << bit;
-	return 0;
-}
-
 int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path, __u64 off,
 		 bool ret, __u64 ref_ctr_off, int pid, struct tv_err *err)
 {
 	struct perf_event_attr attr = {.size = sizeof(attr)};
 	int pfd;
 
-	if (uprobe_pmu(ret, &attr))
+	if (kattach_pmu(UPROBE_PMU, ret, &attr))
 		return tv_err_set(err, 0, "probe '%s': no uprobe PMU (" UPROBE_PMU ")", a->probe);
 	attr.config |= ref_ctr_off << 32; /* format/ref_ctr_offset: config:32-63 */
 	attr.config1 = (__u64)(unsigned long)path;

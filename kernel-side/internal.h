@@ -127,6 +127,12 @@ struct perf_event_attr;
 void kattach_detach_all(struct tv_kernel *k);
 /* A small file (sysfs) into buf, NUL-terminated: bytes read or -errno. */
 int kattach_read_small(const char *path, char *buf, size_t size);
+#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"
+#define UPROBE_PMU "/sys/bus/event_source/devices/uprobe"
+/* a dynamic PMU's type and (ret) its return-probe bit, into attr */
+int kattach_pmu(const char *dir, bool ret, struct perf_event_attr *attr);
+/* features.c: an error naming what the kernel lacks and what to use instead */
+int kfeature_check(enum tv_feature f, const struct kattach *a, struct tv_err *err);
 /* perf_event_open(2): the fd, or -errno */
 int kattach_perf_open(struct perf_event_attr *attr, int pid, int cpu);
 /* Link prog to the perf event pfd with the probe's cookie; pfd is owned
@@ -179,6 +185,12 @@ int kuprobe_open(struct tv_kernel *k, const struct kattach *a, const char *path,
 		 bool ret, __u64 ref_ctr_off, int pid, struct tv_err *err);
 int kattach_uprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_uretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* attach_kprobe.c */
+int kattach_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kattach_kretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_kprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_kretprobe(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+int kcheck_kfunc(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 /* store.c */
 void kstore_init(struct tv_kernel *k);
 void kstore_scalar_purge(struct tv_kernel *k, __u32 slot);

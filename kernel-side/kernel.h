@@ -41,8 +41,9 @@ int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);
 /* Write the image's tables into the session's slots (validated first). */
 int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_err *err);
-/* Is this probe run by the kernel (not BEGIN/END)? */
-int tv_kernel_probe_is_kernel(const char *attach);
+/* Does this kernel offer f (features.def)?  Probed once, when first asked;
+ * a tv_compile_opts has_feature. */
+bool tv_kernel_has_feature(enum tv_feature f);
 /* Attach every kernel probe of the loaded image; returns how many.  A
  * TV_PROBE_OPTIONAL probe that cannot attach is passed to warn and
  * skipped; any other failure stops the session and returns it (the probes

@@ -268,6 +268,12 @@ err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-12: ERROR: Unknown fu
 err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'
 err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:1-[0-9]+: ERROR: tracepoint not found: syscalls:sys_enter_nope'
 err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
+# -d only prints: a probe type the kernel may lack still compiles (run, it
+# is refused at its attach point when the kernel is found to lack it)
+t_dump_ignores_features() {
+	"$TV" -d -e 'hardware:cycles:100000 { @ = count(); }' | grep -qx '.probe hardware:cycles:100000'
+}
+check dump_ignores_kernel_features t_dump_ignores_features
 # errors only the attach step could meet are found before anything is attached
 # a raw tracepoint with no trace event (DECLARE_TRACE only) is known from BTF
 lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' 'sh:sleep 0.05' '@: 1'

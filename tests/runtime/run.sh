@@ -342,7 +342,7 @@ check new_keys_many_maps_software t_new_keys_in_many_maps nk_sw \
 # ---- clear() of a map the run itself feeds ends, and so does Ctrl-C -------------
 # (each delete syscall fired sys_enter and made @[tracevm] again: clear spun)
 t_clear_self_fed_map() {
-	local s='tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:ms:100 { print(@, 3); clear(@); }'
+	local s='tracepoint:raw_syscalls:sys_enter /comm == "tracevm"/ { @[comm] = count(); } interval:ms:100 { print(@, 3); clear(@); }'
 	timeout -k 1 10 "$TV" -e "$s interval:ms:550 { exit(); }" >"$T/cl.out" 2>&1 || return 1
 	[ "$(grep -c '^@\[tracevm\]' "$T/cl.out")" -ge 4 ] || return 1
 	start cl2 -e "$s" || return 1

@@ -119,7 +119,7 @@ struct raw_tp_open_attr {
 	__u64 cookie;
 };
 
-static int raw_tp_open(const char *name, int prog_fd, __u64 cookie)
+int kattach_raw_tp_open(const char *name, int prog_fd, __u64 cookie)
 {
 	struct raw_tp_open_attr attr;
 	int fd;
@@ -136,11 +136,6 @@ static int rawtp_error(const struct kattach *a, const char *name, int rc, struct
 {
 	if (rc == -ENOENT)
 		return tv_err_set(err, 0, "raw tracepoint not found: %s", name);
-	if (rc == -EINVAL)
-		return tv_err_set(err, 0,
-				  "probe '%s': attaching failed: %s (raw tracepoint cookies "
-				  "need Linux 6.10 or later)",
-				  a->probe, strerror(-rc));
 	return tv_err_set(err, 0, "probe '%s': attaching failed: %s", a->probe, strerror(-rc));
 }
 
@@ -158,7 +153,7 @@ int kattach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *e
 
 		if (fd < 0)
 			return fd;
-		rc = raw_tp_open(name, fd, a->cookie);
+		rc = kattach_raw_tp_open(name, fd, a->cookie);
 		if (rc >= 0)
 			return kattach_add_link(k, rc, -1, a, err);
 		/* every copy taken: sessions that are ending may hold some */
@@ -196,10 +191,13 @@ int kcheck_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *er
 {
 	const char *colon = strrchr(a->target, ':'), *name = colon ? colon + 1 : a->target;
 	char module[64] = "";
+	int rc;
 
 	(void)k;
 	if (!name[0])
 		return tv_err_set(err, 0, "rawtracepoint needs a name, got '%s'", a->probe);
+	if ((rc = kfeature_check(TV_FEAT_rawtp_cookie, a, err)))
+		return rc;
 	if (colon)
 		snprintf(module, sizeof(module), "%.*s", (int)(colon - a->target), a->target);
 	if (trace_event_named(name) || btf_has_rawtp(module[0] ? module : NULL, name))

@@ -68,6 +68,13 @@ static bool probe_fentry(void)
 	return true;
 }
 
+/* Kernels before 6.10 refuse the attr's cookie field (E2BIG); newer ones
+ * get as far as the program fd, which -1 is not. */
+static bool probe_rawtp_cookie(void)
+{
+	return kattach_raw_tp_open("sys_enter", -1, 1) == -EBADF;
+}
+
 static bool probe_none(void)
 {
 	return true;
@@ -78,6 +85,7 @@ static bool (*const probes[TV_FEAT__COUNT])(void) = {
     [TV_FEAT_kprobe] = probe_kprobe,
     [TV_FEAT_pmu] = probe_pmu,
     [TV_FEAT_fentry] = probe_fentry,
+    [TV_FEAT_rawtp_cookie] = probe_rawtp_cookie,
 };
 
 bool tv_kernel_has_feature(enum tv_feature f)

@@ -147,6 +147,8 @@ int kattach_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_e
 int kattach_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kcheck_tracepoint(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kcheck_rawtp(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
+/* BPF_RAW_TRACEPOINT_OPEN with a cookie (-errno on failure) */
+int kattach_raw_tp_open(const char *name, int prog_fd, __u64 cookie);
 /* attach_perf.c */
 int kattach_interval(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);
 int kattach_profile(struct tv_kernel *k, const struct kattach *a, struct tv_err *err);

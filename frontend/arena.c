@@ -16,16 +16,16 @@ struct chunk {
 	_Alignas(ALIGN) unsigned char data[];
 };
 
-struct tv_arena {
+struct fe_arena {
 	struct chunk *head;
 };
 
-struct tv_arena *tv_arena_new(void)
+struct fe_arena *fe_arena_new(void)
 {
-	return calloc(1, sizeof(struct tv_arena));
+	return calloc(1, sizeof(struct fe_arena));
 }
 
-void tv_arena_free(struct tv_arena *a)
+void fe_arena_free(struct fe_arena *a)
 {
 	struct chunk *c, *next;
 
@@ -51,7 +51,7 @@ static struct chunk *chunk_new(size_t min)
 	return c;
 }
 
-void *tv_arena_alloc(struct tv_arena *a, size_t size)
+void *fe_arena_alloc(struct fe_arena *a, size_t size)
 {
 	struct chunk *c = a->head;
 	void *p;
@@ -79,20 +79,20 @@ void *tv_arena_alloc(struct tv_arena *a, size_t size)
 	return p;
 }
 
-char *tv_arena_strndup(struct tv_arena *a, const char *s, size_t len)
+char *fe_arena_strndup(struct fe_arena *a, const char *s, size_t len)
 {
-	char *d = len < SIZE_MAX ? tv_arena_alloc(a, len + 1) : NULL;
+	char *d = len < SIZE_MAX ? fe_arena_alloc(a, len + 1) : NULL;
 
 	if (d && len)
 		memcpy(d, s, len);
 	return d;
 }
 
-int tv_list_push(struct tv_arena *a, struct tv_list *l, struct tv_node *n)
+int fe_list_push(struct fe_arena *a, struct fe_list *l, struct fe_node *n)
 {
 	if (l->n == l->cap) {
 		int cap = l->cap ? l->cap * 2 : 4;
-		struct tv_node **v = tv_arena_alloc(a, (size_t)cap * sizeof(*v));
+		struct fe_node **v = fe_arena_alloc(a, (size_t)cap * sizeof(*v));
 
 		if (!v)
 			return -1;

@@ -16,7 +16,7 @@
 
 #include "frontend/frontend.h"
 
-enum tv_node_kind {
+enum fe_node_kind {
 #define NODE(kind, doc) TV_N_##kind,
 #include "frontend/ast.def"
 #undef NODE
@@ -32,7 +32,7 @@ enum tv_node_kind {
 	X(LAND, "&&") X(LOR, "||")                                              \
 	X(NEG, "-") X(LNOT, "!") X(BNOT, "~") X(DEREF, "*") X(PLUS, "+")        \
 	X(ASSIGN, "=")
-enum tv_ast_op {
+enum fe_ast_op {
 #define X(name, text) TV_AST_##name,
 	TV_AST_OPS(X)
 #undef X
@@ -43,45 +43,45 @@ enum tv_ast_op {
 /* A source span on one line: 1-based byte columns, col_end inclusive
  * (col - 1 when empty).  A construct that runs over several lines keeps
  * its first line, up to that line's end.  off is col's byte offset. */
-struct tv_loc {
+struct fe_loc {
 	int line, col, col_end;
 	int off;
 };
 
-struct tv_node;
-struct tv_list {
-	struct tv_node **v;
+struct fe_node;
+struct fe_list {
+	struct fe_node **v;
 	int n, cap;
 };
 
-struct tv_node {
-	enum tv_node_kind kind;
-	struct tv_loc loc;
+struct fe_node {
+	enum fe_node_kind kind;
+	struct fe_loc loc;
 	union {
 		struct {
 			const char *shebang;	 /* "#!/usr/bin/env bpftrace" or NULL */
-			struct tv_list preamble; /* preproc and struct_def */
-			struct tv_list probes;
+			struct fe_list preamble; /* preproc and struct_def */
+			struct fe_list probes;
 		} program;
 		const char *text; /* preproc, struct_def, attach */
 		struct {
-			struct tv_list attach;
-			struct tv_node *pred; /* NULL when none */
-			struct tv_node *body; /* block */
+			struct fe_list attach;
+			struct fe_node *pred; /* NULL when none */
+			struct fe_node *body; /* block */
 		} probe;
-		struct tv_list block; /* statements */
-		struct tv_node *expr; /* expr_stmt, sizeof (a type or an expression) */
+		struct fe_list block; /* statements */
+		struct fe_node *expr; /* expr_stmt, sizeof (a type or an expression) */
 		struct {
-			enum tv_ast_op op; /* TV_AST_ASSIGN, or the op of "op=" */
-			struct tv_node *target, *value;
+			enum fe_ast_op op; /* TV_AST_ASSIGN, or the op of "op=" */
+			struct fe_node *target, *value;
 		} assign;
 		struct {
-			struct tv_node *cond; /* unroll: the count */
-			struct tv_node *body;
-			struct tv_node *els; /* if only: block, if, or NULL */
+			struct fe_node *cond; /* unroll: the count */
+			struct fe_node *body;
+			struct fe_node *els; /* if only: block, if, or NULL */
 		} ctl;			     /* if, unroll, while */
 		struct {
-			struct tv_node *var, *map, *body;
+			struct fe_node *var, *map, *body;
 		} forin;
 		struct {
 			uint64_t value; /* magnitude */
@@ -94,80 +94,80 @@ struct tv_node {
 		const char *name; /* ident, var ("$x") */
 		struct {
 			const char *name;    /* "@x", or "@" */
-			struct tv_list keys; /* empty: no [] */
+			struct fe_list keys; /* empty: no [] */
 		} map;
 		long param; /* $N */
 		struct {
 			const char *name;
-			struct tv_list args;
-			struct tv_loc name_loc; /* the name alone, for "Unknown function" */
+			struct fe_list args;
+			struct fe_loc name_loc; /* the name alone, for "Unknown function" */
 		} call;
 		struct {
 			const char *name; /* "uint32", "struct task_struct", "foo" */
 			int ptr;	  /* number of '*' */
 		} type;
 		struct {
-			struct tv_node *type, *expr;
+			struct fe_node *type, *expr;
 		} cast;
 		struct {
-			enum tv_ast_op op;
-			struct tv_node *expr;
+			enum fe_ast_op op;
+			struct fe_node *expr;
 		} unop;
 		struct {
 			bool inc, post;
-			struct tv_node *expr;
+			struct fe_node *expr;
 		} incdec;
 		struct {
-			enum tv_ast_op op;
-			struct tv_node *lhs, *rhs;
+			enum fe_ast_op op;
+			struct fe_node *lhs, *rhs;
 		} binop;
 		struct {
-			struct tv_node *cond, *then, *els;
+			struct fe_node *cond, *then, *els;
 		} ternary;
 		struct {
-			struct tv_node *expr;
+			struct fe_node *expr;
 			const char *name; /* field; NULL for tuple_index */
 			bool arrow;	  /* "->" */
 			int index;	  /* tuple_index */
 			/* the operator, as bpftrace places it: from the first of
 			 * the tokens written together up to the . or -> */
-			struct tv_loc op;
+			struct fe_loc op;
 		} field;
 		struct {
-			struct tv_node *expr, *index;
+			struct fe_node *expr, *index;
 		} index;
-		struct tv_list list; /* tuple */
+		struct fe_list list; /* tuple */
 	};
 };
 
-struct tv_arena;
+struct fe_arena;
 
 struct tv_ast {
-	struct tv_arena *arena;
+	struct fe_arena *arena;
 	const char *filename;
-	struct tv_node *root; /* a program node */
+	struct fe_node *root; /* a program node */
 };
 
-const char *tv_node_kind_name(enum tv_node_kind kind);
-const char *tv_ast_op_text(enum tv_ast_op op);
+const char *fe_node_kind_name(enum fe_node_kind kind);
+const char *fe_ast_op_text(enum fe_ast_op op);
 
 /* One node and its subtree, in tv_ast_dump()'s form, without newline. */
-void tv_node_dump(const struct tv_node *n, FILE *f);
+void fe_node_dump(const struct fe_node *n, FILE *f);
 
 /* The first node of n's subtree, in source order, for which match() is
  * true; NULL when none is (frontend/ast_walk.c). */
-typedef bool tv_node_match_fn(const struct tv_node *n, void *arg);
-const struct tv_node *tv_node_find(const struct tv_node *n, tv_node_match_fn *match, void *arg);
+typedef bool fe_node_match_fn(const struct fe_node *n, void *arg);
+const struct fe_node *fe_node_find(const struct fe_node *n, fe_node_match_fn *match, void *arg);
 
 /* ---- the arena (frontend/arena.c) --------------------------------------- */
 
-struct tv_arena *tv_arena_new(void);
-void tv_arena_free(struct tv_arena *a);
+struct fe_arena *fe_arena_new(void);
+void fe_arena_free(struct fe_arena *a);
 /* Zeroed, aligned memory, or NULL when out of memory. */
-void *tv_arena_alloc(struct tv_arena *a, size_t size);
+void *fe_arena_alloc(struct fe_arena *a, size_t size);
 /* A NUL-terminated copy of len bytes (which may hold NULs). */
-char *tv_arena_strndup(struct tv_arena *a, const char *s, size_t len);
+char *fe_arena_strndup(struct fe_arena *a, const char *s, size_t len);
 /* Append to a list, growing it in the arena; -1 when out of memory. */
-int tv_list_push(struct tv_arena *a, struct tv_list *l, struct tv_node *n);
+int fe_list_push(struct fe_arena *a, struct fe_list *l, struct fe_node *n);
 
 #endif

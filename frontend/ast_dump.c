@@ -15,12 +15,12 @@ static const char *const op_texts[] = {
 };
 /* clang-format on */
 
-const char *tv_node_kind_name(enum tv_node_kind kind)
+const char *fe_node_kind_name(enum fe_node_kind kind)
 {
 	return (unsigned)kind < TV_N__COUNT ? kind_names[kind] : "?";
 }
 
-const char *tv_ast_op_text(enum tv_ast_op op)
+const char *fe_ast_op_text(enum fe_ast_op op)
 {
 	return (unsigned)op < TV_AST__COUNT ? op_texts[op] : "?";
 }
@@ -57,31 +57,31 @@ static void dump_text(FILE *f, const char *s)
 	dump_bytes(f, s ? s : "", len);
 }
 
-static void dump_list(FILE *f, const struct tv_list *l)
+static void dump_list(FILE *f, const struct fe_list *l)
 {
 	for (int i = 0; i < l->n; i++) {
 		fputc(' ', f);
-		tv_node_dump(l->v[i], f);
+		fe_node_dump(l->v[i], f);
 	}
 }
 
 /* "(head a b c)" with children that may be NULL (left out). */
-static void dump_form(FILE *f, const char *head, const struct tv_node *a, const struct tv_node *b,
-		      const struct tv_node *c)
+static void dump_form(FILE *f, const char *head, const struct fe_node *a, const struct fe_node *b,
+		      const struct fe_node *c)
 {
-	const struct tv_node *kids[] = {a, b, c};
+	const struct fe_node *kids[] = {a, b, c};
 
 	fprintf(f, "(%s", head);
 	for (int i = 0; i < 3; i++) {
 		if (kids[i]) {
 			fputc(' ', f);
-			tv_node_dump(kids[i], f);
+			fe_node_dump(kids[i], f);
 		}
 	}
 	fputc(')', f);
 }
 
-static void dump_program(FILE *f, const struct tv_node *n)
+static void dump_program(FILE *f, const struct fe_node *n)
 {
 	fputs("(program", f);
 	if (n->program.shebang) {
@@ -94,7 +94,7 @@ static void dump_program(FILE *f, const struct tv_node *n)
 	fputc(')', f);
 }
 
-static void dump_probe(FILE *f, const struct tv_node *n)
+static void dump_probe(FILE *f, const struct fe_node *n)
 {
 	fputs("(probe", f);
 	dump_list(f, &n->probe.attach);
@@ -103,7 +103,7 @@ static void dump_probe(FILE *f, const struct tv_node *n)
 		dump_form(f, "pred", n->probe.pred, NULL, NULL);
 	}
 	fputc(' ', f);
-	tv_node_dump(n->probe.body, f);
+	fe_node_dump(n->probe.body, f);
 	fputc(')', f);
 }
 
@@ -115,19 +115,19 @@ static void dump_tagged(FILE *f, const char *head, const char *text)
 	fputc(')', f);
 }
 
-static void dump_named(FILE *f, const char *head, const char *name, const struct tv_list *l)
+static void dump_named(FILE *f, const char *head, const char *name, const struct fe_list *l)
 {
 	fprintf(f, "(%s%s%s", head, *head && *name ? " " : "", name);
 	dump_list(f, l);
 	fputc(')', f);
 }
 
-static void dump_int(FILE *f, const struct tv_node *n)
+static void dump_int(FILE *f, const struct fe_node *n)
 {
 	fprintf(f, "%s%llu", n->num.negative ? "-" : "", (unsigned long long)n->num.value);
 }
 
-static void dump_type(FILE *f, const struct tv_node *n)
+static void dump_type(FILE *f, const struct fe_node *n)
 {
 	fprintf(f, "(type \"%s%s", n->type.name, n->type.ptr ? " " : "");
 	for (int i = 0; i < n->type.ptr; i++)
@@ -135,7 +135,7 @@ static void dump_type(FILE *f, const struct tv_node *n)
 	fputs("\")", f);
 }
 
-static void dump_map(FILE *f, const struct tv_node *n)
+static void dump_map(FILE *f, const struct fe_node *n)
 {
 	if (!n->map.keys.n)
 		fputs(n->map.name, f);
@@ -143,16 +143,16 @@ static void dump_map(FILE *f, const struct tv_node *n)
 		dump_named(f, "", n->map.name, &n->map.keys);
 }
 
-static void dump_assign(FILE *f, const struct tv_node *n)
+static void dump_assign(FILE *f, const struct fe_node *n)
 {
 	char head[4];
 
 	snprintf(head, sizeof(head), "%s%s",
-		 n->assign.op == TV_AST_ASSIGN ? "" : tv_ast_op_text(n->assign.op), "=");
+		 n->assign.op == TV_AST_ASSIGN ? "" : fe_ast_op_text(n->assign.op), "=");
 	dump_form(f, head, n->assign.target, n->assign.value, NULL);
 }
 
-static void dump_incdec(FILE *f, const struct tv_node *n)
+static void dump_incdec(FILE *f, const struct fe_node *n)
 {
 	char head[8];
 
@@ -161,10 +161,10 @@ static void dump_incdec(FILE *f, const struct tv_node *n)
 	dump_form(f, head, n->incdec.expr, NULL, NULL);
 }
 
-static void dump_field(FILE *f, const struct tv_node *n)
+static void dump_field(FILE *f, const struct fe_node *n)
 {
 	fprintf(f, "(%s ", n->field.arrow ? "->" : ".");
-	tv_node_dump(n->field.expr, f);
+	fe_node_dump(n->field.expr, f);
 	if (n->kind == TV_N_field)
 		fprintf(f, " %s)", n->field.name);
 	else
@@ -172,7 +172,7 @@ static void dump_field(FILE *f, const struct tv_node *n)
 }
 
 /* Statements and the program's parts. */
-static bool dump_outer(const struct tv_node *n, FILE *f)
+static bool dump_outer(const struct fe_node *n, FILE *f)
 {
 	switch (n->kind) {
 	case TV_N_program: dump_program(f, n); break;
@@ -181,7 +181,7 @@ static bool dump_outer(const struct tv_node *n, FILE *f)
 	case TV_N_probe: dump_probe(f, n); break;
 	case TV_N_attach: dump_tagged(f, "attach", n->text); break;
 	case TV_N_block: dump_named(f, "block", "", &n->block); break;
-	case TV_N_expr_stmt: tv_node_dump(n->expr, f); break;
+	case TV_N_expr_stmt: fe_node_dump(n->expr, f); break;
 	case TV_N_assign: dump_assign(f, n); break;
 	case TV_N_if: dump_form(f, "if", n->ctl.cond, n->ctl.body, n->ctl.els); break;
 	case TV_N_unroll: dump_form(f, "unroll", n->ctl.cond, n->ctl.body, NULL); break;
@@ -189,13 +189,13 @@ static bool dump_outer(const struct tv_node *n, FILE *f)
 	case TV_N_for: dump_form(f, "for", n->forin.var, n->forin.map, n->forin.body); break;
 	case TV_N_break:
 	case TV_N_continue:
-	case TV_N_return: fprintf(f, "(%s)", tv_node_kind_name(n->kind)); break;
+	case TV_N_return: fprintf(f, "(%s)", fe_node_kind_name(n->kind)); break;
 	default: return false;
 	}
 	return true;
 }
 
-static void dump_expr(const struct tv_node *n, FILE *f)
+static void dump_expr(const struct fe_node *n, FILE *f)
 {
 	switch (n->kind) {
 	case TV_N_int: dump_int(f, n); break;
@@ -209,10 +209,10 @@ static void dump_expr(const struct tv_node *n, FILE *f)
 	case TV_N_sizeof: dump_form(f, "sizeof", n->expr, NULL, NULL); break;
 	case TV_N_type: dump_type(f, n); break;
 	case TV_N_cast: dump_form(f, "cast", n->cast.type, n->cast.expr, NULL); break;
-	case TV_N_unop: dump_form(f, tv_ast_op_text(n->unop.op), n->unop.expr, NULL, NULL); break;
+	case TV_N_unop: dump_form(f, fe_ast_op_text(n->unop.op), n->unop.expr, NULL, NULL); break;
 	case TV_N_incdec: dump_incdec(f, n); break;
 	case TV_N_binop:
-		dump_form(f, tv_ast_op_text(n->binop.op), n->binop.lhs, n->binop.rhs, NULL);
+		dump_form(f, fe_ast_op_text(n->binop.op), n->binop.lhs, n->binop.rhs, NULL);
 		break;
 	case TV_N_ternary:
 		dump_form(f, "?", n->ternary.cond, n->ternary.then, n->ternary.els);
@@ -221,11 +221,11 @@ static void dump_expr(const struct tv_node *n, FILE *f)
 	case TV_N_tuple_index: dump_field(f, n); break;
 	case TV_N_index: dump_form(f, "[]", n->index.expr, n->index.index, NULL); break;
 	case TV_N_tuple: dump_named(f, "tuple", "", &n->list); break;
-	default: fprintf(f, "(%s)", tv_node_kind_name(n->kind)); break;
+	default: fprintf(f, "(%s)", fe_node_kind_name(n->kind)); break;
 	}
 }
 
-void tv_node_dump(const struct tv_node *n, FILE *f)
+void fe_node_dump(const struct fe_node *n, FILE *f)
 {
 	if (!n)
 		fputs("<null>", f);
@@ -235,6 +235,6 @@ void tv_node_dump(const struct tv_node *n, FILE *f)
 
 void tv_ast_dump(const struct tv_ast *ast, FILE *f)
 {
-	tv_node_dump(ast ? ast->root : NULL, f);
+	fe_node_dump(ast ? ast->root : NULL, f);
 	fputc('\n', f);
 }

@@ -12,7 +12,7 @@
 
 #include "frontend/btf.h"
 
-struct tv_btf {
+struct fe_btf {
 	const __u8 *data; /* the whole blob */
 	size_t len;
 	void *map; /* mmap'ed (munmap on close), or NULL */
@@ -26,7 +26,7 @@ struct tv_btf {
 	__u32 *offs; /* id -> byte offset of its btf_type in types */
 	size_t pos;
 	bool bad;
-	/* the last tv_btf_find: a script names the same struct again and
+	/* the last fe_btf_find: a script names the same struct again and
 	 * again (and a missing one would cost a full scan each time) */
 	char last[64];
 	bool last_union;
@@ -35,14 +35,14 @@ struct tv_btf {
 
 #define MAX_DEPTH 32 /* typedef chains, anonymous member nesting */
 
-static bool known(struct tv_btf *b, __u32 id);
+static bool known(struct fe_btf *b, __u32 id);
 
-static const struct btf_type *type_at(struct tv_btf *b, __u32 id)
+static const struct btf_type *type_at(struct fe_btf *b, __u32 id)
 {
 	return id && known(b, id) ? (const struct btf_type *)(b->types + b->offs[id]) : NULL;
 }
 
-static const char *name_at(struct tv_btf *b, __u32 off)
+static const char *name_at(struct fe_btf *b, __u32 off)
 {
 	return off < b->str_len ? b->strs + off : "";
 }
@@ -85,7 +85,7 @@ static int fail(char *err, size_t n, const char *msg)
 
 /* Indexes records until id is known (or the section ends): types are
  * indexed as far as lookups need them, not all 125,000 up front. */
-static bool known(struct tv_btf *b, __u32 id)
+static bool known(struct fe_btf *b, __u32 id)
 {
 	while (id >= b->ntypes && b->pos < b->type_len && !b->bad) {
 		const struct btf_type *t = (const void *)(b->types + b->pos);
@@ -112,7 +112,7 @@ static bool known(struct tv_btf *b, __u32 id)
 	return id < b->ntypes;
 }
 
-static int parse(struct tv_btf *b, char *err, size_t n)
+static int parse(struct fe_btf *b, char *err, size_t n)
 {
 	const struct btf_header *h = (const void *)b->data;
 	size_t end;
@@ -135,9 +135,9 @@ static int parse(struct tv_btf *b, char *err, size_t n)
 	return b->offs ? 0 : fail(err, n, "BTF: out of memory");
 }
 
-struct tv_btf *tv_btf_from_mem(const void *data, size_t len, char *err, size_t errlen)
+struct fe_btf *fe_btf_from_mem(const void *data, size_t len, char *err, size_t errlen)
 {
-	struct tv_btf *b = calloc(1, sizeof(*b));
+	struct fe_btf *b = calloc(1, sizeof(*b));
 
 	if (!b) {
 		fail(err, errlen, "BTF: out of memory");
@@ -145,18 +145,18 @@ struct tv_btf *tv_btf_from_mem(const void *data, size_t len, char *err, size_t e
 	}
 	b->data = data, b->len = len;
 	if (parse(b, err, errlen)) {
-		tv_btf_close(b);
+		fe_btf_close(b);
 		return NULL;
 	}
 	return b;
 }
 
-struct tv_btf *tv_btf_open(const char *path, char *err, size_t errlen)
+struct fe_btf *fe_btf_open(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	void *m = MAP_FAILED;
-	struct tv_btf *b;
+	struct fe_btf *b;
 
 	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0)
 		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -167,7 +167,7 @@ struct tv_btf *tv_btf_open(const char *path, char *err, size_t errlen)
 			 path);
 		return NULL;
 	}
-	b = tv_btf_from_mem(m, (size_t)st.st_size, err, errlen);
+	b = fe_btf_from_mem(m, (size_t)st.st_size, err, errlen);
 	if (b)
 		b->map = m;
 	else
@@ -175,7 +175,7 @@ struct tv_btf *tv_btf_open(const char *path, char *err, size_t errlen)
 	return b;
 }
 
-void tv_btf_close(struct tv_btf *b)
+void fe_btf_close(struct fe_btf *b)
 {
 	if (!b)
 		return;
@@ -191,7 +191,7 @@ static bool is_modifier(__u32 kind)
 	       kind == BTF_KIND_RESTRICT || kind == BTF_KIND_TYPE_TAG;
 }
 
-static void describe(struct tv_btf *b, const struct btf_type *t, struct tv_btf_type *out)
+static void describe(struct fe_btf *b, const struct btf_type *t, struct fe_btf_type *out)
 {
 	__u32 kind = BTF_INFO_KIND(t->info);
 
@@ -210,10 +210,10 @@ static void describe(struct tv_btf *b, const struct btf_type *t, struct tv_btf_t
 	case BTF_KIND_PTR: out->kind = TV_BTF_PTR, out->size = 8, out->ref = t->type; break;
 	case BTF_KIND_ARRAY: {
 		const struct btf_array *a = (const void *)(t + 1);
-		struct tv_btf_type elem;
+		struct fe_btf_type elem;
 
 		out->kind = TV_BTF_ARRAY, out->ref = a->type, out->nelems = a->nelems;
-		out->size = tv_btf_type(b, a->type, &elem) ? 0 : elem.size * a->nelems;
+		out->size = fe_btf_type(b, a->type, &elem) ? 0 : elem.size * a->nelems;
 		break;
 	}
 	case BTF_KIND_STRUCT: out->kind = TV_BTF_STRUCT; break;
@@ -222,7 +222,7 @@ static void describe(struct tv_btf *b, const struct btf_type *t, struct tv_btf_t
 	}
 }
 
-int tv_btf_type(struct tv_btf *b, __u32 id, struct tv_btf_type *out)
+int fe_btf_type(struct fe_btf *b, __u32 id, struct fe_btf_type *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->name = "";
@@ -243,7 +243,7 @@ int tv_btf_type(struct tv_btf *b, __u32 id, struct tv_btf_type *out)
 	return -1;
 }
 
-static int find(struct tv_btf *b, const char *name, bool is_union)
+static int find(struct fe_btf *b, const char *name, bool is_union)
 {
 	__u32 want = is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT;
 	const struct btf_type *t;
@@ -255,7 +255,7 @@ static int find(struct tv_btf *b, const char *name, bool is_union)
 	return -1;
 }
 
-int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
+int fe_btf_find(struct fe_btf *b, const char *name, bool is_union)
 {
 	if (b->last[0] && b->last_union == is_union && !strcmp(b->last, name))
 		return b->last_id;
@@ -265,7 +265,7 @@ int tv_btf_find(struct tv_btf *b, const char *name, bool is_union)
 	return b->last_id;
 }
 
-int tv_btf_enum_value(struct tv_btf *b, const char *name, __s64 *value)
+int fe_btf_enum_value(struct fe_btf *b, const char *name, __s64 *value)
 {
 	const struct btf_type *t;
 
@@ -292,14 +292,14 @@ int tv_btf_enum_value(struct tv_btf *b, const char *name, __s64 *value)
 	return -1;
 }
 
-static int member_in(struct tv_btf *b, __u32 id, const char *name, __u32 base,
-		     struct tv_btf_member *m, int depth)
+static int member_in(struct fe_btf *b, __u32 id, const char *name, __u32 base,
+		     struct fe_btf_member *m, int depth)
 {
-	struct tv_btf_type st;
+	struct fe_btf_type st;
 	const struct btf_type *t;
 	const struct btf_member *mv;
 
-	if (depth > MAX_DEPTH || tv_btf_type(b, id, &st) ||
+	if (depth > MAX_DEPTH || fe_btf_type(b, id, &st) ||
 	    (st.kind != TV_BTF_STRUCT && st.kind != TV_BTF_UNION))
 		return -1;
 	t = type_at(b, st.id);
@@ -321,7 +321,7 @@ static int member_in(struct tv_btf *b, __u32 id, const char *name, __u32 base,
 	return -1;
 }
 
-int tv_btf_member(struct tv_btf *b, __u32 id, const char *name, struct tv_btf_member *m)
+int fe_btf_member(struct fe_btf *b, __u32 id, const char *name, struct fe_btf_member *m)
 {
 	return member_in(b, id, name, 0, m, 0);
 }

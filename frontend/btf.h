@@ -14,18 +14,18 @@
 
 #include <linux/types.h>
 
-struct tv_btf;
+struct fe_btf;
 
 #define TV_BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
 /* Maps and indexes a BTF file; NULL with a message in err. */
-struct tv_btf *tv_btf_open(const char *path, char *err, size_t errlen);
-/* The same over a buffer the caller keeps alive until tv_btf_close. */
-struct tv_btf *tv_btf_from_mem(const void *data, size_t len, char *err, size_t errlen);
-void tv_btf_close(struct tv_btf *b);
+struct fe_btf *fe_btf_open(const char *path, char *err, size_t errlen);
+/* The same over a buffer the caller keeps alive until fe_btf_close. */
+struct fe_btf *fe_btf_from_mem(const void *data, size_t len, char *err, size_t errlen);
+void fe_btf_close(struct fe_btf *b);
 
 /* What a type is, after typedefs and qualifiers (const, volatile, ...). */
-enum tv_btf_kind {
+enum fe_btf_kind {
 	TV_BTF_VOID,
 	TV_BTF_INT, /* also enums */
 	TV_BTF_PTR,
@@ -35,8 +35,8 @@ enum tv_btf_kind {
 	TV_BTF_OTHER, /* functions, floats, forward declarations */
 };
 
-struct tv_btf_type {
-	enum tv_btf_kind kind;
+struct fe_btf_type {
+	enum fe_btf_kind kind;
 	__u32 id;	  /* the resolved type */
 	__u32 size;	  /* bytes (pointers 8) */
 	bool sign;	  /* INT */
@@ -46,12 +46,12 @@ struct tv_btf_type {
 };
 
 /* Type id's description; -1 for an id out of range or a typedef loop. */
-int tv_btf_type(struct tv_btf *b, __u32 id, struct tv_btf_type *t);
+int fe_btf_type(struct fe_btf *b, __u32 id, struct fe_btf_type *t);
 
 /* The id of `struct name` (or `union name`), or -1. */
-int tv_btf_find(struct tv_btf *b, const char *name, bool is_union);
+int fe_btf_find(struct fe_btf *b, const char *name, bool is_union);
 
-struct tv_btf_member {
+struct fe_btf_member {
 	__u32 type;	/* unresolved id */
 	__u32 bit_off;	/* from the start of the outer struct */
 	__u32 bit_size; /* 0: not a bitfield */
@@ -59,10 +59,10 @@ struct tv_btf_member {
 
 /* The member `name` of struct/union id, looked for through anonymous
  * struct and union members too; -1 when there is none. */
-int tv_btf_member(struct tv_btf *b, __u32 id, const char *name, struct tv_btf_member *m);
+int fe_btf_member(struct fe_btf *b, __u32 id, const char *name, struct fe_btf_member *m);
 
 /* The value of enumerator `name` (SKB_DROP_REASON_NOT_SPECIFIED), or -1
  * when no enum of the kernel has it. */
-int tv_btf_enum_value(struct tv_btf *b, const char *name, __s64 *value);
+int fe_btf_enum_value(struct fe_btf *b, const char *name, __s64 *value);
 
 #endif

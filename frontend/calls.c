@@ -6,24 +6,24 @@
 
 #include "frontend/lower.h"
 
-typedef int (*call_fn)(struct lower *L, const struct tv_node *call, bool want_value);
+typedef int (*call_fn)(struct lower *L, const struct fe_node *call, bool want_value);
 
-static int f_printf(struct lower *L, const struct tv_node *c, bool want);
-static int f_system(struct lower *L, const struct tv_node *c, bool want);
-static int f_cat(struct lower *L, const struct tv_node *c, bool want);
-static int f_exit(struct lower *L, const struct tv_node *c, bool want);
-static int f_time(struct lower *L, const struct tv_node *c, bool want);
-static int f_print(struct lower *L, const struct tv_node *c, bool want);
-static int f_clear(struct lower *L, const struct tv_node *c, bool want);
-static int f_delete(struct lower *L, const struct tv_node *c, bool want);
-static int f_strncmp(struct lower *L, const struct tv_node *c, bool want);
-static int f_agg(struct lower *L, const struct tv_node *c, bool want);
-static int f_stack(struct lower *L, const struct tv_node *c, bool want);
-static int f_ksym(struct lower *L, const struct tv_node *c, bool want);
-static int f_join(struct lower *L, const struct tv_node *c, bool want);
-static int f_kaddr(struct lower *L, const struct tv_node *c, bool want);
+static int f_printf(struct lower *L, const struct fe_node *c, bool want);
+static int f_system(struct lower *L, const struct fe_node *c, bool want);
+static int f_cat(struct lower *L, const struct fe_node *c, bool want);
+static int f_exit(struct lower *L, const struct fe_node *c, bool want);
+static int f_time(struct lower *L, const struct fe_node *c, bool want);
+static int f_print(struct lower *L, const struct fe_node *c, bool want);
+static int f_clear(struct lower *L, const struct fe_node *c, bool want);
+static int f_delete(struct lower *L, const struct fe_node *c, bool want);
+static int f_strncmp(struct lower *L, const struct fe_node *c, bool want);
+static int f_agg(struct lower *L, const struct fe_node *c, bool want);
+static int f_stack(struct lower *L, const struct fe_node *c, bool want);
+static int f_ksym(struct lower *L, const struct fe_node *c, bool want);
+static int f_join(struct lower *L, const struct fe_node *c, bool want);
+static int f_kaddr(struct lower *L, const struct fe_node *c, bool want);
 
-static int f_bytes(struct lower *L, const struct tv_node *c, bool want);
+static int f_bytes(struct lower *L, const struct fe_node *c, bool want);
 
 /* clang-format off */
 #define NONE {.k = TY_NONE} /* no value: a statement only */
@@ -40,7 +40,7 @@ static const struct fe_func {
 	call_fn fn;
 	fe_bytes_fn bytes;
 	struct ty type;
-	struct ty (*type_of)(struct lower *L, const struct tv_node *call); /* or by the call */
+	struct ty (*type_of)(struct lower *L, const struct fe_node *call); /* or by the call */
 } funcs[] = {
     /* clang-format off */
     {"printf",      1, 17, f_printf,  NULL, NONE, NULL},
@@ -90,7 +90,7 @@ static const struct fe_func *find_func(const char *name)
 
 /* bpftrace's words: "requires one argument", "requires at least N
  * arguments", "takes up to N arguments", each with "(M provided)". */
-static void arity_error(struct lower *L, const struct tv_node *c, int min, int max)
+static void arity_error(struct lower *L, const struct fe_node *c, int min, int max)
 {
 	int n = c->call.args.n;
 	char want[48];
@@ -108,7 +108,7 @@ static void arity_error(struct lower *L, const struct tv_node *c, int min, int m
 	fe_error(L, c, "%s() %s (%d provided)", c->call.name, want, n);
 }
 
-static bool unknown_call(const struct tv_node *n, void *arg)
+static bool unknown_call(const struct fe_node *n, void *arg)
 {
 	(void)arg;
 	return n->kind == TV_N_call && !find_func(n->call.name);
@@ -117,9 +117,9 @@ static bool unknown_call(const struct tv_node *n, void *arg)
 /* bpftrace looks for unknown functions before anything else is checked,
  * and tells the first alone: its arguments' and callers' errors would
  * only be about a value that cannot exist. */
-int fe_check_calls(const struct tv_node *program, struct tv_diag *diag)
+int fe_check_calls(const struct fe_node *program, struct tv_diag *diag)
 {
-	const struct tv_node *c = tv_node_find(program, unknown_call, NULL);
+	const struct fe_node *c = fe_node_find(program, unknown_call, NULL);
 
 	if (!c)
 		return 0;
@@ -130,7 +130,7 @@ int fe_check_calls(const struct tv_node *program, struct tv_diag *diag)
 
 /* The function's row (every call is known: fe_check_calls), or NULL
  * with a wrong arity reported. */
-static const struct fe_func *checked_call(struct lower *L, const struct tv_node *c, call_fn *fn)
+static const struct fe_func *checked_call(struct lower *L, const struct fe_node *c, call_fn *fn)
 {
 	const struct fe_func *f = find_func(c->call.name);
 
@@ -144,7 +144,7 @@ static const struct fe_func *checked_call(struct lower *L, const struct tv_node 
 	return f;
 }
 
-struct ty fe_call_type(struct lower *L, const struct tv_node *c)
+struct ty fe_call_type(struct lower *L, const struct fe_node *c)
 {
 	const struct fe_func *f = find_func(c->call.name);
 
@@ -152,7 +152,7 @@ struct ty fe_call_type(struct lower *L, const struct tv_node *c)
 }
 
 /* A function whose value is bytes, written to S[off..off+size]. */
-int fe_gen_call_bytes(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+int fe_gen_call_bytes(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
 {
 	call_fn fn;
 	const struct fe_func *f = checked_call(L, c, &fn);
@@ -174,14 +174,14 @@ int fe_gen_call_bytes(struct lower *L, const struct tv_node *c, unsigned off, un
 }
 
 /* Values held as bytes have no integer form. */
-static int f_bytes(struct lower *L, const struct tv_node *c, bool want)
+static int f_bytes(struct lower *L, const struct fe_node *c, bool want)
 {
 	(void)want;
 	fe_error(L, c, "%s() is not an integer", c->call.name);
 	return fe_reg(L, c);
 }
 
-static int no_value(struct lower *L, const struct tv_node *c, bool want)
+static int no_value(struct lower *L, const struct fe_node *c, bool want)
 {
 	if (want)
 		fe_error(L, c, "%s() should not be used in an assignment or as a map key",
@@ -189,7 +189,7 @@ static int no_value(struct lower *L, const struct tv_node *c, bool want)
 	return fe_reg(L, c);
 }
 
-int fe_gen_call(struct lower *L, const struct tv_node *c, bool want_value)
+int fe_gen_call(struct lower *L, const struct fe_node *c, bool want_value)
 {
 	call_fn fn;
 
@@ -217,11 +217,11 @@ static const char *arg_kind(struct ty t, enum tv_fmt_class *cls)
 }
 
 /* Every conversion gets an argument it can print, as bpftrace checks. */
-static bool check_conversions(struct lower *L, const struct tv_node *c)
+static bool check_conversions(struct lower *L, const struct fe_node *c)
 {
 	static const char *const wants[] = {
 	    [TV_FMT_INT] = "integer", [TV_FMT_STR] = "string", [TV_FMT_BUF] = "buffer"};
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	const char *f = a->v[0]->str.s;
 	struct tv_fmt_spec s;
 	int i = 1;
@@ -249,7 +249,7 @@ static bool check_conversions(struct lower *L, const struct tv_node *c)
 }
 
 /* Checked before the format is read for its conversions. */
-bool fe_format_fits(struct lower *L, const struct tv_node *c, const struct tv_node *fmt)
+bool fe_format_fits(struct lower *L, const struct fe_node *c, const struct fe_node *fmt)
 {
 	if (fmt->str.len <= TV_FE_FMT_MAX)
 		return true;
@@ -261,10 +261,10 @@ bool fe_format_fits(struct lower *L, const struct tv_node *c, const struct tv_no
 /* printf: arguments packed in 8-byte slots (strings take their size); the
  * format constant carries their type string after its NUL (16 of
  * ",X4294967295" at most). */
-static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, unsigned kind)
+static int gen_formatted(struct lower *L, const struct fe_node *c, bool want, unsigned kind)
 {
-	const struct tv_list *a = &c->call.args;
-	const struct tv_node *fmt = a->v[0];
+	const struct fe_list *a = &c->call.args;
+	const struct fe_node *fmt = a->v[0];
 	char types[256], buf[TV_FE_FMT_MAX + 1 + sizeof(types)];
 	unsigned sizes[16], total = 0, off, pos;
 	size_t flen, tlen = 0;
@@ -321,13 +321,13 @@ static int gen_formatted(struct lower *L, const struct tv_node *c, bool want, un
 	return no_value(L, c, want);
 }
 
-static int f_printf(struct lower *L, const struct tv_node *c, bool want)
+static int f_printf(struct lower *L, const struct fe_node *c, bool want)
 {
 	return gen_formatted(L, c, want, TV_REC_printf);
 }
 
 /* system(fmt, ...): the host runs the formatted command; only --unsafe. */
-static int f_system(struct lower *L, const struct tv_node *c, bool want)
+static int f_system(struct lower *L, const struct fe_node *c, bool want)
 {
 	if (!L->opts || !L->opts->unsafe) {
 		fe_error(L, c, "system() is an unsafe function being used in safe mode");
@@ -337,18 +337,18 @@ static int f_system(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* cat(fmt, ...): the host prints the file the formatted path names. */
-static int f_cat(struct lower *L, const struct tv_node *c, bool want)
+static int f_cat(struct lower *L, const struct fe_node *c, bool want)
 {
 	return gen_formatted(L, c, want, TV_REC_cat);
 }
 
-static int f_exit(struct lower *L, const struct tv_node *c, bool want)
+static int f_exit(struct lower *L, const struct fe_node *c, bool want)
 {
 	emit_record(L, TV_REC_exit, 0, 0, 0);
 	return no_value(L, c, want);
 }
 
-static int f_time(struct lower *L, const struct tv_node *c, bool want)
+static int f_time(struct lower *L, const struct fe_node *c, bool want)
 {
 	const char *fmt = "%H:%M:%S\n";
 	int k;
@@ -364,9 +364,9 @@ static int f_time(struct lower *L, const struct tv_node *c, bool want)
 	return no_value(L, c, want);
 }
 
-static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
+static struct fe_map *map_arg(struct lower *L, const struct fe_node *c)
 {
-	const struct tv_node *m = c->call.args.v[0];
+	const struct fe_node *m = c->call.args.v[0];
 
 	if (m->kind != TV_N_map) {
 		fe_error(L, c, "%s() expects a map to be provided", c->call.name);
@@ -387,7 +387,7 @@ static struct fe_map *map_arg(struct lower *L, const struct tv_node *c)
 }
 
 /* An argument that must be an integer literal, with bpftrace's error. */
-static __s64 int_arg(struct lower *L, const struct tv_node *c, const struct tv_node *n)
+static __s64 int_arg(struct lower *L, const struct fe_node *c, const struct fe_node *n)
 {
 	if (n->kind != TV_N_int) {
 		fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
@@ -399,9 +399,9 @@ static __s64 int_arg(struct lower *L, const struct tv_node *c, const struct tv_n
 
 /* print(value): the value and its type string; the host prints it as a
  * map value is printed (a tuple as "(1, abc)"), in JSON as a value. */
-static int print_value(struct lower *L, const struct tv_node *c, bool want)
+static int print_value(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *v = c->call.args.v[0];
+	const struct fe_node *v = c->call.args.v[0];
 	struct ty t = fe_type_of(L, v);
 	unsigned size = fe_is_bytes(t) ? (t.size + 7) & ~7u : 8, off;
 	char type[128];
@@ -430,9 +430,9 @@ static int print_value(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* print(@m[, top[, div]]): top and div travel in the payload. */
-static int f_print(struct lower *L, const struct tv_node *c, bool want)
+static int f_print(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	struct fe_map *m;
 
 	if (a->v[0]->kind != TV_N_map)
@@ -452,7 +452,7 @@ static int f_print(struct lower *L, const struct tv_node *c, bool want)
 	return no_value(L, c, want);
 }
 
-static int f_clear(struct lower *L, const struct tv_node *c, bool want)
+static int f_clear(struct lower *L, const struct fe_node *c, bool want)
 {
 	struct fe_map *m = map_arg(L, c);
 
@@ -462,9 +462,9 @@ static int f_clear(struct lower *L, const struct tv_node *c, bool want)
 	return no_value(L, c, want);
 }
 
-static int f_delete(struct lower *L, const struct tv_node *c, bool want)
+static int f_delete(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *t = c->call.args.v[0];
+	const struct fe_node *t = c->call.args.v[0];
 	struct fe_map *m;
 
 	if (t->kind != TV_N_map) {
@@ -479,9 +479,9 @@ static int f_delete(struct lower *L, const struct tv_node *c, bool want)
 	return no_value(L, c, want);
 }
 
-static int f_strncmp(struct lower *L, const struct tv_node *c, bool want)
+static int f_strncmp(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	__s64 n = int_arg(L, c, a->v[2]);
 	unsigned size = n < 1 ? 1 : n > 255 ? 255 : (unsigned)n, oa, ob;
 	int r;
@@ -499,9 +499,9 @@ static int f_strncmp(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* kstack([perf|bpftrace,] [depth]): the mode byte of the instruction. */
-static int stack_mode(struct lower *L, const struct tv_node *c)
+static int stack_mode(struct lower *L, const struct fe_node *c)
 {
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	int mode = 0, i = 0;
 
 	if (i < a->n && a->v[i]->kind == TV_N_ident) {
@@ -514,7 +514,7 @@ static int stack_mode(struct lower *L, const struct tv_node *c)
 		i++;
 	}
 	if (i < a->n) {
-		const struct tv_node *d = a->v[i];
+		const struct fe_node *d = a->v[i];
 
 		if (d->kind != TV_N_int || d->num.negative) {
 			fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
@@ -536,7 +536,7 @@ static int stack_mode(struct lower *L, const struct tv_node *c)
 	return mode;
 }
 
-static int f_stack(struct lower *L, const struct tv_node *c, bool want)
+static int f_stack(struct lower *L, const struct fe_node *c, bool want)
 {
 	int mode = stack_mode(L, c), r;
 
@@ -552,7 +552,7 @@ static int f_stack(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* ksym(addr): the address, printed as its symbol by the host. */
-static int f_ksym(struct lower *L, const struct tv_node *c, bool want)
+static int f_ksym(struct lower *L, const struct fe_node *c, bool want)
 {
 	(void)want;
 	if (fe_type_of(L, c->call.args.v[0]).k == TY_STR) {
@@ -564,9 +564,9 @@ static int f_ksym(struct lower *L, const struct tv_node *c, bool want)
 
 /* join(argv[, sep]): up to TV_JOIN_ARGS strings of a NULL-terminated
  * pointer array, read into one record the host prints joined. */
-static int f_join(struct lower *L, const struct tv_node *c, bool want)
+static int f_join(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	unsigned off = fe_scratch(L, c, TV_JOIN_ARGS * TV_STR_MAX);
 	int base = fe_gen_int(L, a->v[0]), p = fe_reg(L, c), sep = 0, ends[TV_JOIN_ARGS];
 	bool user = fe_user_pointers(L);
@@ -595,9 +595,9 @@ static int f_join(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* kaddr("symbol"): the address, looked up in /proc/kallsyms now. */
-static int f_kaddr(struct lower *L, const struct tv_node *c, bool want)
+static int f_kaddr(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *n = c->call.args.v[0];
+	const struct fe_node *n = c->call.args.v[0];
 	char line[512], name[256];
 	unsigned long long addr = 0, a;
 	FILE *f;
@@ -616,10 +616,10 @@ static int f_kaddr(struct lower *L, const struct tv_node *c, bool want)
 	if (!addr)
 		fe_error(L, n, "Failed to resolve kernel symbol: %s", n->str.s);
 	return fe_gen_int(L,
-			  &(struct tv_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
+			  &(struct fe_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
 }
 
-static int f_agg(struct lower *L, const struct tv_node *c, bool want)
+static int f_agg(struct lower *L, const struct fe_node *c, bool want)
 {
 	(void)want;
 	fe_error(L, c, "%s() should be assigned to a map", c->call.name);
@@ -627,9 +627,9 @@ static int f_agg(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* count() keyed by exactly one builtin: the fused opcodes. */
-static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct tv_node *t)
+static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct fe_node *t)
 {
-	const struct tv_node *k = t->map.keys.n == 1 ? t->map.keys.v[0] : NULL;
+	const struct fe_node *k = t->map.keys.n == 1 ? t->map.keys.v[0] : NULL;
 	enum bi_how how;
 	int id;
 
@@ -644,8 +644,8 @@ static bool gen_fused_count(struct lower *L, struct fe_map *m, const struct tv_n
 	return false;
 }
 
-static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_node *t,
-			  const struct tv_node *call)
+static void gen_aggregate(struct lower *L, struct fe_map *m, const struct fe_node *t,
+			  const struct fe_node *call)
 {
 	static const unsigned ops[] = {
 	    [TV_MAP_count] = TV_OP_COUNT, [TV_MAP_sum] = TV_OP_SUM,
@@ -682,8 +682,8 @@ static void gen_aggregate(struct lower *L, struct fe_map *m, const struct tv_nod
 	fe_reg_free(L, r);
 }
 
-void fe_gen_map_assign(struct lower *L, const struct tv_node *t, const struct tv_node *v,
-		       enum tv_ast_op op)
+void fe_gen_map_assign(struct lower *L, const struct fe_node *t, const struct fe_node *v,
+		       enum fe_ast_op op)
 {
 	struct fe_map *m = fe_map_get(L, t);
 	enum tv_mapkind kind;

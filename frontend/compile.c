@@ -10,7 +10,7 @@
 
 struct expand {
 	struct lower *L;
-	const struct tv_node *at;
+	const struct fe_node *at;
 	char **names;
 	__u32 *flags;	  /* TV_PROBE_* of each name */
 	char **usdt_args; /* a usdt location's argument spec, else NULL */
@@ -72,7 +72,7 @@ static void expand_tracepoint(struct expand *x, const char *target)
 		add_tracepoint(cat, ev + 1, x);
 		return;
 	}
-	if (tv_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
+	if (fe_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
 		fe_error(x->L, x->at, "tracepoint not found: %s", target);
 	else if (!x->globbed)
 		snprintf(x->L->last_tp, sizeof(x->L->last_tp), "%s", target);
@@ -150,7 +150,7 @@ static bool kernel_offers(const struct lower *L, enum tv_feature f)
 }
 
 /* One attach point: its probe type checked, tracepoint and usdt globs expanded. */
-static void expand_attach(struct expand *x, const struct tv_node *at)
+static void expand_attach(struct expand *x, const struct fe_node *at)
 {
 	const char *text = at->text, *target;
 	size_t n = strcspn(text, ":");
@@ -202,7 +202,7 @@ static void free_names(struct expand *x)
 
 /* Code that reads `args` or calls uaddr() depends on the attach point:
  * each one gets its own block. */
-static bool per_attach(const struct tv_node *n, void *arg)
+static bool per_attach(const struct fe_node *n, void *arg)
 {
 	(void)arg;
 	return (n->kind == TV_N_ident && !strcmp(n->name, "args")) ||
@@ -218,7 +218,7 @@ int fe_probe_index(const struct lower *L, const char *attach)
 }
 
 /* The session's tables hold so much: told at the probe that goes past. */
-static void check_size(struct lower *L, const struct tv_node *p)
+static void check_size(struct lower *L, const struct fe_node *p)
 {
 	if (L->too_large)
 		return;
@@ -233,8 +233,8 @@ static void check_size(struct lower *L, const struct tv_node *p)
 }
 
 /* One block: predicate, body, every return and a false predicate to EXIT. */
-static int gen_probe_block(struct lower *L, const struct tv_node *p, const char *attach,
-			   struct tv_tp_format *fmt)
+static int gen_probe_block(struct lower *L, const struct fe_node *p, const char *attach,
+			   struct fe_tp_format *fmt)
 {
 	int pc = (int)L->img->ninsns, skip = -1;
 
@@ -260,8 +260,8 @@ static int gen_probe_block(struct lower *L, const struct tv_node *p, const char 
 	return pc;
 }
 
-static int read_format(struct lower *L, const struct tv_node *at, const char *attach,
-		       struct tv_tp_format *fmt)
+static int read_format(struct lower *L, const struct fe_node *at, const char *attach,
+		       struct fe_tp_format *fmt)
 {
 	char cat[256], *ev;
 	const char *target;
@@ -273,20 +273,20 @@ static int read_format(struct lower *L, const struct tv_node *at, const char *at
 	if (!ev)
 		return -1;
 	*ev++ = 0;
-	if (tv_tracefs_read_format(cat, ev, fmt, &err)) {
+	if (fe_tracefs_read_format(cat, ev, fmt, &err)) {
 		fe_error(L, at, "%s", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
-static void gen_probe(struct lower *L, const struct tv_node *p)
+static void gen_probe(struct lower *L, const struct fe_node *p)
 {
 	struct expand x = {.L = L};
-	bool args = tv_node_find(p, per_attach, NULL) != NULL, own = args;
+	bool args = fe_node_find(p, per_attach, NULL) != NULL, own = args;
 	int pc = -1, id;
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
-	struct tv_tp_format *fmt = args ? malloc(sizeof(*fmt)) : NULL;
+	struct fe_tp_format *fmt = args ? malloc(sizeof(*fmt)) : NULL;
 
 	for (int i = 0; i < p->probe.attach.n; i++)
 		expand_attach(&x, p->probe.attach.v[i]);
@@ -305,7 +305,7 @@ static void gen_probe(struct lower *L, const struct tv_node *p)
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
 		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0) {
-			struct tv_loc at = p->probe.attach.v[0]->loc;
+			struct fe_loc at = p->probe.attach.v[0]->loc;
 
 			L->img->probes[id].flags = x.flags[i];
 			L->img->probes[id].loc =
@@ -324,7 +324,7 @@ static void describe_maps(struct lower *L)
 		/* read, printed or cleared only; after another error, it may be
 		 * that error's probe which assigned it */
 		if ((m->kind == TV_MAP__COUNT || m->undefined) && L->final && !L->diag->n)
-			fe_error(L, &(struct tv_node){.loc = m->loc}, "Undefined map: %s", m->name);
+			fe_error(L, &(struct fe_node){.loc = m->loc}, "Undefined map: %s", m->name);
 		struct tv_mapdesc d = {.kind = m->kind == TV_MAP__COUNT ? TV_MAP_int : m->kind,
 				       .val_size = 8,
 				       .lmin = m->lmin,
@@ -347,7 +347,7 @@ static void describe_maps(struct lower *L)
 
 static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 {
-	const struct tv_list *probes = &ast->root->program.probes;
+	const struct fe_list *probes = &ast->root->program.probes;
 
 	L->img = tv_image_new();
 	if (!L->img)

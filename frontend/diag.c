@@ -10,7 +10,7 @@ void tv_diag_init(struct tv_diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
-void tv_diag_vadd(struct tv_diag *d, int line, int col, int col_end, const char *fmt, va_list ap)
+void fe_diag_vadd(struct tv_diag *d, int line, int col, int col_end, const char *fmt, va_list ap)
 {
 	struct tv_err *e;
 
@@ -31,7 +31,7 @@ void tv_diag_add(struct tv_diag *d, int line, int col, int col_end, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	tv_diag_vadd(d, line, col, col_end, fmt, ap);
+	fe_diag_vadd(d, line, col, col_end, fmt, ap);
 	va_end(ap);
 }
 

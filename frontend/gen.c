@@ -8,7 +8,7 @@
 
 #include "frontend/lower.h"
 
-static int gen_int_node(struct lower *L, const struct tv_node *e);
+static int gen_int_node(struct lower *L, const struct fe_node *e);
 
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 {
@@ -29,12 +29,12 @@ void fe_patch(struct lower *L, int pc)
 		L->img->insns[pc].imm = (int)L->img->ninsns - pc - 1;
 }
 
-__s64 fe_int_value(const struct tv_node *n)
+__s64 fe_int_value(const struct fe_node *n)
 {
 	return n->num.negative ? -(__s64)n->num.value : (__s64)n->num.value;
 }
 
-int fe_reg(struct lower *L, const struct tv_node *n)
+int fe_reg(struct lower *L, const struct fe_node *n)
 {
 	if (L->nregs >= TV_NREGS - 1) {
 		fe_error(L, n, "expression too complex (out of registers)");
@@ -49,7 +49,7 @@ void fe_reg_free(struct lower *L, int r)
 		L->nregs--;
 }
 
-unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size)
+unsigned fe_scratch(struct lower *L, const struct fe_node *n, unsigned size)
 {
 	unsigned off = (L->scratch_top + 7) & ~7u;
 
@@ -64,7 +64,7 @@ unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size)
 	return off;
 }
 
-static struct fe_var *var_find(struct lower *L, const struct tv_node *n)
+static struct fe_var *var_find(struct lower *L, const struct fe_node *n)
 {
 	struct fe_var *v = fe_var_find(L, n->name);
 
@@ -74,7 +74,7 @@ static struct fe_var *var_find(struct lower *L, const struct tv_node *n)
 	return NULL;
 }
 
-static int gen_const(struct lower *L, const struct tv_node *n, __s64 v)
+static int gen_const(struct lower *L, const struct fe_node *n, __s64 v)
 {
 	int r = fe_reg(L, n);
 
@@ -90,7 +90,7 @@ static __u8 size_code(unsigned size, bool sign)
 	return (size > 8 ? 8 : size) | (sign ? TV_Z_SIGNED : 0);
 }
 
-static int gen_builtin(struct lower *L, const struct tv_node *e)
+static int gen_builtin(struct lower *L, const struct fe_node *e)
 {
 	enum bi_how how;
 	int id, r;
@@ -151,9 +151,9 @@ static int gen_builtin(struct lower *L, const struct tv_node *e)
 	}
 }
 
-static int gen_field(struct lower *L, const struct tv_node *e)
+static int gen_field(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_tp_field *f;
+	const struct fe_tp_field *f;
 	int r;
 
 	if (fe_is_struct_access(e))
@@ -183,7 +183,7 @@ static int gen_field(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-static int gen_map_read(struct lower *L, const struct tv_node *e)
+static int gen_map_read(struct lower *L, const struct fe_node *e)
 {
 	struct fe_map *m = fe_map_get(L, e);
 	unsigned save = L->scratch_top, key;
@@ -208,7 +208,7 @@ static int gen_map_read(struct lower *L, const struct tv_node *e)
 }
 
 /* a OP b for the ops that map straight onto one opcode */
-static int binop_opcode(enum tv_ast_op op, bool sign, bool *swap)
+static int binop_opcode(enum fe_ast_op op, bool sign, bool *swap)
 {
 	*swap = op == TV_AST_GT || op == TV_AST_GE;
 	switch (op) {
@@ -232,7 +232,7 @@ static int binop_opcode(enum tv_ast_op op, bool sign, bool *swap)
 	}
 }
 
-static int gen_str_compare(struct lower *L, const struct tv_node *e)
+static int gen_str_compare(struct lower *L, const struct fe_node *e)
 {
 	struct ty a = fe_type_of(L, e->binop.lhs), b = fe_type_of(L, e->binop.rhs);
 	unsigned size = a.size > b.size ? a.size : b.size, save = L->scratch_top;
@@ -252,7 +252,7 @@ static int gen_str_compare(struct lower *L, const struct tv_node *e)
 }
 
 /* && and ||: the right side runs only when the left does not decide. */
-static int gen_logical(struct lower *L, const struct tv_node *e)
+static int gen_logical(struct lower *L, const struct fe_node *e)
 {
 	int r = fe_gen_int(L, e->binop.lhs), rhs, j;
 
@@ -265,10 +265,10 @@ static int gen_logical(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-static int gen_binop(struct lower *L, const struct tv_node *e)
+static int gen_binop(struct lower *L, const struct fe_node *e)
 {
 	struct ty a = fe_type_of(L, e->binop.lhs), b = fe_type_of(L, e->binop.rhs);
-	enum tv_ast_op op = e->binop.op;
+	enum fe_ast_op op = e->binop.op;
 	bool swap;
 	int opc, ra, rb;
 
@@ -278,12 +278,12 @@ static int gen_binop(struct lower *L, const struct tv_node *e)
 		return gen_str_compare(L, e);
 	if (a.k == TY_STR || b.k == TY_STR) {
 		char ta[128], tb[128];
-		struct tv_node whole = {.loc = e->binop.lhs->loc}; /* bpftrace marks it all */
+		struct fe_node whole = {.loc = e->binop.lhs->loc}; /* bpftrace marks it all */
 
 		if (e->binop.rhs->loc.line == whole.loc.line)
 			whole.loc.col_end = e->binop.rhs->loc.col_end;
 		fe_error(L, &whole, "Type mismatch for '%s': comparing '%s' with '%s'",
-			 tv_ast_op_text(op), fe_value_type_name(L, e->binop.lhs, ta, sizeof(ta)),
+			 fe_ast_op_text(op), fe_value_type_name(L, e->binop.lhs, ta, sizeof(ta)),
 			 fe_value_type_name(L, e->binop.rhs, tb, sizeof(tb)));
 		return fe_reg(L, e);
 	}
@@ -300,7 +300,7 @@ static int gen_binop(struct lower *L, const struct tv_node *e)
 
 /* *p: as wide as what p points at when that is an integer, else 8 bytes;
  * user memory for user pointers, and for integers where pointers are. */
-static void gen_deref(struct lower *L, const struct tv_node *p, int r)
+static void gen_deref(struct lower *L, const struct fe_node *p, int r)
 {
 	struct ty t = fe_type_of(L, p);
 	bool user = t.k == TY_PTR ? t.user : fe_user_address(L, p);
@@ -309,7 +309,7 @@ static void gen_deref(struct lower *L, const struct tv_node *p, int r)
 	fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
 }
 
-const char *fe_param_text(const struct lower *L, const struct tv_node *p)
+const char *fe_param_text(const struct lower *L, const struct fe_node *p)
 {
 	return L->opts && p->param <= L->opts->nargs ? L->opts->args[p->param - 1] : "";
 }
@@ -317,7 +317,7 @@ const char *fe_param_text(const struct lower *L, const struct tv_node *p)
 /* $N as a number, as bpftrace's std::stoll reads it: C's bases, blanks
  * before it, nothing after, 64 bits.  A missing $N is 0; one given
  * empty is not a number. */
-int fe_param_int(const struct lower *L, const struct tv_node *p, __s64 *v)
+int fe_param_int(const struct lower *L, const struct fe_node *p, __s64 *v)
 {
 	const char *s = fe_param_text(L, p);
 	char *end;
@@ -330,7 +330,7 @@ int fe_param_int(const struct lower *L, const struct tv_node *p, __s64 *v)
 	return end == s || *end || errno == ERANGE ? -EINVAL : 0;
 }
 
-static int gen_param(struct lower *L, const struct tv_node *e)
+static int gen_param(struct lower *L, const struct fe_node *e)
 {
 	__s64 v;
 
@@ -340,7 +340,7 @@ static int gen_param(struct lower *L, const struct tv_node *e)
 	return gen_const(L, e, v);
 }
 
-static int gen_unop(struct lower *L, const struct tv_node *e)
+static int gen_unop(struct lower *L, const struct fe_node *e)
 {
 	int r = fe_gen_int(L, e->unop.expr);
 
@@ -354,7 +354,7 @@ static int gen_unop(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-static int gen_ternary(struct lower *L, const struct tv_node *e)
+static int gen_ternary(struct lower *L, const struct fe_node *e)
 {
 	int r = fe_gen_int(L, e->ternary.cond), jelse, jend, v;
 
@@ -393,9 +393,9 @@ bool fe_int_type(const char *name, unsigned *size, bool *sign)
 }
 
 /* (uint8)x and friends: truncate, then sign- or zero-extend. */
-static int gen_cast(struct lower *L, const struct tv_node *e)
+static int gen_cast(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_node *t = e->cast.type;
+	const struct fe_node *t = e->cast.type;
 	int r, s;
 
 	r = fe_gen_int(L, e->cast.expr);
@@ -415,9 +415,9 @@ static int gen_cast(struct lower *L, const struct tv_node *e)
 
 /* sizeof(type) for the integer types and structs (BTF), sizeof(expr)
  * for any value.  s is the sizeof node. */
-static __s64 sizeof_of(struct lower *L, const struct tv_node *s)
+static __s64 sizeof_of(struct lower *L, const struct fe_node *s)
 {
-	const struct tv_node *n = s->expr;
+	const struct fe_node *n = s->expr;
 
 	if (n->kind != TV_N_type)
 		return fe_type_of(L, n).size;
@@ -431,9 +431,9 @@ static __s64 sizeof_of(struct lower *L, const struct tv_node *s)
 
 /* An integer expression's value in a new register; the reads it makes
  * carry its location. */
-int fe_gen_int(struct lower *L, const struct tv_node *e)
+int fe_gen_int(struct lower *L, const struct fe_node *e)
 {
-	struct tv_loc outer = L->at;
+	struct fe_loc outer = L->at;
 	int r;
 
 	L->at = e->loc;
@@ -442,7 +442,7 @@ int fe_gen_int(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-static int gen_int_node(struct lower *L, const struct tv_node *e)
+static int gen_int_node(struct lower *L, const struct fe_node *e)
 {
 	struct fe_var *v;
 	int r;

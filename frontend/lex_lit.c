@@ -8,7 +8,7 @@
 
 static int digit_value(int c)
 {
-	if (tv_is_digit(c))
+	if (fe_is_digit(c))
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
@@ -33,7 +33,7 @@ static size_t scan_digits(const char *s, size_t i, size_t len, unsigned base)
 
 	while (i < len) {
 		if (base == 10 && s[i] == '_' && i + 1 < len &&
-		    (tv_is_digit((unsigned char)s[i + 1]) || s[i + 1] == '_'))
+		    (fe_is_digit((unsigned char)s[i + 1]) || s[i + 1] == '_'))
 			i++;
 		else if ((unsigned)digit_value((unsigned char)s[i]) < base)
 			end = ++i;
@@ -86,7 +86,7 @@ static const char *decimal(const char *s, size_t start, size_t len, size_t *endp
 	size_t end = scan_digits(s, start, len, 10), e_end;
 	uint64_t exp;
 
-	if (end + 1 < len && (s[end] | 32) == 'e' && tv_is_digit((unsigned char)s[end + 1])) {
+	if (end + 1 < len && (s[end] | 32) == 'e' && fe_is_digit((unsigned char)s[end + 1])) {
 		e_end = scan_digits(s, end + 1, len, 10);
 		*endp = e_end;
 		if (!digits_value(s, start, end, 10, v) ||
@@ -105,7 +105,7 @@ static const char *decimal(const char *s, size_t start, size_t len, size_t *endp
 	return digits_value(s, start, end, 10, v) ? NULL : "integer literal '%.*s' out of range";
 }
 
-void tv_lx_number(struct tv_lexer *lx, struct tv_tok *t)
+void fe_lex_number(struct fe_lexer *lx, struct fe_tok *t)
 {
 	const char *s = lx->src, *err;
 	size_t start = lx->pos, end;
@@ -121,12 +121,12 @@ void tv_lx_number(struct tv_lexer *lx, struct tv_tok *t)
 	}
 	end = scan_suffix(s, end, lx->len);
 	t->kind = TV_T_INT;
-	t->loc = tv_lx_loc(lx, start, end);
+	t->loc = fe_lex_loc(lx, start, end);
 	if (err) {
 		t->ival = 0;
-		tv_lex_error(lx, t->loc, err, (int)(end - start), s + start);
+		fe_lex_error(lx, t->loc, err, (int)(end - start), s + start);
 	}
-	tv_lx_move(lx, end);
+	fe_lex_move(lx, end);
 }
 
 /* ---- strings ------------------------------------------------------------ */
@@ -167,7 +167,7 @@ static enum esc escape(const char *s, size_t *ip, size_t end, char *out, size_t 
 }
 
 /* Decodes the string body [start, end) into out; reports bad escapes. */
-static size_t decode(struct tv_lexer *lx, size_t start, size_t end, char *out)
+static size_t decode(struct fe_lexer *lx, size_t start, size_t end, char *out)
 {
 	const char *s = lx->src;
 	size_t i = start, n = 0, esc;
@@ -181,7 +181,7 @@ static size_t decode(struct tv_lexer *lx, size_t start, size_t end, char *out)
 		esc = i;
 		r = escape(s, &i, end, out, &n);
 		if (r != ESC_OK)
-			tv_lex_error(lx, tv_lx_run_loc(lx, start - 1, i),
+			fe_lex_error(lx, fe_lex_run_loc(lx, start - 1, i),
 				     r == ESC_BAD ? "invalid escape character '%.*s'"
 						  : "octal escape sequence out of range '%.*s'",
 				     (int)(i - esc), s + esc);
@@ -189,35 +189,35 @@ static size_t decode(struct tv_lexer *lx, size_t start, size_t end, char *out)
 	return n;
 }
 
-bool tv_lx_string(struct tv_lexer *lx, struct tv_tok *t)
+bool fe_lex_string(struct fe_lexer *lx, struct fe_tok *t)
 {
 	const char *s = lx->src;
 	size_t start = lx->pos, i = start + 1;
-	struct tv_loc at;
+	struct fe_loc at;
 	char *out;
 
 	while (i < lx->len && s[i] != '"' && s[i] != '\n')
 		i += s[i] == '\\' && i + 1 < lx->len && s[i + 1] != '\n' ? 2 : 1;
 	t->kind = TV_T_STRING;
-	t->loc = tv_lx_loc(lx, start, i < lx->len && s[i] == '"' ? i + 1 : i);
-	out = tv_arena_alloc(lx->arena, i - start);
+	t->loc = fe_lex_loc(lx, start, i < lx->len && s[i] == '"' ? i + 1 : i);
+	out = fe_arena_alloc(lx->arena, i - start);
 	if (!out) {
 		lx->oom = true;
-		tv_lx_move(lx, i);
+		fe_lex_move(lx, i);
 		return true;
 	}
 	t->slen = decode(lx, start + 1, i, out);
 	t->sval = out;
 	if (i < lx->len && s[i] == '"') {
-		tv_lx_move(lx, i + 1);
+		fe_lex_move(lx, i + 1);
 		return true;
 	}
 	/* As bpftrace: reported (the span takes the newline in), and no
 	 * token made of it. */
-	at = tv_lx_run_loc(lx, start, i);
+	at = fe_lex_run_loc(lx, start, i);
 	at.col_end += i < lx->len;
-	tv_lex_error(lx, at, "unterminated string");
-	tv_lx_move(lx, i);
+	fe_lex_error(lx, at, "unterminated string");
+	fe_lex_move(lx, i);
 	lx->last = at;
 	lx->gap = false;
 	return false;

@@ -13,12 +13,12 @@
 
 static bool attach_char(int c)
 {
-	return tv_is_ident_char(c) || (c && strchr(":./*?+-[]$", c));
+	return fe_is_ident_char(c) || (c && strchr(":./*?+-[]$", c));
 }
 
 /* The end of a {a,b} list at s[i] == '{', or 0 when there is none: then
  * the '{' opens the probe's block. */
-static size_t list_end(const struct tv_lexer *lx, size_t i)
+static size_t list_end(const struct fe_lexer *lx, size_t i)
 {
 	size_t j = i + 1;
 	bool comma = false;
@@ -28,7 +28,7 @@ static size_t list_end(const struct tv_lexer *lx, size_t i)
 
 		if (c == ',')
 			comma = true;
-		else if (!tv_is_ident_char(c) && !(c && strchr(".*?+-", c)))
+		else if (!fe_is_ident_char(c) && !(c && strchr(".*?+-", c)))
 			break;
 	}
 	return j < lx->len && lx->src[j] == '}' && comma ? j + 1 : 0;
@@ -36,7 +36,7 @@ static size_t list_end(const struct tv_lexer *lx, size_t i)
 
 /* The end of a "quoted part" at s[i] == '"' (at the newline when it is
  * unterminated: reported). */
-static size_t quoted_end(struct tv_lexer *lx, size_t i)
+static size_t quoted_end(struct fe_lexer *lx, size_t i)
 {
 	size_t start = i;
 
@@ -45,25 +45,25 @@ static size_t quoted_end(struct tv_lexer *lx, size_t i)
 			i++;
 	if (i < lx->len && lx->src[i] == '"')
 		return i + 1;
-	tv_lex_error(lx, tv_lx_loc(lx, start, i), "unterminated string");
+	fe_lex_error(lx, fe_lex_loc(lx, start, i), "unterminated string");
 	return i;
 }
 
-static bool lex_attach(struct tv_lexer *lx, struct tv_tok *t)
+static bool lex_attach(struct fe_lexer *lx, struct fe_tok *t)
 {
 	size_t start = lx->pos, i = start, e;
 	const char *s = lx->src;
 
 	/* It starts like a probe type (or a wildcard): a '/' here is a
 	 * predicate without attach points. */
-	if (!tv_is_ident_char((unsigned char)s[i]) && s[i] != '*')
+	if (!fe_is_ident_char((unsigned char)s[i]) && s[i] != '*')
 		return false;
 	while (i < lx->len) {
 		int c = (unsigned char)s[i];
 
 		if (c == '"')
 			i = quoted_end(lx, i);
-		else if (c == '\\' && i + 1 < lx->len && !tv_is_space((unsigned char)s[i + 1]))
+		else if (c == '\\' && i + 1 < lx->len && !fe_is_space((unsigned char)s[i + 1]))
 			i += 2;
 		else if (c == '{' && i > start && (e = list_end(lx, i)))
 			i = e;
@@ -77,22 +77,22 @@ static bool lex_attach(struct tv_lexer *lx, struct tv_tok *t)
 	if (i == start)
 		return false;
 	t->kind = TV_T_ATTACH;
-	t->loc = tv_lx_loc(lx, start, i);
-	tv_lx_move(lx, i);
+	t->loc = fe_lex_loc(lx, start, i);
+	fe_lex_move(lx, i);
 	return true;
 }
 
 /* ---- struct definitions ------------------------------------------------- */
 
-static size_t word_end(const struct tv_lexer *lx, size_t i)
+static size_t word_end(const struct fe_lexer *lx, size_t i)
 {
-	while (i < lx->len && tv_is_ident_char((unsigned char)lx->src[i]))
+	while (i < lx->len && fe_is_ident_char((unsigned char)lx->src[i]))
 		i++;
 	return i;
 }
 
 /* "struct X {", "union {", "enum E {": the offset of the '{', or 0. */
-static size_t definition_brace(const struct tv_lexer *lx)
+static size_t definition_brace(const struct fe_lexer *lx)
 {
 	static const char *const words[] = {"struct", "union", "enum"};
 	size_t end = word_end(lx, lx->pos), i, n = end - lx->pos;
@@ -107,7 +107,7 @@ static size_t definition_brace(const struct tv_lexer *lx)
 
 		if (c == '{')
 			return i;
-		if (!tv_is_space(c) && !tv_is_ident_char(c))
+		if (!fe_is_space(c) && !fe_is_ident_char(c))
 			return 0;
 	}
 	return 0;
@@ -115,14 +115,14 @@ static size_t definition_brace(const struct tv_lexer *lx)
 
 /* The end of the braces opened at s[i] == '{', comments skipped; 0 when
  * they are not closed. */
-static size_t braces_end(const struct tv_lexer *lx, size_t i)
+static size_t braces_end(const struct fe_lexer *lx, size_t i)
 {
 	const char *s = lx->src, *close;
 	int depth = 0;
 
 	for (; i < lx->len; i++) {
 		if (s[i] == '/' && i + 1 < lx->len && s[i + 1] == '/') {
-			i = tv_lx_eol(lx, i);
+			i = fe_lex_eol(lx, i);
 		} else if (s[i] == '/' && i + 1 < lx->len && s[i + 1] == '*') {
 			close = memmem(s + i + 2, lx->len - i - 2, "*/", 2);
 			if (!close)
@@ -137,7 +137,7 @@ static size_t braces_end(const struct tv_lexer *lx, size_t i)
 	return 0;
 }
 
-static bool lex_definition(struct tv_lexer *lx, struct tv_tok *t)
+static bool lex_definition(struct fe_lexer *lx, struct fe_tok *t)
 {
 	size_t start = lx->pos, brace = definition_brace(lx), end, i;
 
@@ -146,9 +146,9 @@ static bool lex_definition(struct tv_lexer *lx, struct tv_tok *t)
 	t->kind = TV_T_STRUCT_DEFN;
 	end = braces_end(lx, brace);
 	if (!end) {
-		t->loc = tv_lx_loc(lx, start, word_end(lx, start));
-		tv_lex_error(lx, t->loc, "unterminated struct definition");
-		tv_lx_move(lx, lx->len);
+		t->loc = fe_lex_loc(lx, start, word_end(lx, start));
+		fe_lex_error(lx, t->loc, "unterminated struct definition");
+		fe_lex_move(lx, lx->len);
 		return true;
 	}
 	/* A ';' after the '}' belongs to the definition, as in C. */
@@ -156,12 +156,12 @@ static bool lex_definition(struct tv_lexer *lx, struct tv_tok *t)
 		;
 	if (i < lx->len && lx->src[i] == ';')
 		end = i + 1;
-	t->loc = tv_lx_loc(lx, start, end);
-	tv_lx_move(lx, end);
+	t->loc = fe_lex_loc(lx, start, end);
+	fe_lex_move(lx, end);
 	return true;
 }
 
-bool tv_lx_probe(struct tv_lexer *lx, struct tv_tok *t)
+bool fe_lex_probe(struct fe_lexer *lx, struct fe_tok *t)
 {
 	return lex_definition(lx, t) || lex_attach(lx, t);
 }

@@ -10,12 +10,12 @@ static const char *const tok_names[] = {
 #undef TOK
 };
 
-const char *tv_tok_kind_name(enum tv_tok_kind kind)
+const char *fe_tok_kind_name(enum fe_tok_kind kind)
 {
 	return (unsigned)kind < TV_T__COUNT ? tok_names[kind] : "?";
 }
 
-void tv_lex_init(struct tv_lexer *lx, const char *src, size_t len, struct tv_arena *arena,
+void fe_lex_init(struct fe_lexer *lx, const char *src, size_t len, struct fe_arena *arena,
 		 struct tv_diag *diag)
 {
 	memset(lx, 0, sizeof(*lx));
@@ -26,27 +26,27 @@ void tv_lex_init(struct tv_lexer *lx, const char *src, size_t len, struct tv_are
 	lx->diag = diag;
 }
 
-void tv_lex_error(struct tv_lexer *lx, struct tv_loc loc, const char *fmt, ...)
+void fe_lex_error(struct fe_lexer *lx, struct fe_loc loc, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!lx->diag)
 		return;
 	va_start(ap, fmt);
-	tv_diag_vadd(lx->diag, loc.line, loc.col, loc.col_end, fmt, ap);
+	fe_diag_vadd(lx->diag, loc.line, loc.col, loc.col_end, fmt, ap);
 	va_end(ap);
 }
 
 /* ---- positions ---------------------------------------------------------- */
 
-size_t tv_lx_eol(const struct tv_lexer *lx, size_t off)
+size_t fe_lex_eol(const struct fe_lexer *lx, size_t off)
 {
 	const char *nl = off < lx->len ? memchr(lx->src + off, '\n', lx->len - off) : NULL;
 
 	return nl ? (size_t)(nl - lx->src) : lx->len;
 }
 
-int tv_line_last_col(const char *src, size_t len, size_t off)
+int fe_line_last_col(const char *src, size_t len, size_t off)
 {
 	size_t bol = off, eol = off;
 
@@ -57,10 +57,10 @@ int tv_line_last_col(const char *src, size_t len, size_t off)
 	return (int)(eol - bol);
 }
 
-struct tv_loc tv_lx_loc(const struct tv_lexer *lx, size_t start, size_t end)
+struct fe_loc fe_lex_loc(const struct fe_lexer *lx, size_t start, size_t end)
 {
 	const char *nl = end > start ? memchr(lx->src + start, '\n', end - start) : NULL;
-	struct tv_loc l;
+	struct fe_loc l;
 
 	if (nl)
 		end = (size_t)(nl - lx->src);
@@ -71,12 +71,12 @@ struct tv_loc tv_lx_loc(const struct tv_lexer *lx, size_t start, size_t end)
 	return l;
 }
 
-struct tv_loc tv_lx_run_loc(const struct tv_lexer *lx, size_t start, size_t end)
+struct fe_loc fe_lex_run_loc(const struct fe_lexer *lx, size_t start, size_t end)
 {
-	return tv_lx_loc(lx, lx->run >= lx->line_off && lx->run <= start ? lx->run : start, end);
+	return fe_lex_loc(lx, lx->run >= lx->line_off && lx->run <= start ? lx->run : start, end);
 }
 
-void tv_lx_move(struct tv_lexer *lx, size_t to)
+void fe_lex_move(struct fe_lexer *lx, size_t to)
 {
 	if (to > lx->len)
 		to = lx->len;
@@ -106,7 +106,7 @@ static bool in_words(const char *list, const char *s, size_t len)
 /* ---- blanks and comments ------------------------------------------------ */
 
 /* The words tried are a few bytes long: a byte loop beats strlen+memcmp. */
-static bool at(const struct tv_lexer *lx, size_t off, const char *s)
+static bool at(const struct fe_lexer *lx, size_t off, const char *s)
 {
 	if (off > lx->len)
 		return false;
@@ -118,19 +118,19 @@ static bool at(const struct tv_lexer *lx, size_t off, const char *s)
 
 /* A "/ * ... * /" comment at lx->pos; unterminated (false), it runs to
  * the end. */
-static bool skip_block_comment(struct tv_lexer *lx)
+static bool skip_block_comment(struct fe_lexer *lx)
 {
 	size_t start = lx->pos, i;
 
 	for (i = start + 2; i + 1 < lx->len; i++) {
 		if (lx->src[i] == '*' && lx->src[i + 1] == '/') {
-			tv_lx_move(lx, i + 2);
+			fe_lex_move(lx, i + 2);
 			return true;
 		}
 	}
-	lx->last = tv_lx_loc(lx, start, lx->len);
-	tv_lex_error(lx, lx->last, "end of file during comment");
-	tv_lx_move(lx, lx->len);
+	lx->last = fe_lex_loc(lx, start, lx->len);
+	fe_lex_error(lx, lx->last, "end of file during comment");
+	fe_lex_move(lx, lx->len);
 	return false;
 }
 
@@ -139,7 +139,7 @@ static bool skip_block_comment(struct tv_lexer *lx)
  * other '#' starts a comment to the end of the line: bpftrace reads every
  * '#' as a directive, but the tutorials write "# text" as a comment, and
  * no directive looks like that. */
-static bool is_directive(const struct tv_lexer *lx, size_t off)
+static bool is_directive(const struct fe_lexer *lx, size_t off)
 {
 	static const char names[] = "include define undef if ifdef ifndef elif else endif pragma "
 				    "error warning line";
@@ -149,23 +149,23 @@ static bool is_directive(const struct tv_lexer *lx, size_t off)
 		return true;
 	for (i = off + 1; i < lx->len && (lx->src[i] == ' ' || lx->src[i] == '\t'); i++)
 		;
-	for (end = i; end < lx->len && tv_is_ident_char((unsigned char)lx->src[end]); end++)
+	for (end = i; end < lx->len && fe_is_ident_char((unsigned char)lx->src[end]); end++)
 		;
 	return in_words(names, lx->src + i, end - i);
 }
 
 /* Skips blanks and comments; true when it skipped anything. */
-static bool skip_space(struct tv_lexer *lx)
+static bool skip_space(struct fe_lexer *lx)
 {
 	size_t start = lx->pos;
 
 	while (lx->pos < lx->len) {
 		lx->gap = true;
-		if (tv_is_space((unsigned char)lx->src[lx->pos]))
-			tv_lx_move(lx, lx->pos + 1);
+		if (fe_is_space((unsigned char)lx->src[lx->pos]))
+			fe_lex_move(lx, lx->pos + 1);
 		else if ((lx->src[lx->pos] == '/' && at(lx, lx->pos, "//")) ||
 			 (lx->src[lx->pos] == '#' && !is_directive(lx, lx->pos)))
-			tv_lx_move(lx, tv_lx_eol(lx, lx->pos));
+			fe_lex_move(lx, fe_lex_eol(lx, lx->pos));
 		else if (lx->src[lx->pos] == '/' && at(lx, lx->pos, "/*"))
 			lx->gap = skip_block_comment(lx);
 		else
@@ -180,7 +180,7 @@ static bool skip_space(struct tv_lexer *lx)
 /* clang-format off */
 static const struct {
 	const char *s;
-	enum tv_tok_kind kind;
+	enum fe_tok_kind kind;
 } keywords[] = {
 	{"if", TV_T_IF},         {"else", TV_T_ELSE},     {"unroll", TV_T_UNROLL},
 	{"struct", TV_T_STRUCT}, {"union", TV_T_UNION},   {"while", TV_T_WHILE},
@@ -194,23 +194,23 @@ static bool word_is(const char *w, size_t len, const char *s)
 	return len && w[0] == s[0] && strlen(s) == len && !memcmp(w, s, len);
 }
 
-static void lex_ident(struct tv_lexer *lx, struct tv_tok *t)
+static void lex_ident(struct fe_lexer *lx, struct fe_tok *t)
 {
 	size_t start = lx->pos, i = start;
 
-	while (i < lx->len && tv_is_ident_char((unsigned char)lx->src[i]))
+	while (i < lx->len && fe_is_ident_char((unsigned char)lx->src[i]))
 		i++;
 	t->kind = TV_T_IDENT;
 	for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
 		if (keywords[k].s[0] == lx->src[start] &&
 		    word_is(lx->src + start, i - start, keywords[k].s))
 			t->kind = keywords[k].kind;
-	t->loc = tv_lx_loc(lx, start, i);
-	tv_lx_move(lx, i);
+	t->loc = fe_lex_loc(lx, start, i);
+	fe_lex_move(lx, i);
 }
 
 /* "@name" or "@"; "$name", "$N" or "$#". */
-static bool lex_sigil(struct tv_lexer *lx, struct tv_tok *t)
+static bool lex_sigil(struct fe_lexer *lx, struct fe_tok *t)
 {
 	size_t start = lx->pos, i = start + 1;
 	char c = lx->src[start];
@@ -218,26 +218,26 @@ static bool lex_sigil(struct tv_lexer *lx, struct tv_tok *t)
 	if (c == '$' && i < lx->len && lx->src[i] == '#') {
 		t->kind = TV_T_PARAMCOUNT;
 		i++;
-	} else if (c == '$' && i < lx->len && tv_is_digit((unsigned char)lx->src[i])) {
+	} else if (c == '$' && i < lx->len && fe_is_digit((unsigned char)lx->src[i])) {
 		t->kind = TV_T_PARAM;
-		while (i < lx->len && tv_is_digit((unsigned char)lx->src[i])) {
+		while (i < lx->len && fe_is_digit((unsigned char)lx->src[i])) {
 			t->ival = t->ival > 1000000000000000000ull
 				      ? UINT64_MAX
 				      : t->ival * 10 + (lx->src[i] - '0');
 			i++;
 		}
 	} else {
-		if (i < lx->len && tv_is_ident_start((unsigned char)lx->src[i]))
-			while (i < lx->len && tv_is_ident_char((unsigned char)lx->src[i]))
+		if (i < lx->len && fe_is_ident_start((unsigned char)lx->src[i]))
+			while (i < lx->len && fe_is_ident_char((unsigned char)lx->src[i]))
 				i++;
 		if (c == '$' && i == start + 1)
 			return false; /* a lone '$' */
 		t->kind = c == '@' ? TV_T_MAP : TV_T_VAR;
 	}
-	t->loc = tv_lx_loc(lx, start, i);
-	tv_lx_move(lx, i);
+	t->loc = fe_lex_loc(lx, start, i);
+	fe_lex_move(lx, i);
 	if (t->kind == TV_T_PARAM && (t->ival < 1 || t->ival > INT64_MAX))
-		tv_lex_error(lx, t->loc, "param %.*s is out of integer range [1, %lld]",
+		fe_lex_error(lx, t->loc, "param %.*s is out of integer range [1, %lld]",
 			     (int)(i - start), lx->src + start, (long long)INT64_MAX);
 	return true;
 }
@@ -263,7 +263,7 @@ static bool lex_sigil(struct tv_lexer *lx, struct tv_tok *t)
 
 static const struct {
 	const char *s;
-	enum tv_tok_kind kind;
+	enum fe_tok_kind kind;
 } puncts[] = {
 #define X(s, kind) {s, TV_T_##kind},
     TV_PUNCTS(X)
@@ -281,9 +281,9 @@ static const char punct_firsts[] = {
 /* A '/' that closes a predicate: as in bpftrace, one followed by a '{'
  * or another '/' (here blanks and comments may come between, and a
  * comment's '/' does not count). */
-static bool is_endpred(const struct tv_lexer *lx)
+static bool is_endpred(const struct fe_lexer *lx)
 {
-	struct tv_lexer probe = *lx;
+	struct fe_lexer probe = *lx;
 
 	probe.diag = NULL;
 	probe.pos++;
@@ -292,7 +292,7 @@ static bool is_endpred(const struct tv_lexer *lx)
 	       (probe.src[probe.pos] == '{' || probe.src[probe.pos] == '/');
 }
 
-static bool lex_punct(struct tv_lexer *lx, struct tv_tok *t)
+static bool lex_punct(struct fe_lexer *lx, struct fe_tok *t)
 {
 	size_t start = lx->pos, n;
 
@@ -311,26 +311,26 @@ static bool lex_punct(struct tv_lexer *lx, struct tv_tok *t)
 		t->kind = puncts[k].kind;
 		n = strlen(puncts[k].s);
 	}
-	t->loc = tv_lx_loc(lx, start, start + n);
-	tv_lx_move(lx, start + n);
+	t->loc = fe_lex_loc(lx, start, start + n);
+	fe_lex_move(lx, start + n);
 	return true;
 }
 
 /* '#' to the end of the line, as bpftrace: a preprocessor directive. */
-static void lex_preproc(struct tv_lexer *lx, struct tv_tok *t)
+static void lex_preproc(struct fe_lexer *lx, struct fe_tok *t)
 {
-	size_t start = lx->pos, end = tv_lx_eol(lx, start);
+	size_t start = lx->pos, end = fe_lex_eol(lx, start);
 
 	t->kind = start == 0 && at(lx, 0, "#!") ? TV_T_SHEBANG : TV_T_PREPROC;
-	while (end > start && tv_is_space((unsigned char)lx->src[end - 1]))
+	while (end > start && fe_is_space((unsigned char)lx->src[end - 1]))
 		end--;
-	t->loc = tv_lx_loc(lx, start, end);
-	tv_lx_move(lx, end);
+	t->loc = fe_lex_loc(lx, start, end);
+	fe_lex_move(lx, end);
 }
 
 /* Skips one invalid character (a whole run of bytes >= 0x80, so a UTF-8
  * character is one error) and reports it. */
-static void skip_invalid(struct tv_lexer *lx)
+static void skip_invalid(struct fe_lexer *lx)
 {
 	size_t start = lx->pos, i = start + 1;
 	unsigned char c = (unsigned char)lx->src[start];
@@ -339,25 +339,25 @@ static void skip_invalid(struct tv_lexer *lx)
 		while (i < lx->len && (unsigned char)lx->src[i] >= 0x80)
 			i++;
 	if (c >= 0x80 || (c >= 0x20 && c < 0x7f))
-		tv_lex_error(lx, tv_lx_run_loc(lx, start, i), "invalid character '%.*s'",
+		fe_lex_error(lx, fe_lex_run_loc(lx, start, i), "invalid character '%.*s'",
 			     (int)(i - start), lx->src + start);
 	else
-		tv_lex_error(lx, tv_lx_run_loc(lx, start, i), "invalid character '\\x%02x'", c);
-	tv_lx_move(lx, i);
+		fe_lex_error(lx, fe_lex_run_loc(lx, start, i), "invalid character '\\x%02x'", c);
+	fe_lex_move(lx, i);
 }
 
 /* One code token at lx->pos; false when none was made of the text there
  * (an invalid character, an unterminated string: skipped and reported). */
-static bool lex_code(struct tv_lexer *lx, struct tv_tok *t)
+static bool lex_code(struct fe_lexer *lx, struct fe_tok *t)
 {
 	unsigned char c = (unsigned char)lx->src[lx->pos];
 
-	if (tv_is_ident_start(c))
+	if (fe_is_ident_start(c))
 		lex_ident(lx, t);
-	else if (tv_is_digit(c))
-		tv_lx_number(lx, t);
+	else if (fe_is_digit(c))
+		fe_lex_number(lx, t);
 	else if (c == '"')
-		return tv_lx_string(lx, t);
+		return fe_lex_string(lx, t);
 	else if (c == '#')
 		lex_preproc(lx, t);
 	else if (!((c == '@' || c == '$') && lex_sigil(lx, t)) && !lex_punct(lx, t)) {
@@ -367,23 +367,23 @@ static bool lex_code(struct tv_lexer *lx, struct tv_tok *t)
 	return true;
 }
 
-static void end_of_input(struct tv_lexer *lx, struct tv_tok *t)
+static void end_of_input(struct fe_lexer *lx, struct fe_tok *t)
 {
 	t->kind = TV_T_EOF;
-	t->loc = tv_lx_loc(lx, lx->len, lx->len);
+	t->loc = fe_lex_loc(lx, lx->len, lx->len);
 	t->err = lx->gap || !lx->last.line ? t->loc : lx->last;
 }
 
-int tv_lex_peek_byte(const struct tv_lexer *lx)
+int fe_lex_peek_byte(const struct fe_lexer *lx)
 {
-	struct tv_lexer probe = *lx;
+	struct fe_lexer probe = *lx;
 
 	probe.diag = NULL;
 	skip_space(&probe);
 	return probe.pos < probe.len ? (unsigned char)probe.src[probe.pos] : -1;
 }
 
-bool tv_lex_next(struct tv_lexer *lx, enum tv_lex_mode mode, struct tv_tok *t)
+bool fe_lex_next(struct fe_lexer *lx, enum fe_lex_mode mode, struct fe_tok *t)
 {
 	bool made = false;
 
@@ -396,7 +396,7 @@ bool tv_lex_next(struct tv_lexer *lx, enum tv_lex_mode mode, struct tv_tok *t)
 			return !lx->oom;
 		}
 		t->text = lx->src + lx->pos;
-		made = (mode == TV_LEX_PROBE && tv_lx_probe(lx, t)) || lex_code(lx, t);
+		made = (mode == TV_LEX_PROBE && fe_lex_probe(lx, t)) || lex_code(lx, t);
 	}
 	t->len = (size_t)(lx->src + lx->pos - t->text);
 	t->err = t->loc;
@@ -424,13 +424,13 @@ static bool is_arg_builtin(const char *s, size_t len)
 {
 	if (len == 5 && s[0] == 's')
 		return is_arg_builtin(s + 1, 4);
-	return len == 4 && !memcmp(s, "arg", 3) && tv_is_digit((unsigned char)s[3]);
+	return len == 4 && !memcmp(s, "arg", 3) && fe_is_digit((unsigned char)s[3]);
 }
 
-const char *tv_tok_describe(const struct tv_tok *t)
+const char *fe_tok_describe(const struct fe_tok *t)
 {
 	if (t->kind != TV_T_IDENT)
-		return tv_tok_kind_name(t->kind);
+		return fe_tok_kind_name(t->kind);
 	if (in_words(builtins, t->text, t->len) || is_arg_builtin(t->text, t->len))
 		return "builtin";
 	if (in_words(calls, t->text, t->len))
@@ -442,7 +442,7 @@ const char *tv_tok_describe(const struct tv_tok *t)
 	return "identifier";
 }
 
-bool tv_is_int_type(const char *s, size_t len)
+bool fe_is_int_type(const char *s, size_t len)
 {
 	return in_words("int8 int16 int32 int64 uint8 uint16 uint32 uint64", s, len);
 }

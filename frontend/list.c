@@ -32,7 +32,7 @@ static int list_tracepoint(const char *cat, const char *ev, void *arg)
 {
 	struct lister *l = arg;
 	char name[512];
-	struct tv_tp_format fmt;
+	struct fe_tp_format fmt;
 	struct tv_err err;
 
 	snprintf(name, sizeof(name), "%s:%s:%s", tv_probe_types[TV_PT_tracepoint].name, cat, ev);
@@ -40,7 +40,7 @@ static int list_tracepoint(const char *cat, const char *ev, void *arg)
 		return 0;
 	fprintf(l->f, "%s\n", name);
 	l->n++;
-	if (l->verbose && !tv_tracefs_read_format(cat, ev, &fmt, &err))
+	if (l->verbose && !fe_tracefs_read_format(cat, ev, &fmt, &err))
 		for (int i = 0; i < fmt.nfields; i++)
 			fprintf(l->f, "    %s %s%s\n", fmt.f[i].type, fmt.f[i].name, fmt.f[i].dims);
 	return 0;
@@ -146,9 +146,9 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt)
 		char cat[256];
 
 		snprintf(cat, sizeof(cat), "%.*s", (int)(c - target), target);
-		tv_tracefs_match(cat, "*", list_tracepoint, &l);
+		fe_tracefs_match(cat, "*", list_tracepoint, &l);
 	} else {
-		tv_tracefs_match("*", "*", list_tracepoint, &l);
+		fe_tracefs_match("*", "*", list_tracepoint, &l);
 	}
 	list_software(&l);
 	return l.n;

@@ -94,7 +94,7 @@ struct fe_map {
 	int nkeys; /* -1: not known yet */
 	struct ty key[TV_FE_MAX_KEYS];
 	__s64 lmin, lmax, lstep;
-	struct tv_loc loc;
+	struct fe_loc loc;
 	int uses;	/* statements that used it so far (fe_map_note_use) */
 	bool undefined; /* read but never assigned (an error, unless another one came first) */
 };
@@ -145,7 +145,7 @@ struct lower {
 	const char *probe_kind;	 /* the attach point: "tracepoint:sched:x", "BEGIN", ... */
 	int probe_type;		 /* ... its TV_PT_*, or -1, and what follows its colon: */
 	const char *probe_target;
-	struct tv_tp_format *tp; /* tracepoint fields, or NULL */
+	struct fe_tp_format *tp; /* tracepoint fields, or NULL */
 	const char *usdt_args;	 /* a usdt location's argument spec, or NULL */
 	char last_tp[256];	 /* the last tracepoint found (category:event) */
 	bool too_large;		 /* told once: the image outgrew a session */
@@ -156,12 +156,12 @@ struct lower {
 	int for_ret;
 	struct jumps *for_brk;
 	bool final;	    /* the second pass: map kinds are known */
-	struct tv_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
+	struct fe_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
 	bool btf_failed;    /* ... and that open failed (reported once) */
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
-	struct tv_loc at; /* the expression being generated, for fault reports */
+	struct fe_loc at; /* the expression being generated, for fault reports */
 	/* uaddr(): the last symbol looked up (typing asks more than once) */
 	struct {
 		const char *attach, *sym;
@@ -173,16 +173,16 @@ struct lower {
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */
-void fe_error(struct lower *L, const struct tv_node *n, const char *fmt, ...)
+void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* sema.c: types and maps */
-struct ty fe_type_of(struct lower *L, const struct tv_node *e);
-struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m);
-int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct tv_node *value);
-const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *field);
+struct ty fe_type_of(struct lower *L, const struct fe_node *e);
+struct fe_map *fe_map_get(struct lower *L, const struct fe_node *m);
+int fe_map_note_use(struct lower *L, const struct fe_node *target, const struct fe_node *value);
+const struct fe_tp_field *fe_args_field(struct lower *L, const struct fe_node *field);
 int fe_builtin(const char *name, enum bi_how *how, int *id);
-bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind);
+bool fe_is_agg_call(const struct fe_node *e, enum tv_mapkind *kind);
 void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
@@ -190,7 +190,7 @@ bool fe_user_pointers(const struct lower *L);
  * context is that code's registers. */
 bool fe_in_user_code(const struct lower *L);
 /* Whether integer e, used as an address, is one in user memory. */
-bool fe_user_address(struct lower *L, const struct tv_node *e);
+bool fe_user_address(struct lower *L, const struct fe_node *e);
 /* An integer type name (int8 ... uint64, int, char, long): its size and sign. */
 bool fe_int_type(const char *name, unsigned *size, bool *sign);
 /* The block's probe type has every flag in flags (TV_PT_*). */
@@ -199,18 +199,18 @@ bool fe_probe_has(const struct lower *L, __u32 flags);
 bool fe_in_syscall_tp(const struct lower *L);
 
 /* tuple.c: (a, b, ...) values */
-struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,
+struct ty fe_tuple_of_types(struct lower *L, const struct fe_node *at, const struct ty *elems,
 			    int n);
-struct ty fe_tuple_type(struct lower *L, const struct tv_node *tuple);
-struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *index);
-int fe_gen_tuple(struct lower *L, const struct tv_node *tuple, unsigned off, unsigned size);
-int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *index);
-int fe_gen_tuple_elem_str(struct lower *L, const struct tv_node *index, unsigned off,
+struct ty fe_tuple_type(struct lower *L, const struct fe_node *tuple);
+struct ty fe_tuple_elem_type(struct lower *L, const struct fe_node *index);
+int fe_gen_tuple(struct lower *L, const struct fe_node *tuple, unsigned off, unsigned size);
+int fe_gen_tuple_elem_int(struct lower *L, const struct fe_node *index);
+int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *index, unsigned off,
 			  unsigned size);
 void fe_tuple_type_string(const struct lower *L, struct ty t, char *buf, size_t n);
 
 /* macros.c: #define and #include <header> names */
-void fe_macros_collect(struct lower *L, const struct tv_list *preamble);
+void fe_macros_collect(struct lower *L, const struct fe_list *preamble);
 struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 
 /* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
@@ -219,42 +219,42 @@ struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 #define TEMP_BASE 384
 
 /* calls.c: functions, one table row each */
-struct ty fe_call_type(struct lower *L, const struct tv_node *call);
-int fe_gen_call_bytes(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
-typedef int (*fe_bytes_fn)(struct lower *L, const struct tv_node *call, unsigned off,
+struct ty fe_call_type(struct lower *L, const struct fe_node *call);
+int fe_gen_call_bytes(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+typedef int (*fe_bytes_fn)(struct lower *L, const struct fe_node *call, unsigned off,
 			   unsigned size);
-int fe_gen_str_call(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
+int fe_gen_str_call(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
 /* values.c: functions of bytes values, and those reaching the process */
-int fe_gen_usym(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
-int fe_gen_ntop(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
-int fe_gen_strftime(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
-int fe_gen_buf(struct lower *L, const struct tv_node *call, unsigned off, unsigned size);
-int fe_f_strcontains(struct lower *L, const struct tv_node *call, bool want);
-int fe_f_signal(struct lower *L, const struct tv_node *call, bool want);
-int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want);
-struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c);
+int fe_gen_usym(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+int fe_gen_ntop(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+int fe_gen_strftime(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+int fe_gen_buf(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+int fe_f_strcontains(struct lower *L, const struct fe_node *call, bool want);
+int fe_f_signal(struct lower *L, const struct fe_node *call, bool want);
+int fe_f_uaddr(struct lower *L, const struct fe_node *c, bool want);
+struct ty fe_uaddr_type(struct lower *L, const struct fe_node *c);
 int fe_reg_offset(const char *name);
 /* A positional parameter's text: "" when not given. */
-const char *fe_param_text(const struct lower *L, const struct tv_node *param);
+const char *fe_param_text(const struct lower *L, const struct fe_node *param);
 /* A positional parameter as a number (0 when not given); -EINVAL when its
  * text is not one. */
-int fe_param_int(const struct lower *L, const struct tv_node *param, __s64 *v);
+int fe_param_int(const struct lower *L, const struct fe_node *param, __s64 *v);
 /* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
-int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb);
+int fe_compound(struct lower *L, enum fe_ast_op op, int ra, int rb);
 /* typenames.c: types as bpftrace's errors name them */
-const char *fe_value_type_name(struct lower *L, const struct tv_node *value, char *buf, size_t n);
+const char *fe_value_type_name(struct lower *L, const struct fe_node *value, char *buf, size_t n);
 const char *fe_map_type_name(struct lower *L, const struct fe_map *m, char *buf, size_t n);
 const char *fe_ty_name(struct lower *L, struct ty t, char *buf, size_t n);
 /* "[unsigned int64, string[2]]": keys (when given) or the types */
-const char *fe_keys_type_name(struct lower *L, const struct tv_list *keys, const struct ty *types,
+const char *fe_keys_type_name(struct lower *L, const struct fe_list *keys, const struct ty *types,
 			      int ntypes, char *buf, size_t n);
 /* The image probe an attach point is, or will be as the next one added. */
 int fe_probe_index(const struct lower *L, const char *attach);
 /* usdt.c: argN of the usdt location being lowered (L->usdt_args) */
-int fe_gen_usdt_arg(struct lower *L, const struct tv_node *e, int n);
-int fe_f_reg(struct lower *L, const struct tv_node *call, bool want);
-int fe_f_bswap(struct lower *L, const struct tv_node *call, bool want);
-int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size);
+int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n);
+int fe_f_reg(struct lower *L, const struct fe_node *call, bool want);
+int fe_f_bswap(struct lower *L, const struct fe_node *call, bool want);
+int fe_gen_struct_addr(struct lower *L, const struct fe_node *e, bool *user, unsigned *size);
 
 /* gen.c: the code generator */
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
@@ -262,41 +262,41 @@ int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n);
 	fe_emit(L, TV_OP_##op, (const __s64[]){__VA_ARGS__},                                       \
 		sizeof((const __s64[]){__VA_ARGS__}) / sizeof(__s64))
 #define EMIT0(L, op) fe_emit(L, TV_OP_##op, NULL, 0)
-int fe_reg(struct lower *L, const struct tv_node *n);
+int fe_reg(struct lower *L, const struct fe_node *n);
 /* Point the forward jump at pc to the next instruction emitted. */
 void fe_patch(struct lower *L, int pc);
 /* An integer literal's value, sign included. */
-__s64 fe_int_value(const struct tv_node *n);
+__s64 fe_int_value(const struct fe_node *n);
 struct fe_var *fe_var_find(struct lower *L, const char *name);
 void fe_reg_free(struct lower *L, int r);
-unsigned fe_scratch(struct lower *L, const struct tv_node *n, unsigned size);
-int fe_gen_int(struct lower *L, const struct tv_node *e);
-int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
-void fe_gen_block(struct lower *L, const struct tv_node *block);
-int fe_gen_incdec(struct lower *L, const struct tv_node *e);
+unsigned fe_scratch(struct lower *L, const struct fe_node *n, unsigned size);
+int fe_gen_int(struct lower *L, const struct fe_node *e);
+int fe_gen_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
+void fe_gen_block(struct lower *L, const struct fe_node *block);
+int fe_gen_incdec(struct lower *L, const struct fe_node *e);
 
 /* struct.c: struct access through BTF (curtask->pid, (struct x *)p, ...) */
-bool fe_is_struct_access(const struct tv_node *e);
-bool fe_enum_value(struct lower *L, const struct tv_node *n, __s64 *value);
-struct ty fe_struct_type(struct lower *L, const struct tv_node *e);
-int fe_gen_struct_int(struct lower *L, const struct tv_node *e);
-int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+bool fe_is_struct_access(const struct fe_node *e);
+bool fe_enum_value(struct lower *L, const struct fe_node *n, __s64 *value);
+struct ty fe_struct_type(struct lower *L, const struct fe_node *e);
+int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
+int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 /* A cast's type (report: errors for unknown or value struct types). */
-struct ty fe_cast_type(struct lower *L, const struct tv_node *cast, bool report);
+struct ty fe_cast_type(struct lower *L, const struct fe_node *cast, bool report);
 /* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when
  * there is no such type. */
-long fe_sizeof_struct(struct lower *L, const struct tv_node *type);
+long fe_sizeof_struct(struct lower *L, const struct fe_node *type);
 void fe_btf_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
-int fe_gen_call(struct lower *L, const struct tv_node *call, bool want_value);
+int fe_gen_call(struct lower *L, const struct fe_node *call, bool want_value);
 /* false, with the error, when a format literal is over TV_FE_FMT_MAX */
-bool fe_format_fits(struct lower *L, const struct tv_node *call, const struct tv_node *fmt);
+bool fe_format_fits(struct lower *L, const struct fe_node *call, const struct fe_node *fmt);
 /* The first call of a function the table does not have, as the one error
  * in diag: -ENOENT; 0 when every call is known. */
-int fe_check_calls(const struct tv_node *program, struct tv_diag *diag);
-void fe_gen_map_assign(struct lower *L, const struct tv_node *target, const struct tv_node *value,
-		       enum tv_ast_op op);
-unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map);
+int fe_check_calls(const struct fe_node *program, struct tv_diag *diag);
+void fe_gen_map_assign(struct lower *L, const struct fe_node *target, const struct fe_node *value,
+		       enum fe_ast_op op);
+unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map);
 
 #endif

@@ -66,7 +66,7 @@ static const struct {
     {"net/inet_sock.h", "linux/socket.h"},
 };
 
-static struct fe_macro *macro_add(struct lower *L, const struct tv_node *at, const char *name,
+static struct fe_macro *macro_add(struct lower *L, const struct fe_node *at, const char *name,
 				  size_t len)
 {
 	struct fe_macro *m = fe_macro_find(L, name, len);
@@ -87,7 +87,7 @@ static struct fe_macro *macro_add(struct lower *L, const struct tv_node *at, con
 	return m;
 }
 
-static void include_header(struct lower *L, const struct tv_node *at, const char *h, size_t n)
+static void include_header(struct lower *L, const struct fe_node *at, const char *h, size_t n)
 {
 	for (size_t i = 0; i < sizeof(header_consts) / sizeof(header_consts[0]); i++) {
 		struct fe_macro *m;
@@ -151,7 +151,7 @@ static void define_value(struct fe_macro *m, const char *body)
 		m->kind = FE_MACRO_INT;
 }
 
-static void preproc_line(struct lower *L, const struct tv_node *p)
+static void preproc_line(struct lower *L, const struct fe_node *p)
 {
 	const char *s = skip_blanks(p->text + 1), *name, *end;
 	size_t n;
@@ -180,7 +180,7 @@ static void preproc_line(struct lower *L, const struct tv_node *p)
 	}
 }
 
-void fe_macros_collect(struct lower *L, const struct tv_list *preamble)
+void fe_macros_collect(struct lower *L, const struct fe_list *preamble)
 {
 	L->nmacros = 0;
 	for (int i = 0; i < preamble->n; i++)

@@ -5,13 +5,13 @@
  *
  * Binary operators are parsed by precedence climbing, so a long chain
  * costs no recursion; nesting (parentheses, unary operators, ?:) does,
- * and is bounded by tv_p_enter().
+ * and is bounded by fe_parse_enter().
  */
 #include <string.h>
 
 #include "frontend/parser.h"
 
-bool tv_p_starts_expr(enum tv_tok_kind kind)
+bool fe_parse_starts_expr(enum fe_tok_kind kind)
 {
 	switch (kind) {
 	case TV_T_INT:
@@ -34,12 +34,12 @@ bool tv_p_starts_expr(enum tv_tok_kind kind)
 }
 
 /* Binary operators: their precedence (0: not one) and node operator. */
-static int binary_prec(enum tv_tok_kind k, enum tv_ast_op *op)
+static int binary_prec(enum fe_tok_kind k, enum fe_ast_op *op)
 {
 	/* clang-format off */
 	static const struct {
-		enum tv_tok_kind tok;
-		enum tv_ast_op op;
+		enum fe_tok_kind tok;
+		enum fe_ast_op op;
 		int prec;
 	} ops[] = {
 		{TV_T_LOR, TV_AST_LOR, 1},   {TV_T_LAND, TV_AST_LAND, 2}, {TV_T_BOR, TV_AST_BOR, 3},
@@ -60,11 +60,11 @@ static int binary_prec(enum tv_tok_kind k, enum tv_ast_op *op)
 	return 0;
 }
 
-static struct tv_node *unary(struct tv_parser *p);
+static struct fe_node *unary(struct fe_parser *p);
 
 /* Where an expression starts: a binop's own loc is its operator (as in
  * bpftrace, for its diagnostics), so spans start at the leftmost leaf. */
-static struct tv_loc start_of(const struct tv_node *n)
+static struct fe_loc start_of(const struct fe_node *n)
 {
 	for (;;) {
 		switch (n->kind) {
@@ -85,24 +85,24 @@ static struct tv_loc start_of(const struct tv_node *n)
 
 /* ---- leaves ------------------------------------------------------------- */
 
-static struct tv_node *int_node(struct tv_parser *p, struct tv_loc loc, bool negative)
+static struct fe_node *int_node(struct fe_parser *p, struct fe_loc loc, bool negative)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_int, loc);
+	struct fe_node *n = fe_parse_node(p, TV_N_int, loc);
 
 	if (n) {
 		n->num.value = p->tok.ival;
 		n->num.negative = negative && p->tok.ival;
 	}
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	return n;
 }
 
 /* A leaf whose node is just the token: strings, variables, parameters,
  * identifiers.  Leaves, maps and calls start where bpftrace places their
- * token (tv_tok.err): its diagnostics mark "@[comn" for comn. */
-static struct tv_node *token_leaf(struct tv_parser *p, enum tv_node_kind kind)
+ * token (fe_tok.err): its diagnostics mark "@[comn" for comn. */
+static struct fe_node *token_leaf(struct fe_parser *p, enum fe_node_kind kind)
 {
-	struct tv_node *n = tv_p_node(p, kind, p->tok.err);
+	struct fe_node *n = fe_parse_node(p, kind, p->tok.err);
 
 	if (!n)
 		return NULL;
@@ -112,54 +112,54 @@ static struct tv_node *token_leaf(struct tv_parser *p, enum tv_node_kind kind)
 	} else if (kind == TV_N_param) {
 		n->param = (long)p->tok.ival;
 	} else if (kind != TV_N_param_count) {
-		n->name = tv_p_text(p);
+		n->name = fe_parse_text(p);
 	}
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	return n;
 }
 
-bool tv_p_expr_list(struct tv_parser *p, struct tv_list *l, enum tv_tok_kind close,
-		    const char *expecting)
+bool fe_parse_expr_list(struct fe_parser *p, struct fe_list *l, enum fe_tok_kind close,
+			const char *expecting)
 {
 	for (;;) {
-		struct tv_node *e = tv_p_expr(p);
+		struct fe_node *e = fe_parse_expr(p);
 
 		if (!e)
 			return false;
-		tv_p_push(p, l, e);
+		fe_parse_push(p, l, e);
 		if (p->tok.kind == close)
 			break;
-		if (!tv_p_expect(p, TV_T_COMMA, expecting))
+		if (!fe_parse_expect(p, TV_T_COMMA, expecting))
 			return false;
 	}
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	return true;
 }
 
 /* @name, or @name[k1, k2, ...]. */
-static struct tv_node *map(struct tv_parser *p)
+static struct fe_node *map(struct fe_parser *p)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_map, p->tok.err);
+	struct fe_node *n = fe_parse_node(p, TV_N_map, p->tok.err);
 
 	if (!n)
 		return NULL;
-	n->map.name = tv_p_text(p);
-	tv_p_next(p, TV_LEX_CODE);
+	n->map.name = fe_parse_text(p);
+	fe_parse_next(p, TV_LEX_CODE);
 	if (p->tok.kind != TV_T_LBRACKET)
 		return n;
-	tv_p_next(p, TV_LEX_CODE);
-	if (!tv_p_expr_list(p, &n->map.keys, TV_T_RBRACKET, "] or \",\""))
+	fe_parse_next(p, TV_LEX_CODE);
+	if (!fe_parse_expr_list(p, &n->map.keys, TV_T_RBRACKET, "] or \",\""))
 		return NULL;
-	n->loc = tv_p_span(p, n->loc, p->prev);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }
 
 /* ---- types, casts, sizeof ----------------------------------------------- */
 
 /* int8, struct X, union Y, foo; then '*'s. */
-static struct tv_node *type(struct tv_parser *p)
+static struct fe_node *type(struct fe_parser *p)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_type, p->tok.loc);
+	struct fe_node *n = fe_parse_node(p, TV_N_type, p->tok.loc);
 	const char *tag = p->tok.kind == TV_T_STRUCT ? "struct " : "union ";
 	size_t taglen;
 	char *name;
@@ -167,51 +167,51 @@ static struct tv_node *type(struct tv_parser *p)
 	if (!n)
 		return NULL;
 	if (p->tok.kind == TV_T_STRUCT || p->tok.kind == TV_T_UNION)
-		tv_p_next(p, TV_LEX_CODE);
+		fe_parse_next(p, TV_LEX_CODE);
 	else
 		tag = "";
 	if (p->tok.kind != TV_T_IDENT) {
-		tv_p_unexpected(p, "identifier");
+		fe_parse_unexpected(p, "identifier");
 		return NULL;
 	}
 	taglen = strlen(tag);
-	name = tv_arena_alloc(p->arena, taglen + p->tok.len + 1);
+	name = fe_arena_alloc(p->arena, taglen + p->tok.len + 1);
 	if (name) {
 		memcpy(name, tag, taglen);
 		memcpy(name + taglen, p->tok.text, p->tok.len);
 	}
 	n->type.name = name ? name : "";
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	for (; p->tok.kind == TV_T_MUL; n->type.ptr++)
-		tv_p_next(p, TV_LEX_CODE);
-	n->loc = tv_p_span(p, n->loc, p->prev);
+		fe_parse_next(p, TV_LEX_CODE);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }
 
 /* After '(': is this a cast?  "(struct ...", "(int8 ...", "(name *...)",
  * or "(name)" followed by something that can only start an operand (so
  * "(x) - 1" stays a subtraction).  Decided on a copy of the lexer. */
-static bool is_cast(const struct tv_parser *p)
+static bool is_cast(const struct fe_parser *p)
 {
-	struct tv_lexer lx = p->lx;
-	struct tv_tok t;
+	struct fe_lexer lx = p->lx;
+	struct fe_tok t;
 	bool stars = false, int_type;
 
 	lx.diag = NULL;
-	tv_lex_next(&lx, TV_LEX_CODE, &t);
+	fe_lex_next(&lx, TV_LEX_CODE, &t);
 	if (t.kind == TV_T_STRUCT || t.kind == TV_T_UNION)
 		return true;
 	if (t.kind != TV_T_IDENT)
 		return false;
-	int_type = tv_is_int_type(t.text, t.len);
-	for (tv_lex_next(&lx, TV_LEX_CODE, &t); t.kind == TV_T_MUL;
-	     tv_lex_next(&lx, TV_LEX_CODE, &t))
+	int_type = fe_is_int_type(t.text, t.len);
+	for (fe_lex_next(&lx, TV_LEX_CODE, &t); t.kind == TV_T_MUL;
+	     fe_lex_next(&lx, TV_LEX_CODE, &t))
 		stars = true;
 	if (t.kind != TV_T_RPAREN)
 		return false;
 	if (stars || int_type)
 		return true;
-	tv_lex_next(&lx, TV_LEX_CODE, &t);
+	fe_lex_next(&lx, TV_LEX_CODE, &t);
 	switch (t.kind) {
 	case TV_T_IDENT:
 	case TV_T_INT:
@@ -228,96 +228,96 @@ static bool is_cast(const struct tv_parser *p)
 }
 
 /* "(type) operand", at the '('. */
-static struct tv_node *cast(struct tv_parser *p)
+static struct fe_node *cast(struct fe_parser *p)
 {
 	/* bpftrace places a cast from the first of the tokens written
 	 * together with its '(' ("((struct x *)" of "((struct x *)p)->y") */
-	struct tv_node *n = tv_p_node(p, TV_N_cast, p->tok.err);
+	struct fe_node *n = fe_parse_node(p, TV_N_cast, p->tok.err);
 
 	if (!n)
 		return NULL;
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	n->cast.type = type(p);
-	if (!n->cast.type || !tv_p_expect(p, TV_T_RPAREN, ") or *"))
+	if (!n->cast.type || !fe_parse_expect(p, TV_T_RPAREN, ") or *"))
 		return NULL;
-	n->loc = tv_p_span(p, n->loc, p->prev);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	n->cast.expr = unary(p);
 	return n->cast.expr ? n : NULL;
 }
 
 /* sizeof(type) or sizeof(expr), at "sizeof". */
-static struct tv_node *size_of(struct tv_parser *p)
+static struct fe_node *size_of(struct fe_parser *p)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_sizeof, p->tok.loc);
+	struct fe_node *n = fe_parse_node(p, TV_N_sizeof, p->tok.loc);
 	bool is_type;
 
 	if (!n)
 		return NULL;
-	tv_p_next(p, TV_LEX_CODE);
-	tv_p_next(p, TV_LEX_CODE); /* the '(' */
+	fe_parse_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE); /* the '(' */
 	is_type = p->tok.kind == TV_T_STRUCT || p->tok.kind == TV_T_UNION ||
-		  (p->tok.kind == TV_T_IDENT && tv_is_int_type(p->tok.text, p->tok.len));
-	n->expr = is_type ? type(p) : tv_p_expr(p);
+		  (p->tok.kind == TV_T_IDENT && fe_is_int_type(p->tok.text, p->tok.len));
+	n->expr = is_type ? type(p) : fe_parse_expr(p);
 	/* bpftrace parses sizeof as a call: its expected list */
-	if (!n->expr || !tv_p_expect(p, TV_T_RPAREN, ") or \",\""))
+	if (!n->expr || !fe_parse_expect(p, TV_T_RPAREN, ") or \",\""))
 		return NULL;
-	n->loc = tv_p_span(p, n->loc, p->prev);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }
 
 /* ---- primary expressions ------------------------------------------------ */
 
 /* name, name(args), sizeof(...). */
-static struct tv_node *identifier(struct tv_parser *p)
+static struct fe_node *identifier(struct fe_parser *p)
 {
-	struct tv_node *n;
+	struct fe_node *n;
 
-	if (!tv_p_peek_byte(p, '('))
+	if (!fe_parse_peek_byte(p, '('))
 		return token_leaf(p, TV_N_ident);
 	if (p->tok.len == 6 && !memcmp(p->tok.text, "sizeof", 6))
 		return size_of(p);
-	n = tv_p_node(p, TV_N_call, p->tok.err);
+	n = fe_parse_node(p, TV_N_call, p->tok.err);
 	if (!n)
 		return NULL;
-	n->call.name = tv_p_text(p);
+	n->call.name = fe_parse_text(p);
 	n->call.name_loc = p->tok.err;
-	tv_p_next(p, TV_LEX_CODE);
-	tv_p_next(p, TV_LEX_CODE); /* the '(' */
+	fe_parse_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE); /* the '(' */
 	if (p->tok.kind == TV_T_RPAREN)
-		tv_p_next(p, TV_LEX_CODE);
-	else if (!tv_p_expr_list(p, &n->call.args, TV_T_RPAREN, ") or \",\""))
+		fe_parse_next(p, TV_LEX_CODE);
+	else if (!fe_parse_expr_list(p, &n->call.args, TV_T_RPAREN, ") or \",\""))
 		return NULL;
-	n->loc = tv_p_span(p, n->loc, p->prev);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }
 
 /* (expr), or a tuple (a, b, ...). */
-static struct tv_node *parens(struct tv_parser *p)
+static struct fe_node *parens(struct fe_parser *p)
 {
-	struct tv_loc open = p->tok.loc;
-	struct tv_node *e, *t;
+	struct fe_loc open = p->tok.loc;
+	struct fe_node *e, *t;
 
-	tv_p_next(p, TV_LEX_CODE);
-	e = tv_p_expr(p);
+	fe_parse_next(p, TV_LEX_CODE);
+	e = fe_parse_expr(p);
 	if (!e)
 		return NULL;
 	if (p->tok.kind == TV_T_RPAREN) {
-		tv_p_next(p, TV_LEX_CODE);
+		fe_parse_next(p, TV_LEX_CODE);
 		return e;
 	}
-	if (!tv_p_expect(p, TV_T_COMMA, ") or \",\""))
+	if (!fe_parse_expect(p, TV_T_COMMA, ") or \",\""))
 		return NULL;
-	t = tv_p_node(p, TV_N_tuple, open);
+	t = fe_parse_node(p, TV_N_tuple, open);
 	if (!t)
 		return NULL;
-	tv_p_push(p, &t->list, e);
-	if (!tv_p_expr_list(p, &t->list, TV_T_RPAREN, ") or \",\""))
+	fe_parse_push(p, &t->list, e);
+	if (!fe_parse_expr_list(p, &t->list, TV_T_RPAREN, ") or \",\""))
 		return NULL;
-	t->loc = tv_p_span(p, t->loc, p->prev);
+	t->loc = fe_parse_span(p, t->loc, p->prev);
 	return t;
 }
 
-static struct tv_node *primary(struct tv_parser *p)
+static struct fe_node *primary(struct fe_parser *p)
 {
 	switch (p->tok.kind) {
 	case TV_T_INT: return int_node(p, p->tok.loc, false);
@@ -328,76 +328,76 @@ static struct tv_node *primary(struct tv_parser *p)
 	case TV_T_MAP: return map(p);
 	case TV_T_IDENT: return identifier(p);
 	case TV_T_LPAREN: return parens(p);
-	default: tv_p_unexpected(p, NULL); return NULL;
+	default: fe_parse_unexpected(p, NULL); return NULL;
 	}
 }
 
 /* ---- postfix ------------------------------------------------------------ */
 
-static bool is_field_name(enum tv_tok_kind k)
+static bool is_field_name(enum fe_tok_kind k)
 {
 	return k == TV_T_IDENT || (k >= TV_T_IF && k <= TV_T_BREAK);
 }
 
 /* .name, ->name or .N after e. */
-static struct tv_node *member(struct tv_parser *p, struct tv_node *e)
+static struct fe_node *member(struct fe_parser *p, struct fe_node *e)
 {
 	bool arrow = p->tok.kind == TV_T_PTR;
-	struct tv_loc op = p->tok.err;
-	struct tv_node *n;
+	struct fe_loc op = p->tok.err;
+	struct fe_node *n;
 
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	if (!is_field_name(p->tok.kind) && (arrow || p->tok.kind != TV_T_INT)) {
-		tv_p_unexpected(p, NULL);
+		fe_parse_unexpected(p, NULL);
 		return NULL;
 	}
-	n = tv_p_node(p, p->tok.kind == TV_T_INT ? TV_N_tuple_index : TV_N_field,
-		      tv_p_span(p, start_of(e), p->tok.loc));
+	n = fe_parse_node(p, p->tok.kind == TV_T_INT ? TV_N_tuple_index : TV_N_field,
+			  fe_parse_span(p, start_of(e), p->tok.loc));
 	if (!n)
 		return NULL;
 	n->field.expr = e;
 	n->field.arrow = arrow;
 	n->field.op = op;
 	if (n->kind == TV_N_field)
-		n->field.name = tv_p_text(p);
+		n->field.name = fe_parse_text(p);
 	else if (p->tok.ival > 0x7fffffff)
-		tv_p_error(p, p->tok.loc, "tuple index %llu out of range",
-			   (unsigned long long)p->tok.ival);
+		fe_parse_error(p, p->tok.loc, "tuple index %llu out of range",
+			       (unsigned long long)p->tok.ival);
 	else
 		n->field.index = (int)p->tok.ival;
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	return n;
 }
 
-static struct tv_node *subscript(struct tv_parser *p, struct tv_node *e)
+static struct fe_node *subscript(struct fe_parser *p, struct fe_node *e)
 {
-	struct tv_node *n = tv_p_node(p, TV_N_index, start_of(e));
+	struct fe_node *n = fe_parse_node(p, TV_N_index, start_of(e));
 
 	if (!n)
 		return NULL;
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	n->index.expr = e;
-	n->index.index = tv_p_expr(p);
-	if (!n->index.index || !tv_p_expect(p, TV_T_RBRACKET, "]"))
+	n->index.index = fe_parse_expr(p);
+	if (!n->index.index || !fe_parse_expect(p, TV_T_RBRACKET, "]"))
 		return NULL;
-	n->loc = tv_p_span(p, n->loc, p->prev);
+	n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }
 
 /* ++ or -- on e (pre or post); only maps and variables take them. */
-static struct tv_node *incdec(struct tv_parser *p, struct tv_node *e, struct tv_loc op, bool inc,
+static struct fe_node *incdec(struct fe_parser *p, struct fe_node *e, struct fe_loc op, bool inc,
 			      bool post)
 {
-	struct tv_node *n;
+	struct fe_node *n;
 
 	if (e->kind != TV_N_map && e->kind != TV_N_var) {
 		/* bpftrace points at the operand of "x++", the operator of "++x" */
-		tv_p_error(p, post ? e->loc : op,
-			   "The %s operator must be applied to a map or variable",
-			   inc ? "++" : "--");
+		fe_parse_error(p, post ? e->loc : op,
+			       "The %s operator must be applied to a map or variable",
+			       inc ? "++" : "--");
 		return NULL;
 	}
-	n = tv_p_node(p, TV_N_incdec, op);
+	n = fe_parse_node(p, TV_N_incdec, op);
 	if (n) {
 		n->incdec.inc = inc;
 		n->incdec.post = post;
@@ -407,7 +407,7 @@ static struct tv_node *incdec(struct tv_parser *p, struct tv_node *e, struct tv_
 }
 
 /* Is the current token a postfix operator that applies to e? */
-static bool postfix_op(const struct tv_parser *p, const struct tv_node *e)
+static bool postfix_op(const struct fe_parser *p, const struct fe_node *e)
 {
 	switch (p->tok.kind) {
 	case TV_T_DOT:
@@ -420,16 +420,16 @@ static bool postfix_op(const struct tv_parser *p, const struct tv_node *e)
 	}
 }
 
-static struct tv_node *postfix(struct tv_parser *p)
+static struct fe_node *postfix(struct fe_parser *p)
 {
-	struct tv_node *e = primary(p);
+	struct fe_node *e = primary(p);
 	int levels = 0;
 
 	/* each postfix operator deepens the tree: counted as in binary() */
 	while (e && postfix_op(p, e)) {
-		enum tv_tok_kind k = p->tok.kind;
+		enum fe_tok_kind k = p->tok.kind;
 
-		if (!tv_p_enter(p)) {
+		if (!fe_parse_enter(p)) {
 			e = NULL;
 			break;
 		}
@@ -439,9 +439,9 @@ static struct tv_node *postfix(struct tv_parser *p)
 		} else if (k == TV_T_LBRACKET) {
 			e = subscript(p, e);
 		} else {
-			struct tv_loc op = p->tok.loc;
+			struct fe_loc op = p->tok.loc;
 
-			tv_p_next(p, TV_LEX_CODE);
+			fe_parse_next(p, TV_LEX_CODE);
 			e = incdec(p, e, op, k == TV_T_INCREMENT, true);
 		}
 	}
@@ -451,26 +451,26 @@ static struct tv_node *postfix(struct tv_parser *p)
 
 /* ---- unary -------------------------------------------------------------- */
 
-static struct tv_node *prefix(struct tv_parser *p)
+static struct fe_node *prefix(struct fe_parser *p)
 {
-	enum tv_tok_kind k = p->tok.kind;
-	struct tv_loc op = p->tok.loc;
-	struct tv_node *e, *n;
+	enum fe_tok_kind k = p->tok.kind;
+	struct fe_loc op = p->tok.loc;
+	struct fe_node *e, *n;
 
-	tv_p_next(p, TV_LEX_CODE);
+	fe_parse_next(p, TV_LEX_CODE);
 	if (k == TV_T_MINUS && p->tok.kind == TV_T_INT) /* a negative literal, as bpftrace */
-		return int_node(p, tv_p_span(p, op, p->tok.loc), true);
+		return int_node(p, fe_parse_span(p, op, p->tok.loc), true);
 	if (k == TV_T_INCREMENT || k == TV_T_DECREMENT) {
 		if (p->tok.kind != TV_T_MAP && p->tok.kind != TV_T_VAR &&
 		    p->tok.kind != TV_T_IDENT) {
-			tv_p_unexpected(p, NULL);
+			fe_parse_unexpected(p, NULL);
 			return NULL;
 		}
 		e = primary(p);
 		return e ? incdec(p, e, op, k == TV_T_INCREMENT, false) : NULL;
 	}
 	e = unary(p);
-	n = e ? tv_p_node(p, TV_N_unop, op) : NULL;
+	n = e ? fe_parse_node(p, TV_N_unop, op) : NULL;
 	if (!n)
 		return NULL;
 	n->unop.op = k == TV_T_LNOT    ? TV_AST_LNOT
@@ -482,9 +482,9 @@ static struct tv_node *prefix(struct tv_parser *p)
 	return n;
 }
 
-static struct tv_node *unary(struct tv_parser *p)
+static struct fe_node *unary(struct fe_parser *p)
 {
-	struct tv_node *n;
+	struct fe_node *n;
 
 	switch (p->tok.kind) {
 	case TV_T_LNOT:
@@ -494,18 +494,18 @@ static struct tv_node *unary(struct tv_parser *p)
 	case TV_T_MUL:
 	case TV_T_INCREMENT:
 	case TV_T_DECREMENT:
-		if (!tv_p_enter(p))
+		if (!fe_parse_enter(p))
 			return NULL;
 		n = prefix(p);
-		tv_p_leave(p);
+		fe_parse_leave(p);
 		return n;
 	case TV_T_LPAREN:
 		if (!is_cast(p))
 			return postfix(p);
-		if (!tv_p_enter(p))
+		if (!fe_parse_enter(p))
 			return NULL;
 		n = cast(p);
-		tv_p_leave(p);
+		fe_parse_leave(p);
 		return n;
 	default: return postfix(p);
 	}
@@ -516,23 +516,23 @@ static struct tv_node *unary(struct tv_parser *p)
 /* A chain "a + b + c" is a loop here, but a tree as deep as it is long:
  * each link counts as a level of nesting, so that every walk of the tree
  * (dumps, later stages) recurses a bounded depth. */
-static struct tv_node *binary(struct tv_parser *p, int min_prec)
+static struct fe_node *binary(struct fe_parser *p, int min_prec)
 {
-	struct tv_node *lhs = unary(p), *rhs, *n;
-	enum tv_ast_op op;
+	struct fe_node *lhs = unary(p), *rhs, *n;
+	enum fe_ast_op op;
 	int prec, levels = 0;
 
 	while (lhs && (prec = binary_prec(p->tok.kind, &op)) >= min_prec) {
-		struct tv_loc at = p->tok.loc;
+		struct fe_loc at = p->tok.loc;
 
-		if (!tv_p_enter(p)) {
+		if (!fe_parse_enter(p)) {
 			lhs = NULL;
 			break;
 		}
 		levels++;
-		tv_p_next(p, TV_LEX_CODE);
+		fe_parse_next(p, TV_LEX_CODE);
 		rhs = binary(p, prec + 1);
-		n = rhs ? tv_p_node(p, TV_N_binop, at) : NULL;
+		n = rhs ? fe_parse_node(p, TV_N_binop, at) : NULL;
 		if (n) {
 			n->binop.op = op;
 			n->binop.lhs = lhs;
@@ -544,28 +544,28 @@ static struct tv_node *binary(struct tv_parser *p, int min_prec)
 	return lhs;
 }
 
-struct tv_node *tv_p_expr(struct tv_parser *p)
+struct fe_node *fe_parse_expr(struct fe_parser *p)
 {
-	struct tv_node *c, *n = NULL;
+	struct fe_node *c, *n = NULL;
 
-	if (!tv_p_enter(p))
+	if (!fe_parse_enter(p))
 		return NULL;
 	c = binary(p, 1);
 	if (!c || p->tok.kind != TV_T_QUES) {
-		tv_p_leave(p);
+		fe_parse_leave(p);
 		return c;
 	}
-	tv_p_next(p, TV_LEX_CODE);
-	n = tv_p_node(p, TV_N_ternary, start_of(c));
+	fe_parse_next(p, TV_LEX_CODE);
+	n = fe_parse_node(p, TV_N_ternary, start_of(c));
 	if (n) {
 		n->ternary.cond = c;
-		n->ternary.then = tv_p_expr(p);
-		if (n->ternary.then && tv_p_expect(p, TV_T_COLON, ":"))
-			n->ternary.els = tv_p_expr(p); /* right-associative */
+		n->ternary.then = fe_parse_expr(p);
+		if (n->ternary.then && fe_parse_expect(p, TV_T_COLON, ":"))
+			n->ternary.els = fe_parse_expr(p); /* right-associative */
 		n = n->ternary.els ? n : NULL;
 	}
-	tv_p_leave(p);
+	fe_parse_leave(p);
 	if (n)
-		n->loc = tv_p_span(p, n->loc, p->prev);
+		n->loc = fe_parse_span(p, n->loc, p->prev);
 	return n;
 }

@@ -7,7 +7,7 @@
 
 #include "frontend/lower.h"
 
-void fe_error(struct lower *L, const struct tv_node *n, const char *fmt, ...)
+void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -57,7 +57,7 @@ static struct ty str_ty(unsigned size)
 	return (struct ty){.k = TY_STR, .size = size, .sign = false};
 }
 
-static struct ty builtin_type(struct lower *L, const struct tv_node *e)
+static struct ty builtin_type(struct lower *L, const struct fe_node *e)
 {
 	enum bi_how how;
 	int id;
@@ -85,20 +85,20 @@ static struct ty builtin_type(struct lower *L, const struct tv_node *e)
 }
 
 /* args->field: the tracepoint's format gives offset, size and sign. */
-const struct tv_tp_field *fe_args_field(struct lower *L, const struct tv_node *f)
+const struct fe_tp_field *fe_args_field(struct lower *L, const struct fe_node *f)
 {
-	const struct tv_node *base = f->field.expr;
+	const struct fe_node *base = f->field.expr;
 
 	if (base->kind != TV_N_ident || strcmp(base->name, "args") || !f->field.name)
 		return NULL;
 	if (!L->tp)
 		return NULL;
-	return tv_tp_field_find(L->tp, f->field.name);
+	return fe_tp_field_find(L->tp, f->field.name);
 }
 
-static struct ty field_type(struct lower *L, const struct tv_node *e)
+static struct ty field_type(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_tp_field *f;
+	const struct fe_tp_field *f;
 
 	if (fe_is_struct_access(e))
 		return fe_struct_type(L, e);
@@ -124,7 +124,7 @@ struct fe_var *fe_var_find(struct lower *L, const char *name)
 /* A string literal is as long as it is, at least TV_STR_MAX and at most a
  * constant: a longer one is told where it is stored (fe_gen_str), not
  * as the variable or scratch it would not fit. */
-static struct ty literal_type(const struct tv_node *e)
+static struct ty literal_type(const struct fe_node *e)
 {
 	size_t size = e->str.len + 1;
 
@@ -133,7 +133,7 @@ static struct ty literal_type(const struct tv_node *e)
 
 /* *p of an integer pointer is that integer; other unary operators give
  * 64-bit integers */
-static struct ty unop_type(struct lower *L, const struct tv_node *e)
+static struct ty unop_type(struct lower *L, const struct fe_node *e)
 {
 	struct ty t = e->unop.op == TV_AST_DEREF ? fe_type_of(L, e->unop.expr) : T_INT64;
 
@@ -142,7 +142,7 @@ static struct ty unop_type(struct lower *L, const struct tv_node *e)
 	return T_INT64;
 }
 
-struct ty fe_type_of(struct lower *L, const struct tv_node *e)
+struct ty fe_type_of(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_var *v;
 	struct fe_map *m;
@@ -178,7 +178,7 @@ struct ty fe_type_of(struct lower *L, const struct tv_node *e)
 	}
 }
 
-struct fe_map *fe_map_get(struct lower *L, const struct tv_node *m)
+struct fe_map *fe_map_get(struct lower *L, const struct fe_node *m)
 {
 	for (int i = 0; i < L->nmaps; i++)
 		if (L->maps[i].name[1] == m->map.name[1] && !strcmp(L->maps[i].name, m->map.name))
@@ -201,7 +201,7 @@ static const struct {
     {"hist", TV_MAP_hist},   {"lhist", TV_MAP_lhist},
 };
 
-bool fe_is_agg_call(const struct tv_node *e, enum tv_mapkind *kind)
+bool fe_is_agg_call(const struct fe_node *e, enum tv_mapkind *kind)
 {
 	if (e->kind != TV_N_call)
 		return false;
@@ -220,9 +220,9 @@ static bool same_ty(struct ty a, struct ty b)
 }
 
 /* Key types come from the first use with keys; later uses must agree. */
-static int note_keys(struct lower *L, struct fe_map *m, const struct tv_node *map)
+static int note_keys(struct lower *L, struct fe_map *m, const struct fe_node *map)
 {
-	const struct tv_list *keys = &map->map.keys;
+	const struct fe_list *keys = &map->map.keys;
 
 	if (m->nkeys < 0) {
 		if (keys->n > TV_FE_MAX_KEYS) {
@@ -261,9 +261,9 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct tv_node *ma
 	return -1;
 }
 
-static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node *call)
+static int lhist_params(struct lower *L, struct fe_map *m, const struct fe_node *call)
 {
-	const struct tv_list *a = &call->call.args;
+	const struct fe_list *a = &call->call.args;
 	__s64 p[3];
 
 	if (a->n != 4) {
@@ -271,7 +271,7 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 		return -1;
 	}
 	for (int i = 0; i < 3; i++) {
-		const struct tv_node *n = a->v[i + 1];
+		const struct fe_node *n = a->v[i + 1];
 
 		if (n->kind != TV_N_int) {
 			fe_error(L, n, "lhist() %s must be an integer literal",
@@ -301,12 +301,12 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct tv_node 
 	return 0;
 }
 
-static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *target,
-		    const struct tv_node *value);
+static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *target,
+		    const struct fe_node *value);
 
 /* The kind a value gives a map: an aggregation, an integer or bytes.  A
  * change after an earlier statement used the map makes the pass stale. */
-int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct tv_node *value)
+int fe_map_note_use(struct lower *L, const struct fe_node *target, const struct fe_node *value)
 {
 	struct fe_map *m = fe_map_get(L, target), before;
 	int rc;
@@ -321,8 +321,8 @@ int fe_map_note_use(struct lower *L, const struct tv_node *target, const struct 
 	return rc;
 }
 
-static int note_use(struct lower *L, struct fe_map *m, const struct tv_node *target,
-		    const struct tv_node *value)
+static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *target,
+		    const struct fe_node *value)
 {
 	enum tv_mapkind kind = TV_MAP_int;
 	struct ty vt = T_INT64;
@@ -418,9 +418,9 @@ static bool user_probe(const struct lower *L)
 /* Where an integer used as an address points, as bpftrace's address
  * spaces have it: a syscall's pointer argument, or anything in a user
  * probe, is user memory; the rest is the kernel's. */
-bool fe_user_address(struct lower *L, const struct tv_node *e)
+bool fe_user_address(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
+	const struct fe_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
 
 	if (f && f->is_ptr && fe_in_syscall_tp(L))
 		return true;

@@ -6,7 +6,7 @@
 
 /* A literal is a constant the kernel copies (at most TV_CONST_MAX bytes
  * with its NUL) into a slot of `size`. */
-static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
+static int str_const(struct lower *L, const struct fe_node *e, unsigned size)
 {
 	char buf[TV_CONST_MAX] = {0};
 	size_t len = e->str.len + 1;
@@ -21,9 +21,9 @@ static int str_const(struct lower *L, const struct tv_node *e, unsigned size)
 	return tv_image_add_const(L->img, TV_CONST_str, buf, len);
 }
 
-int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
-	const struct tv_list *a = &e->call.args;
+	const struct fe_list *a = &e->call.args;
 	unsigned len = size;
 	struct ty t;
 	int r;
@@ -40,7 +40,7 @@ int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsi
 	}
 	if (a->v[0]->kind == TV_N_param) { /* str($N): the parameter's text ("" if none) */
 		const char *s = fe_param_text(L, a->v[0]);
-		struct tv_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};
+		struct fe_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};
 
 		lit.str.s = s;
 		lit.str.len = strlen(s);
@@ -59,9 +59,9 @@ int fe_gen_str_call(struct lower *L, const struct tv_node *e, unsigned off, unsi
 }
 
 /* A tracepoint's char array or __data_loc string, read from the context. */
-static int gen_ctx_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+static int gen_ctx_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
-	const struct tv_tp_field *f = fe_args_field(L, e);
+	const struct fe_tp_field *f = fe_args_field(L, e);
 	int r;
 
 	if (!f || (!f->data_loc && !f->is_array))
@@ -77,10 +77,10 @@ static int gen_ctx_str(struct lower *L, const struct tv_node *e, unsigned off, u
 }
 
 /* A #define'd string, as its literal. */
-static int gen_macro_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+static int gen_macro_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
-	struct tv_node lit = {.kind = TV_N_str, .loc = e->loc};
+	struct fe_node lit = {.kind = TV_N_str, .loc = e->loc};
 
 	if (!m || m->kind != FE_MACRO_STR) {
 		fe_error(L, e, "a string is expected here");
@@ -91,13 +91,13 @@ static int gen_macro_str(struct lower *L, const struct tv_node *e, unsigned off,
 	return fe_gen_str(L, &lit, off, size);
 }
 
-static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, unsigned size);
+static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 
 /* Writes a string value of exactly `size` bytes, zero padded, at S[off];
  * the reads it makes carry its location. */
-int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
-	struct tv_loc outer = L->at;
+	struct fe_loc outer = L->at;
 	int rc;
 
 	L->at = e->loc;
@@ -106,7 +106,7 @@ int fe_gen_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned 
 	return rc;
 }
 
-static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct fe_map *m;
 	int k;
@@ -180,7 +180,7 @@ static int gen_str_node(struct lower *L, const struct tv_node *e, unsigned off, 
  * padding zeroed so equal keys hash alike.  Each element is lowered even
  * when the key has no bytes: one without a type (an unknown name) is
  * an error there, not a key left out. */
-unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map)
+unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map)
 {
 	unsigned size = 0, off, pos;
 
@@ -191,7 +191,7 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 		EMIT(L, SZERO, off, size);
 	pos = off;
 	for (int i = 0; i < m->nkeys && i < map->map.keys.n; i++) {
-		const struct tv_node *k = map->map.keys.v[i];
+		const struct fe_node *k = map->map.keys.v[i];
 
 		if (fe_is_bytes(m->key[i])) {
 			fe_gen_str(L, k, pos, m->key[i].size);
@@ -206,7 +206,7 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct tv_node *map
 	return off;
 }
 
-static struct fe_var *var_push(struct lower *L, const struct tv_node *var, struct ty t)
+static struct fe_var *var_push(struct lower *L, const struct fe_node *var, struct ty t)
 {
 	unsigned off = VAR_BASE;
 
@@ -221,8 +221,8 @@ static struct fe_var *var_push(struct lower *L, const struct tv_node *var, struc
 }
 
 /* at: where a type mismatch is told (the '=', as bpftrace marks it) */
-static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var,
-				      const struct tv_node *val, const struct tv_node *at,
+static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var,
+				      const struct fe_node *val, const struct fe_node *at,
 				      struct ty t)
 {
 	struct fe_var *v = fe_var_find(L, var->name);
@@ -242,10 +242,10 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct tv_node *var
 	return var_push(L, var, t);
 }
 
-int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
+int fe_compound(struct lower *L, enum fe_ast_op op, int ra, int rb)
 {
 	static const struct {
-		enum tv_ast_op op;
+		enum fe_ast_op op;
 		unsigned opc;
 	} ops[] = {{TV_AST_ADD, TV_OP_ADD},  {TV_AST_SUB, TV_OP_SUB},  {TV_AST_MUL, TV_OP_MUL},
 		   {TV_AST_DIV, TV_OP_SDIV}, {TV_AST_MOD, TV_OP_SMOD}, {TV_AST_SHL, TV_OP_SHL},
@@ -258,9 +258,9 @@ int fe_compound(struct lower *L, enum tv_ast_op op, int ra, int rb)
 	return -1;
 }
 
-static void gen_var_assign(struct lower *L, const struct tv_node *s)
+static void gen_var_assign(struct lower *L, const struct fe_node *s)
 {
-	const struct tv_node *var = s->assign.target, *val = s->assign.value;
+	const struct fe_node *var = s->assign.target, *val = s->assign.value;
 	struct ty t = fe_type_of(L, val);
 	struct fe_var *v;
 	int r;
@@ -293,7 +293,7 @@ static void gen_var_assign(struct lower *L, const struct tv_node *s)
 	fe_reg_free(L, r);
 }
 
-static void gen_assign(struct lower *L, const struct tv_node *s)
+static void gen_assign(struct lower *L, const struct fe_node *s)
 {
 	unsigned save = L->scratch_top;
 
@@ -307,17 +307,17 @@ static void gen_assign(struct lower *L, const struct tv_node *s)
 }
 
 /* ++/-- on a variable or an integer map; yields the old or new value. */
-int fe_gen_incdec(struct lower *L, const struct tv_node *e)
+int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_node *t = e->incdec.expr;
+	const struct fe_node *t = e->incdec.expr;
 	/* @m++ assigns an integer: the map is an integer one before it is read */
-	const struct tv_node num = {.kind = TV_N_int, .loc = e->loc};
+	const struct fe_node num = {.kind = TV_N_int, .loc = e->loc};
 	int r, one, res;
 
 	struct fe_map *m = t->kind == TV_N_map ? fe_map_get(L, t) : NULL;
 
 	if (m && m->kind >= TV_MAP_count && m->kind != TV_MAP__COUNT) {
-		struct tv_node all = {.loc = e->loc}; /* the operator and its map */
+		struct fe_node all = {.loc = e->loc}; /* the operator and its map */
 
 		if (t->loc.line == e->loc.line) {
 			all.loc.col = t->loc.col < e->loc.col ? t->loc.col : e->loc.col;
@@ -359,7 +359,7 @@ int fe_gen_incdec(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-static void gen_if(struct lower *L, const struct tv_node *s)
+static void gen_if(struct lower *L, const struct fe_node *s)
 {
 	int r, jelse, jend = -1;
 
@@ -384,7 +384,7 @@ static void gen_if(struct lower *L, const struct tv_node *s)
 	}
 }
 
-static void add_jump(struct lower *L, struct jumps *j, const struct tv_node *n)
+static void add_jump(struct lower *L, struct jumps *j, const struct fe_node *n)
 {
 	if (!j) {
 		fe_error(L, n, "%s used outside of a loop",
@@ -399,7 +399,7 @@ static void add_jump(struct lower *L, struct jumps *j, const struct tv_node *n)
 }
 
 /* while: bounded by a LOOP counter (1024 iterations, as a verifier would). */
-static void gen_while(struct lower *L, const struct tv_node *s)
+static void gen_while(struct lower *L, const struct fe_node *s)
 {
 	struct jumps brk = {0}, cont = {0}, *ob = L->brk, *oc = L->cont;
 	int counter = fe_reg(L, s), top, r, jout, lp;
@@ -427,7 +427,7 @@ static void gen_while(struct lower *L, const struct tv_node *s)
 }
 
 /* $kv's type for a walk of m: (key, value); 0 when m cannot be walked. */
-static int for_kv_type(struct lower *L, const struct tv_node *s, struct fe_map *m, struct ty *kv)
+static int for_kv_type(struct lower *L, const struct fe_node *s, struct fe_map *m, struct ty *kv)
 {
 	struct ty elems[2];
 
@@ -459,7 +459,7 @@ static int for_kv_type(struct lower *L, const struct tv_node *s, struct fe_map *
 /* for ($kv : @m) { body }: MFOR runs the body per entry; continue and the
  * body's end reach FOREND 0, break FOREND 1; return breaks with a flag
  * set and leaves the block after the loop. */
-static void gen_for(struct lower *L, const struct tv_node *s)
+static void gen_for(struct lower *L, const struct fe_node *s)
 {
 	struct jumps brk = {0}, cont = {0}, *ob = L->brk, *oc = L->cont;
 	struct fe_map *m = fe_map_get(L, s->forin.map);
@@ -496,7 +496,7 @@ static void gen_for(struct lower *L, const struct tv_node *s)
 	fe_reg_free(L, flag);
 }
 
-static void gen_return(struct lower *L, const struct tv_node *s)
+static void gen_return(struct lower *L, const struct fe_node *s)
 {
 	if (!L->for_brk) {
 		add_jump(L, &L->ret, s);
@@ -506,9 +506,9 @@ static void gen_return(struct lower *L, const struct tv_node *s)
 	add_jump(L, L->for_brk, s);
 }
 
-static void gen_unroll(struct lower *L, const struct tv_node *s)
+static void gen_unroll(struct lower *L, const struct fe_node *s)
 {
-	const struct tv_node *n = s->ctl.cond;
+	const struct fe_node *n = s->ctl.cond;
 	__s64 count = n->kind == TV_N_int ? (__s64)n->num.value : -1;
 
 	if (n->kind == TV_N_param && fe_param_int(L, n, &count)) {
@@ -525,7 +525,7 @@ static void gen_unroll(struct lower *L, const struct tv_node *s)
 		fe_gen_block(L, s->ctl.body);
 }
 
-static void gen_stmt(struct lower *L, const struct tv_node *s)
+static void gen_stmt(struct lower *L, const struct fe_node *s)
 {
 	unsigned save = L->scratch_top;
 	int r;
@@ -554,7 +554,7 @@ static void gen_stmt(struct lower *L, const struct tv_node *s)
 	L->nregs = L->loop_depth;
 }
 
-void fe_gen_block(struct lower *L, const struct tv_node *block)
+void fe_gen_block(struct lower *L, const struct fe_node *block)
 {
 	if (block->kind != TV_N_block) {
 		gen_stmt(L, block);

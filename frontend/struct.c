@@ -14,18 +14,18 @@
 
 void fe_btf_release(struct lower *L)
 {
-	tv_btf_close(L->btf);
+	fe_btf_close(L->btf);
 	L->btf = NULL;
 	L->btf_failed = false;
 }
 
 /* Kernel BTF, opened on first use; NULL (reported once a pass) when missing. */
-static struct tv_btf *btf(struct lower *L, const struct tv_node *n)
+static struct fe_btf *btf(struct lower *L, const struct fe_node *n)
 {
 	char err[256];
 
 	if (!L->btf && !L->btf_failed) {
-		L->btf = tv_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
 		L->btf_failed = !L->btf;
 		if (!L->btf)
 			fe_error(L, n, "%s", err);
@@ -35,42 +35,42 @@ static struct tv_btf *btf(struct lower *L, const struct tv_node *n)
 
 /* An identifier no builtin or #define knows may be a kernel enumerator,
  * as it would be to bpftrace through the kernel's headers. */
-bool fe_enum_value(struct lower *L, const struct tv_node *n, __s64 *value)
+bool fe_enum_value(struct lower *L, const struct fe_node *n, __s64 *value)
 {
 	char err[256];
 
 	/* quietly: without BTF the identifier is only unknown */
 	if (!L->btf && !L->btf_failed)
-		L->btf = tv_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-	return L->btf && !tv_btf_enum_value(L->btf, n->name, value);
+		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+	return L->btf && !fe_btf_enum_value(L->btf, n->name, value);
 }
 
 /* "struct x" / "union x": the BTF id, or -1. */
-static int find_record(struct lower *L, const struct tv_node *n, const char *name)
+static int find_record(struct lower *L, const struct fe_node *n, const char *name)
 {
-	struct tv_btf *b = btf(L, n);
+	struct fe_btf *b = btf(L, n);
 	bool is_union = !strncmp(name, "union ", 6);
 	const char *bare = strchr(name, ' ');
 
 	if (!b || !bare || (!is_union && strncmp(name, "struct ", 7)))
 		return -1;
-	return tv_btf_find(b, bare + 1, is_union);
+	return fe_btf_find(b, bare + 1, is_union);
 }
 
 static const struct ty T_NONE = {.k = TY_NONE};
 
 /* A BTF type as a value type: integers, pointers, char arrays as strings;
  * anything else is a record, read only through its fields. */
-static struct ty value_type(const struct tv_btf_type *t, struct tv_btf *b, bool user)
+static struct ty value_type(const struct fe_btf_type *t, struct fe_btf *b, bool user)
 {
-	struct tv_btf_type elem;
+	struct fe_btf_type elem;
 
 	switch (t->kind) {
 	case TV_BTF_INT: return (struct ty){.k = TY_INT, .size = t->size, .sign = t->sign};
 	case TV_BTF_PTR:
 		return (struct ty){.k = TY_PTR, .size = 8, .btf = (int)t->ref, .user = user};
 	case TV_BTF_ARRAY:
-		if (!tv_btf_type(b, t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
+		if (!fe_btf_type(b, t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
 			return (struct ty){.k = TY_STR, .size = t->nelems, .user = user};
 		break;
 	case TV_BTF_VOID:
@@ -83,7 +83,7 @@ static struct ty value_type(const struct tv_btf_type *t, struct tv_btf *b, bool 
 /* bpftrace's name of a type, for messages. */
 static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 {
-	struct tv_btf_type bt = {.name = ""};
+	struct fe_btf_type bt = {.name = ""};
 	const char *tag;
 
 	if (t.k == TY_PTR && t.btf == FE_BTF_TASK) {
@@ -91,7 +91,7 @@ static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 		return;
 	}
 	if ((t.k == TY_PTR || t.k == TY_RECORD) && L->btf)
-		tv_btf_type(L->btf, (__u32)t.btf, &bt);
+		fe_btf_type(L->btf, (__u32)t.btf, &bt);
 	tag = bt.kind == TV_BTF_STRUCT ? "struct " : bt.kind == TV_BTF_UNION ? "union " : "";
 	switch (t.k) {
 	case TY_INT: snprintf(buf, n, "%sint%u", t.sign ? "" : "unsigned ", t.size * 8); break;
@@ -105,16 +105,16 @@ static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 /* The memory an access chain names: at the address register + off (the
  * constant offsets of a chain are added once, by the read). */
 struct place {
-	struct tv_btf_type t;
+	struct fe_btf_type t;
 	long off;
 	unsigned bit_off, bit_size; /* a bitfield: bits within the bytes at the address */
 	bool user;
 };
 
-static int place_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p);
+static int place_of(struct lower *L, const struct fe_node *e, bool gen, struct place *p);
 
 /* A base without a type has its own error: generated for it, no other. */
-static bool base_failed(struct lower *L, const struct tv_node *base, struct ty bt)
+static bool base_failed(struct lower *L, const struct fe_node *base, struct ty bt)
 {
 	if (bt.k != TY_NONE)
 		return false;
@@ -123,9 +123,9 @@ static bool base_failed(struct lower *L, const struct tv_node *base, struct ty b
 }
 
 /* args->field of a tracepoint whose type is "struct x *". */
-static int args_pointee(struct lower *L, const struct tv_node *base)
+static int args_pointee(struct lower *L, const struct fe_node *base)
 {
-	const struct tv_tp_field *f = base->kind == TV_N_field ? fe_args_field(L, base) : NULL;
+	const struct fe_tp_field *f = base->kind == TV_N_field ? fe_args_field(L, base) : NULL;
 	const char *s = f && f->is_ptr ? strstr(f->type, "struct ") : NULL;
 	char name[96];
 
@@ -136,26 +136,26 @@ static int args_pointee(struct lower *L, const struct tv_node *base)
 }
 
 /* The struct a pointer-typed base points at; errors as bpftrace's. */
-static int pointee(struct lower *L, const struct tv_node *e, struct ty bt, bool gen,
-		   struct tv_btf_type *out)
+static int pointee(struct lower *L, const struct fe_node *e, struct ty bt, bool gen,
+		   struct fe_btf_type *out)
 {
-	const struct tv_node *base = e->field.expr;
+	const struct fe_node *base = e->field.expr;
 	char tn[128];
 	int id = bt.k != TY_PTR		 ? args_pointee(L, base)
 		 : bt.btf == FE_BTF_TASK ? find_record(L, e, "struct task_struct")
 					 : bt.btf;
 
-	if (id >= 0 && btf(L, e) && !tv_btf_type(L->btf, (__u32)id, out) &&
+	if (id >= 0 && btf(L, e) && !fe_btf_type(L->btf, (__u32)id, out) &&
 	    (out->kind == TV_BTF_STRUCT || out->kind == TV_BTF_UNION))
 		return 0;
 	if (!gen || base_failed(L, base, bt))
 		return -1;
 	if (bt.k == TY_RECORD)
-		fe_error(L, &(struct tv_node){.loc = e->field.op},
+		fe_error(L, &(struct fe_node){.loc = e->field.op},
 			 "Can not dereference struct/union of type '%s'. It is not a pointer.",
 			 (type_name(L, bt, tn, sizeof(tn)), tn));
 	else if (bt.k == TY_STR)
-		fe_error(L, &(struct tv_node){.loc = e->field.op},
+		fe_error(L, &(struct fe_node){.loc = e->field.op},
 			 "The dereference operator can not be used on expressions of type '%s'",
 			 (type_name(L, bt, tn, sizeof(tn)), tn));
 	else
@@ -166,10 +166,10 @@ static int pointee(struct lower *L, const struct tv_node *e, struct ty bt, bool 
 }
 
 /* base.name: base must be a struct or union in memory. */
-static int record_of(struct lower *L, const struct tv_node *e, struct ty bt, bool gen,
+static int record_of(struct lower *L, const struct fe_node *e, struct ty bt, bool gen,
 		     struct place *p)
 {
-	const struct tv_node at = {.loc = e->field.op};
+	const struct fe_node at = {.loc = e->field.op};
 	char tn[128];
 	int r;
 
@@ -201,7 +201,7 @@ static void add_offset(struct lower *L, int r, long bytes)
 
 /* e is base->name or base.name. */
 /* The struct or union base->name / base.name is in: the address (gen). */
-static int base_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+static int base_of(struct lower *L, const struct fe_node *e, bool gen, struct place *p)
 {
 	struct ty bt = fe_type_of(L, e->field.expr);
 
@@ -215,10 +215,10 @@ static int base_of(struct lower *L, const struct tv_node *e, bool gen, struct pl
 
 /* e is base->name or base.name.  The member is looked up before the base
  * is generated: its error comes first, as in bpftrace. */
-static int field_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+static int field_place(struct lower *L, const struct fe_node *e, bool gen, struct place *p)
 {
-	struct tv_btf_member m;
-	struct tv_btf_type t;
+	struct fe_btf_member m;
+	struct fe_btf_type t;
 	int r;
 
 	if (base_of(L, e, false, p) < 0) {
@@ -226,9 +226,9 @@ static int field_place(struct lower *L, const struct tv_node *e, bool gen, struc
 			base_of(L, e, true, p); /* its errors */
 		return -1;
 	}
-	if (tv_btf_member(L->btf, p->t.id, e->field.name, &m) || tv_btf_type(L->btf, m.type, &t)) {
+	if (fe_btf_member(L->btf, p->t.id, e->field.name, &m) || fe_btf_type(L->btf, m.type, &t)) {
 		if (gen)
-			fe_error(L, e->field.arrow ? e : &(struct tv_node){.loc = e->field.op},
+			fe_error(L, e->field.arrow ? e : &(struct fe_node){.loc = e->field.op},
 				 "Struct/union of type '%s%s' does not contain a field named '%s'",
 				 p->t.kind == TV_BTF_UNION ? "union " : "struct ", p->t.name,
 				 e->field.name);
@@ -243,19 +243,19 @@ static int field_place(struct lower *L, const struct tv_node *e, bool gen, struc
 }
 
 /* base[i]: an element of an array in memory, or of what a pointer points at. */
-static int index_place(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+static int index_place(struct lower *L, const struct fe_node *e, bool gen, struct place *p)
 {
 	struct ty bt = fe_type_of(L, e->index.expr);
-	struct tv_btf_type elem;
+	struct fe_btf_type elem;
 	char tn[128];
 	int r = 0, i, s;
 
 	if (bt.k == TY_RECORD && place_of(L, e->index.expr, false, p) >= 0 &&
-	    p->t.kind == TV_BTF_ARRAY && !tv_btf_type(L->btf, p->t.ref, &elem)) {
+	    p->t.kind == TV_BTF_ARRAY && !fe_btf_type(L->btf, p->t.ref, &elem)) {
 		if (gen)
 			r = place_of(L, e->index.expr, true, p);
 	} else if (bt.k == TY_PTR && bt.btf >= 0 && btf(L, e) &&
-		   !tv_btf_type(L->btf, (__u32)bt.btf, &elem) && elem.size) {
+		   !fe_btf_type(L->btf, (__u32)bt.btf, &elem) && elem.size) {
 		p->user = bt.user;
 		if (gen)
 			r = fe_gen_int(L, e->index.expr);
@@ -288,7 +288,7 @@ static int index_place(struct lower *L, const struct tv_node *e, bool gen, struc
 }
 
 /* Returns the address register (gen), 0 (typing only), or -1 on error. */
-static int place_of(struct lower *L, const struct tv_node *e, bool gen, struct place *p)
+static int place_of(struct lower *L, const struct fe_node *e, bool gen, struct place *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->t.name = "";
@@ -301,7 +301,7 @@ static int place_of(struct lower *L, const struct tv_node *e, bool gen, struct p
 	return -1;
 }
 
-bool fe_is_struct_access(const struct tv_node *e)
+bool fe_is_struct_access(const struct fe_node *e)
 {
 	if (e->kind == TV_N_index)
 		return true;
@@ -311,7 +311,7 @@ bool fe_is_struct_access(const struct tv_node *e)
 	return e->field.expr->kind != TV_N_ident || strcmp(e->field.expr->name, "args");
 }
 
-struct ty fe_struct_type(struct lower *L, const struct tv_node *e)
+struct ty fe_struct_type(struct lower *L, const struct fe_node *e)
 {
 	struct place p;
 
@@ -322,7 +322,7 @@ struct ty fe_struct_type(struct lower *L, const struct tv_node *e)
 
 /* BEGIN and END run in the user-space vm, which cannot read kernel memory
  * (its reads would fault and end the block, exit() included). */
-static bool readable(struct lower *L, const struct tv_node *e, const struct place *p)
+static bool readable(struct lower *L, const struct fe_node *e, const struct place *p)
 {
 	if (p->user || !fe_probe_has(L, TV_PT_HOST))
 		return true;
@@ -334,7 +334,7 @@ static bool readable(struct lower *L, const struct tv_node *e, const struct plac
 }
 
 /* A bitfield: its bits shifted down and masked. */
-static void bitfield(struct lower *L, const struct tv_node *e, int r, const struct place *p)
+static void bitfield(struct lower *L, const struct fe_node *e, int r, const struct place *p)
 {
 	unsigned bits = p->bit_off + p->bit_size;
 	unsigned size = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
@@ -350,7 +350,7 @@ static void bitfield(struct lower *L, const struct tv_node *e, int r, const stru
 	fe_reg_free(L, t);
 }
 
-int fe_gen_struct_int(struct lower *L, const struct tv_node *e)
+int fe_gen_struct_int(struct lower *L, const struct fe_node *e)
 {
 	struct place p;
 	struct ty t;
@@ -382,7 +382,7 @@ int fe_gen_struct_int(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct place p;
 	struct ty t = fe_struct_type(L, e);
@@ -404,7 +404,7 @@ int fe_gen_struct_str(struct lower *L, const struct tv_node *e, unsigned off, un
 
 /* The address of a member held in memory (an array, a record) in a
  * register, for functions that copy its bytes; -1 when e has none. */
-int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, unsigned *size)
+int fe_gen_struct_addr(struct lower *L, const struct fe_node *e, bool *user, unsigned *size)
 {
 	struct place p;
 	struct ty t = fe_struct_type(L, e);
@@ -422,9 +422,9 @@ int fe_gen_struct_addr(struct lower *L, const struct tv_node *e, bool *user, uns
 }
 
 /* (struct x *)e is a pointer to x; (struct x)e is an error, as in bpftrace. */
-struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
+struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 {
-	const struct tv_node *t = c->cast.type;
+	const struct fe_node *t = c->cast.type;
 	bool record = !strncmp(t->type.name, "struct ", 7) || !strncmp(t->type.name, "union ", 6);
 	struct ty from;
 	int id;
@@ -458,13 +458,13 @@ struct ty fe_cast_type(struct lower *L, const struct tv_node *c, bool report)
 			   .user = from.k == TY_PTR ? from.user : fe_user_pointers(L)};
 }
 
-long fe_sizeof_struct(struct lower *L, const struct tv_node *n)
+long fe_sizeof_struct(struct lower *L, const struct fe_node *n)
 {
-	const struct tv_node *type = n->expr;
-	struct tv_btf_type t;
+	const struct fe_node *type = n->expr;
+	struct fe_btf_type t;
 	int id = find_record(L, n, type->type.name);
 
-	if (id >= 0 && !tv_btf_type(L->btf, (__u32)id, &t))
+	if (id >= 0 && !fe_btf_type(L->btf, (__u32)id, &t))
 		return t.size;
 	if (L->btf)
 		fe_error(L, n, "Unknown identifier: '%s'", type->type.name);

@@ -13,7 +13,7 @@
 
 /* Looked up once: every probe of a script asks (a tracefs lookup costs
  * microseconds).  A root that is not mounted yet is looked for again. */
-const char *tv_tracefs_root(void)
+const char *fe_tracefs_root(void)
 {
 	static const char *const roots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
 	static const char *found;
@@ -29,7 +29,7 @@ const char *tv_tracefs_root(void)
 }
 
 /* "field:const char * filename;\toffset:24;\tsize:8;\tsigned:0;" */
-static int parse_field(const char *line, struct tv_tp_field *f)
+static int parse_field(const char *line, struct fe_tp_field *f)
 {
 	const char *decl = strstr(line, "field:"), *end, *name;
 	const char *off = strstr(line, "offset:"), *size = strstr(line, "size:");
@@ -66,10 +66,10 @@ static int parse_field(const char *line, struct tv_tp_field *f)
 	return f->name[0] ? 0 : -EINVAL;
 }
 
-int tv_tracefs_read_format(const char *cat, const char *event, struct tv_tp_format *out,
+int fe_tracefs_read_format(const char *cat, const char *event, struct fe_tp_format *out,
 			   struct tv_err *err)
 {
-	const char *root = tv_tracefs_root();
+	const char *root = fe_tracefs_root();
 	char path[PATH_MAX], line[512];
 	FILE *f;
 
@@ -82,7 +82,7 @@ int tv_tracefs_read_format(const char *cat, const char *event, struct tv_tp_form
 	if (!f)
 		return tv_err_set(err, 0, "tracepoint not found: %s:%s", cat, event);
 	while (fgets(line, sizeof(line), f)) {
-		struct tv_tp_field fld;
+		struct fe_tp_field fld;
 
 		if (!strstr(line, "field:") || parse_field(line, &fld) ||
 		    !strncmp(fld.name, "common_", 7) || out->nfields == TV_TP_MAX_FIELDS)
@@ -93,7 +93,7 @@ int tv_tracefs_read_format(const char *cat, const char *event, struct tv_tp_form
 	return 0;
 }
 
-const struct tv_tp_field *tv_tp_field_find(const struct tv_tp_format *fmt, const char *name)
+const struct fe_tp_field *fe_tp_field_find(const struct fe_tp_format *fmt, const char *name)
 {
 	for (int i = 0; i < fmt->nfields; i++)
 		if (!strcmp(fmt->f[i].name, name))
@@ -159,10 +159,10 @@ static int match_events(const char *root, const char *cat, const char *ev_glob,
 	return rc < 0 ? rc : found;
 }
 
-int tv_tracefs_match(const char *cat_glob, const char *event_glob,
+int fe_tracefs_match(const char *cat_glob, const char *event_glob,
 		     int (*fn)(const char *cat, const char *event, void *arg), void *arg)
 {
-	const char *root = tv_tracefs_root();
+	const char *root = fe_tracefs_root();
 	char path[PATH_MAX];
 	struct dirent **cats;
 	int n, total = 0, rc = 0;

@@ -10,7 +10,7 @@
 
 #define TV_TP_MAX_FIELDS 64
 
-struct tv_tp_field {
+struct fe_tp_field {
 	char name[64];
 	char type[96]; /* as the format file writes it: "const char *" */
 	char dims[16]; /* "[16]" for char comm[16], else empty */
@@ -21,21 +21,21 @@ struct tv_tp_field {
 	bool is_array; /* char comm[16] and the like */
 };
 
-struct tv_tp_format {
+struct fe_tp_format {
 	int nfields;
-	struct tv_tp_field f[TV_TP_MAX_FIELDS]; /* common_* fields left out */
+	struct fe_tp_field f[TV_TP_MAX_FIELDS]; /* common_* fields left out */
 };
 
 /* The mounted tracefs (or debugfs tracing) root, NULL when none is. */
-const char *tv_tracefs_root(void);
-int tv_tracefs_read_format(const char *cat, const char *event, struct tv_tp_format *out,
+const char *fe_tracefs_root(void);
+int fe_tracefs_read_format(const char *cat, const char *event, struct fe_tp_format *out,
 			   struct tv_err *err);
-const struct tv_tp_field *tv_tp_field_find(const struct tv_tp_format *fmt, const char *name);
+const struct fe_tp_field *fe_tp_field_find(const struct fe_tp_format *fmt, const char *name);
 /* Calls fn for each category:event matching the globs (* ? [..]), sorted;
  * without glob characters only that one event is looked at.  fn returns 0
  * to go on or a negative error, which ends the walk and is returned;
  * otherwise the number of matches is. */
-int tv_tracefs_match(const char *cat_glob, const char *event_glob,
+int fe_tracefs_match(const char *cat_glob, const char *event_glob,
 		     int (*fn)(const char *cat, const char *event, void *arg), void *arg);
 
 #endif

@@ -13,7 +13,7 @@ static const struct fe_tuple *tuple_of(const struct lower *L, struct ty t)
 	return t.k == TY_TUPLE && t.tup >= 0 && t.tup < L->ntuples ? &L->tuples[t.tup] : NULL;
 }
 
-static struct ty intern(struct lower *L, const struct tv_node *at, const struct fe_tuple *t)
+static struct ty intern(struct lower *L, const struct fe_node *at, const struct fe_tuple *t)
 {
 	for (int i = 0; i < L->ntuples; i++)
 		if (L->tuples[i].n == t->n &&
@@ -38,7 +38,7 @@ static struct ty elem_slot(struct ty et)
 	return et;
 }
 
-struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const struct ty *elems,
+struct ty fe_tuple_of_types(struct lower *L, const struct fe_node *at, const struct ty *elems,
 			    int n)
 {
 	struct fe_tuple t;
@@ -61,7 +61,7 @@ struct ty fe_tuple_of_types(struct lower *L, const struct tv_node *at, const str
 	return intern(L, at, &t);
 }
 
-struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
+struct ty fe_tuple_type(struct lower *L, const struct fe_node *e)
 {
 	struct ty et[TV_FE_MAX_TUPLE_ELEMS];
 
@@ -80,7 +80,7 @@ struct ty fe_tuple_type(struct lower *L, const struct tv_node *e)
 }
 
 /* The tuple a tuple_index node reads from, and the element's index. */
-static const struct fe_tuple *indexed(struct lower *L, const struct tv_node *e, int *i)
+static const struct fe_tuple *indexed(struct lower *L, const struct fe_node *e, int *i)
 {
 	const struct fe_tuple *t = tuple_of(L, fe_type_of(L, e->field.expr));
 
@@ -96,7 +96,7 @@ static const struct fe_tuple *indexed(struct lower *L, const struct tv_node *e, 
 	return t;
 }
 
-struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *e)
+struct ty fe_tuple_elem_type(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_tuple *t = tuple_of(L, fe_type_of(L, e->field.expr));
 	int i = e->field.index;
@@ -105,7 +105,7 @@ struct ty fe_tuple_elem_type(struct lower *L, const struct tv_node *e)
 				       : (struct ty){.k = TY_INT, .size = 8, .sign = true};
 }
 
-int fe_gen_tuple(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_tuple(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct ty tt = fe_type_of(L, e);
 	const struct fe_tuple *t = tuple_of(L, tt);
@@ -133,9 +133,9 @@ int fe_gen_tuple(struct lower *L, const struct tv_node *e, unsigned off, unsigne
 
 /* The tuple behind e->field.expr in scratch: a variable's own slot, or a
  * temporary it is written into. */
-static unsigned tuple_in_scratch(struct lower *L, const struct tv_node *e, const struct fe_tuple *t)
+static unsigned tuple_in_scratch(struct lower *L, const struct fe_node *e, const struct fe_tuple *t)
 {
-	const struct tv_node *base = e->field.expr;
+	const struct fe_node *base = e->field.expr;
 	unsigned tmp;
 
 	if (base->kind == TV_N_var) {
@@ -149,7 +149,7 @@ static unsigned tuple_in_scratch(struct lower *L, const struct tv_node *e, const
 	return tmp;
 }
 
-int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *e)
+int fe_gen_tuple_elem_int(struct lower *L, const struct fe_node *e)
 {
 	int i, r;
 	const struct fe_tuple *t = indexed(L, e, &i);
@@ -168,7 +168,7 @@ int fe_gen_tuple_elem_int(struct lower *L, const struct tv_node *e)
 	return r;
 }
 
-int fe_gen_tuple_elem_str(struct lower *L, const struct tv_node *e, unsigned off, unsigned size)
+int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	int i;
 	const struct fe_tuple *t = indexed(L, e, &i);

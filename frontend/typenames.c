@@ -28,7 +28,7 @@ static size_t name_ty(const struct lower *L, struct ty t, bool key, char *buf, s
 }
 
 /* A string literal's type is as long as the literal, with its NUL. */
-static struct ty shown(struct lower *L, const struct tv_node *e)
+static struct ty shown(struct lower *L, const struct fe_node *e)
 {
 	struct ty t = fe_type_of(L, e);
 
@@ -43,7 +43,7 @@ const char *fe_ty_name(struct lower *L, struct ty t, char *buf, size_t n)
 	return buf;
 }
 
-const char *fe_value_type_name(struct lower *L, const struct tv_node *value, char *buf, size_t n)
+const char *fe_value_type_name(struct lower *L, const struct fe_node *value, char *buf, size_t n)
 {
 	enum tv_mapkind kind;
 
@@ -66,7 +66,7 @@ const char *fe_map_type_name(struct lower *L, const struct fe_map *m, char *buf,
 	return buf;
 }
 
-const char *fe_keys_type_name(struct lower *L, const struct tv_list *keys, const struct ty *types,
+const char *fe_keys_type_name(struct lower *L, const struct fe_list *keys, const struct ty *types,
 			      int ntypes, char *buf, size_t n)
 {
 	size_t len = (size_t)snprintf(buf, n, "[");

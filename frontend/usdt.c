@@ -67,7 +67,7 @@ static int nth_arg(const char *spec, int n, int *size, bool *sign, const char **
 	}
 }
 
-static int gen_reg(struct lower *L, const struct tv_node *e, const char *s, size_t n)
+static int gen_reg(struct lower *L, const struct fe_node *e, const char *s, size_t n)
 {
 	int off = reg_of(s, n), r = fe_reg(L, e);
 
@@ -79,7 +79,7 @@ static int gen_reg(struct lower *L, const struct tv_node *e, const char *s, size
 }
 
 /* disp(%base[,%index[,scale]]): the address. */
-static int gen_address(struct lower *L, const struct tv_node *e, const char *s, size_t n)
+static int gen_address(struct lower *L, const struct fe_node *e, const char *s, size_t n)
 {
 	char *end;
 	long disp = strtol(s, &end, 0);
@@ -116,7 +116,7 @@ static int gen_address(struct lower *L, const struct tv_node *e, const char *s, 
 }
 
 /* Keep the low size bytes of r, sign- or zero-extended. */
-static void narrow(struct lower *L, const struct tv_node *e, int r, int size, bool sign)
+static void narrow(struct lower *L, const struct fe_node *e, int r, int size, bool sign)
 {
 	int s;
 
@@ -129,7 +129,7 @@ static void narrow(struct lower *L, const struct tv_node *e, int r, int size, bo
 	fe_reg_free(L, s);
 }
 
-int fe_gen_usdt_arg(struct lower *L, const struct tv_node *e, int n)
+int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n)
 {
 	const char *op;
 	size_t len;

@@ -9,7 +9,7 @@
 
 #include "frontend/lower.h"
 
-static void store_int(struct lower *L, const struct tv_node *e, unsigned off)
+static void store_int(struct lower *L, const struct fe_node *e, unsigned off)
 {
 	int r = fe_gen_int(L, e);
 
@@ -17,7 +17,7 @@ static void store_int(struct lower *L, const struct tv_node *e, unsigned off)
 	fe_reg_free(L, r);
 }
 
-static void store_imm(struct lower *L, const struct tv_node *at, __s64 v, unsigned off)
+static void store_imm(struct lower *L, const struct fe_node *at, __s64 v, unsigned off)
 {
 	int r = fe_reg(L, at);
 
@@ -26,7 +26,7 @@ static void store_imm(struct lower *L, const struct tv_node *at, __s64 v, unsign
 	fe_reg_free(L, r);
 }
 
-int fe_gen_usym(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+int fe_gen_usym(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
 {
 	int r = fe_gen_int(L, c->call.args.v[0]);
 
@@ -37,9 +37,9 @@ int fe_gen_usym(struct lower *L, const struct tv_node *c, unsigned off, unsigned
 }
 
 /* A tracepoint's array field (u8 saddr[4]) as it lies in the context. */
-static const struct tv_tp_field *ctx_array(struct lower *L, const struct tv_node *e)
+static const struct fe_tp_field *ctx_array(struct lower *L, const struct fe_node *e)
 {
-	const struct tv_tp_field *f;
+	const struct fe_tp_field *f;
 
 	if (e->kind != TV_N_field || fe_is_struct_access(e))
 		return NULL;
@@ -48,7 +48,7 @@ static const struct tv_tp_field *ctx_array(struct lower *L, const struct tv_node
 }
 
 /* n bytes (a multiple of 4) of the context from byte `from`, to S[off]. */
-static void copy_ctx(struct lower *L, const struct tv_node *at, unsigned from, unsigned n,
+static void copy_ctx(struct lower *L, const struct fe_node *at, unsigned from, unsigned n,
 		     unsigned off)
 {
 	int r = fe_reg(L, at);
@@ -63,7 +63,7 @@ static void copy_ctx(struct lower *L, const struct tv_node *at, unsigned from, u
 }
 
 /* An array or record in memory: BUFK/BUFU put its length word first. */
-static bool copy_member(struct lower *L, const struct tv_node *e, unsigned n, unsigned off)
+static bool copy_member(struct lower *L, const struct fe_node *e, unsigned n, unsigned off)
 {
 	bool user;
 	unsigned size;
@@ -80,11 +80,11 @@ static bool copy_member(struct lower *L, const struct tv_node *e, unsigned n, un
 }
 
 /* ntop([af,] addr): an integer or 4 bytes are IPv4, 16 bytes IPv6. */
-int fe_gen_ntop(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+int fe_gen_ntop(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
 {
-	const struct tv_list *a = &c->call.args;
-	const struct tv_node *addr = a->v[a->n - 1];
-	const struct tv_tp_field *f = ctx_array(L, addr);
+	const struct fe_list *a = &c->call.args;
+	const struct fe_node *addr = a->v[a->n - 1];
+	const struct fe_tp_field *f = ctx_array(L, addr);
 	struct ty t = fe_type_of(L, addr);
 	unsigned n = f ? f->size : t.k == TY_RECORD || t.k == TY_STR ? t.size : 4;
 
@@ -116,9 +116,9 @@ int fe_gen_ntop(struct lower *L, const struct tv_node *c, unsigned off, unsigned
 
 /* strftime(fmt, nsecs): the host formats; the format travels as a
  * constant, by id. */
-int fe_gen_strftime(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+int fe_gen_strftime(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
 {
-	const struct tv_node *fmt = c->call.args.v[0];
+	const struct fe_node *fmt = c->call.args.v[0];
 	int k;
 
 	(void)size;
@@ -137,11 +137,11 @@ int fe_gen_strftime(struct lower *L, const struct tv_node *c, unsigned off, unsi
 
 /* buf(data[, length]): at most TV_STR_MAX bytes (bpftrace shortens a
  * longer literal length the same way). */
-int fe_gen_buf(struct lower *L, const struct tv_node *c, unsigned off, unsigned size)
+int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
 {
-	const struct tv_list *a = &c->call.args;
-	const struct tv_node *data = a->v[0];
-	const struct tv_tp_field *f = ctx_array(L, data);
+	const struct fe_list *a = &c->call.args;
+	const struct fe_node *data = a->v[0];
+	const struct fe_tp_field *f = ctx_array(L, data);
 	struct ty t = fe_type_of(L, data);
 	bool sized = f || t.k == TY_STR || t.k == TY_RECORD;
 	unsigned n = f ? f->size : t.size, max = size - 8;
@@ -177,16 +177,16 @@ int fe_gen_buf(struct lower *L, const struct tv_node *c, unsigned off, unsigned 
 	return 0;
 }
 
-static unsigned str_size(struct lower *L, const struct tv_node *e)
+static unsigned str_size(struct lower *L, const struct fe_node *e)
 {
 	struct ty t = fe_type_of(L, e);
 
 	return t.k == TY_STR && t.size > TV_STR_MAX ? (t.size > 255 ? 255 : t.size) : TV_STR_MAX;
 }
 
-int fe_f_strcontains(struct lower *L, const struct tv_node *c, bool want)
+int fe_f_strcontains(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_list *a = &c->call.args;
+	const struct fe_list *a = &c->call.args;
 	unsigned size = str_size(L, a->v[0]), nsize = str_size(L, a->v[1]), oh, on;
 	int r;
 
@@ -220,9 +220,9 @@ static const char *probe_type_name(const struct lower *L)
 	return L->probe_kind && L->probe_type >= 0 ? tv_probe_types[L->probe_type].name : "";
 }
 
-int fe_f_signal(struct lower *L, const struct tv_node *c, bool want)
+int fe_f_signal(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *s = c->call.args.v[0];
+	const struct fe_node *s = c->call.args.v[0];
 	const char *bad = fe_probe_has(L, TV_PT_NO_TASK) ? probe_type_name(L) : NULL;
 	int r = fe_reg(L, c), n = 0;
 
@@ -262,9 +262,9 @@ int fe_reg_offset(const char *name)
 	return -1;
 }
 
-int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
+int fe_f_reg(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *n = c->call.args.v[0];
+	const struct fe_node *n = c->call.args.v[0];
 	int r = fe_reg(L, c);
 
 	(void)want;
@@ -288,9 +288,9 @@ int fe_f_reg(struct lower *L, const struct tv_node *c, bool want)
 /* uaddr("sym") in the binary of this block's attach point (each uaddr
  * block is made once per attach point); 0 with s filled, or an error.  A
  * usdt location is asked about as the uprobe at its address. */
-static int lookup_usym(struct lower *L, const struct tv_node *c, const struct tv_usym **s)
+static int lookup_usym(struct lower *L, const struct fe_node *c, const struct tv_usym **s)
 {
-	const struct tv_node *n = c->call.args.v[0];
+	const struct fe_node *n = c->call.args.v[0];
 	const char *attach = L->probe_kind, *bin = L->probe_target, *end;
 	char at[600];
 
@@ -315,7 +315,7 @@ static int lookup_usym(struct lower *L, const struct tv_node *c, const struct tv
 
 /* A pointer into the traced process to a signed integer of the symbol's
  * size (1, 2, 4 or 8 bytes; other sizes read as 8), as bpftrace types it. */
-struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c)
+struct ty fe_uaddr_type(struct lower *L, const struct fe_node *c)
 {
 	const struct tv_usym *s;
 	struct ty t = {.k = TY_PTR, .size = 8, .user = true, .elem = 8, .elem_sign = true};
@@ -329,9 +329,9 @@ struct ty fe_uaddr_type(struct lower *L, const struct tv_node *c)
 /* The symbol's address in the binary; in a position-independent one moved
  * by where the process loaded it, which the probe's own address tells:
  * where it fired (func_ip) less where it is in the file. */
-int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want)
+int fe_f_uaddr(struct lower *L, const struct fe_node *c, bool want)
 {
-	const struct tv_node *n = c->call.args.v[0];
+	const struct fe_node *n = c->call.args.v[0];
 	const struct tv_usym *s;
 	int r = fe_reg(L, c), d;
 
@@ -362,7 +362,7 @@ int fe_f_uaddr(struct lower *L, const struct tv_node *c, bool want)
 }
 
 /* bswap(x): in the other byte order, at the width of x's type. */
-int fe_f_bswap(struct lower *L, const struct tv_node *c, bool want)
+int fe_f_bswap(struct lower *L, const struct fe_node *c, bool want)
 {
 	struct ty t = fe_type_of(L, c->call.args.v[0]);
 	int r = fe_gen_int(L, c->call.args.v[0]);

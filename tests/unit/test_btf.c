@@ -118,67 +118,67 @@ static void test_blob_types_and_members(void **state)
 {
 	char err[128];
 	size_t len = blob(buf);
-	struct tv_btf *b = tv_btf_from_mem(buf, len, err, sizeof(err));
-	struct tv_btf_member m;
-	struct tv_btf_type t;
+	struct fe_btf *b = fe_btf_from_mem(buf, len, err, sizeof(err));
+	struct fe_btf_member m;
+	struct fe_btf_type t;
 
 	(void)state;
 	assert_non_null(b);
-	assert_int_equal(tv_btf_find(b, "foo", false), 4);
-	assert_int_equal(tv_btf_find(b, "foo", true), -1);
-	assert_int_equal(tv_btf_find(b, "nope", false), -1);
+	assert_int_equal(fe_btf_find(b, "foo", false), 4);
+	assert_int_equal(fe_btf_find(b, "foo", true), -1);
+	assert_int_equal(fe_btf_find(b, "nope", false), -1);
 	/* a typedef resolves to the struct */
-	assert_int_equal(tv_btf_type(b, 7, &t), 0);
+	assert_int_equal(fe_btf_type(b, 7, &t), 0);
 	assert_int_equal(t.kind, TV_BTF_STRUCT);
 	assert_int_equal(t.id, 4);
 	assert_int_equal(t.size, 32);
 	assert_string_equal(t.name, "foo");
 	/* members: through the anonymous union, bitfields, arrays, pointers */
-	assert_int_equal(tv_btf_member(b, 4, "a", &m), 0);
+	assert_int_equal(fe_btf_member(b, 4, "a", &m), 0);
 	assert_int_equal(m.bit_off, 0);
-	assert_int_equal(tv_btf_member(b, 4, "y", &m), 0);
+	assert_int_equal(fe_btf_member(b, 4, "y", &m), 0);
 	assert_int_equal(m.bit_off, 32);
 	assert_int_equal(m.type, 2);
-	assert_int_equal(tv_btf_member(b, 4, "bits", &m), 0);
+	assert_int_equal(fe_btf_member(b, 4, "bits", &m), 0);
 	assert_int_equal(m.bit_off, 98);
 	assert_int_equal(m.bit_size, 3);
-	assert_int_equal(tv_btf_member(b, 4, "name", &m), 0);
-	assert_int_equal(tv_btf_type(b, m.type, &t), 0);
+	assert_int_equal(fe_btf_member(b, 4, "name", &m), 0);
+	assert_int_equal(fe_btf_type(b, m.type, &t), 0);
 	assert_int_equal(t.kind, TV_BTF_ARRAY);
 	assert_int_equal(t.nelems, 8);
 	assert_int_equal(t.size, 8);
-	assert_int_equal(tv_btf_member(b, 4, "p", &m), 0);
-	assert_int_equal(tv_btf_type(b, m.type, &t), 0);
+	assert_int_equal(fe_btf_member(b, 4, "p", &m), 0);
+	assert_int_equal(fe_btf_type(b, m.type, &t), 0);
 	assert_int_equal(t.kind, TV_BTF_PTR);
 	assert_int_equal(t.ref, 4);
-	assert_int_equal(tv_btf_member(b, 4, "nope", &m), -1);
-	assert_int_equal(tv_btf_member(b, 1, "a", &m), -1); /* not a struct */
+	assert_int_equal(fe_btf_member(b, 4, "nope", &m), -1);
+	assert_int_equal(fe_btf_member(b, 1, "a", &m), -1); /* not a struct */
 	/* ints and their sign */
-	assert_int_equal(tv_btf_type(b, 1, &t), 0);
+	assert_int_equal(fe_btf_type(b, 1, &t), 0);
 	assert_true(t.kind == TV_BTF_INT && t.sign && t.size == 4);
-	assert_int_equal(tv_btf_type(b, 2, &t), 0);
+	assert_int_equal(fe_btf_type(b, 2, &t), 0);
 	assert_true(t.kind == TV_BTF_INT && !t.sign && t.size == 1);
 	/* a typedef loop and ids out of range are errors, void is void */
-	assert_int_equal(tv_btf_type(b, 8, &t), -1);
-	assert_int_equal(tv_btf_type(b, 10, &t), -1);
-	assert_int_equal(tv_btf_type(b, 0xffffffff, &t), -1);
-	assert_int_equal(tv_btf_type(b, 0, &t), 0);
+	assert_int_equal(fe_btf_type(b, 8, &t), -1);
+	assert_int_equal(fe_btf_type(b, 10, &t), -1);
+	assert_int_equal(fe_btf_type(b, 0xffffffff, &t), -1);
+	assert_int_equal(fe_btf_type(b, 0, &t), 0);
 	assert_int_equal(t.kind, TV_BTF_VOID);
-	tv_btf_close(b);
+	fe_btf_close(b);
 }
 
 /* Whatever the reader accepts, lookups stay inside the blob. */
-static void probe_all(struct tv_btf *b)
+static void probe_all(struct fe_btf *b)
 {
-	struct tv_btf_member m;
-	struct tv_btf_type t;
+	struct fe_btf_member m;
+	struct fe_btf_type t;
 
-	tv_btf_find(b, "foo", false);
-	tv_btf_find(b, "zzz", true);
+	fe_btf_find(b, "foo", false);
+	fe_btf_find(b, "zzz", true);
 	for (__u32 id = 0; id < 12; id++) {
-		tv_btf_type(b, id, &t);
-		tv_btf_member(b, id, "bits", &m);
-		tv_btf_member(b, id, "y", &m);
+		fe_btf_type(b, id, &t);
+		fe_btf_member(b, id, "bits", &m);
+		fe_btf_member(b, id, "y", &m);
 	}
 }
 
@@ -191,28 +191,28 @@ static void test_blob_truncated_and_flipped(void **state)
 	(void)state;
 	for (size_t n = 0; n < len; n++) {
 		__u8 *copy = malloc(n ? n : 1);
-		struct tv_btf *b;
+		struct fe_btf *b;
 
 		memcpy(copy, buf, n);
-		b = tv_btf_from_mem(copy, n, err, sizeof(err));
+		b = fe_btf_from_mem(copy, n, err, sizeof(err));
 		refused += !b;
 		if (b)
 			probe_all(b);
-		tv_btf_close(b);
+		fe_btf_close(b);
 		free(copy);
 	}
 	assert_true(refused > 0);
 	for (size_t i = 0; i < len; i++)
 		for (int bit = 0; bit < 8; bit += 3) {
 			__u8 *copy = malloc(len);
-			struct tv_btf *b;
+			struct fe_btf *b;
 
 			memcpy(copy, buf, len);
 			copy[i] ^= (__u8)(1u << bit);
-			b = tv_btf_from_mem(copy, len, err, sizeof(err));
+			b = fe_btf_from_mem(copy, len, err, sizeof(err));
 			if (b)
 				probe_all(b);
-			tv_btf_close(b);
+			fe_btf_close(b);
 			free(copy);
 		}
 }
@@ -222,32 +222,32 @@ static void test_not_btf(void **state)
 	char err[128] = "";
 
 	(void)state;
-	assert_null(tv_btf_from_mem("hello world, not BTF at all", 27, err, sizeof(err)));
+	assert_null(fe_btf_from_mem("hello world, not BTF at all", 27, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a BTF blob"));
-	assert_null(tv_btf_open("/nonexistent/vmlinux", err, sizeof(err)));
+	assert_null(fe_btf_open("/nonexistent/vmlinux", err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent/vmlinux"));
 }
 
 static void test_vmlinux(void **state)
 {
 	char err[256];
-	struct tv_btf *b = tv_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-	struct tv_btf_member m;
-	struct tv_btf_type t;
+	struct fe_btf *b = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+	struct fe_btf_member m;
+	struct fe_btf_type t;
 	int task;
 
 	(void)state;
 	assert_non_null(b);
-	task = tv_btf_find(b, "task_struct", false);
+	task = fe_btf_find(b, "task_struct", false);
 	assert_true(task > 0);
-	assert_int_equal(tv_btf_member(b, (__u32)task, "pid", &m), 0);
-	assert_int_equal(tv_btf_type(b, m.type, &t), 0); /* pid_t: a typedef of int */
+	assert_int_equal(fe_btf_member(b, (__u32)task, "pid", &m), 0);
+	assert_int_equal(fe_btf_type(b, m.type, &t), 0); /* pid_t: a typedef of int */
 	assert_true(t.kind == TV_BTF_INT && t.sign && t.size == 4);
-	assert_int_equal(tv_btf_member(b, (__u32)task, "comm", &m), 0);
-	assert_int_equal(tv_btf_type(b, m.type, &t), 0);
+	assert_int_equal(fe_btf_member(b, (__u32)task, "comm", &m), 0);
+	assert_int_equal(fe_btf_type(b, m.type, &t), 0);
 	assert_true(t.kind == TV_BTF_ARRAY && t.nelems == 16);
-	assert_true(tv_btf_find(b, "sock", false) > 0);
-	tv_btf_close(b);
+	assert_true(fe_btf_find(b, "sock", false) > 0);
+	fe_btf_close(b);
 }
 
 /* ---- the compiler on struct access ----------------------------------------- */

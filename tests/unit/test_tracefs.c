@@ -10,39 +10,39 @@
 
 static void test_format_syscall(void **state)
 {
-	struct tv_tp_format fmt;
+	struct fe_tp_format fmt;
 	struct tv_err err;
-	const struct tv_tp_field *f;
+	const struct fe_tp_field *f;
 
 	(void)state;
-	assert_int_equal(tv_tracefs_read_format("syscalls", "sys_enter_openat", &fmt, &err), 0);
+	assert_int_equal(fe_tracefs_read_format("syscalls", "sys_enter_openat", &fmt, &err), 0);
 	assert_string_equal(fmt.f[0].name, "__syscall_nr");
 	assert_true(fmt.f[0].is_signed);
 	assert_int_equal(fmt.f[0].size, 4);
-	f = tv_tp_field_find(&fmt, "filename");
+	f = fe_tp_field_find(&fmt, "filename");
 	assert_non_null(f);
 	assert_string_equal(f->type, "const char *");
 	assert_int_equal(f->offset, 24);
 	assert_int_equal(f->size, 8);
 	assert_true(f->is_ptr);
 	assert_false(f->data_loc);
-	assert_null(tv_tp_field_find(&fmt, "common_pid"));
+	assert_null(fe_tp_field_find(&fmt, "common_pid"));
 }
 
 static void test_format_data_loc_and_arrays(void **state)
 {
-	struct tv_tp_format fmt;
+	struct fe_tp_format fmt;
 	struct tv_err err;
-	const struct tv_tp_field *f;
+	const struct fe_tp_field *f;
 
 	(void)state;
-	assert_int_equal(tv_tracefs_read_format("sched", "sched_process_exec", &fmt, &err), 0);
-	f = tv_tp_field_find(&fmt, "filename");
+	assert_int_equal(fe_tracefs_read_format("sched", "sched_process_exec", &fmt, &err), 0);
+	f = fe_tp_field_find(&fmt, "filename");
 	assert_non_null(f);
 	assert_true(f->data_loc);
 	assert_string_equal(f->type, "__data_loc char[]");
-	assert_int_equal(tv_tracefs_read_format("sched", "sched_switch", &fmt, &err), 0);
-	f = tv_tp_field_find(&fmt, "prev_comm");
+	assert_int_equal(fe_tracefs_read_format("sched", "sched_switch", &fmt, &err), 0);
+	f = fe_tp_field_find(&fmt, "prev_comm");
 	assert_non_null(f);
 	assert_true(f->is_array);
 	assert_string_equal(f->type, "char");
@@ -52,11 +52,11 @@ static void test_format_data_loc_and_arrays(void **state)
 
 static void test_format_missing(void **state)
 {
-	struct tv_tp_format fmt;
+	struct fe_tp_format fmt;
 	struct tv_err err;
 
 	(void)state;
-	assert_int_not_equal(tv_tracefs_read_format("syscalls", "sys_enter_nope", &fmt, &err), 0);
+	assert_int_not_equal(fe_tracefs_read_format("syscalls", "sys_enter_nope", &fmt, &err), 0);
 	assert_string_equal(err.msg, "tracepoint not found: syscalls:sys_enter_nope");
 }
 
@@ -84,15 +84,15 @@ static void test_match(void **state)
 	struct seen s = {.sorted = 1};
 
 	(void)state;
-	assert_int_equal(tv_tracefs_match("syscalls", "sys_enter_getppid", collect, &s), 1);
+	assert_int_equal(fe_tracefs_match("syscalls", "sys_enter_getppid", collect, &s), 1);
 	assert_string_equal(s.last, "syscalls:sys_enter_getppid");
 	s = (struct seen){.sorted = 1};
-	assert_true(tv_tracefs_match("syscalls", "sys_enter_open*", collect, &s) >= 2);
+	assert_true(fe_tracefs_match("syscalls", "sys_enter_open*", collect, &s) >= 2);
 	assert_true(s.sorted);
 	s = (struct seen){.sorted = 1};
-	assert_true(tv_tracefs_match("sche?", "sched_process_e*", collect, &s) >= 2);
-	assert_int_equal(tv_tracefs_match("syscalls", "sys_enter_nope", collect, &s), 0);
-	assert_int_equal(tv_tracefs_match("nocat*", "*", collect, &s), 0);
+	assert_true(fe_tracefs_match("sche?", "sched_process_e*", collect, &s) >= 2);
+	assert_int_equal(fe_tracefs_match("syscalls", "sys_enter_nope", collect, &s), 0);
+	assert_int_equal(fe_tracefs_match("nocat*", "*", collect, &s), 0);
 }
 
 int main(void)

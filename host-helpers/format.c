@@ -202,7 +202,7 @@ union cvalue {
 	char *s;
 };
 
-int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len)
+int tvh_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len)
 {
 	bool owned;
 	struct tvh_cfmt *c = cfmt_of(o, fmt, &owned);

@@ -36,8 +36,4 @@ int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div);
 /* Records counted by kind, e.g. faults reported so far. */
 __u64 tv_out_count(const struct tv_out *o, unsigned kind);
 
-/* printf as bpftrace: fmt with its arguments packed in 8-byte slots
- * (strings take TV_STR_MAX bytes unless the constant says otherwise). */
-int tv_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args, size_t len);
-
 #endif

@@ -55,6 +55,10 @@ struct tvh_field {
 	size_t size;
 	const unsigned char *p;
 };
+/* printf as bpftrace: fmt with its arguments packed in 8-byte slots
+ * (strings take TV_STR_MAX bytes unless the constant says otherwise). */
+int tvh_format(struct tv_out *o, FILE *f, const struct tv_const *fmt, const void *args,
+	       size_t len);
 void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int indent, char style);
 struct timespec;
 void tvh_print_time(FILE *f, const char *fmt, struct timespec ts);

@@ -117,7 +117,7 @@ static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *
 
 	if (!m || !fmt)
 		goto out;
-	tv_format(o, m, fmt, p, h->len);
+	tvh_format(o, m, fmt, p, h->len);
 	fclose(m);
 	m = NULL;
 	fflush(o->f);
@@ -155,13 +155,13 @@ static void print_printf(struct tv_out *o, const struct tv_const *fmt, const voi
 	FILE *m;
 
 	if (!o->json) {
-		tv_format(o, o->f, fmt, p, len);
+		tvh_format(o, o->f, fmt, p, len);
 		return;
 	}
 	m = open_memstream(&text, &n);
 	if (!m)
 		return;
-	tv_format(o, m, fmt, p, len);
+	tvh_format(o, m, fmt, p, len);
 	fclose(m);
 	tvh_json_text_record(o->f, "printf", text, n);
 	free(text);

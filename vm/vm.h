@@ -5,11 +5,6 @@
 
 #include "bytecode/bytecode.h"
 
-/* Called for every record a block emits (printf, exit, ...), and for the
- * fault record when a memory read fails (kind TV_REC_fault, id 0, payload
- * the faulting pc as a little-endian u64).  hdr->block is the probe index.
- * A negative return ends the block and tv_vm_run returns it. */
-typedef int (*tv_record_fn)(const struct tv_rec *hdr, const void *payload, void *arg);
 
 /* The probe context a block sees: `data` is what CTX reads at byte
  * offsets (a tracepoint record); ARG n reads the n-th 8-byte word of it.
@@ -29,6 +24,11 @@ struct tv_vm_result {
 };
 
 struct tv_vm;
+/* on_record (bytecode.h's tv_record_fn) is called for every record a
+ * block emits (printf, exit, ...), and for the fault record when a memory
+ * read fails (kind TV_REC_fault, id 0, payload the faulting pc as a
+ * little-endian u64).  hdr->block is the probe index.  A negative return
+ * ends the block and tv_vm_run returns it. */
 struct tv_vm *tv_vm_new(const struct tv_image *img, struct tv_store *store, tv_record_fn on_record,
 			void *arg);
 void tv_vm_free(struct tv_vm *vm);

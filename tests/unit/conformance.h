@@ -155,11 +155,18 @@ int conformance_setup(void **state);
 int conformance_teardown(void **state);
 
 #define T(f) cmocka_unit_test_setup_teardown(f, conformance_setup, conformance_teardown)
-/* A test of f with *state = arg, named name. */
+/* A test of f named name, whose test_arg(state) is arg; stored + 1: for a
+ * NULL initial state cmocka passes the group's state instead. */
 #define T_ARG(name, f, arg)                                                                        \
 	{                                                                                          \
-		name, f, conformance_setup, conformance_teardown, (void *)(uintptr_t)(arg)         \
+		name, f, conformance_setup, conformance_teardown, (void *)((uintptr_t)(arg) + 1)   \
 	}
+
+static inline unsigned test_arg(void **state)
+{
+	return (unsigned)((uintptr_t)*state - 1);
+}
+
 #define RUN_GROUP(name, tests)                                                                     \
 	cmocka_run_group_tests_name(name, tests, conformance_group_setup,                          \
 				    conformance_group_teardown)

@@ -148,7 +148,7 @@ static unsigned expect_binop(unsigned op, __u64 b, __u64 c, __u64 *exp)
  * then the same op with operands aliasing its destination. */
 static void conformance_binop(void **state)
 {
-	unsigned op = (unsigned)(uintptr_t)*state, i = binop_index(op);
+	unsigned op = test_arg(state), i = binop_index(op);
 	unsigned dst = i % 14 ? i % 14 + 2 : 0;
 
 	need_kernel();
@@ -195,7 +195,7 @@ static unsigned expect_unary(unsigned op, __u64 b, __u64 c, __u64 *exp)
  * immediates), on the same pairs as the binary ops. */
 static void conformance_unary(void **state)
 {
-	unsigned op = (unsigned)(uintptr_t)*state;
+	unsigned op = test_arg(state);
 
 	need_kernel();
 	begin(tv_op_name(op));
@@ -288,11 +288,12 @@ static void conformance_bswap(void **state)
 
 int conformance_alu_group(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 #define X(op, name) T_ARG("conformance_" #name, conformance_binop, TV_OP_##op),
 	    BINOPS(X)
 #undef X
-		T_ARG("conformance_neg", conformance_unary, TV_OP_NEG),
+	    T_ARG("conformance_neg", conformance_unary, TV_OP_NEG),
 	    T_ARG("conformance_not", conformance_unary, TV_OP_NOT),
 	    T_ARG("conformance_lnot", conformance_unary, TV_OP_LNOT),
 	    T_ARG("conformance_mov", conformance_unary, TV_OP_MOV),
@@ -301,6 +302,7 @@ int conformance_alu_group(void)
 	    T(conformance_ldw),
 	    T(conformance_bswap),
 	};
+	/* clang-format on */
 
 	return RUN_GROUP("conformance_alu", tests);
 }

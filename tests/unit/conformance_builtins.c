@@ -141,7 +141,7 @@ static void sample(struct bi_sample *s)
  * differ), three times each. */
 static void conformance_builtin(void **state)
 {
-	struct bi_sample s = {.b = (enum tv_builtin)(uintptr_t)*state};
+	struct bi_sample s = {.b = (enum tv_builtin)test_arg(state)};
 	static char name[32]; /* G.name, in messages until the next test */
 
 	need_kernel();

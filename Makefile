@@ -79,6 +79,14 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libtracevm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TV_CFLAGS) -o $@ $< $(B)/libtracevm.a $(LDLIBS) -lcmocka
 
+# One binary runs every conformance group (a file each): the coverage check
+# after them sees what all of them ran.
+CONF_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/unit/conformance_*.c))
+$(CONF_OBJ): $(B)/libtracevm.a
+$(B)/tests/test_conformance: tests/unit/test_conformance.c $(CONF_OBJ) $(B)/libtracevm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TV_CFLAGS) -o $@ $< $(CONF_OBJ) $(B)/libtracevm.a $(LDLIBS) -lcmocka
+
 $(B)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -o $@ $<
@@ -133,7 +141,7 @@ bench: deps all $(BENCH_BIN)
 	@bench/run.sh $(B)
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard cli/*.[ch] tests/unit/*.c tests/helpers/*.c $(MODULES:%=%/*.h) kernel-side/bpf/*)
+	clang-format -i $(LIB_SRC) $(wildcard cli/*.[ch] tests/unit/*.[ch] tests/helpers/*.c $(MODULES:%=%/*.h) kernel-side/bpf/*)
 
 clean:
 	rm -rf $(B)

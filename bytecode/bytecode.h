@@ -299,9 +299,18 @@ TV_SHARED int tv_strstr_step(struct tv_strstr *c, const __u8 *h, const __u8 *n)
 	return 0;
 }
 
+/* Wide opcodes take a second 8-byte word: those with a w operand (the
+ * strings are literals, so this folds to a table). */
 static inline int tv_op_is_wide(__u8 op)
 {
-	return op == TV_OP_LDW;
+	switch (op) {
+#define OP(n, o, d)                                                                                \
+	case TV_OP_##n:                                                                            \
+		return __builtin_strchr(o, 'w') != 0;
+#include "opcodes.def"
+#undef OP
+	default: return 0;
+	}
 }
 
 /* Aggregations without a key live in a per-CPU array slot, not a hash. */

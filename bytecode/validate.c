@@ -76,16 +76,18 @@ static int check_kind(struct vctx *c, const struct tv_map *m, unsigned want)
 	return -EINVAL;
 }
 
-/* The map kind an opcode's map must have (MAP_KIND rows), or -1. */
+/* The map kind an opcode's map must have (MAP_KIND and AGG rows), or -1. */
 static int map_kind(unsigned op)
 {
 	switch (op) {
 #define OP(n, o, d)
+#define AGG(n, kind, d) MAP_KIND(n, kind)
 #define MAP_KIND(n, kind)                                                                          \
 	case TV_OP_##n:                                                                            \
 		return TV_MAP_##kind;
 #include "opcodes.def"
 #undef MAP_KIND
+#undef AGG
 #undef OP
 	default: return -1;
 	}

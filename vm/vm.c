@@ -224,8 +224,13 @@ static __u64 alu_operand(struct run *st, const char *f, const __s64 *v, int i)
 	return f[i] == 'r' ? R(v[i]) : (__u64)v[i];
 }
 
-/* The ALU rows of opcodes.def, each its own handler. */
+/* The ALU and AGG rows of opcodes.def, each its own handler. */
 #define OP(n, f, d)
+#define AGG(name, kind, doc)                                                                       \
+	HANDLER(name)                                                                              \
+	{                                                                                          \
+		return aggregate(st, TV_MAP_##kind, v[0], v[2], (__s64)R(v[1]));                   \
+	}
 #define ALU(name, f, expr, doc)                                                                    \
 	HANDLER(name)                                                                              \
 	{                                                                                          \
@@ -236,23 +241,8 @@ static __u64 alu_operand(struct run *st, const char *f, const __s64 *v, int i)
 	}
 #include "bytecode/opcodes.def"
 #undef ALU
+#undef AGG
 #undef OP
-
-#define AGGOP(name, kind)                                                                          \
-	HANDLER(name)                                                                              \
-	{                                                                                          \
-		return aggregate(st, kind, v[0], v[2], (__s64)R(v[1]));                            \
-	}
-
-/* clang-format off */
-AGGOP(SUM, TV_MAP_sum)
-AGGOP(MIN, TV_MAP_min)
-AGGOP(MAX, TV_MAP_max)
-AGGOP(AVG, TV_MAP_avg)
-AGGOP(STATS, TV_MAP_stats)
-AGGOP(HIST, TV_MAP_hist)
-AGGOP(LHIST, TV_MAP_lhist)
-/* clang-format on */
 
 HANDLER(NOP)
 {

@@ -50,19 +50,22 @@ static struct tv_image *image(void)
 	return img;
 }
 
-/* A map of the kind op needs (opcodes.def's MAP_KIND rows), else @int. */
+/* A map of the kind op needs (opcodes.def's MAP_KIND and AGG rows), else
+ * @int. */
 static int map_for(unsigned op)
 {
 	int map = M_INT;
 
 	switch (op) {
 #define OP(n, o, d)
+#define AGG(n, k, d) MAP_KIND(n, k)
 #define MAP_KIND(n, k)                                                                             \
 	case TV_OP_##n:                                                                            \
 		map = TV_MAP_##k;                                                                  \
 		break;
 #include "bytecode/opcodes.def"
 #undef MAP_KIND
+#undef AGG
 #undef OP
 	default: break;
 	}

@@ -148,6 +148,7 @@ static int parse_operand(struct ps *p, char letter, struct tok t, __s64 *v)
 	case 'n': return tva_num_in(p, t, 0, 255, v, "operand n");
 	case 'i': return tva_num_in(p, t, INT32_MIN, INT32_MAX, v, "operand i");
 	case 'w': return tva_num_wide(p, t, v);
+	case 'f': return tva_num_in(p, t, 0, 0xffff, v, "a for body length");
 	default: return tva_num_in(p, t, 0, 0xffff, v, letter == 'l' ? "operand l" : "an offset");
 	}
 }

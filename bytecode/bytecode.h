@@ -208,9 +208,109 @@ static inline __u64 tv_extend(__u64 raw, __u8 z)
 	}
 }
 
+/* ---- opcode bodies both interpreters share -------------------------------
+ * The ALU rows of opcodes.def call these; vm/ and kernel-side/ each expand
+ * the rows under their own handler macro.  Everything stays in unsigned
+ * arithmetic: no input is undefined, and the BPF target (which may lack
+ * signed division) compiles the same code. */
+#define TV_SHARED static inline __attribute__((always_inline))
+
+/* R[b] / R[c] truncating towards zero, 0 when R[c] == 0: the magnitudes'
+ * quotient, negated when the signs differ (INT64_MIN / -1 = INT64_MIN). */
+TV_SHARED __u64 tv_sdiv(__u64 b, __u64 c)
+{
+	int nb = (__s64)b < 0, nc = (__s64)c < 0;
+	__u64 ub = nb ? -b : b, uc = nc ? -c : c;
+
+	if (!c)
+		return 0;
+	return nb != nc ? -(ub / uc) : ub / uc;
+}
+
+/* The remainder of tv_sdiv, with the dividend's sign; 0 when R[c] == 0. */
+TV_SHARED __u64 tv_smod(__u64 b, __u64 c)
+{
+	int nb = (__s64)b < 0;
+	__u64 ub = nb ? -b : b, uc = (__s64)c < 0 ? -c : c;
+
+	if (!c)
+		return 0;
+	return nb ? -(ub % uc) : ub % uc;
+}
+
+/* gcc and clang define >> of a negative value as sign extension, and BPF
+ * has the instruction (one arsh). */
+TV_SHARED __u64 tv_sar(__u64 b, __u64 c)
+{
+	return (__u64)((__s64)b >> (c & 63));
+}
+
+/* The low n bytes of x (2, 4, else 8) in the other byte order. */
+TV_SHARED __u64 tv_bswap(__u64 x, __u64 n)
+{
+	return n == 2	? __builtin_bswap16((__u16)x)
+	       : n == 4 ? __builtin_bswap32((__u32)x)
+			: __builtin_bswap64(x);
+}
+
+/* Indexes into a scratch string stay inside the area (the kernel's
+ * scratch has slack after it for a + i, i < TV_SCRATCH). */
+#define TV_SIDX(i) ((i) & (TV_SCRATCH - 1))
+
+/* Byte i of strncmp over unsigned bytes: sets *r to -1/1 and ends at the
+ * first difference, ends with *r == 0 at a NUL; 1 when done.  One step per
+ * call, so the kernel runs it as a bpf_loop callback. */
+TV_SHARED int tv_strcmp_step(const __u8 *a, const __u8 *b, __u64 i, __s64 *r)
+{
+	__u8 x = a[TV_SIDX(i)], y = b[TV_SIDX(i)];
+
+	if (x != y) {
+		*r = x < y ? -1 : 1;
+		return 1;
+	}
+	return !x;
+}
+
+/* strcontains()'s naive search: needle byte j against haystack byte
+ * i + j, each string at most max bytes.  One flat loop over (i, j) keeps
+ * the verifier's work to one step; each step moves i or j on, so
+ * max * max + max + 1 steps always finish. */
+struct tv_strstr {
+	__u32 max, i, j, found;
+};
+TV_SHARED int tv_strstr_step(struct tv_strstr *c, const __u8 *h, const __u8 *n)
+{
+	__u32 i = TV_SIDX(c->i), j = TV_SIDX(c->j);
+
+	if (j >= c->max || !n[j]) {
+		c->found = 1;
+		return 1;
+	}
+	if (i + j >= c->max)
+		return 1;
+	if (h[TV_SIDX(i + j)] == n[j]) {
+		c->j++;
+		return 0;
+	}
+	if (!h[i])
+		return 1;
+	c->i++;
+	c->j = 0;
+	return 0;
+}
+
+/* Wide opcodes take a second 8-byte word: those with a w operand (the
+ * strings are literals, so this folds to a table). */
 static inline int tv_op_is_wide(__u8 op)
 {
-	return op == TV_OP_LDW;
+	switch (op) {
+#define OP(n, o, d)                                                                                \
+	case TV_OP_##n:                                                                            \
+		return __builtin_strchr(o, 'w') != 0;
+#include "opcodes.def"
+#undef OP
+	default: return 0;
+	}
 }
 
 /* Aggregations without a key live in a per-CPU array slot, not a hash. */

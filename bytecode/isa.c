@@ -163,7 +163,8 @@ static enum slot slot_of(char letter)
 	switch (letter) {
 	case 'o':
 	case 'p':
-	case 'l': return SLOT_HALF;
+	case 'l':
+	case 'f': return SLOT_HALF;
 	case 'i':
 	case 'j': return SLOT_IMM;
 	case 'w': return SLOT_WIDE;

@@ -76,70 +76,106 @@ static int check_kind(struct vctx *c, const struct tv_map *m, unsigned want)
 	return -EINVAL;
 }
 
-/* Aggregation opcodes and the map kind each one updates. */
-static int agg_kind(unsigned op)
+/* The map kind an opcode's map must have (MAP_KIND and AGG rows), or -1. */
+static int map_kind(unsigned op)
 {
 	switch (op) {
-	case TV_OP_COUNT:
-	case TV_OP_COUNTB:
-	case TV_OP_COUNTC: return TV_MAP_count;
-	case TV_OP_SUM: return TV_MAP_sum;
-	case TV_OP_MIN: return TV_MAP_min;
-	case TV_OP_MAX: return TV_MAP_max;
-	case TV_OP_AVG: return TV_MAP_avg;
-	case TV_OP_STATS: return TV_MAP_stats;
-	case TV_OP_HIST: return TV_MAP_hist;
-	case TV_OP_LHIST: return TV_MAP_lhist;
-	case TV_OP_MLOAD:
-	case TV_OP_MSTORE: return TV_MAP_int;
-	case TV_OP_MLOADB:
-	case TV_OP_MSTOREB: return TV_MAP_bytes;
+#define OP(n, o, d)
+#define AGG(n, kind, d) MAP_KIND(n, kind)
+#define MAP_KIND(n, kind)                                                                          \
+	case TV_OP_##n:                                                                            \
+		return TV_MAP_##kind;
+#include "opcodes.def"
+#undef MAP_KIND
+#undef AGG
+#undef OP
 	default: return -1;
 	}
 }
 
-/* Scratch extents, map kinds and fused-key shapes each opcode needs. */
-static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64 *v)
+/* Scratch bytes at an offset no operand gives the length of (FIXED_SPAN
+ * rows), or -1. */
+static __s64 fixed_span(unsigned op)
+{
+	switch (op) {
+#define OP(n, o, d)
+#define FIXED_SPAN(n, bytes)                                                                       \
+	case TV_OP_##n:                                                                            \
+		return bytes;
+#include "opcodes.def"
+#undef FIXED_SPAN
+#undef OP
+	default: return -1;
+	}
+}
+
+/* The value of the first operand with letter l, or -1 when there is none. */
+static __s64 operand_of(const char *f, const __s64 *v, char l)
+{
+	const char *at = strchr(f, l);
+
+	return at ? v[at - f] : -1;
+}
+
+/* The length of the scratch range at offset operand i, read from the
+ * other operands as opcodes.def's header says; -1 when none gives it. */
+static __s64 span_of(const struct vctx *c, const struct tv_insn *in, const __s64 *v, int i,
+		     const struct tv_map *m)
+{
+	const char *f = tv_op_operands(in->op);
+
+	if (in->op == TV_OP_MFOR) /* $kv: the key, padded to 8 bytes, then the value */
+		return tv_for_val_off(&m->d) + tv_for_val_size(&m->d);
+	if (f[i] == 'o' && strchr(f, 'l'))
+		return operand_of(f, v, 'l');
+	if (strchr(f, 'n'))
+		return operand_of(f, v, 'n');
+	if (strchr(f, 'z'))
+		return TV_Z_SIZE(operand_of(f, v, 'z'));
+	if (strchr(f, 'k'))
+		return c->img->consts[operand_of(f, v, 'k')].len;
+	if (m)
+		return f[i] == 'o' ? tv_key_span(&m->d) : m->d.val_size;
+	return fixed_span(in->op);
+}
+
+/* Every scratch offset, with the span its opcode reads or writes there. */
+static int check_spans(struct vctx *c, const struct tv_insn *in, const __s64 *v,
+		       const struct tv_map *m)
+{
+	const char *f = tv_op_operands(in->op);
+	int err;
+
+	for (int i = 0; f[i]; i++) {
+		__s64 len;
+
+		if (f[i] != 'o' && f[i] != 'p')
+			continue;
+		len = span_of(c, in, v, i, m);
+		if (len < 0)
+			return bad(c, "no length known for the scratch offset, operand", i);
+		if ((err = check_range(c, v[i], len)))
+			return err;
+	}
+	return 0;
+}
+
+/* What some opcodes need beyond their operands' own ranges. */
+static int check_special(struct vctx *c, const struct tv_insn *in, const __s64 *v,
+			 const struct tv_map *m)
 {
 	const struct tv_image *img = c->img;
-	const char *f = tv_op_operands(in->op);
-	const struct tv_map *m = NULL;
-	int kind = agg_kind(in->op), err;
 
-	for (int i = 0; f[i]; i++)
-		if (f[i] == 'm')
-			m = &img->maps[v[i]];
-	if (m && kind >= 0 && (err = check_kind(c, m, kind)))
-		return err;
 	switch (in->op) {
-	case TV_OP_COMM: return check_range(c, v[0], TV_COMM_LEN);
-	case TV_OP_ST:
-	case TV_OP_LD: return check_range(c, v[2], TV_Z_SIZE(v[1]));
-	case TV_OP_STRK:
-	case TV_OP_STRU:
-	case TV_OP_CTXSTR: return check_range(c, v[1], v[2]);
-	case TV_OP_SZERO: return check_range(c, v[0], v[1]);
-	case TV_OP_SCOPY:
-	case TV_OP_STRCMP:
-	case TV_OP_STRSTR:
-		return check_range(c, v[in->op == TV_OP_SCOPY ? 1 : 2],
-				   v[in->op == TV_OP_SCOPY ? 0 : 1])
-			   ?: check_range(c, v[in->op == TV_OP_SCOPY ? 2 : 3],
-					  v[in->op == TV_OP_SCOPY ? 0 : 1]);
 	case TV_OP_SCONST:
-		if (img->consts[v[0]].len > TV_CONST_MAX)
-			return bad(c, "constant too long for the kernel:", img->consts[v[0]].len);
-		return check_range(c, v[1], img->consts[v[0]].len);
-	case TV_OP_EMIT: return check_range(c, v[2], v[3]);
+		return img->consts[v[0]].len > TV_CONST_MAX
+			   ? bad(c, "constant too long for the kernel:", img->consts[v[0]].len)
+			   : 0;
 	case TV_OP_BUFK:
 	case TV_OP_BUFU:
-		return v[3] >= 8 && v[3] <= 8 + TV_STR_MAX ? check_range(c, v[2], v[3])
-							   : bad(c, "buf length", v[3]);
-	case TV_OP_USYM: return check_range(c, v[1], 16);
+		return v[3] >= 8 && v[3] <= 8 + TV_STR_MAX ? 0 : bad(c, "buf length", v[3]);
 	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
-	case TV_OP_KSTACK:
-	case TV_OP_USTACK: /* any byte: depth and mode, TV_STACK_* */ return 0;
 	case TV_OP_COUNTB:
 		return m->d.key_size == 8
 			   ? 0
@@ -149,22 +185,30 @@ static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64
 			   ? 0
 			   : bad(c, "fused comm count needs a 16-byte key, map key is",
 				 m->d.key_size);
-	case TV_OP_MLOADB:
-	case TV_OP_MSTOREB:
-		return check_range(c, v[1], m->d.key_size) ?: check_range(c, v[2], m->d.val_size);
 	case TV_OP_MFOR:
-		if (!tv_for_walks(&m->d))
-			return bad(
-			    c, "a for loop walks keyed int, bytes, count and sum maps, not kind",
-			    m->d.kind);
-		return check_range(c, v[1], tv_for_val_off(&m->d) + tv_for_val_size(&m->d));
+		return tv_for_walks(&m->d)
+			   ? 0
+			   : bad(c,
+				 "a for loop walks keyed int, bytes, count and sum maps, not kind",
+				 m->d.kind);
 	case TV_OP_FOREND: return v[0] <= 1 ? 0 : bad(c, "for end kind", v[0]);
-	default: break;
+	default: return 0;
 	}
+}
+
+/* Map kinds, scratch extents and fused-key shapes each opcode needs. */
+static int check_semantics(struct vctx *c, const struct tv_insn *in, const __s64 *v)
+{
+	const char *f = tv_op_operands(in->op);
+	const struct tv_map *m = NULL;
+	int kind = map_kind(in->op), err;
+
 	for (int i = 0; f[i]; i++)
-		if (f[i] == 'o' && m)
-			return check_range(c, v[i], tv_key_span(&m->d));
-	return 0;
+		if (f[i] == 'm')
+			m = &c->img->maps[v[i]];
+	if (m && kind >= 0 && (err = check_kind(c, m, kind)))
+		return err;
+	return check_special(c, in, v, m) ?: check_spans(c, in, v, m);
 }
 
 static int check_insn(struct vctx *c)

@@ -8,12 +8,8 @@ HANDLER(STRCMP)
 
 	if (!a || !b)
 		return -EINVAL;
-	for (__s64 i = 0; i < v[1] && !r; i++) {
-		if (a[i] != b[i])
-			r = a[i] < b[i] ? -1 : 1;
-		else if (!a[i])
-			break;
-	}
+	for (__s64 i = 0; i < v[1] && !tv_strcmp_step(a, b, (__u64)i, &r); i++)
+		;
 	R(v[0]) = (__u64)r;
 	return 0;
 }
@@ -22,20 +18,14 @@ HANDLER(STRCMP)
 HANDLER(STRSTR)
 {
 	const __u8 *h = sp(st, v[2], v[1]), *n = sp(st, v[3], v[1]);
-	__s64 max = v[1], found = 0;
+	struct tv_strstr c = {.max = (__u32)v[1]};
+	__s64 steps = v[1] * v[1] + v[1] + 1;
 
 	if (!h || !n)
 		return -EINVAL;
-	for (__s64 i = 0; i < max && !found; i++) {
-		__s64 j = 0;
-
-		while (j < max && n[j] && i + j < max && h[i + j] == n[j])
-			j++;
-		found = j >= max || !n[j];
-		if (!h[i])
-			break;
-	}
-	R(v[0]) = (__u64)found;
+	for (__s64 k = 0; v[1] && k < steps && !tv_strstr_step(&c, h, n); k++)
+		;
+	R(v[0]) = c.found;
 	return 0;
 }
 
@@ -83,15 +73,5 @@ HANDLER(USYM)
 HANDLER(SIGNAL)
 {
 	(void)st, (void)v;
-	return 0;
-}
-
-HANDLER(BSWAP)
-{
-	__u64 x = R(v[1]);
-
-	R(v[0]) = v[2] == 2   ? __builtin_bswap16((__u16)x)
-		  : v[2] == 4 ? __builtin_bswap32((__u32)x)
-			      : __builtin_bswap64(x);
 	return 0;
 }

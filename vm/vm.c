@@ -79,35 +79,6 @@ static __u8 *sp(struct run *st, __s64 off, __s64 len)
 	return st->vm->s + off;
 }
 
-/* C truncation semantics, spelled out so no input is undefined. */
-static __u64 sdiv(__u64 b, __u64 c)
-{
-	if (!c)
-		return 0;
-	if ((__s64)b == INT64_MIN && (__s64)c == -1)
-		return b;
-	return (__u64)((__s64)b / (__s64)c);
-}
-
-static __u64 smod(__u64 b, __u64 c)
-{
-	if (!c || (__s64)c == -1)
-		return 0;
-	return (__u64)((__s64)b % (__s64)c);
-}
-
-/* Arithmetic shift without relying on implementation-defined >> of
- * negative values. */
-static __u64 sar(__u64 b, __u64 c)
-{
-	unsigned n = c & 63;
-	__u64 x = b >> n;
-
-	if ((b >> 63) && n)
-		x |= ~0ull << (64 - n);
-	return x;
-}
-
 /* xorshift64*: the high 32 bits of its output. */
 static __u64 next_rand(struct tv_vm *vm)
 {
@@ -245,60 +216,33 @@ static int aggregate(struct run *st, int kind, __s64 m, __s64 o, __s64 x)
 	static int op_##name(struct run *st __attribute__((unused)),                               \
 			     const __s64 *v __attribute__((unused)))
 
-#define BINOP(name, expr)                                                                          \
+/* Operand i (1 or 2) of an ALU row as its expression sees it. */
+static __u64 alu_operand(struct run *st, const char *f, const __s64 *v, int i)
+{
+	if (i >= (int)strlen(f))
+		return 0;
+	return f[i] == 'r' ? R(v[i]) : (__u64)v[i];
+}
+
+/* The ALU and AGG rows of opcodes.def, each its own handler. */
+#define OP(n, f, d)
+#define AGG(name, kind, doc)                                                                       \
 	HANDLER(name)                                                                              \
 	{                                                                                          \
-		__u64 b = R(v[1]), c = R(v[2]);                                                    \
+		return aggregate(st, TV_MAP_##kind, v[0], v[2], (__s64)R(v[1]));                   \
+	}
+#define ALU(name, f, expr, doc)                                                                    \
+	HANDLER(name)                                                                              \
+	{                                                                                          \
+		__u64 b = alu_operand(st, f, v, 1), c = alu_operand(st, f, v, 2);                  \
+		(void)c;                                                                           \
 		R(v[0]) = (expr);                                                                  \
 		return 0;                                                                          \
 	}
-
-#define UNOP(name, expr)                                                                           \
-	HANDLER(name)                                                                              \
-	{                                                                                          \
-		__u64 b = R(v[1]);                                                                 \
-		R(v[0]) = (expr);                                                                  \
-		return 0;                                                                          \
-	}
-
-#define AGGOP(name, kind)                                                                          \
-	HANDLER(name)                                                                              \
-	{                                                                                          \
-		return aggregate(st, kind, v[0], v[2], (__s64)R(v[1]));                            \
-	}
-
-/* clang-format off */
-BINOP(ADD, b + c)
-BINOP(SUB, b - c)
-BINOP(MUL, b * c)
-BINOP(DIV, c ? b / c : 0)
-BINOP(MOD, c ? b % c : 0)
-BINOP(SDIV, sdiv(b, c))
-BINOP(SMOD, smod(b, c))
-BINOP(AND, b & c)
-BINOP(OR, b | c)
-BINOP(XOR, b ^ c)
-BINOP(SHL, b << (c & 63))
-BINOP(SHR, b >> (c & 63))
-BINOP(SAR, sar(b, c))
-BINOP(EQ, b == c)
-BINOP(NE, b != c)
-BINOP(LT, b < c)
-BINOP(LE, b <= c)
-BINOP(SLT, (__s64)b < (__s64)c)
-BINOP(SLE, (__s64)b <= (__s64)c)
-UNOP(MOV, b)
-UNOP(NEG, -b)
-UNOP(NOT, ~b)
-UNOP(LNOT, b == 0)
-AGGOP(SUM, TV_MAP_sum)
-AGGOP(MIN, TV_MAP_min)
-AGGOP(MAX, TV_MAP_max)
-AGGOP(AVG, TV_MAP_avg)
-AGGOP(STATS, TV_MAP_stats)
-AGGOP(HIST, TV_MAP_hist)
-AGGOP(LHIST, TV_MAP_lhist)
-/* clang-format on */
+#include "bytecode/opcodes.def"
+#undef ALU
+#undef AGG
+#undef OP
 
 HANDLER(NOP)
 {
@@ -338,21 +282,9 @@ HANDLER(LOOP)
 	return 0;
 }
 
-HANDLER(MOVI)
-{
-	R(v[0]) = (__u64)v[1];
-	return 0;
-}
-
 HANDLER(LDW)
 {
 	R(v[0]) = (__u64)v[1];
-	return 0;
-}
-
-HANDLER(ADDI)
-{
-	R(v[0]) = R(v[1]) + (__u64)v[2];
 	return 0;
 }
 

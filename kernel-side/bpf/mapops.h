@@ -256,18 +256,16 @@ HANDLER(COUNT)
 	return defer_agg(st, in->a, LO(in), 0);
 }
 
-#define AGG(name)                                                                                  \
+/* The AGG rows of opcodes.def. */
+#define OP(n, f, d)
+#define AGG(name, kind, doc)                                                                       \
 	HANDLER(name)                                                                              \
 	{                                                                                          \
 		return defer_agg(st, in->a, LO(in), R(st, in->b));                                 \
 	}
-AGG(SUM)
-AGG(MIN)
-AGG(MAX)
-AGG(AVG)
-AGG(STATS)
-AGG(HIST)
-AGG(LHIST)
+#include "bytecode/opcodes.def"
+#undef AGG
+#undef OP
 
 /* Fused shapes: the key is built at scratch offset 0, no extra steps. */
 HANDLER(COUNTB)

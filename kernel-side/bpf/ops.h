@@ -48,18 +48,6 @@ HANDLER(LOOP)
 }
 
 /* ---- registers and ALU ----------------------------------------------------- */
-HANDLER(MOV)
-{
-	R(st, in->a) = R(st, in->b);
-	return NEXT;
-}
-
-HANDLER(MOVI)
-{
-	R(st, in->a) = (__u64)(__s64)in->imm;
-	return NEXT;
-}
-
 HANDLER(LDW)
 {
 	__u32 idx = st->base + ((st->pc + 1) & (TV_MAX_INSNS - 1));
@@ -72,53 +60,35 @@ HANDLER(LDW)
 	return JUMPED;
 }
 
-static __always_inline __u64 sdiv(__u64 a, __u64 b, int mod)
+/* Operand i (1 or 2) of an ALU row as its expression sees it; operands
+ * is a literal, so this folds to the one read the letter names. */
+static __always_inline __u64 alu_operand(struct tv_state *st, const struct tv_insn *in,
+					 const char *f, int i)
 {
-	/* Signed division through unsigned: clang 14's BPF target has no sdiv. */
-	int na = (__s64)a < 0, nb = (__s64)b < 0;
-	__u64 ua = na ? -a : a, ub = nb ? -b : b, r;
+	__u8 byte = i == 1 ? in->b : in->c;
 
-	if (!b)
+	if (i >= (int)__builtin_strlen(f))
 		return 0;
-	if (mod) {
-		r = ua % ub;
-		return na ? -r : r;
+	switch (f[i]) {
+	case 'r': return R(st, byte);
+	case 'i': return (__u64)(__s64)in->imm;
+	default: return byte;
 	}
-	r = ua / ub;
-	return na != nb ? -r : r;
 }
 
-#define ALU3(name, expr)                                                                           \
+/* The ALU rows of opcodes.def, each its own handler. */
+#define OP(n, f, d)
+#define ALU(name, f, expr, doc)                                                                    \
 	HANDLER(name)                                                                              \
 	{                                                                                          \
-		__u64 b = R(st, in->b), c = R(st, in->c);                                          \
+		__u64 b = alu_operand(st, in, f, 1), c = alu_operand(st, in, f, 2);                \
 		(void)c;                                                                           \
 		R(st, in->a) = (expr);                                                             \
 		return NEXT;                                                                       \
 	}
-ALU3(ADD, b + c)
-ALU3(SUB, b - c)
-ALU3(MUL, b *c)
-ALU3(DIV, c ? b / c : 0)
-ALU3(MOD, c ? b % c : 0)
-ALU3(SDIV, sdiv(b, c, 0))
-ALU3(SMOD, sdiv(b, c, 1))
-ALU3(AND, b &c)
-ALU3(OR, b | c)
-ALU3(XOR, b ^ c)
-ALU3(SHL, b << (c & 63))
-ALU3(SHR, b >> (c & 63))
-ALU3(SAR, (__u64)((__s64)b >> (c & 63)))
-ALU3(EQ, b == c)
-ALU3(NE, b != c)
-ALU3(LT, b < c)
-ALU3(LE, b <= c)
-ALU3(SLT, (__s64)b < (__s64)c)
-ALU3(SLE, (__s64)b <= (__s64)c)
-ALU3(ADDI, b + (__u64)(__s64)in->imm)
-ALU3(NEG, -b)
-ALU3(NOT, ~b)
-ALU3(LNOT, !b)
+#include "bytecode/opcodes.def"
+#undef ALU
+#undef OP
 
 /* ---- builtins and probe context ------------------------------------------- */
 /* The address a uprobe (or a uretprobe's function) was placed at: the
@@ -145,7 +115,9 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	struct tv_sess *ss;
 	__u64 v = 0;
 
-	switch (id) {
+	/* No default: a builtin added to builtins.def without a case here is
+	 * a -Wswitch error, as in vm/. */
+	switch ((enum tv_builtin)id) {
 	case TV_BI_pid: v = bpf_get_current_pid_tgid() >> 32; break;
 	case TV_BI_tid: v = (__u32)bpf_get_current_pid_tgid(); break;
 	case TV_BI_uid: v = (__u32)bpf_get_current_uid_gid(); break;
@@ -162,6 +134,7 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	case TV_BI_probe: v = st->probe; break;
 	case TV_BI_cookie: v = st->cookie; break;
 	case TV_BI_func_ip: v = uprobe_func_ip(); break;
+	case TV_BI__COUNT: break;
 	}
 	return v;
 }
@@ -342,16 +315,8 @@ struct cmpctx {
 static long cmp_step(__u64 i, void *arg)
 {
 	struct cmpctx *c = arg;
-	__u8 x, y;
 
-	i &= TV_SCRATCH - 1;
-	x = c->a[i];
-	y = c->b[i];
-	if (x != y) {
-		c->r = x < y ? -1 : 1;
-		return 1;
-	}
-	return !x;
+	return tv_strcmp_step(c->a, c->b, i, &c->r);
 }
 
 HANDLER(STRCMP)
@@ -366,43 +331,25 @@ HANDLER(STRCMP)
 
 struct strstrctx {
 	const __u8 *h, *n;
-	__u32 max, i, j, found;
+	struct tv_strstr s;
 };
 
-/* One comparison of a naive search: needle byte j against haystack byte
- * i + j; a flat loop over (i, j) keeps the verifier's work to one step. */
 static long strstr_step(__u64 k, void *arg)
 {
 	struct strstrctx *c = arg;
-	__u32 i = c->i & (TV_SCRATCH - 1), j = c->j & (TV_SCRATCH - 1);
-	__u8 y = c->n[j];
 
 	(void)k;
-	if (!y || j >= c->max) {
-		c->found = 1;
-		return 1;
-	}
-	if (i + j >= c->max)
-		return 1;
-	if (c->h[(i + j) & (TV_SCRATCH - 1)] == y) {
-		c->j++;
-		return 0;
-	}
-	if (!c->h[i])
-		return 1;
-	c->i++;
-	c->j = 0;
-	return 0;
+	return tv_strstr_step(&c->s, c->h, c->n);
 }
 
 HANDLER(STRSTR)
 {
-	struct strstrctx c = {S(st, LO(in)), S(st, HI(in)), in->b, 0, 0, 0};
+	struct strstrctx c = {S(st, LO(in)), S(st, HI(in)), {.max = in->b}};
 
 	/* each step moves i or j on: at most b + 1 of them for each i */
 	if (in->b)
 		bpf_loop((__u32)in->b * in->b + in->b + 1, strstr_step, &c, 0);
-	R(st, in->a) = c.found;
+	R(st, in->a) = c.s.found;
 	return NEXT;
 }
 
@@ -465,16 +412,6 @@ HANDLER(USYM)
 
 	*(__u64 *)S(st, LO(in)) = R(st, in->a);
 	*(__u64 *)S(st, LO(in) + 8) = note_pid(st, pid);
-	return NEXT;
-}
-
-HANDLER(BSWAP)
-{
-	__u64 v = R(st, in->b);
-
-	R(st, in->a) = in->c == 2   ? __builtin_bswap16((__u16)v)
-		       : in->c == 4 ? __builtin_bswap32((__u32)v)
-				    : __builtin_bswap64(v);
 	return NEXT;
 }
 

@@ -104,7 +104,8 @@ static void put_operand(FILE *f, unsigned op, char letter)
 	case 'x': fputs("0", f); break;
 	case 'o': fputs("16", f); break;
 	case 'p': fputs("0x40", f); break;
-	case 'l': fputs(op == TV_OP_MFOR ? "1" : "8", f); break; /* MFOR: FOREND follows */
+	case 'l': fputs("8", f); break;
+	case 'f': fputs("1", f); break; /* MFOR: FOREND follows */
 	case 'i': fputs(op % 2 ? "-5" : "0xfff0", f); break;
 	case 'w': fputs("0x123456789abcdef0", f); break;
 	case 'j': fputs(op == TV_OP_LOOP ? "start" : "end", f); break;

@@ -41,7 +41,7 @@ static int read_buf(struct run *st, const __s64 *v, bool user)
 		n = (__u64)v[3] - 8;
 	memset(p, 0, (size_t)v[3]);
 	le_store(p, n, 8);
-	if (n && (!user || tv_host_read(p + 8, R(v[0]), (size_t)n)))
+	if (n && (!user || vm_host_read(p + 8, R(v[0]), (size_t)n)))
 		return fault_zero(st, p, v[3]); /* no kernel memory to read here */
 	return 0;
 }

@@ -14,7 +14,7 @@
 /* Mapping granularity: every page size is a multiple of it. */
 #define CHUNK 4096u
 
-__u64 tv_host_nsecs(void)
+__u64 vm_host_nsecs(void)
 {
 	struct timespec ts;
 
@@ -22,7 +22,7 @@ __u64 tv_host_nsecs(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
-void tv_host_comm(char comm[TV_COMM_LEN])
+void vm_host_comm(char comm[TV_COMM_LEN])
 {
 	FILE *f = fopen("/proc/self/comm", "re");
 	char buf[64] = "";
@@ -77,7 +77,7 @@ static int cgroup2_path(char *out, size_t size)
 	return found ? 0 : -ENOENT;
 }
 
-__u64 tv_host_cgroup_id(void)
+__u64 vm_host_cgroup_id(void)
 {
 	char root[PATH_MAX], path[PATH_MAX], full[2 * PATH_MAX];
 	struct stat st;
@@ -92,7 +92,7 @@ __u64 tv_host_cgroup_id(void)
 
 /* process_vm_readv() on ourselves checks the address like a kernel
  * probe read does, where a plain memcpy would crash on a bad pointer. */
-int tv_host_read(void *dst, __u64 addr, size_t len)
+int vm_host_read(void *dst, __u64 addr, size_t len)
 {
 	struct iovec local = {dst, len};
 	struct iovec remote = {(void *)(unsigned long)addr, len};
@@ -106,7 +106,7 @@ int tv_host_read(void *dst, __u64 addr, size_t len)
 
 /* Page-sized pieces, so a short string at the end of a mapping reads
  * even though the bytes after it are unmapped. */
-int tv_host_read_str(void *dst, __u64 addr, size_t size)
+int vm_host_read_str(void *dst, __u64 addr, size_t size)
 {
 	unsigned char *d = dst, *nul;
 	size_t got = 0, n;
@@ -116,7 +116,7 @@ int tv_host_read_str(void *dst, __u64 addr, size_t size)
 		n = CHUNK - ((addr + got) & (CHUNK - 1));
 		if (n > size - got)
 			n = size - got;
-		if (tv_host_read(d + got, addr + got, n)) {
+		if (vm_host_read(d + got, addr + got, n)) {
 			memset(d, 0, size);
 			return -EFAULT;
 		}

@@ -100,8 +100,8 @@ static __u64 builtin(struct run *st, __s64 id)
 	case TV_BI_tid: return (__u64)gettid();
 	case TV_BI_uid: return getuid();
 	case TV_BI_gid: return getgid();
-	case TV_BI_nsecs: return tv_host_nsecs();
-	case TV_BI_elapsed: return tv_host_nsecs() - st->vm->start_ns;
+	case TV_BI_nsecs: return vm_host_nsecs();
+	case TV_BI_elapsed: return vm_host_nsecs() - st->vm->start_ns;
 	case TV_BI_cpu: {
 		int cpu = sched_getcpu();
 		return cpu < 0 ? 0 : (__u64)cpu;
@@ -110,7 +110,7 @@ static __u64 builtin(struct run *st, __s64 id)
 	case TV_BI_cgroup:
 		/* looked up on first use: it reads mountinfo, too slow for every start */
 		if (!st->vm->cgroup_known) {
-			st->vm->cgroup = tv_host_cgroup_id();
+			st->vm->cgroup = vm_host_cgroup_id();
 			st->vm->cgroup_known = 1;
 		}
 		return st->vm->cgroup;
@@ -354,7 +354,7 @@ HANDLER(LDU)
 	unsigned size = TV_Z_SIZE(v[2]);
 	__u8 buf[16];
 
-	if (size > 8 || tv_host_read(buf, R(v[1]), size)) {
+	if (size > 8 || vm_host_read(buf, R(v[1]), size)) {
 		R(v[0]) = 0;
 		return fault(st);
 	}
@@ -368,7 +368,7 @@ HANDLER(STRU)
 
 	if (!p)
 		return -EINVAL;
-	return tv_host_read_str(p, R(v[0]), (size_t)v[2]) ? fault_zero(st, p, v[2]) : 0;
+	return vm_host_read_str(p, R(v[0]), (size_t)v[2]) ? fault_zero(st, p, v[2]) : 0;
 }
 
 /* A string inside the context (char arrays and __data_loc fields of
@@ -727,9 +727,9 @@ struct tv_vm *tv_vm_new(const struct tv_image *img, struct tv_store *store, tv_r
 	vm->store = store;
 	vm->on_record = on_record;
 	vm->arg = arg;
-	vm->start_ns = tv_host_nsecs();
+	vm->start_ns = vm_host_nsecs();
 	vm->rand_state = (vm->start_ns ^ ((__u64)getpid() << 32)) | 1;
-	tv_host_comm(vm->comm);
+	vm_host_comm(vm->comm);
 	return vm;
 }
 

@@ -5,7 +5,6 @@
 
 #include "bytecode/bytecode.h"
 
-
 /* The probe context a block sees: `data` is what CTX reads at byte
  * offsets (a tracepoint record); ARG n reads the n-th 8-byte word of it.
  * Reads past `len` fault.  A NULL ctx is an empty one (len 0). */

@@ -104,7 +104,7 @@ FUZZ_SECONDS ?= 300
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(wildcard frontend/*.c bytecode/*.c frontend/*.h frontend/*.def bytecode/*.h bytecode/*.def)
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -I$(B) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c)
+	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c) -lbpf
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus

@@ -173,8 +173,8 @@ static void print_kernel_info(struct run *r)
 	struct tv_kernel_info info;
 
 	tv_kernel_info(r->kernel, &info);
-	fprintf(stderr, "tracevm: attached %.2f ms after main(); session %u, %s start",
-		now_ms() - r->t_main, info.session, info.cold ? "cold" : "warm");
+	fprintf(stderr, "tracevm: attached %.2f ms after main(); session %u in %s, %s start",
+		now_ms() - r->t_main, info.session, info.pin_dir, info.cold ? "cold" : "warm");
 	if (info.cold)
 		fprintf(stderr, " (load+verify %.1f ms, %u insns verified)", info.load_ms,
 			info.verified_insns);

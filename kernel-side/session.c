@@ -418,6 +418,7 @@ void tv_kernel_set_report_faults(struct tv_kernel *k, bool on)
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)
 {
 	*info = k->info;
+	info->pin_dir = k->dir;
 }
 
 int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *arg)

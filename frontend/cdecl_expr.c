@@ -91,7 +91,7 @@ static int unary(struct cdecl *cd, int64_t *v);
 
 static int sizeof_type(struct cdecl *cd, bool align, int64_t *v)
 {
-	const struct cd_tok *at = fe_cd_tok(cd);
+	const struct cd_tok *at = fe_cd_tok(cd) - 1; /* the keyword */
 	int type;
 
 	if (fe_cd_expect(cd, '(', "'('") < 0)

@@ -1,9 +1,12 @@
 /* Struct and union layout by the x86-64 System V ABI, as gcc does it: each
  * member at the next multiple of its alignment (1 when packed), a bitfield
  * at the next bit unless it would straddle a unit of its type's alignment,
- * ":0" closing the unit, the size rounded up to the largest alignment. */
+ * ":0" closing the unit, the size rounded up to the largest alignment.
+ * Packed bitfields take the next bits, whatever units they cross. */
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/btf.h>
 
 #include "frontend/cdecl_impl.h"
 
@@ -40,6 +43,13 @@ struct mtype {
 	bool complete;
 };
 
+static bool is_bool(struct cdecl *cd, int idx)
+{
+	const struct cd_type *t = fe_cd_type(cd, fe_cd_strip(cd, idx));
+
+	return t->kind == CD_INT && t->encoding == BTF_INT_BOOL;
+}
+
 static int bitfield(struct layout *L, struct cd_member *m, const struct mtype *t)
 {
 	struct cdecl *cd = L->cd;
@@ -48,7 +58,8 @@ static int bitfield(struct layout *L, struct cd_member *m, const struct mtype *t
 
 	if (!is_integer(cd, m->type))
 		return fe_cd_error(cd, at, "bit-field '%s' has invalid type", mname(cd, m));
-	if (m->bit_size > 0 && (uint64_t)m->bit_size > size * 8)
+	if (m->bit_size > 0 &&
+	    ((uint64_t)m->bit_size > size * 8 || (m->bit_size > 1 && is_bool(cd, m->type))))
 		return fe_cd_error(cd, at, "width of '%s' exceeds its type", mname(cd, m));
 	if (m->bit_size < 0) {
 		/* ":0": the next bitfield starts a new unit of this type */
@@ -58,7 +69,8 @@ static int bitfield(struct layout *L, struct cd_member *m, const struct mtype *t
 	}
 	if (m->align)
 		L->bits = align_up(L->bits, (uint64_t)m->align * 8);
-	if (!L->is_union && L->bits / unit != (L->bits + (uint64_t)m->bit_size - 1) / unit)
+	if (!L->is_union && unit > 8 &&
+	    L->bits / unit != (L->bits + (uint64_t)m->bit_size - 1) / unit)
 		L->bits = align_up(L->bits, unit);
 	m->bit_off = L->is_union ? 0 : L->bits;
 	if (m->bit_off > BTF_MAX_BITFIELD_OFF)

@@ -94,7 +94,9 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 
 	memset(o, 0, sizeof(*o));
 	o->buffering = -1;
-	while ((c = getopt_long(argc, argv, "+A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {
+	/* options may follow the script file, as with bpftrace (GNU getopt
+	 * permutes; `--` ends them, before positional parameters like -1) */
+	while ((c = getopt_long(argc, argv, "A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'c': o->command = optarg; break;

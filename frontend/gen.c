@@ -276,6 +276,8 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 		return gen_logical(L, e);
 	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_STR && b.k == TY_STR)
 		return gen_str_compare(L, e);
+	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_RECORD && b.k == TY_RECORD)
+		return fe_gen_record_compare(L, e);
 	if (a.k == TY_STR || b.k == TY_STR) {
 		char ta[128], tb[128];
 		struct fe_node whole = {.loc = e->binop.lhs->loc}; /* bpftrace marks it all */
@@ -304,7 +306,8 @@ static void gen_deref(struct lower *L, const struct fe_node *p, int r)
 {
 	struct ty t = fe_type_of(L, p);
 	bool user = t.k == TY_PTR ? t.user : fe_user_address(L, p);
-	__s64 z = t.k == TY_PTR && t.elem ? t.elem | (t.elem_sign ? TV_Z_SIGNED : 0) : 8;
+	__s64 z = t.k == TY_PTR && t.elem ? t.elem | (t.elem_sign ? TV_Z_SIGNED : 0)
+							   : fe_deref_access(L, t);
 
 	fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
 }

@@ -289,6 +289,8 @@ int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 struct ty fe_deref_type(struct lower *L, struct ty ptr);
+int fe_gen_record_compare(struct lower *L, const struct fe_node *e);
+__s64 fe_deref_access(struct lower *L, struct ty ptr);
 /* A cast's type (report: errors for unknown or value struct types). */
 struct ty fe_cast_type(struct lower *L, const struct fe_node *cast, bool report);
 /* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when

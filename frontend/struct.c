@@ -261,6 +261,12 @@ static int index_place(struct lower *L, const struct fe_node *e, bool gen, struc
 		   p->t.kind == TV_BTF_ARRAY && !fe_type(L, (int)p->t.ref, &elem)) {
 		if (gen)
 			r = place_of(L, e->index.expr, true, p);
+	} else if (bt.k == TY_PTR && bt.elem && bt.elem <= 8) { /* (int32 *)x: no BTF */
+		elem = (struct fe_btf_type){
+		    .kind = TV_BTF_INT, .size = bt.elem, .sign = bt.elem_sign, .name = ""};
+		p->user = bt.user;
+		if (gen)
+			r = fe_gen_int(L, e->index.expr);
 	} else if (bt.k == TY_PTR && bt.btf >= 0 && !fe_type(L, bt.btf, &elem) && elem.size) {
 		p->user = bt.user;
 		if (gen)
@@ -479,6 +485,17 @@ int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, 
 	return 0;
 }
 
+/* The access size of *p for a pointer to a BTF integer (8 otherwise). */
+__s64 fe_deref_access(struct lower *L, struct ty ptr)
+{
+	struct fe_btf_type t;
+
+	if (ptr.k != TY_PTR || ptr.btf <= 0 || fe_type(L, ptr.btf, &t) || t.kind != TV_BTF_INT ||
+	    !t.size || t.size > 8 || (t.size & (t.size - 1)))
+		return 8;
+	return t.size | (t.sign ? TV_Z_SIGNED : 0);
+}
+
 /* The value type of *p for a pointer to a BTF type: records only (the
  * rest is read as integers by the deref itself), else TY_NONE. */
 struct ty fe_deref_type(struct lower *L, struct ty ptr)
@@ -559,4 +576,40 @@ long fe_sizeof_struct(struct lower *L, const struct fe_node *n)
 	if (L->btf || L->script_btf)
 		fe_error(L, n, "Unknown identifier: '%s'", type->type.name);
 	return -1;
+}
+
+/* a == b, a != b of two records of one type: every byte (words XORed and
+ * ORed together; both copies are zero padded to whole words). */
+int fe_gen_record_compare(struct lower *L, const struct fe_node *e)
+{
+	struct ty a = fe_type_of(L, e->binop.lhs), b = fe_type_of(L, e->binop.rhs);
+	unsigned size = (a.size + 7) & ~7u, save = L->scratch_top, oa, ob;
+	int acc = fe_reg(L, e), x, y;
+	char ta[128], tb[128];
+
+	if (a.btf != b.btf) {
+		fe_error(L, e, "Type mismatch for '%s': comparing '%s' with '%s'",
+			 fe_ast_op_text(e->binop.op), (type_name(L, a, ta, sizeof(ta)), ta),
+			 (type_name(L, b, tb, sizeof(tb)), tb));
+		return acc;
+	}
+	oa = fe_scratch(L, e, size), ob = fe_scratch(L, e, size);
+	fe_gen_str(L, e->binop.lhs, oa, size);
+	fe_gen_str(L, e->binop.rhs, ob, size);
+	x = fe_reg(L, e), y = fe_reg(L, e);
+	EMIT(L, MOVI, acc, 0);
+	for (unsigned i = 0; i < size; i += 8) {
+		EMIT(L, LD, x, 8, oa + i);
+		EMIT(L, LD, y, 8, ob + i);
+		EMIT(L, XOR, x, x, y);
+		EMIT(L, OR, acc, acc, x);
+	}
+	fe_reg_free(L, y);
+	fe_reg_free(L, x);
+	if (e->binop.op == TV_AST_EQ) /* against r0, which stays 0 */
+		EMIT(L, EQ, acc, acc, 0);
+	else
+		EMIT(L, NE, acc, acc, 0);
+	L->scratch_top = save;
+	return acc;
 }

@@ -274,6 +274,11 @@ t_dump_ignores_features() {
 	"$TV" -d -e 'hardware:cycles:100000 { @ = count(); }' | grep -qx '.probe hardware:cycles:100000'
 }
 check dump_ignores_kernel_features t_dump_ignores_features
+t_options_after_file() { # as bpftrace: `tracevm script.bt -c CMD`
+	printf 'BEGIN { printf("%%d\\n", cpid > 0); exit(); }' >"$T/of.bt"
+	[ "$("$TV" -q "$T/of.bt" -c /bin/true)" = 1 ]
+}
+check options_after_the_script_file t_options_after_file
 # errors only the attach step could meet are found before anything is attached
 # a raw tracepoint with no trace event (DECLARE_TRACE only) is known from BTF
 lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' 'sh:sleep 0.05' '@: 1'

@@ -11,17 +11,21 @@
 #include <unistd.h>
 
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 
 #include "frontend/dwarf.h"
 #include "frontend/dwarf_btf.h"
 
 struct fe_dwarf {
-	int fd;
-	Elf *elf;
+	int fd, debug_fd; /* the binary; its separate debug file, or -1 */
+	Elf *elf, *debug_elf;
 	Dwarf *dw;
 	struct fe_dwconv *conv; /* created on the first type asked for */
 	char **names;		/* type names handed out, freed at close */
 	size_t nnames;
+	struct func_ent *funcs; /* every function, by name, once asked for */
+	size_t nfuncs, funcs_cap;
+	bool indexed;
 };
 
 static void set_err(char *err, size_t n, const char *fmt, const char *a, const char *b)
@@ -45,8 +49,35 @@ static Elf *open_elf(const char *path, int *fd, char *err, size_t n)
 		return e;
 	elf_end(e);
 	close(*fd);
+	*fd = -1;
 	set_err(err, n, "%s is not an ELF file%s", path, "");
 	return NULL;
+}
+
+/* Distributions ship debug info apart, named by the binary's build id:
+ * /usr/lib/debug/.build-id/ab/cdef....debug (where libc6-dbg puts libc's). */
+static bool debug_file_of(Elf *e, char *path, size_t n)
+{
+	const unsigned char *id;
+	ssize_t len = dwelf_elf_gnu_build_id(e, (const void **)&id);
+	size_t k;
+
+	if (len < 2 || len > 64)
+		return false;
+	k = snprintf(path, n, "/usr/lib/debug/.build-id/%02x/", id[0]);
+	for (ssize_t i = 1; i < len && k < n; i++)
+		k += snprintf(path + k, n - k, "%02x", id[i]);
+	return k < n && (size_t)snprintf(path + k, n - k, ".debug") < n - k;
+}
+
+static Dwarf *open_debug_file(struct fe_dwarf *d)
+{
+	char path[512];
+
+	if (!debug_file_of(d->elf, path, sizeof(path)) ||
+	    !(d->debug_elf = open_elf(path, &d->debug_fd, NULL, 0)))
+		return NULL;
+	return dwarf_begin_elf(d->debug_elf, DWARF_C_READ, NULL);
 }
 
 struct fe_dwarf *fe_dwarf_open(const char *path, char *err, size_t n)
@@ -61,8 +92,11 @@ struct fe_dwarf *fe_dwarf_open(const char *path, char *err, size_t n)
 		free(d);
 		return NULL;
 	}
-	/* no .debug_info: DWARF_E_NO_DWARF */
-	if (!(d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL))) {
+	/* no .debug_info (DWARF_E_NO_DWARF): perhaps a -dbg package's file */
+	d->debug_fd = -1;
+	if (!(d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL)))
+		d->dw = open_debug_file(d);
+	if (!d->dw) {
 		set_err(err, n, "No DWARF found for \"%s\"%s", path, "");
 		fe_dwarf_close(d);
 		return NULL;
@@ -78,8 +112,12 @@ void fe_dwarf_close(struct fe_dwarf *d)
 	for (size_t i = 0; i < d->nnames; i++)
 		free(d->names[i]);
 	free(d->names);
+	free(d->funcs);
 	if (d->dw)
 		dwarf_end(d->dw);
+	elf_end(d->debug_elf);
+	if (d->debug_fd >= 0)
+		close(d->debug_fd);
 	elf_end(d->elf);
 	close(d->fd);
 	free(d);
@@ -112,40 +150,79 @@ int fe_dwarf_find_struct(struct fe_dwarf *d, const char *name, bool is_union)
 
 /* ---- a function's parameters -------------------------------------------- */
 
-struct func_find {
+struct func_ent {
 	const char *name;
 	Dwarf_Die die;
-	bool found, defined;
+	bool defined;
+	size_t seq; /* the order the units give */
 };
 
-/* The first definition of the name; a declaration only when no unit
- * defines it (a declaration's parameters often have no names). */
-static int find_func_cb(Dwarf_Die *die, void *arg)
+static int index_cb(Dwarf_Die *die, void *arg)
 {
-	struct func_find *f = arg;
+	struct fe_dwarf *d = arg;
 	const char *name = fe_dwarf_name(die);
-	bool defined = !dwarf_hasattr_integrate(die, DW_AT_declaration);
+	struct func_ent *v;
 
-	if (!name || strcmp(name, f->name) || (f->found && !defined))
+	if (!name)
 		return DWARF_CB_OK;
-	f->die = *die;
-	f->found = true;
-	f->defined = defined;
-	return defined ? DWARF_CB_ABORT : DWARF_CB_OK;
+	if (d->nfuncs == d->funcs_cap) {
+		d->funcs_cap = d->funcs_cap ? d->funcs_cap * 2 : 256;
+		if (!(v = realloc(d->funcs, d->funcs_cap * sizeof(*v))))
+			return DWARF_CB_ABORT;
+		d->funcs = v;
+	}
+	d->funcs[d->nfuncs] = (struct func_ent){
+	    name, *die, !dwarf_hasattr_integrate(die, DW_AT_declaration), d->nfuncs};
+	d->nfuncs++;
+	return DWARF_CB_OK;
 }
 
-static bool find_func(Dwarf *dw, const char *name, Dwarf_Die *out)
+/* by name; then definitions before declarations (a declaration's
+ * parameters often have no names), then in the units' order */
+static int by_func(const void *a, const void *b)
 {
-	struct func_find f = {.name = name};
+	const struct func_ent *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c || x->defined != y->defined)
+		return c ? c : y->defined - x->defined;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Every function of every unit, sorted once: -lv of a library asks for
+ * thousands of them. */
+static void index_funcs(struct fe_dwarf *d)
+{
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie;
 	Dwarf_Half version;
 	uint8_t type;
 
-	while (!f.defined && dwarf_get_units(dw, cu, &cu, &version, &type, &cudie, NULL) == 0)
-		dwarf_getfuncs(&cudie, find_func_cb, &f, 0);
-	*out = f.die;
-	return f.found;
+	d->indexed = true;
+	while (dwarf_get_units(d->dw, cu, &cu, &version, &type, &cudie, NULL) == 0)
+		dwarf_getfuncs(&cudie, index_cb, d, 0); /* out of memory: fewer found */
+	qsort(d->funcs, d->nfuncs, sizeof(*d->funcs), by_func);
+}
+
+/* The first definition of the name (bpftrace takes the first). */
+static bool find_func(struct fe_dwarf *d, const char *name, Dwarf_Die *out)
+{
+	size_t lo = 0, hi;
+
+	if (!d->indexed)
+		index_funcs(d);
+	for (hi = d->nfuncs; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(d->funcs[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == d->nfuncs || strcmp(d->funcs[lo].name, name))
+		return false;
+	*out = d->funcs[lo].die;
+	return true;
 }
 
 struct spell {
@@ -240,7 +317,7 @@ int fe_dwarf_func_params(struct fe_dwarf *d, const char *func, struct fe_dwarf_p
 	Dwarf_Die fn, p;
 	int count = 0, rc;
 
-	if (!find_func(d->dw, func, &fn)) {
+	if (!find_func(d, func, &fn)) {
 		set_err(err, n, "no function %s in the debug info%s", func, "");
 		return -1;
 	}
@@ -283,13 +360,14 @@ static int each_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 	return rc;
 }
 
-int fe_elf_each_func(const char *path, int (*fn)(const char *name, void *arg), void *arg, char *err,
-		     size_t n)
+static int each_func_in(const char *path, int (*fn)(const char *name, void *arg), void *arg,
+			char *err, size_t n, bool with_debug)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	int fd, rc = 0;
 	Elf *e = open_elf(path, &fd, err, n);
+	char debug[512];
 
 	if (!e)
 		return -1;
@@ -297,7 +375,16 @@ int fe_elf_each_func(const char *path, int (*fn)(const char *name, void *arg), v
 		if (gelf_getshdr(scn, &sh) && sh.sh_entsize &&
 		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
 			rc = each_in_table(e, scn, &sh, fn, arg);
+	/* a stripped library's local functions are in its debug file's .symtab */
+	if (!rc && with_debug && debug_file_of(e, debug, sizeof(debug)) && !access(debug, R_OK))
+		rc = each_func_in(debug, fn, arg, NULL, 0, false);
 	elf_end(e);
 	close(fd);
 	return 0;
+}
+
+int fe_elf_each_func(const char *path, int (*fn)(const char *name, void *arg), void *arg, char *err,
+		     size_t n)
+{
+	return each_func_in(path, fn, arg, err, n, true);
 }

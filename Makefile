@@ -7,15 +7,17 @@ B       := build
 CFLAGS  ?= -O2 -g
 # what our code always needs, whatever CFLAGS the caller sets
 TV_CFLAGS := $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -I$(B) -MMD -MP
-# libbpf, libelf and zlib linked statically: nothing to install at run time,
-# and a faster exec (no relocation of three shared libraries).
-LDLIBS  := -Wl,-Bstatic -lbpf -lelf -lz -lffi -Wl,-Bdynamic
+# libbpf, libdw, libelf and their compressors linked statically: nothing to
+# install at run time, and a faster exec (no relocation of shared libraries).
+# libdw.a reads compressed sections through zlib, liblzma and libbz2.
+STATIC_LIBS := -lbpf -ldw -lelf -lz -llzma -lbz2 -lffi
+LDLIBS  := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic
 # build/tracevm itself is fully static: no ld.so, no libc.so to map and
 # relocate, ~25 fewer page faults at exec (~1 ms on a virtual machine).
 TV_STATIC ?= -static
-TV_LDLIBS := $(if $(TV_STATIC),-lbpf -lelf -lz -lffi,$(LDLIBS))
+TV_LDLIBS := $(if $(TV_STATIC),$(STATIC_LIBS),$(LDLIBS))
 
-DEB_BUILD := gcc make clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev libffi-dev procps \
+DEB_BUILD := gcc make clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev libdw-dev liblzma-dev libbz2-dev libffi-dev procps \
              uthash-dev zlib1g-dev pkg-config libcmocka-dev strace
 DEB_BENCH := hyperfine
 
@@ -25,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard cli/*.c))
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c)) \
-	   $(B)/tests/uprobe_target_nopie
+	   $(B)/tests/uprobe_target_nopie $(B)/tests/dwarf_target_nodebug
 
 all: $(B)/tracevm
 
@@ -96,6 +98,14 @@ $(B)/tests/uprobe_target_nopie: tests/helpers/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -Wall -Werror -no-pie -o $@ $<
 
+# the DWARF reader's target once more without debug info (its error)
+$(B)/tests/dwarf_target_nodebug: tests/helpers/dwarf_target.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g0 -Wall -Werror -o $@ $<
+
+# test_dwarf reads these beside it
+$(B)/tests/test_dwarf: $(B)/tests/dwarf_target $(B)/tests/dwarf_target_nodebug
+
 test: deps all $(UNIT) $(HELPERS) $(B)/fuzz/fuzz_frontend
 	@FUZZ_SECONDS=10 tests/run.sh $(B)
 
@@ -104,7 +114,7 @@ FUZZ_SECONDS ?= 300
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(wildcard frontend/*.c bytecode/*.c frontend/*.h frontend/*.def bytecode/*.h bytecode/*.def)
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -I$(B) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c) -lbpf -lelf -lz
+	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c) $(LDLIBS)
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus

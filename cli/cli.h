@@ -3,9 +3,12 @@
 #define TV_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "bytecode/bytecode.h"
+
+#define TV_VERSION "0.1.0"
 
 struct tv_opts {
 	const char *asm_file; /* -A: a program in assembler text */
@@ -16,7 +19,7 @@ struct tv_opts {
 	int buffering;	      /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
 	int helper_checks;    /* -k: 1, -kk: 2 (failed reads warned of) */
-	bool dump, verbose, quiet, cleanup, list, unsafe, json;
+	bool dump, verbose, quiet, cleanup, list, unsafe, json, info;
 	int nargs;
 	char **args; /* positional parameters */
 };
@@ -31,6 +34,8 @@ int load_program(const struct tv_opts *o, __s64 cpid, struct tv_image **img, str
 /* source: the script, to show the line an error points at (or NULL) */
 void print_error(const struct tv_opts *o, const struct tv_err *err, const char *source);
 void notify_probes_attached(void);
+/* --info: the build, the kernel's features and probe types, as bpftrace prints them */
+void tv_print_info(FILE *f);
 
 struct tv_child {
 	pid_t pid; /* 0 once it has exited */

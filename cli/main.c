@@ -337,10 +337,18 @@ int main(int argc, char **argv)
 				opts.list ? "listing probes" : "--cleanup");
 		goto done;
 	}
-	if (opts.list) {
-		tv_list_probes(stdout, optind < argc ? argv[optind] : NULL, opts.verbose,
-			       tv_kernel_usdt_list);
+	if (opts.info) { /* bpftrace --info needs root: its probes load programs */
+		tv_print_info(stdout);
 		return 0;
+	}
+	if (opts.list) {
+		const char *pattern = optind < argc ? argv[optind] : NULL;
+
+		if (tv_list_probes(stdout, pattern, opts.verbose, tv_kernel_usdt_list, &err) >= 0)
+			return 0;
+		fflush(stdout);
+		tv_err_print(stderr, "stdin", pattern, &err, "ERROR"); /* as bpftrace */
+		return 1;
 	}
 	if (opts.cleanup) {
 		rc = tv_kernel_cleanup(&err);

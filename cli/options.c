@@ -16,7 +16,6 @@
 #include "kernel-side/kernel.h"
 #include "cli/cli.h"
 
-#define TV_VERSION "0.1.0"
 
 static const char usage[] =
     "USAGE:\n"
@@ -40,6 +39,7 @@ static const char usage[] =
     "    -v             verbose: session, cold/warm start, verifier figures\n"
     "    -h, --help     this help\n"
     "    -V, --version  version\n"
+    "    --info         what this build and kernel offer (features, probe types)\n"
     "    --unsafe       allow system()\n"
     "    --cleanup      remove every pinned tracevm object (no session may run)\n";
 
@@ -88,6 +88,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 	    {"version", no_argument, NULL, 'V'},
 	    {"cleanup", no_argument, NULL, 'C'},
 	    {"unsafe", no_argument, NULL, 'U'},
+	    {"info", no_argument, NULL, 'I'},
 	    {0},
 	};
 	int c;
@@ -121,12 +122,13 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		case 'v': o->verbose = true; break;
 		case 'C': o->cleanup = true; break;
 		case 'U': o->unsafe = true; break;
+		case 'I': o->info = true; break;
 		case 'V': printf("tracevm v%s\n", TV_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return -1;
 		}
 	}
-	if (o->list)
+	if (o->list || o->info)
 		return 1; /* -l [PATTERN]: the pattern is the next argument */
 	if (!o->program && !o->asm_file && optind < argc)
 		o->file = argv[optind++];

@@ -72,9 +72,13 @@ void tv_ast_free(struct tv_ast *ast);
 void tv_ast_dump(const struct tv_ast *ast, FILE *f);
 
 /* -l: print the probes matching a bpftrace-style glob pattern (NULL: all),
- * with -v their arguments; returns how many matched.  usdt:BIN:... lists
- * BIN's USDT probes through usdt. */
-int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt);
+ * with -v their arguments; returns how many matched, or a negative errno
+ * with err set (line 1, the pattern's columns: a uprobe's binary that is
+ * not there).  usdt:BIN:... lists BIN's USDT probes through usdt;
+ * uprobe:BIN:FUNC the functions of BIN, with -v their parameters from
+ * BIN's DWARF (without it, a warning on stderr and the names alone). */
+int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt,
+		   struct tv_err *err);
 
 /* ---- compiling: a program to a validated image ------------------------- */
 

@@ -1,10 +1,13 @@
 /* -l [PATTERN] and -lv: the probes this kernel offers, as bpftrace lists
  * them ("tracepoint:cat:event", then with -v the args). */
 #include <fnmatch.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "frontend/dwarf.h"
 #include "frontend/frontend.h"
 #include "frontend/lower.h"
 
@@ -130,7 +133,121 @@ static void list_software(struct lister *l)
 	}
 }
 
-int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt)
+/* ---- uprobe:BIN:FUNC, uretprobe:BIN:FUNC ---------------------------------- */
+
+struct funcs {
+	const char *pattern;
+	char **v;
+	int n, cap;
+	bool nomem;
+};
+
+static int gather_func(const char *name, void *arg)
+{
+	struct funcs *g = arg;
+
+	if (fnmatch(g->pattern, name, 0))
+		return 0;
+	if (g->n == g->cap) {
+		int cap = g->cap ? g->cap * 2 : 64;
+		char **v = realloc(g->v, cap * sizeof(*v));
+
+		if (!v)
+			return g->nomem = true;
+		g->v = v, g->cap = cap;
+	}
+	if (!(g->v[g->n] = strdup(name)))
+		return g->nomem = true;
+	g->n++;
+	return 0;
+}
+
+/* -lv: a function's parameters, "    TYPE NAME" each, as bpftrace prints them */
+static void list_params(struct lister *l, struct fe_dwarf *d, const char *func)
+{
+	struct fe_dwarf_param p[64];
+	char err[256];
+	int n = fe_dwarf_func_params(d, func, p, 64, err, sizeof(err));
+
+	for (int i = 0; i < n && i < 64; i++)
+		fprintf(l->f, "    %s %s\n", p[i].type_name, p[i].name);
+}
+
+/* One binary's functions matching func, sorted and each once (a name
+ * may be in .symtab and .dynsym). */
+static int list_binary_funcs(struct lister *l, const char *type, const char *bin, const char *func,
+			     struct tv_err *err)
+{
+	struct funcs g = {.pattern = func};
+	struct fe_dwarf *d = NULL;
+	char msg[256];
+	int rc = fe_elf_each_func(bin, gather_func, &g, msg, sizeof(msg));
+
+	if (rc || g.nomem)
+		rc = tv_err_set(err, 1, "%s", g.nomem ? "out of memory" : msg);
+	qsort(g.v, g.n, sizeof(*g.v), by_name);
+	if (!rc && l->verbose && g.n && !strcmp(type, tv_probe_types[TV_PT_uprobe].name) &&
+	    !(d = fe_dwarf_open(bin, msg, sizeof(msg))))
+		fprintf(stderr, "WARNING: %s, cannot show parameter info\n", msg);
+	for (int i = 0; i < g.n; i++) {
+		if (!rc && (!i || strcmp(g.v[i - 1], g.v[i]))) {
+			fprintf(l->f, "%s:%s:%s\n", type, bin, g.v[i]);
+			if (d)
+				list_params(l, d, g.v[i]);
+			l->n++;
+		}
+	}
+	for (int i = 0; i < g.n; i++)
+		free(g.v[i]);
+	free(g.v);
+	fe_dwarf_close(d);
+	return rc;
+}
+
+/* As a uprobe finds its binary: a path as given, a bare name in $PATH. */
+static bool find_binary(const char *bin, char *out, size_t n)
+{
+	const char *dirs = getenv("PATH"), *end;
+
+	if (strchr(bin, '/') || !access(bin, F_OK)) /* libraries are not executable */
+		return snprintf(out, n, "%s", bin), !access(bin, F_OK);
+	for (; dirs && *dirs; dirs = *end ? end + 1 : end) {
+		end = dirs + strcspn(dirs, ":");
+		snprintf(out, n, "%.*s/%s", (int)(end - dirs), dirs, bin);
+		if (!access(out, X_OK))
+			return true; /* listed under the path found, as bpftrace does */
+	}
+	return false;
+}
+
+/* uprobe:BIN:FUNC with wildcards in BIN (each file that matches) and
+ * FUNC; a binary that is not there is an error, as in bpftrace. */
+static int list_uprobes(struct lister *l, const char *type, const char *target, struct tv_err *err)
+{
+	const char *colon = strrchr(target, ':');
+	char bin[512], path[1024];
+	glob_t gl = {0};
+	int rc = 0;
+
+	snprintf(bin, sizeof(bin), "%.*s", colon ? (int)(colon - target) : (int)strlen(target),
+		 target);
+	if (!bin[0])
+		return 0;
+	if (!colon)
+		return tv_err_set(err, 1, "%s probe type requires 2 arguments", type);
+	if (strpbrk(bin, "*?[") && !glob(bin, 0, NULL, &gl)) {
+		for (size_t i = 0; !rc && i < gl.gl_pathc; i++)
+			rc = list_binary_funcs(l, type, gl.gl_pathv[i], colon + 1, err);
+		globfree(&gl);
+		return rc;
+	}
+	if (!find_binary(bin, path, sizeof(path)))
+		return tv_err_set(err, 1, "%s target file '%s' does not exist or is not executable",
+				  type, bin);
+	return list_binary_funcs(l, type, path, colon + 1, err);
+}
+
+int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt, struct tv_err *err)
 {
 	char pat[512];
 	struct lister l = {.f = f, .pattern = pat, .verbose = verbose};
@@ -141,6 +258,13 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt)
 	t = tv_probe_type_of(pat, &target);
 	if (t == TV_PT_usdt)
 		return list_usdts(&l, target, usdt);
+	if (t == TV_PT_uprobe || t == TV_PT_uretprobe) {
+		int rc = list_uprobes(&l, tv_probe_types[t].name, target, err);
+
+		if (rc && err) /* the whole pattern, as bpftrace underlines it */
+			err->col = 1, err->col_end = (int)strlen(pattern);
+		return rc ?: l.n;
+	}
 	/* a pattern naming its category avoids walking every category */
 	if (t == TV_PT_tracepoint && (c = strchr(target, ':'))) {
 		char cat[256];

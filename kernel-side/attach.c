@@ -39,6 +39,17 @@ static const struct provider {
     [TV_PT_kretfunc] = {kcheck_kfunc, kcheck_kfunc},
 };
 
+bool tv_kernel_offers(enum tv_probe_type t)
+{
+	if ((unsigned)t >= TV_PT__COUNT)
+		return false;
+	if (tv_probe_types[t].flags & TV_PT_HOST)
+		return true;
+	/* kfunc's provider refuses every probe: it would need a program per function */
+	return providers[t].attach && providers[t].attach != kcheck_kfunc &&
+	       tv_kernel_has_feature(tv_probe_types[t].needs);
+}
+
 /* The provider of a kernel probe, or NULL with err set. */
 static const struct provider *provider_of(const struct kattach *a, struct tv_err *err)
 {

@@ -45,6 +45,9 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 /* Does this kernel offer f (features.def)?  Probed once, when first asked;
  * a tv_compile_opts has_feature. */
 bool tv_kernel_has_feature(enum tv_feature f);
+/* Can probes of type t attach here: a provider that attaches, and what
+ * the type needs (probes.def) in this kernel?  For --info. */
+bool tv_kernel_offers(enum tv_probe_type t);
 /* Attach every kernel probe of the loaded image; returns how many.  A
  * TV_PROBE_OPTIONAL probe that cannot attach is passed to warn and
  * skipped; any other failure stops the session and returns it (the probes

@@ -69,7 +69,7 @@ $(B)/%.o: %.c | $(B)/.deps-ok
 	$(CC) $(TV_CFLAGS) -c $< -o $@
 
 $(B)/libtracevm.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^ # no member of a source since removed
 
 $(B)/tracevm: $(CLI_OBJ) $(B)/libtracevm.a
 	$(CC) $(TV_CFLAGS) $(TV_STATIC) -o $@ $^ $(TV_LDLIBS)
@@ -104,7 +104,7 @@ FUZZ_SECONDS ?= 300
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(wildcard frontend/*.c bytecode/*.c frontend/*.h frontend/*.def bytecode/*.h bytecode/*.def)
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -I$(B) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c)
+	  -fno-sanitize-recover=undefined -o $@ $< $(wildcard frontend/*.c bytecode/*.c) -lbpf -lelf -lz
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus

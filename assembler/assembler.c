@@ -534,8 +534,8 @@ static int dir_const(struct ps *p)
 	return const_body(p, kind, name);
 }
 
-/* After a quoted attach point: "optional" and "loc=N" (a usdt probe's
- * location), or nothing. */
+/* After a quoted attach point: "optional", "kernel" (TV_PROBE_IN_KERNEL)
+ * and "loc=N" (a usdt probe's location), or nothing. */
 static int probe_flags(struct ps *p, __u32 *flags)
 {
 	while (!tva_at_eol(p)) {
@@ -545,13 +545,16 @@ static int probe_flags(struct ps *p, __u32 *flags)
 
 		if (tva_tok_is(t, "optional"))
 			*flags |= TV_PROBE_OPTIONAL;
+		else if (tva_tok_is(t, "kernel"))
+			*flags |= TV_PROBE_IN_KERNEL;
 		else if (t.len > 4 && !strncmp(t.s, "loc=", 4) &&
 			 sscanf(t.s + 4, "%5u%n", &loc, &n) == 1 && (size_t)n == t.len - 4 &&
 			 loc <= 0xffff)
 			*flags |= (__u32)loc << TV_PROBE_LOC_SHIFT;
 		else
 			return tva_fail(p, t.s, t.len,
-					"expected 'optional', 'loc=N' or the end of the line");
+					"expected 'optional', 'kernel', 'loc=N' or the end of the "
+					"line");
 	}
 	return 0;
 }

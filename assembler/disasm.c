@@ -282,6 +282,8 @@ static void put_probe(FILE *out, const char *directive, const struct tv_probe *p
 		put_escaped(out, or_empty(pr->attach), strlen(or_empty(pr->attach)));
 		if (pr->flags & TV_PROBE_OPTIONAL)
 			fputs(" optional", out);
+		if (pr->flags & TV_PROBE_IN_KERNEL)
+			fputs(" kernel", out);
 		if (TV_PROBE_LOC(pr->flags))
 			fprintf(out, " loc=%u", TV_PROBE_LOC(pr->flags));
 	} else {

@@ -16,12 +16,13 @@
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
 #define TV_ABI_VERSION                                                                             \
-	6 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
-	     func_ip */
+	7 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
+	     func_ip, 7: MEMK/MEMU */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
 #define TV_STR_MAX 64	/* default string size, as bpftrace's strlen */
+#define TV_MEM_MAX 256	/* bytes one MEMK/MEMU reads: a struct or array value */
 #define TV_COMM_LEN 16
 #define TV_KEY_MAX 120	  /* key payload bytes (map key = 8-byte id + payload) */
 #define TV_KEY_SMALL 24	  /* payloads up to this use the small-key maps */
@@ -532,6 +533,9 @@ struct tv_const {
 /* A probe a wildcard expanded to: when it cannot attach, the run warns
  * and goes on without it (bpftrace does the same). */
 #define TV_PROBE_OPTIONAL 1u
+/* A BEGIN or END block that reads kernel memory: run by the kernel
+ * (BPF_PROG_TEST_RUN) instead of the user-space vm, which cannot. */
+#define TV_PROBE_IN_KERNEL 2u
 
 /* Where an instruction or probe came from in the script, for reports of faults
  * (line 0: unknown).  Only in memory: images read back have none. */

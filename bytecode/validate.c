@@ -174,6 +174,9 @@ static int check_special(struct vctx *c, const struct tv_insn *in, const __s64 *
 	case TV_OP_BUFK:
 	case TV_OP_BUFU:
 		return v[3] >= 8 && v[3] <= 8 + TV_STR_MAX ? 0 : bad(c, "buf length", v[3]);
+	case TV_OP_MEMK:
+	case TV_OP_MEMU:
+		return v[2] >= 1 && v[2] <= TV_MEM_MAX ? 0 : bad(c, "memory read length", v[2]);
 	case TV_OP_CTX: return v[2] >= 0 && v[2] < 0x10000 ? 0 : bad(c, "context offset", v[2]);
 	case TV_OP_ARG: return v[1] < 6 ? 0 : bad(c, "argument index", v[1]);
 	case TV_OP_COUNTB:

@@ -121,6 +121,19 @@ static int read_stack(void *arg, __u64 id, bool kernel, __u64 *ips, int max)
 	return tv_kernel_stack(arg, id, ips, max);
 }
 
+/* A BEGIN or END block that reads kernel memory, run once by the kernel;
+ * what it sent is printed before anything else runs. */
+static int run_in_kernel(struct run *r, __u32 probe)
+{
+	struct tv_err err = {0};
+
+	if (tv_kernel_test_run(r->kernel, probe, NULL, 0, &err)) {
+		fprintf(stderr, "ERROR: %s\n", err.msg);
+		return -EIO;
+	}
+	return tv_kernel_poll(r->kernel, 0, tv_out_record, r->out) < 0 ? -EIO : 0;
+}
+
 static int run_blocks(struct run *r, enum tv_probe_type type)
 {
 	const char *which = tv_probe_types[type].name;
@@ -131,10 +144,14 @@ static int run_blocks(struct run *r, enum tv_probe_type type)
 
 		if (strcmp(r->img->probes[i].attach, which))
 			continue;
-		rc = tv_vm_run(r->vm, i, NULL, &res);
+		if (r->img->probes[i].flags & TV_PROBE_IN_KERNEL) {
+			rc = run_in_kernel(r, i);
+		} else {
+			rc = tv_vm_run(r->vm, i, NULL, &res);
+			r->vm_faults += res.fault;
+		}
 		if (rc)
 			return rc;
-		r->vm_faults += res.fault;
 		if (tv_out_exit_requested(r->out) && type == TV_PT_BEGIN)
 			break;
 	}
@@ -146,7 +163,8 @@ static int count_kernel_probes(const struct tv_image *img)
 	int n = 0;
 
 	for (__u32 i = 0; i < img->nprobes; i++)
-		n += !tv_probe_has(img->probes[i].attach, TV_PT_HOST);
+		n += !tv_probe_has(img->probes[i].attach, TV_PT_HOST) ||
+		     (img->probes[i].flags & TV_PROBE_IN_KERNEL);
 	return n;
 }
 
@@ -155,8 +173,8 @@ static void print_kernel_info(struct run *r)
 	struct tv_kernel_info info;
 
 	tv_kernel_info(r->kernel, &info);
-	fprintf(stderr, "tracevm: attached %.2f ms after main(); session %u, %s start",
-		now_ms() - r->t_main, info.session, info.cold ? "cold" : "warm");
+	fprintf(stderr, "tracevm: attached %.2f ms after main(); session %u in %s, %s start",
+		now_ms() - r->t_main, info.session, info.pin_dir, info.cold ? "cold" : "warm");
 	if (info.cold)
 		fprintf(stderr, " (load+verify %.1f ms, %u insns verified)", info.load_ms,
 			info.verified_insns);

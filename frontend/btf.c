@@ -218,6 +218,10 @@ static void describe(struct fe_btf *b, const struct btf_type *t, struct fe_btf_t
 	}
 	case BTF_KIND_STRUCT: out->kind = TV_BTF_STRUCT; break;
 	case BTF_KIND_UNION: out->kind = TV_BTF_UNION; break;
+	case BTF_KIND_FWD:
+		out->kind = TV_BTF_FWD, out->size = 0;
+		out->fwd_union = BTF_INFO_KFLAG(t->info);
+		break;
 	default: out->kind = TV_BTF_OTHER, out->size = 0; break;
 	}
 }
@@ -324,4 +328,26 @@ static int member_in(struct fe_btf *b, __u32 id, const char *name, __u32 base,
 int fe_btf_member(struct fe_btf *b, __u32 id, const char *name, struct fe_btf_member *m)
 {
 	return member_in(b, id, name, 0, m, 0);
+}
+
+int fe_btf_member_at(struct fe_btf *b, __u32 id, __u32 i, struct fe_btf_member *m,
+		     const char **name)
+{
+	struct fe_btf_type st;
+	const struct btf_type *t;
+	const struct btf_member *mv;
+	bool kflag;
+
+	if (fe_btf_type(b, id, &st) || (st.kind != TV_BTF_STRUCT && st.kind != TV_BTF_UNION))
+		return -1;
+	t = type_at(b, st.id);
+	if (i >= BTF_INFO_VLEN(t->info))
+		return -1;
+	mv = (const struct btf_member *)(t + 1) + i;
+	kflag = BTF_INFO_KFLAG(t->info);
+	m->type = mv->type;
+	m->bit_off = kflag ? BTF_MEMBER_BIT_OFFSET(mv->offset) : mv->offset;
+	m->bit_size = kflag ? BTF_MEMBER_BITFIELD_SIZE(mv->offset) : 0;
+	*name = name_at(b, mv->name_off);
+	return 0;
 }

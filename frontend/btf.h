@@ -32,7 +32,8 @@ enum fe_btf_kind {
 	TV_BTF_ARRAY,
 	TV_BTF_STRUCT,
 	TV_BTF_UNION,
-	TV_BTF_OTHER, /* functions, floats, forward declarations */
+	TV_BTF_FWD,   /* a forward declaration: `struct x;` (fwd_union: `union x;`) */
+	TV_BTF_OTHER, /* functions, floats */
 };
 
 struct fe_btf_type {
@@ -43,6 +44,7 @@ struct fe_btf_type {
 	__u32 ref;	  /* PTR: the pointee; ARRAY: the element (unresolved ids) */
 	__u32 nelems;	  /* ARRAY */
 	const char *name; /* "" when anonymous */
+	bool fwd_union;	  /* FWD */
 };
 
 /* Type id's description; -1 for an id out of range or a typedef loop. */
@@ -60,6 +62,12 @@ struct fe_btf_member {
 /* The member `name` of struct/union id, looked for through anonymous
  * struct and union members too; -1 when there is none. */
 int fe_btf_member(struct fe_btf *b, __u32 id, const char *name, struct fe_btf_member *m);
+
+/* Member i (in declaration order, anonymous ones as themselves) of
+ * struct/union id: 0 with m and *name ("" when anonymous) set, or -1 past
+ * the last. */
+int fe_btf_member_at(struct fe_btf *b, __u32 id, __u32 i, struct fe_btf_member *m,
+		     const char **name);
 
 /* The value of enumerator `name` (SKB_DROP_REASON_NOT_SPECIFIED), or -1
  * when no enum of the kernel has it. */

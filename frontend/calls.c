@@ -411,10 +411,8 @@ static int print_value(struct lower *L, const struct fe_node *c, bool want)
 		fe_error(L, c, "print() of a value takes no other argument");
 		return no_value(L, c, want);
 	}
-	if (t.k == TY_TUPLE)
-		fe_tuple_type_string(L, t, type, sizeof(type));
-	else
-		snprintf(type, sizeof(type), "%c%u", fe_type_char(&t), size);
+	if (!fe_value_type_string(L, t, size, type, sizeof(type)))
+		fe_error(L, v, "print(): the value's type is too complex to print");
 	k = tv_image_add_const(L->img, TV_CONST_fmt, type, strlen(type) + 1);
 	off = fe_scratch(L, c, size);
 	if (fe_is_bytes(t)) {

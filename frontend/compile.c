@@ -232,6 +232,18 @@ static void check_size(struct lower *L, const struct fe_node *p)
 			 L->img->nconsts, TV_MAX_CONSTS);
 }
 
+/* Does the code at [pc, end) read kernel memory (a READS row of a kernel helper)? */
+static bool reads_kernel(const struct tv_image *img, __u32 pc, __u32 end)
+{
+	for (; pc < end; pc += tv_op_is_wide(img->insns[pc].op) ? 2 : 1) {
+		const char *h = tv_op_fault_helper(img->insns[pc].op);
+
+		if (h && strstr(h, "kernel"))
+			return true;
+	}
+	return false;
+}
+
 /* One block: predicate, body, every return and a false predicate to EXIT. */
 static int gen_probe_block(struct lower *L, const struct fe_node *p, const char *attach,
 			   struct fe_tp_format *fmt)
@@ -308,6 +320,9 @@ static void gen_probe(struct lower *L, const struct fe_node *p)
 			struct fe_loc at = p->probe.attach.v[0]->loc;
 
 			L->img->probes[id].flags = x.flags[i];
+			if (tv_probe_has(x.names[i], TV_PT_HOST) &&
+			    reads_kernel(L->img, (__u32)pc, L->img->ninsns))
+				L->img->probes[id].flags |= TV_PROBE_IN_KERNEL;
 			L->img->probes[id].loc =
 			    (struct tv_srcloc){(__u16)at.line, (__u16)at.col, (__u16)at.col_end};
 		}
@@ -330,17 +345,17 @@ static void describe_maps(struct lower *L)
 				       .lmin = m->lmin,
 				       .lmax = m->lmax,
 				       .lstep = m->lstep};
-		char ktype[128], vtype[128] = "";
+		char ktype[512], vtype[512] = "";
 
 		for (int k = 0; k < m->nkeys; k++)
 			d.key_size += m->key[k].size;
-		if (m->val.k == TY_TUPLE)
-			fe_tuple_type_string(L, m->val, vtype, sizeof(vtype));
+		if (m->val.k == TY_TUPLE || m->val.k == TY_RECORD)
+			fe_value_type_string(L, m->val, m->val.size, vtype, sizeof(vtype));
 		else if (d.kind == TV_MAP_bytes || (d.kind == TV_MAP_int && m->val.k > TY_STR))
 			snprintf(vtype, sizeof(vtype), "%c%u", fe_type_char(&m->val), m->val.size);
 		if (d.kind == TV_MAP_bytes)
 			d.val_size = m->val.size;
-		fe_key_type_string(m, ktype, sizeof(ktype));
+		fe_key_type_string(L, m, ktype, sizeof(ktype));
 		tv_image_add_map(L->img, m->name, &d, ktype, vtype);
 	}
 }
@@ -353,6 +368,7 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 	if (!L->img)
 		return NULL;
 	fe_macros_collect(L, &ast->root->program.preamble);
+	fe_types_collect(L, &ast->root->program.preamble);
 	for (int i = 0; i < probes->n; i++)
 		gen_probe(L, probes->v[i]);
 	describe_maps(L);
@@ -401,7 +417,7 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 			L->btf_failed = false; /* a missing BTF is reported in this pass too */
 			img = gen_program(L, ast);
 		}
-		fe_btf_release(L);
+		fe_types_release(L);
 	}
 	if (img && !diag->n &&
 	    tv_image_validate(img, opts && opts->unsafe ? TV_VALIDATE_UNSAFE : 0, &err))

@@ -52,7 +52,7 @@ struct ty {
 /* Values held as bytes in scratch and maps (the others are integers). */
 static inline bool fe_is_bytes(struct ty t)
 {
-	return t.k == TY_STR || t.k >= TY_TUPLE;
+	return t.k == TY_STR || t.k == TY_RECORD || t.k >= TY_TUPLE;
 }
 
 /* A tuple type: its elements and where each one starts. */
@@ -156,8 +156,11 @@ struct lower {
 	int for_ret;
 	struct jumps *for_brk;
 	bool final;	    /* the second pass: map kinds are known */
-	struct fe_btf *btf; /* kernel BTF, opened at its first use (struct.c) */
+	struct fe_btf *btf; /* kernel BTF, opened at its first use (types.c) */
 	bool btf_failed;    /* ... and that open failed (reported once) */
+	/* the script's own declarations (NULL: none), and the bytes they are in */
+	struct fe_btf *script_btf;
+	void *script_btf_data;
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
@@ -183,7 +186,7 @@ int fe_map_note_use(struct lower *L, const struct fe_node *target, const struct 
 const struct fe_tp_field *fe_args_field(struct lower *L, const struct fe_node *field);
 int fe_builtin(const char *name, enum bi_how *how, int *id);
 bool fe_is_agg_call(const struct fe_node *e, enum tv_mapkind *kind);
-void fe_key_type_string(const struct fe_map *m, char *buf, size_t n);
+void fe_key_type_string(struct lower *L, const struct fe_map *m, char *buf, size_t n);
 char fe_type_char(const struct ty *t);
 bool fe_user_pointers(const struct lower *L);
 /* The block runs at a place in user code (uprobe, uretprobe, usdt): its
@@ -207,7 +210,10 @@ int fe_gen_tuple(struct lower *L, const struct fe_node *tuple, unsigned off, uns
 int fe_gen_tuple_elem_int(struct lower *L, const struct fe_node *index);
 int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *index, unsigned off,
 			  unsigned size);
-void fe_tuple_type_string(const struct lower *L, struct ty t, char *buf, size_t n);
+void fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n);
+/* valtype.c: the host's type string of a value of type t (size: a scalar's);
+ * false when it does not fit in n */
+bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf, size_t n);
 
 /* macros.c: #define and #include <header> names */
 void fe_macros_collect(struct lower *L, const struct fe_list *preamble);
@@ -281,12 +287,28 @@ bool fe_enum_value(struct lower *L, const struct fe_node *n, __s64 *value);
 struct ty fe_struct_type(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
+int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
+struct ty fe_deref_type(struct lower *L, struct ty ptr);
 /* A cast's type (report: errors for unknown or value struct types). */
 struct ty fe_cast_type(struct lower *L, const struct fe_node *cast, bool report);
 /* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when
  * there is no such type. */
 long fe_sizeof_struct(struct lower *L, const struct fe_node *type);
-void fe_btf_release(struct lower *L);
+
+/* types.c: named types of the script, the kernel (and, later, binaries),
+ * under one id space (fe_type ids; they tag their source) */
+enum fe_tsrc { FE_TSRC_KERNEL, FE_TSRC_SCRIPT };
+struct fe_btf_type;
+struct fe_btf_member;
+struct fe_btf *fe_kernel_btf(struct lower *L, const struct fe_node *at);
+int fe_type(struct lower *L, int id, struct fe_btf_type *t);
+int fe_type_member(struct lower *L, int id, const char *name, struct fe_btf_member *m);
+int fe_type_member_at(struct lower *L, int id, __u32 i, struct fe_btf_member *m, const char **name);
+/* struct/union name (bare): the script's, else the kernel's; -1 */
+int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bool is_union);
+bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value);
+void fe_types_collect(struct lower *L, const struct fe_list *preamble);
+void fe_types_release(struct lower *L);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct fe_node *call, bool want_value);

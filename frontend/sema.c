@@ -139,6 +139,8 @@ static struct ty unop_type(struct lower *L, const struct fe_node *e)
 
 	if (t.k == TY_PTR && t.elem)
 		return (struct ty){.k = TY_INT, .size = 8, .sign = t.elem_sign};
+	if (t.k == TY_PTR && e->unop.op == TV_AST_DEREF && fe_deref_type(L, t).k == TY_RECORD)
+		return fe_deref_type(L, t);
 	return T_INT64;
 }
 
@@ -216,7 +218,7 @@ bool fe_is_agg_call(const struct fe_node *e, enum tv_mapkind *kind)
 static bool same_ty(struct ty a, struct ty b)
 {
 	return a.k == b.k && (a.k != TY_STR || a.size == b.size) &&
-	       (a.k != TY_TUPLE || a.tup == b.tup);
+	       (a.k != TY_TUPLE || a.tup == b.tup) && (a.k != TY_RECORD || a.btf == b.btf);
 }
 
 /* Key types come from the first use with keys; later uses must agree. */
@@ -335,9 +337,14 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 		vt = fe_type_of(L, value);
 		kind = fe_is_bytes(vt) ? TV_MAP_bytes : TV_MAP_int;
 	}
+	if (kind == TV_MAP_bytes && vt.size > TV_VAL_MAX) {
+		fe_error(L, value, "a value of %u bytes is too large for a map (at most %d)",
+			 vt.size, TV_VAL_MAX);
+		return -1;
+	}
 	if (m->kind == TV_MAP__COUNT) {
 		m->kind = kind;
-		m->val = vt.k == TY_STR || vt.k > TY_STR ? vt : T_INT64;
+		m->val = vt.k == TY_STR || vt.k > TY_STR || vt.k == TY_RECORD ? vt : T_INT64;
 		return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
 	}
 	if (m->kind != kind) {
@@ -352,7 +359,9 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 		    fe_map_type_name(L, m, before, sizeof(before)));
 		return -1;
 	}
-	if (kind == TV_MAP_bytes && (m->val.k == TY_TUPLE || vt.k == TY_TUPLE) &&
+	if (kind == TV_MAP_bytes &&
+	    (m->val.k == TY_TUPLE || vt.k == TY_TUPLE || m->val.k == TY_RECORD ||
+	     vt.k == TY_RECORD) &&
 	    !same_ty(m->val, vt)) {
 		fe_error(L, target, "%s holds %s; this value is another type", m->name,
 			 m->val.k == TY_TUPLE ? "tuples of other element types" : "strings");
@@ -379,14 +388,17 @@ char fe_type_char(const struct ty *t)
 	return t->sign ? TV_VAL_int : TV_VAL_uint;
 }
 
-void fe_key_type_string(const struct fe_map *m, char *buf, size_t n)
+void fe_key_type_string(struct lower *L, const struct fe_map *m, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < m->nkeys && len < n; i++)
-		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "",
-				fe_type_char(&m->key[i]), m->key[i].size);
+	for (int i = 0; i < m->nkeys && len + 1 < n; i++) {
+		if (i)
+			buf[len++] = ',';
+		fe_value_type_string(L, m->key[i], m->key[i].size, buf + len, n - len);
+		len += strlen(buf + len);
+	}
 }
 
 bool fe_probe_has(const struct lower *L, __u32 flags)

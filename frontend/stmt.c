@@ -145,6 +145,10 @@ static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, 
 		return 0;
 	}
 	case TV_N_tuple: return fe_gen_tuple(L, e, off, size);
+	case TV_N_unop:
+		if (e->unop.op == TV_AST_DEREF && !fe_gen_deref_record(L, e, off, size))
+			return 0;
+		break;
 	case TV_N_tuple_index: return fe_gen_tuple_elem_str(L, e, off, size);
 	case TV_N_var: {
 		struct fe_var *v = fe_var_find(L, e->name);
@@ -265,10 +269,6 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 	struct fe_var *v;
 	int r;
 
-	if (t.k == TY_RECORD) {
-		fe_error(L, val, "struct values cannot be assigned (read one of their fields)");
-		return;
-	}
 	if (t.k == TY_INT || t.k == TY_PTR || t.k == TY_PROBE || t.k == TY_KSTACK ||
 	    t.k == TY_USTACK)
 		t.size = 8;

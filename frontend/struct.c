@@ -12,56 +12,29 @@
 #include "frontend/btf.h"
 #include "frontend/lower.h"
 
-void fe_btf_release(struct lower *L)
-{
-	fe_btf_close(L->btf);
-	L->btf = NULL;
-	L->btf_failed = false;
-}
-
-/* Kernel BTF, opened on first use; NULL (reported once a pass) when missing. */
-static struct fe_btf *btf(struct lower *L, const struct fe_node *n)
-{
-	char err[256];
-
-	if (!L->btf && !L->btf_failed) {
-		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-		L->btf_failed = !L->btf;
-		if (!L->btf)
-			fe_error(L, n, "%s", err);
-	}
-	return L->btf;
-}
-
-/* An identifier no builtin or #define knows may be a kernel enumerator,
- * as it would be to bpftrace through the kernel's headers. */
+/* An identifier no builtin or #define knows may be an enumerator of the
+ * script's or the kernel's, as it would be to bpftrace through headers. */
 bool fe_enum_value(struct lower *L, const struct fe_node *n, __s64 *value)
 {
-	char err[256];
-
-	/* quietly: without BTF the identifier is only unknown */
-	if (!L->btf && !L->btf_failed)
-		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-	return L->btf && !fe_btf_enum_value(L->btf, n->name, value);
+	return fe_type_enum_value(L, n->name, value);
 }
 
 /* "struct x" / "union x": the BTF id, or -1. */
 static int find_record(struct lower *L, const struct fe_node *n, const char *name)
 {
-	struct fe_btf *b = btf(L, n);
 	bool is_union = !strncmp(name, "union ", 6);
 	const char *bare = strchr(name, ' ');
 
-	if (!b || !bare || (!is_union && strncmp(name, "struct ", 7)))
+	if (!bare || (!is_union && strncmp(name, "struct ", 7)))
 		return -1;
-	return fe_btf_find(b, bare + 1, is_union);
+	return fe_type_find(L, n, bare + 1, is_union);
 }
 
 static const struct ty T_NONE = {.k = TY_NONE};
 
 /* A BTF type as a value type: integers, pointers, char arrays as strings;
  * anything else is a record, read only through its fields. */
-static struct ty value_type(const struct fe_btf_type *t, struct fe_btf *b, bool user)
+static struct ty value_type(struct lower *L, const struct fe_btf_type *t, bool user)
 {
 	struct fe_btf_type elem;
 
@@ -70,7 +43,7 @@ static struct ty value_type(const struct fe_btf_type *t, struct fe_btf *b, bool 
 	case TV_BTF_PTR:
 		return (struct ty){.k = TY_PTR, .size = 8, .btf = (int)t->ref, .user = user};
 	case TV_BTF_ARRAY:
-		if (!fe_btf_type(b, t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
+		if (!fe_type(L, (int)t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
 			return (struct ty){.k = TY_STR, .size = t->nelems, .user = user};
 		break;
 	case TV_BTF_VOID:
@@ -90,8 +63,8 @@ static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 		snprintf(buf, n, "struct task_struct *");
 		return;
 	}
-	if ((t.k == TY_PTR || t.k == TY_RECORD) && L->btf)
-		fe_btf_type(L->btf, (__u32)t.btf, &bt);
+	if (t.k == TY_PTR || t.k == TY_RECORD)
+		fe_type(L, t.btf, &bt);
 	tag = bt.kind == TV_BTF_STRUCT ? "struct " : bt.kind == TV_BTF_UNION ? "union " : "";
 	switch (t.k) {
 	case TY_INT: snprintf(buf, n, "%sint%u", t.sign ? "" : "unsigned ", t.size * 8); break;
@@ -109,6 +82,7 @@ struct place {
 	long off;
 	unsigned bit_off, bit_size; /* a bitfield: bits within the bytes at the address */
 	bool user;
+	bool in_scratch; /* off is a scratch offset: the record is held as a value */
 };
 
 static int place_of(struct lower *L, const struct fe_node *e, bool gen, struct place *p);
@@ -145,7 +119,7 @@ static int pointee(struct lower *L, const struct fe_node *e, struct ty bt, bool 
 		 : bt.btf == FE_BTF_TASK ? find_record(L, e, "struct task_struct")
 					 : bt.btf;
 
-	if (id >= 0 && btf(L, e) && !fe_btf_type(L->btf, (__u32)id, out) &&
+	if (id >= 0 && !fe_type(L, id, out) &&
 	    (out->kind == TV_BTF_STRUCT || out->kind == TV_BTF_UNION))
 		return 0;
 	if (!gen || base_failed(L, base, bt))
@@ -165,6 +139,33 @@ static int pointee(struct lower *L, const struct fe_node *e, struct ty bt, bool 
 	return -1;
 }
 
+/* A record held as a value (a variable, a map's value, *p): not in
+ * memory at an address but in scratch, where its members are read. */
+static bool value_held(const struct fe_node *e)
+{
+	return !fe_is_struct_access(e);
+}
+
+static int scratch_place(struct lower *L, const struct fe_node *base, struct ty bt, bool gen,
+			 struct place *p)
+{
+	struct fe_var *v = base->kind == TV_N_var ? fe_var_find(L, base->name) : NULL;
+
+	if (bt.k != TY_RECORD || fe_type(L, bt.btf, &p->t))
+		return -1;
+	p->off = 0, p->bit_off = p->bit_size = 0;
+	p->user = bt.user;
+	p->in_scratch = true;
+	if (!gen)
+		return 0;
+	if (v) {
+		p->off = v->off;
+		return 0;
+	}
+	p->off = fe_scratch(L, base, bt.size);
+	return fe_gen_str(L, base, (unsigned)p->off, bt.size) ? -1 : 0;
+}
+
 /* base.name: base must be a struct or union in memory. */
 static int record_of(struct lower *L, const struct fe_node *e, struct ty bt, bool gen,
 		     struct place *p)
@@ -174,7 +175,8 @@ static int record_of(struct lower *L, const struct fe_node *e, struct ty bt, boo
 	int r;
 
 	if (bt.k == TY_RECORD) {
-		r = place_of(L, e->field.expr, gen, p);
+		r = value_held(e->field.expr) ? scratch_place(L, e->field.expr, bt, gen, p)
+					      : place_of(L, e->field.expr, gen, p);
 		if (r >= 0 && (p->t.kind == TV_BTF_STRUCT || p->t.kind == TV_BTF_UNION))
 			return r;
 		bt.k = TY_NONE;
@@ -226,7 +228,7 @@ static int field_place(struct lower *L, const struct fe_node *e, bool gen, struc
 			base_of(L, e, true, p); /* its errors */
 		return -1;
 	}
-	if (fe_btf_member(L->btf, p->t.id, e->field.name, &m) || fe_btf_type(L->btf, m.type, &t)) {
+	if (fe_type_member(L, (int)p->t.id, e->field.name, &m) || fe_type(L, (int)m.type, &t)) {
 		if (gen)
 			fe_error(L, e->field.arrow ? e : &(struct fe_node){.loc = e->field.op},
 				 "Struct/union of type '%s%s' does not contain a field named '%s'",
@@ -250,12 +252,16 @@ static int index_place(struct lower *L, const struct fe_node *e, bool gen, struc
 	char tn[128];
 	int r = 0, i, s;
 
-	if (bt.k == TY_RECORD && place_of(L, e->index.expr, false, p) >= 0 &&
-	    p->t.kind == TV_BTF_ARRAY && !fe_btf_type(L->btf, p->t.ref, &elem)) {
+	if (bt.k == TY_RECORD && value_held(e->index.expr) &&
+	    !scratch_place(L, e->index.expr, bt, false, p) && p->t.kind == TV_BTF_ARRAY &&
+	    !fe_type(L, (int)p->t.ref, &elem)) {
+		if (gen)
+			r = scratch_place(L, e->index.expr, bt, true, p);
+	} else if (bt.k == TY_RECORD && place_of(L, e->index.expr, false, p) >= 0 &&
+		   p->t.kind == TV_BTF_ARRAY && !fe_type(L, (int)p->t.ref, &elem)) {
 		if (gen)
 			r = place_of(L, e->index.expr, true, p);
-	} else if (bt.k == TY_PTR && bt.btf >= 0 && btf(L, e) &&
-		   !fe_btf_type(L->btf, (__u32)bt.btf, &elem) && elem.size) {
+	} else if (bt.k == TY_PTR && bt.btf >= 0 && !fe_type(L, bt.btf, &elem) && elem.size) {
 		p->user = bt.user;
 		if (gen)
 			r = fe_gen_int(L, e->index.expr);
@@ -269,6 +275,14 @@ static int index_place(struct lower *L, const struct fe_node *e, bool gen, struc
 						     : (type_name(L, bt, tn, sizeof(tn)), tn));
 		return -1;
 	}
+	if (e->index.index->kind == TV_N_int && p->t.kind == TV_BTF_ARRAY &&
+	    (fe_int_value(e->index.index) < 0 ||
+	     fe_int_value(e->index.index) >= (__s64)p->t.nelems)) {
+		if (gen)
+			fe_error(L, e, "the index %lld is out of bounds for array of size %u",
+				 (long long)fe_int_value(e->index.index), p->t.nelems);
+		return -1;
+	}
 	p->t = elem;
 	p->bit_off = p->bit_size = 0;
 	if (!gen || r < 0)
@@ -276,6 +290,12 @@ static int index_place(struct lower *L, const struct fe_node *e, bool gen, struc
 	if (e->index.index->kind == TV_N_int) {
 		p->off += (long)fe_int_value(e->index.index) * (long)elem.size;
 		return r;
+	}
+	if (p->in_scratch) {
+		fe_error(L, e->index.index,
+			 "the index of an array held in a variable or map must "
+			 "be a constant");
+		return -1;
 	}
 	i = fe_gen_int(L, e->index.index);
 	s = fe_reg(L, e);
@@ -317,20 +337,33 @@ struct ty fe_struct_type(struct lower *L, const struct fe_node *e)
 
 	if (place_of(L, e, false, &p) < 0)
 		return T_NONE;
-	return value_type(&p.t, L->btf, p.user);
+	return value_type(L, &p.t, p.user);
 }
 
-/* BEGIN and END run in the user-space vm, which cannot read kernel memory
- * (its reads would fault and end the block, exit() included). */
-static bool readable(struct lower *L, const struct fe_node *e, const struct place *p)
+/* BEGIN and END blocks that read kernel memory run in the kernel
+ * (TV_PROBE_IN_KERNEL), which needs what kernel probes need. */
+static bool kernel_readable(struct lower *L, const struct fe_node *e, bool user)
 {
-	if (p->user || !fe_probe_has(L, TV_PT_HOST))
+	if (user || !fe_probe_has(L, TV_PT_HOST) || !L->opts || !L->opts->no_kernel)
 		return true;
-	fe_error(L, e,
-		 "%s runs in user space here: it cannot read kernel memory (struct fields); "
-		 "read them in a probe",
+	fe_error(L, e, "%s reads kernel memory here, which needs root (or CAP_BPF and CAP_PERFMON)",
 		 L->probe_kind);
 	return false;
+}
+
+static bool readable(struct lower *L, const struct fe_node *e, const struct place *p)
+{
+	return kernel_readable(L, e, p->user);
+}
+
+/* An integer of size z at the place: from memory at r + off, or from
+ * scratch (r is then only the destination). */
+static void load(struct lower *L, int r, const struct place *p, __s64 z)
+{
+	if (p->in_scratch)
+		EMIT(L, LD, r, z, p->off);
+	else
+		fe_emit(L, p->user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
 }
 
 /* A bitfield: its bits shifted down and masked. */
@@ -340,7 +373,7 @@ static void bitfield(struct lower *L, const struct fe_node *e, int r, const stru
 	unsigned size = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
 	int t = fe_reg(L, e);
 
-	fe_emit(L, p->user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, size}, 3);
+	load(L, r, p, size);
 	EMIT(L, MOVI, t, p->bit_off);
 	EMIT(L, SHR, r, r, t);
 	if (p->bit_size < 64) {
@@ -358,9 +391,11 @@ int fe_gen_struct_int(struct lower *L, const struct fe_node *e)
 	bool bits, scalar;
 	char tn[128];
 
-	if (r <= 0)
+	if (r < 0 || (!r && !p.in_scratch))
 		return fe_reg(L, e);
-	t = value_type(&p.t, L->btf, p.user);
+	if (p.in_scratch)
+		r = fe_reg(L, e);
+	t = value_type(L, &p.t, p.user);
 	bits = p.bit_size && p.bit_off + p.bit_size <= 64;
 	scalar = (t.k == TY_INT || t.k == TY_PTR) && t.size <= 8;
 	if (!bits && !scalar) {
@@ -371,17 +406,31 @@ int fe_gen_struct_int(struct lower *L, const struct fe_node *e)
 			 t.k == TY_STR ? "string" : tn);
 		return r;
 	}
-	if (!readable(L, e, &p))
+	if (!p.in_scratch && !readable(L, e, &p))
 		return r;
-	add_offset(L, r, p.off);
+	if (!p.in_scratch)
+		add_offset(L, r, p.off);
 	if (bits)
 		bitfield(L, e, r, &p);
 	else
-		fe_emit(L, p.user ? TV_OP_LDU : TV_OP_LDK,
-			(const __s64[]){r, r, t.size | (t.sign ? TV_Z_SIGNED : 0)}, 3);
+		load(L, r, &p, t.size | (t.sign ? TV_Z_SIGNED : 0));
 	return r;
 }
 
+/* n bytes of memory at register r into S[off..): MEMK/MEMU a chunk at a time. */
+static void copy_memory(struct lower *L, int r, bool user, unsigned off, unsigned n)
+{
+	for (unsigned done = 0; done < n; done += TV_MEM_MAX) {
+		unsigned k = n - done < TV_MEM_MAX ? n - done : TV_MEM_MAX;
+
+		if (done)
+			EMIT(L, ADDI, r, r, TV_MEM_MAX);
+		fe_emit(L, user ? TV_OP_MEMU : TV_OP_MEMK, (const __s64[]){r, off + done, k}, 3);
+	}
+}
+
+/* A member that is a string (a char array) or a record, as bytes into
+ * S[off..off+size); -1 when e is neither. */
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct place p;
@@ -389,17 +438,58 @@ int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, un
 	unsigned n = t.size < size ? t.size : size;
 	int r;
 
-	if (t.k != TY_STR)
+	if (t.k != TY_STR && t.k != TY_RECORD)
 		return -1;
 	r = place_of(L, e, true, &p);
-	if (r <= 0 || !readable(L, e, &p))
+	if (r < 0 || (!r && !p.in_scratch))
 		return 0;
-	add_offset(L, r, p.off);
 	if (n < size)
 		EMIT(L, SZERO, off + n, size - n);
-	fe_emit(L, p.user ? TV_OP_STRU : TV_OP_STRK, (const __s64[]){r, off, n}, 3);
+	if (p.in_scratch) {
+		EMIT(L, SCOPY, n, off, p.off);
+		return 0;
+	}
+	if (!readable(L, e, &p))
+		return 0;
+	add_offset(L, r, p.off);
+	if (t.k == TY_STR)
+		fe_emit(L, p.user ? TV_OP_STRU : TV_OP_STRK, (const __s64[]){r, off, n}, 3);
+	else
+		copy_memory(L, r, p.user, off, n);
 	fe_reg_free(L, r);
 	return 0;
+}
+
+/* *p of a pointer to a record: its bytes into S[off..off+size). */
+int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
+{
+	struct ty pt = fe_type_of(L, e->unop.expr), t = fe_type_of(L, e);
+	unsigned n = t.size < size ? t.size : size;
+	int r;
+
+	if (t.k != TY_RECORD)
+		return -1;
+	if (!kernel_readable(L, e, pt.user))
+		return 0;
+	r = fe_gen_int(L, e->unop.expr);
+	if (n < size)
+		EMIT(L, SZERO, off + n, size - n);
+	copy_memory(L, r, pt.user, off, n);
+	fe_reg_free(L, r);
+	return 0;
+}
+
+/* The value type of *p for a pointer to a BTF type: records only (the
+ * rest is read as integers by the deref itself), else TY_NONE. */
+struct ty fe_deref_type(struct lower *L, struct ty ptr)
+{
+	struct fe_btf_type t;
+	struct ty v;
+
+	if (ptr.k != TY_PTR || ptr.elem || ptr.btf <= 0 || fe_type(L, ptr.btf, &t))
+		return T_NONE;
+	v = value_type(L, &t, ptr.user);
+	return v.k == TY_RECORD ? v : T_NONE;
 }
 
 /* The address of a member held in memory (an array, a record) in a
@@ -413,7 +503,7 @@ int fe_gen_struct_addr(struct lower *L, const struct fe_node *e, bool *user, uns
 	if (t.k != TY_STR && t.k != TY_RECORD)
 		return -1;
 	r = place_of(L, e, true, &p);
-	if (r <= 0 || !readable(L, e, &p))
+	if (r <= 0 || p.in_scratch || !readable(L, e, &p))
 		return -1;
 	add_offset(L, r, p.off);
 	*user = p.user;
@@ -442,7 +532,7 @@ struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 	}
 	id = find_record(L, c, t->type.name);
 	if (id < 0 || !t->type.ptr) {
-		if (report && L->btf)
+		if (report && (L->btf || L->script_btf))
 			fe_error(L, c,
 				 id < 0 ? "Unknown struct/union: '%s'"
 					: "Cannot cast to struct type \"%s\"",
@@ -464,9 +554,9 @@ long fe_sizeof_struct(struct lower *L, const struct fe_node *n)
 	struct fe_btf_type t;
 	int id = find_record(L, n, type->type.name);
 
-	if (id >= 0 && !fe_btf_type(L->btf, (__u32)id, &t))
+	if (id >= 0 && !fe_type(L, id, &t))
 		return t.size;
-	if (L->btf)
+	if (L->btf || L->script_btf)
 		fe_error(L, n, "Unknown identifier: '%s'", type->type.name);
 	return -1;
 }

@@ -190,7 +190,7 @@ int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *e, unsigned off
 }
 
 /* "(i8,s16)": the host prints the value as bpftrace prints a tuple. */
-void fe_tuple_type_string(const struct lower *L, struct ty tt, char *buf, size_t n)
+void fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n)
 {
 	const struct fe_tuple *t = tuple_of(L, tt);
 	size_t len = 0;
@@ -199,8 +199,11 @@ void fe_tuple_type_string(const struct lower *L, struct ty tt, char *buf, size_t
 	if (!t || n < 3)
 		return;
 	buf[len++] = '(';
-	for (int i = 0; i < t->n && len + 12 < n; i++)
-		len += snprintf(buf + len, n - len, "%s%c%u", i ? "," : "",
-				fe_type_char(&t->elem[i]), t->elem[i].size);
+	for (int i = 0; i < t->n && len + 12 < n; i++) {
+		if (i)
+			buf[len++] = ',';
+		fe_value_type_string(L, t->elem[i], t->elem[i].size, buf + len, n - len);
+		len += strlen(buf + len);
+	}
 	snprintf(buf + len, n - len, ")");
 }

@@ -13,6 +13,7 @@ struct tv_kernel_info {
 	__u64 cookie0;	      /* attach cookie of probe 0; probe i has cookie0 + i */
 	__u32 verified_insns; /* of the tracepoint program, when this run loaded it */
 	double load_ms;	      /* time spent in load + verify (cold only) */
+	const char *pin_dir;  /* this build's pins (valid while k is) */
 };
 
 /* libbpf's own messages on stderr (a failed load's verifier log): off

@@ -418,6 +418,7 @@ void tv_kernel_set_report_faults(struct tv_kernel *k, bool on)
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)
 {
 	*info = k->info;
+	info->pin_dir = k->dir;
 }
 
 int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *arg)
@@ -443,6 +444,38 @@ int tv_kernel_poll(struct tv_kernel *k, int timeout_ms, tv_record_fn fn, void *a
 	return rc == -EINTR ? 0 : rc;
 }
 
+static int set_running(struct tv_kernel *k, bool on)
+{
+	struct tv_sess s;
+	int was;
+
+	if (!k->have_slot || bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s))
+		return -1;
+	was = s.running;
+	s.running = on;
+	bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &s, BPF_ANY);
+	return was;
+}
+
+/* END runs after the session is stopped: running again for just that run
+ * (an attached probe firing meanwhile runs too, as it could before END). */
+static int test_run_even_stopped(struct tv_kernel *k, int fd, struct bpf_test_run_opts *opts,
+				 struct tv_err *err)
+{
+	int was = -1, rc;
+	struct tv_sess s;
+
+	if (k->have_slot && !bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s) &&
+	    !s.running)
+		was = set_running(k, true);
+	rc = bpf_prog_test_run_opts(fd, opts);
+	if (was == 0)
+		set_running(k, false);
+	if (rc)
+		return tv_err_set(err, 0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+	return 0;
+}
+
 int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t len,
 		       struct tv_err *err)
 {
@@ -456,9 +489,7 @@ int tv_kernel_test_run(struct tv_kernel *k, __u32 probe, const void *ctx, size_t
 		return tv_err_set(err, 0, "test context of %zu bytes is larger than %zu", len,
 				  sizeof(buf) - 8);
 	memcpy(buf + 1, ctx, len);
-	if (bpf_prog_test_run_opts(fd, &opts))
-		return tv_err_set(err, 0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
-	return 0;
+	return test_run_even_stopped(k, fd, &opts, err);
 }
 
 int tv_kernel_stack(struct tv_kernel *k, __u64 id, __u64 *ips, int max)
@@ -489,12 +520,7 @@ int tv_kernel_counters(struct tv_kernel *k, __u64 *faults, __u64 *lost)
  * the probes themselves is slow and is left to tv_kernel_close. */
 void tv_kernel_stop(struct tv_kernel *k)
 {
-	struct tv_sess s;
-
-	if (k->have_slot && !bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s)) {
-		s.running = 0;
-		bpf_map_update_elem(k->map_fd[KMAP_sessions], &k->slot, &s, BPF_ANY);
-	}
+	set_running(k, false);
 }
 
 /* Closing perf-event links waits for RCU grace periods, tens of ms each,

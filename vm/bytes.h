@@ -56,6 +56,28 @@ HANDLER(BUFU)
 	return read_buf(st, v, true);
 }
 
+/* A struct or array value: its bytes (user memory only: kernel reads fault). */
+static int read_mem(struct run *st, const __s64 *v, bool user)
+{
+	__u8 *p = sp(st, v[1], v[2]);
+
+	if (!p)
+		return -EINVAL;
+	if (!user || vm_host_read(p, R(v[0]), (size_t)v[2]))
+		return fault_zero(st, p, v[2]);
+	return 0;
+}
+
+HANDLER(MEMK)
+{
+	return read_mem(st, v, false);
+}
+
+HANDLER(MEMU)
+{
+	return read_mem(st, v, true);
+}
+
 /* usym(): the address and the process it belongs to. */
 HANDLER(USYM)
 {

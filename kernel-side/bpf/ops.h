@@ -383,6 +383,29 @@ HANDLER(BUFU)
 	return read_buf(st, in, true);
 }
 
+/* A struct or array value; on a fault the helper zeroed the bytes. */
+static __always_inline int read_mem(struct tv_state *st, const struct tv_insn *in, bool user)
+{
+	__u64 n = clamp_len(HI(in), TV_MEM_MAX);
+	const void *src = (const void *)R(st, in->a);
+	long err;
+
+	if (!n)
+		return NEXT;
+	err = user ? bpf_probe_read_user(S(st, LO(in)), n, src)
+		   : bpf_probe_read_kernel(S(st, LO(in)), n, src);
+	return err < 0 ? FAULTED : NEXT;
+}
+
+HANDLER(MEMK)
+{
+	return read_mem(st, in, false);
+}
+HANDLER(MEMU)
+{
+	return read_mem(st, in, true);
+}
+
 #include "kernel-side/bpf/mapops.h"
 
 /* ---- records and stacks ------------------------------------------------------ */

@@ -54,10 +54,21 @@ t_btf_only_when_needed() {
 }
 check btf_opened_only_when_needed t_btf_only_when_needed
 
+# ---- the script's own types, records as values, BEGIN/END in the kernel ---
+lang script_struct_layout 'struct S { int a; short b[3]; char c; } struct T { char c; struct S s; long l; } BEGIN { printf("%d %d\n", sizeof(struct S), sizeof(struct T)); exit(); }' '' '12 24'
+lang script_struct_overrides_kernel 'struct task_struct { int x; } interval:ms:1 { printf("%d\n", sizeof(struct task_struct)); exit(); }' 'sh:sleep 0.05' '4'
+lang script_struct_over_memory 'struct P { int pid; int tgid; } interval:ms:1 { $p = (struct P *)curtask; printf("%d\n", $p->tgid == *(int32 *)(curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
+# a record read into a variable once, its fields then read from it
+lang record_in_variable 'interval:ms:1 { $l = curtask->se.load; printf("%d\n", $l.weight == curtask->se.load.weight && $l.inv_weight == curtask->se.load.inv_weight); exit(); }' 'sh:sleep 0.05' '1'
+lang begin_reads_kernel_in_the_kernel 'BEGIN { printf("%d %s\n", curtask->pid == pid, curtask->comm); exit(); }' '' '1 tracevm'
+lang end_reads_kernel_in_the_kernel 'BEGIN { exit(); } END { printf("end %d\n", curtask->tgid == pid); }' '' 'end 1'
+err script_struct_syntax_error 'BEGIN { } struct A { int x[4] q; }' '^stdin:1:[0-9]+-[0-9]+: ERROR: '
+err array_index_out_of_bounds 'struct A { int x[4]; } interval:ms:1 { $a = (struct A *)curtask; @ = $a->x[5]; }' '^stdin:1:[0-9]+-[0-9]+: ERROR: the index 5 is out of bounds for array of size 4$'
+
 # ---- errors -----------------------------------------------------------------
 err btf_error_field_of_string 'BEGIN { printf("%d\n", curtask->comm->x); exit(); }' \
 	"^stdin:1:24-39: ERROR: The dereference operator can not be used on expressions of type 'string\\[16\\]'"
-err btf_error_struct_value 'BEGIN { $s = curtask->se; exit(); }' '^stdin:1:14-25: ERROR: struct values cannot be assigned'
+err btf_error_struct_value_too_large 'tracepoint:syscalls:sys_enter_getppid { @s = curtask->se; exit(); }' '^stdin:1:46-57: ERROR: a value of 256 bytes is too large for a map \(at most 128\)'
 # byte for byte what bpftrace 0.17 printed (golden/btf/*.err), status 1
 while IFS=$'\t' read -r name prog; do
 	"$TV" -e "$prog" >"$T/b.out" 2>"$T/b.err"

@@ -309,10 +309,10 @@ t_too_large() { # more code or strings than a session holds: an error at the pro
 		grep -q "^$T/big.bt:1:[0-9]*-[0-9]*: ERROR: the program is too large: [0-9]* instructions, a session holds 4096\$" "$T/big.err"
 }
 check too_large_program_is_an_error t_too_large
-t_pid_ends_run() { # -p: the run ends with the process, maps printed (probes waiting, or BEGIN only)
+t_pid_ends_run() { # -p: the run ends with the process, maps printed (probes waiting, or BEGIN only) (other processes may call getppid meanwhile)
 	sleep 0.3 &
 	timeout 5 "$TV" -p $! -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' >"$T/pe.out" || return 1
-	grep -qx '@: 0' "$T/pe.out" || return 1
+	grep -qx '@: [0-9]*' "$T/pe.out" || return 1
 	sleep 0.3 &
 	timeout 5 "$TV" -p $! -e 'BEGIN { printf("up\n"); }' | grep -qx up
 }

@@ -23,10 +23,14 @@ start() {
 	eval "pid_$name=$!"
 	for _ in $(seq 1000); do
 		grep -q __BPFTRACE_NOTIFY_PROBES_ATTACHED "$T/$name.err" 2>/dev/null && return 0
-		kill -0 $! 2>/dev/null || return 1
+		# a run may attach, print and end between the grep and this
+		kill -0 $! 2>/dev/null || { grep -q __BPFTRACE_NOTIFY_PROBES_ATTACHED "$T/$name.err"; return; }
 		sleep 0.01
 	done
 	return 1
+}
+pin_dir() { # this build's pin directory (other builds may pin theirs beside it)
+	"$TV" -v -e 'interval:ms:1 { exit(); }' 2>&1 >/dev/null | sed -n 's/^tracevm: attached .* in \(\/[^,]*\), .*/\1/p'
 }
 stop() { # NAME: SIGINT, then wait for the exit status
 	local pid

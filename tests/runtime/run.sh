@@ -48,7 +48,7 @@ t_cold_start_pins() {
 	"$TV" --cleanup || return 1
 	start cold -A $P/count_comm.tvs || return 1
 	stop cold || return 1
-	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	d=$(pin_dir)
 	[ -n "$d" ] && [ "$(stat -c %a "$d")" = 700 ] &&
 		[ -z "$(find "$d" -type f ! -perm 600)" ]
 }
@@ -73,7 +73,7 @@ check warm_start_no_prog_load t_warm_start_no_prog_load
 # ---- a pin directory with the wrong mode is never reused --------------------
 t_foreign_pin_not_reused() {
 	start f0 -A $P/count_comm.tvs && stop f0 || return 1
-	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	d=$(pin_dir)
 	chmod 0755 "$d"
 	start f1 -A $P/count_comm.tvs && stop f1 || return 1
 	[ "$(stat -c %a "$d")" = 700 ] && [ -z "$(find "$d" -type f ! -perm 600)" ]
@@ -89,7 +89,7 @@ victim_kept() { [ -e "$T/victim/keep1" ] && [ -e "$T/victim/keep2" ]; }
 t_pin_links_not_followed() {
 	local d other=/sys/fs/bpf/tracevm-00000000000000aa-1
 	start l0 -A $P/count_comm.tvs && stop l0 || return 1
-	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	d=$(pin_dir)
 	"$TV" --cleanup || return 1
 	victim_dir
 	# a link under another build's name and one under this build's own
@@ -106,7 +106,7 @@ check pin_links_never_followed t_pin_links_not_followed
 t_pin_foreign_dir_replaced() { # a directory of another user's under our name
 	local d
 	start fd0 -A $P/count_comm.tvs && stop fd0 || return 1
-	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	d=$(pin_dir)
 	"$TV" --cleanup && $NOBODY mkdir -m 0700 "$d" || return 1
 	start fd1 -A $P/count_comm.tvs && stop fd1 || return 1
 	[ "$(stat -c '%a %u' "$d")" = "700 0" ]
@@ -133,7 +133,7 @@ check unprivileged_told_needs_root t_unprivileged
 t_pin_objects_checked() {
 	local d s='tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { printf("%s %d\n", "str", 7); exit(); }'
 	start pc0 -e "$s" && stop pc0 || return 1
-	d=$(ls -d /sys/fs/bpf/tracevm-* | head -1)
+	d=$(pin_dir)
 	# a map of another shape where the constants were
 	rm "$d/consts" && bpftool map create "$d/consts" type array key 4 value 8 entries 4 name consts || return 1
 	start pc1 -e "$s" || return 1
@@ -197,7 +197,7 @@ t_stacks_dropped_by_last() {
 	stop stk || return 1
 	grep -q 'perf_syscall_enter' "$T/stk.out" || return 1
 	local d
-	d=$(ls -d /sys/fs/bpf/tracevm-*/ | head -1)
+	d=$(pin_dir)/
 	for _ in $(seq 200); do
 		[ "$(bpftool map dump pinned "${d}stacks" | grep -c key)" = 0 ] && return 0
 		sleep 0.01

@@ -355,6 +355,49 @@ static void conformance_bufk(void **state)
 	finish();
 }
 
+/* MEMU of this process's memory: the bytes as they are (NULs too), a
+ * second read past the first; a bad address faults, zeroes its bytes and
+ * the block goes on. */
+static void conformance_memu(void **state)
+{
+	const __u8 *p;
+
+	(void)state;
+	need_kernel();
+	begin("memu");
+	I(LDW, 1, ADDR(ulong_str));
+	I(SCONST, kstr("old bytes here, old bytes"), 0);
+	I(MEMU, 1, 0, 5), I(MEMU, 1, 16, 12);
+	I(MOVI, 2, 8), I(MEMU, 2, 32, 8);
+	I(EMIT, TV_REC_printf, 0, 0, 40);
+	I(EXIT);
+	load();
+	run(0, zero_ctx);
+	p = G.vr.v[G.vr.n - 1].p;
+	assert_memory_equal(p, "01234ytes here, ", 16);
+	assert_memory_equal(p + 16, "0123456789ab", 12);
+	assert_memory_equal(p + 32, "\0\0\0\0\0\0\0\0", 8);
+	finish();
+}
+
+/* MEMK of a bad address faults with zeros; of none at all, likewise. */
+static void conformance_memk(void **state)
+{
+	(void)state;
+	need_kernel();
+	begin("memk");
+	I(SCONST, kstr("old bytes here, old bytes"), 100);
+	I(MOVI, 3, 8), I(MEMK, 3, 100, 16);
+	I(EMIT, TV_REC_printf, 0, 100, 24);
+	I(EXIT);
+	load();
+	run(0, zero_ctx);
+	assert_int_equal(G.vr.n, 2);
+	assert_int_equal(G.vr.v[0].h.kind, TV_REC_fault);
+	assert_memory_equal(G.vr.v[1].p, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0old byte", 24);
+	finish();
+}
+
 int conformance_memory_group(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +412,8 @@ int conformance_memory_group(void)
 	    T(conformance_strk),
 	    T(conformance_bufu),
 	    T(conformance_bufk),
+	    T(conformance_memu),
+	    T(conformance_memk),
 	};
 
 	return RUN_GROUP("conformance_memory", tests);

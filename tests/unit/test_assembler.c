@@ -319,9 +319,12 @@ static const struct bad_case bad_cases[] = {
     {"exit extra stuff\n", 1, 12, "expected ','"},
     {".probe\n", 1, 7, "missing attach point"},
     {".probe \"a\\x00b\"\n", 1, 8, "NUL"},
-    {".probe \"BEGIN\" optinal\n", 1, 16, "expected 'optional', 'loc=N' or the end of the line"},
-    {".probe \"BEGIN\" loc=x\n", 1, 16, "expected 'optional', 'loc=N' or the end of the line"},
-    {".probe \"BEGIN\" loc=70000\n", 1, 16, "expected 'optional', 'loc=N' or the end of the line"},
+    {".probe \"BEGIN\" optinal\n", 1, 16,
+     "expected 'optional', 'kernel', 'loc=N' or the end of the line"},
+    {".probe \"BEGIN\" loc=x\n", 1, 16,
+     "expected 'optional', 'kernel', 'loc=N' or the end of the line"},
+    {".probe \"BEGIN\" loc=70000\n", 1, 16,
+     "expected 'optional', 'kernel', 'loc=N' or the end of the line"},
     {".bogus 1\n", 1, 1, "unknown directive '.bogus'"},
     {".word zz\n", 1, 7, "expected a 64-bit number"},
     {".probeat -1 BEGIN\n", 1, 10, "out of range"},
@@ -596,7 +599,8 @@ static void assert_name_refused(const char *name, bool in_text)
 		fail_msg("the disassembler wrote map name '%s'", name);
 	assert_non_null(strstr(dis.msg, "map name '"));
 	assert_true(strstr(dis.msg, "an identifier") || strstr(dis.msg, "longer than the limit"));
-	assert_int_equal(tv_image_validate(img, TV_VALIDATE_UNSAFE, &as), -EINVAL); /* the validator's rule too */
+	assert_int_equal(tv_image_validate(img, TV_VALIDATE_UNSAFE, &as),
+			 -EINVAL); /* the validator's rule too */
 	assert_string_equal(as.msg, dis.msg);
 	tv_image_free(img);
 	if (!in_text)

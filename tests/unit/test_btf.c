@@ -341,12 +341,14 @@ static void test_compile_errors(void **state)
 	expect_error("BEGIN { @ = curtask->comm[1]; }",
 		     "The array index operator [] can only be used on arrays and pointers, found "
 		     "string.");
-	expect_error("BEGIN { @ = curtask->pid; }",
-		     "BEGIN runs in user space here: it cannot read kernel memory (struct fields); "
-		     "read them in a probe");
-	expect_error("BEGIN { @ = curtask->se; }",
-		     "struct sched_entity values are not supported here (only integers, pointers "
-		     "and char arrays)");
+	/* BEGIN that reads kernel memory runs in the kernel; one that does not, in the vm */
+	expect_code("BEGIN { @ = curtask->pid; }",
+		    (const char *const[]){".probe \"BEGIN\" kernel", NULL});
+	expect_code("BEGIN { @ = pid; }", (const char *const[]){".probe BEGIN\n", NULL});
+	expect_error("tracepoint:syscalls:sys_enter_getppid { @ = curtask->se; }",
+		     "a value of 256 bytes is too large for a map (at most 128)");
+	expect_code("END { @ = curtask->se.load; }",
+		    (const char *const[]){".probe \"END\" kernel", "memk", NULL});
 }
 
 int main(void)

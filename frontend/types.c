@@ -1,0 +1,207 @@
+/* Named types from every source a script can see, behind one id space:
+ * the script's own declarations (parsed into BTF by cdecl.c), then the
+ * kernel's BTF.  An id names its source in its top bits, so a type found
+ * in one source refers on into the same source; a forward declaration
+ * (`struct task_struct *` in a script's struct) is resolved by name, the
+ * script first, as a script's definition overrides the kernel's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "frontend/btf.h"
+#include "frontend/cdecl.h"
+#include "frontend/lower.h"
+
+#define SRC_SHIFT 24
+#define LOCAL_MASK ((1u << SRC_SHIFT) - 1)
+
+static int tag(enum fe_tsrc src, __u32 local)
+{
+	return (int)((unsigned)src << SRC_SHIFT | local);
+}
+
+static enum fe_tsrc src_of(int id)
+{
+	return (enum fe_tsrc)((unsigned)id >> SRC_SHIFT);
+}
+
+/* Kernel BTF, opened on first use; NULL (reported once a pass, at `at`
+ * when there is one) when missing. */
+struct fe_btf *fe_kernel_btf(struct lower *L, const struct fe_node *at)
+{
+	char err[256];
+
+	if (!L->btf && !L->btf_failed) {
+		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+		L->btf_failed = !L->btf;
+		if (!L->btf && at)
+			fe_error(L, at, "%s", err);
+	}
+	return L->btf;
+}
+
+static struct fe_btf *source(struct lower *L, enum fe_tsrc src, const struct fe_node *at)
+{
+	return src == FE_TSRC_SCRIPT ? L->script_btf : fe_kernel_btf(L, at);
+}
+
+/* A forward declaration, defined by the script or the kernel (or left as one). */
+static int resolve_fwd(struct lower *L, struct fe_btf_type *t)
+{
+	char name[256];
+	int id;
+
+	snprintf(name, sizeof(name), "%s", t->name);
+	id = fe_type_find(L, NULL, name, t->fwd_union);
+	return id < 0 ? 0 : fe_type(L, id, t);
+}
+
+int fe_type(struct lower *L, int id, struct fe_btf_type *t)
+{
+	enum fe_tsrc src = src_of(id);
+	struct fe_btf *b = id < 0 ? NULL : source(L, src, NULL);
+
+	if (!b || fe_btf_type(b, (__u32)id & LOCAL_MASK, t))
+		return -1;
+	t->id = (__u32)tag(src, t->id);
+	if (t->kind == TV_BTF_PTR || t->kind == TV_BTF_ARRAY)
+		t->ref = (__u32)tag(src, t->ref);
+	return t->kind == TV_BTF_FWD && *t->name ? resolve_fwd(L, t) : 0;
+}
+
+int fe_type_member(struct lower *L, int id, const char *name, struct fe_btf_member *m)
+{
+	struct fe_btf *b = id < 0 ? NULL : source(L, src_of(id), NULL);
+
+	if (!b || fe_btf_member(b, (__u32)id & LOCAL_MASK, name, m))
+		return -1;
+	m->type = (__u32)tag(src_of(id), m->type);
+	return 0;
+}
+
+int fe_type_member_at(struct lower *L, int id, __u32 i, struct fe_btf_member *m, const char **name)
+{
+	struct fe_btf *b = id < 0 ? NULL : source(L, src_of(id), NULL);
+
+	if (!b || fe_btf_member_at(b, (__u32)id & LOCAL_MASK, i, m, name))
+		return -1;
+	m->type = (__u32)tag(src_of(id), m->type);
+	return 0;
+}
+
+int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bool is_union)
+{
+	struct fe_btf *k;
+	int id;
+
+	if (L->script_btf && (id = fe_btf_find(L->script_btf, name, is_union)) >= 0)
+		return tag(FE_TSRC_SCRIPT, (__u32)id);
+	k = fe_kernel_btf(L, at);
+	id = k ? fe_btf_find(k, name, is_union) : -1;
+	return id < 0 ? -1 : tag(FE_TSRC_KERNEL, (__u32)id);
+}
+
+bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value)
+{
+	char err[256];
+
+	if (L->script_btf && !fe_btf_enum_value(L->script_btf, name, value))
+		return true;
+	/* quietly: without BTF the identifier is only unknown */
+	if (!L->btf && !L->btf_failed)
+		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
+	return L->btf && !fe_btf_enum_value(L->btf, name, value);
+}
+
+/* Where the declarations' text was cut from: a line of the joined text
+ * back to its node's place in the script. */
+static struct fe_loc script_loc(const struct fe_list *preamble, const int *first_line,
+				const struct fe_cdecl_error *err)
+{
+	const struct fe_node *n = NULL;
+	int line = 1;
+
+	for (int i = 0; i < preamble->n; i++)
+		if (preamble->v[i]->kind == TV_N_struct_def && first_line[i] <= err->line)
+			n = preamble->v[i], line = first_line[i];
+	struct fe_loc at = n->loc;
+	int col0 = err->line == line ? at.col : 1;
+
+	at.line += err->line - line;
+	at.col = col0 + err->col - 1;
+	at.col_end = at.col + (err->col_end >= err->col ? err->col_end - err->col + 1 : 1);
+	return at;
+}
+
+/* The declarations joined into one text (later ones see earlier ones),
+ * each starting on a line of its own; first_line[i]: node i's. */
+static char *join(const struct fe_list *preamble, int *first_line)
+{
+	size_t len = 0, k = 0;
+	int line = 1;
+	char *text;
+
+	for (int i = 0; i < preamble->n; i++)
+		if (preamble->v[i]->kind == TV_N_struct_def)
+			len += strlen(preamble->v[i]->text) + 1;
+	if (!len || !(text = malloc(len + 1)))
+		return NULL;
+	for (int i = 0; i < preamble->n; i++) {
+		const char *t = preamble->v[i]->text;
+
+		if (preamble->v[i]->kind != TV_N_struct_def)
+			continue;
+		first_line[i] = line;
+		for (const char *c = t; *c; c++)
+			line += *c == '\n';
+		memcpy(text + k, t, strlen(t));
+		k += strlen(t);
+		text[k++] = '\n', line++;
+	}
+	text[k] = 0;
+	return text;
+}
+
+/* The script's struct, union, enum and typedef definitions, into one BTF
+ * the other sources are looked up after. */
+void fe_types_collect(struct lower *L, const struct fe_list *preamble)
+{
+	int *first_line = calloc((size_t)preamble->n + 1, sizeof(int));
+	char *text = first_line ? join(preamble, first_line) : NULL;
+	struct btf *b = text ? btf__new_empty() : NULL;
+	struct fe_cdecl_error err = {0};
+	const void *raw;
+	__u32 len;
+	char msg[256];
+
+	fe_btf_close(L->script_btf); /* the first pass's */
+	free(L->script_btf_data);
+	L->script_btf = NULL, L->script_btf_data = NULL;
+	if (text && !b)
+		fe_error(L, preamble->v[0], "out of memory");
+	if (b && fe_cdecl_parse(b, text, &err)) {
+		struct fe_node at = {.loc = script_loc(preamble, first_line, &err)};
+
+		fe_error(L, &at, "%s", err.msg);
+	} else if (b && (raw = btf__raw_data(b, &len)) && (L->script_btf_data = malloc(len))) {
+		memcpy(L->script_btf_data, raw, len);
+		L->script_btf = fe_btf_from_mem(L->script_btf_data, len, msg, sizeof(msg));
+		if (!L->script_btf)
+			fe_error(L, preamble->v[0], "the script's types: %s", msg);
+	}
+	btf__free(b);
+	free(text);
+	free(first_line);
+}
+
+void fe_types_release(struct lower *L)
+{
+	fe_btf_close(L->btf);
+	fe_btf_close(L->script_btf);
+	free(L->script_btf_data);
+	L->btf = L->script_btf = NULL;
+	L->script_btf_data = NULL;
+	L->btf_failed = false;
+}

@@ -416,27 +416,98 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
  * arguments (TV_VALUE_TYPES), as map keys have: the host reads each
  * argument as a map key field is read. */
 
-/* Value types the host prints, one letter each; a type string is letters
- * and byte sizes, "i8,s64,K8", a tuple "(i8,s16)".  The bytes a value
- * holds are in the comment. */
+/* Value types the host prints, one letter each, with the bytes a value
+ * takes (min..max; the comment says what they hold).  A type string is
+ * a list of types separated by ',': "i8,s64,K8" (a map key's fields, a
+ * printf's arguments), or one type (a map value, a print() argument):
+ *
+ *   type     := LETTER SIZE           a scalar of this table: i8, s16
+ *             | '[' N '*' type ']'    N elements back to back: [4*i4], [2*[2*i4]]
+ *             | '{' members '}'       a struct: {.m=i4,.n=i4}
+ *             | '<' members '>'       a union: every member at its start
+ *             | '(' list ')'          a tuple: (i8,s16)
+ *   list     := item (',' item)*      (a list may be empty: "", "{}")
+ *   item     := type | 'x' N          xN: N bytes of padding, not printed
+ *   members  := member (',' member)*
+ *   member   := '.' NAME '=' type     at the cursor; the cursor moves on by its size
+ *             | '.' NAME '=' bitfield
+ *             | 'x' N                 the cursor moves on by N bytes
+ *   bitfield := ('i'|'u') SIZE ':' W '@' B
+ *
+ * Items lie back to back in a list, a tuple or a struct (a struct's
+ * padding is explicit: {.a=i1,x3,.b=i4}); a union's size is its largest
+ * member's (x8 among them makes it at least 8).  NAME is letters, digits
+ * and '_'.  A bitfield is the W bits (1..64, at most 8 * SIZE) that start
+ * B bits after the cursor, counted from bit 0 of the cursor's byte as
+ * x86 and BTF count them, read as that integer type: unsigned, or sign-
+ * extended from bit W - 1.  It takes no bytes itself: the storage unit
+ * it lies in is covered by an xN (or other members) after it, e.g.
+ * struct { unsigned a:4, b:12; short c; } is
+ * {.a=u4:4@0,.b=u4:12@4,x2,.c=i2}.  Its bits must lie inside its struct.
+ * A char array is a string, s16, not an array.  Integers are 1, 2, 4 or 8
+ * bytes; a type describes at most TV_VALTYPE_SIZE_MAX bytes and nests at
+ * most TV_VALTYPE_DEPTH aggregates deep. */
 #define TV_VALUE_TYPES(X)                                                                          \
-	X('i', int, "a signed integer")                                                            \
-	X('u', uint, "an unsigned integer")                                                        \
-	X('s', str, "a NUL-padded string")                                                         \
-	X('p', probe, "a probe index: its name")                                                   \
-	X('f', func, "a probe index: the function part of its name")                               \
-	X('k', kstack, "a kernel stack value (tv_stack_value)")                                    \
-	X('U', ustack, "a user stack value (tv_stack_value)")                                      \
-	X('K', ksym, "a kernel address: its symbol")                                               \
-	X('Y', usym, "a user address, then its process id (16 bytes)")                             \
-	X('n', inet, "an address family, then 16 address bytes (24 bytes)")                        \
-	X('t', time, "a format constant's id, then nanoseconds since boot")                        \
-	X('r', buf, "a length, then that many bytes (8 + up to TV_STR_MAX)")
+	X('i', int, 1, 8, "a signed integer")                                                      \
+	X('u', uint, 1, 8, "an unsigned integer")                                                  \
+	X('s', str, 1, TV_VALTYPE_SIZE_MAX, "a NUL-padded string")                                 \
+	X('p', probe, 8, 8, "a probe index: its name")                                             \
+	X('f', func, 8, 8, "a probe index: the function part of its name")                         \
+	X('k', kstack, 8, 8, "a kernel stack value (tv_stack_value)")                              \
+	X('U', ustack, 8, 8, "a user stack value (tv_stack_value)")                                \
+	X('K', ksym, 8, 8, "a kernel address: its symbol")                                         \
+	X('Y', usym, 16, 16, "a user address, then its process id")                                \
+	X('n', inet, 24, 24, "an address family, then 16 address bytes")                           \
+	X('t', time, 16, 16, "a format constant's id, then nanoseconds since boot")                \
+	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")
+#define TV_VALTYPE_SIZE_MAX 65536
+#define TV_VALTYPE_DEPTH 32
 enum tv_value_type {
-#define X(letter, name, doc) TV_VAL_##name = letter,
+#define X(letter, name, min, max, doc) TV_VAL_##name = letter,
 	TV_VALUE_TYPES(X)
 #undef X
 };
+/* The aggregates' kinds are their opening characters. */
+enum tv_valtype_kind {
+	TV_VT_ARRAY = '[',
+	TV_VT_STRUCT = '{',
+	TV_VT_UNION = '<',
+	TV_VT_TUPLE = '(',
+};
+
+/* One type of a type string, or one item of a list as an iterator gives it. */
+struct tv_valtype {
+	char kind;	   /* a TV_VALUE_TYPES letter, or an enum tv_valtype_kind */
+	__u32 size;	   /* bytes (a bitfield's: its integer type's) */
+	__u32 count;	   /* an array's elements */
+	const char *inner; /* an array's element type, an aggregate's first item */
+	const char *end;   /* the text after it */
+	/* an item: its offset in its list (in bytes), and as a member its name;
+	 * bits: a bitfield's width (0: not one), bit: where it starts after off */
+	__u32 off, bits, bit;
+	const char *name;
+	__u32 name_len;
+};
+/* The type at t: v filled, and the text after it; NULL if t does not
+ * start with a well-formed type. */
+const char *tv_valtype_next(const char *t, struct tv_valtype *v);
+/* A whole type string (a list): 0 and its size in bytes, or -EINVAL. */
+int tv_valtype_size(const char *list, __u32 *size);
+
+/* The items of an aggregate (an array's elements, a struct's or union's
+ * members, a tuple's elements) or of a list, padding left out. */
+struct tv_valiter {
+	const char *t;		/* the next item */
+	char kind;		/* what is walked: an enum tv_valtype_kind, 0 for a list */
+	__u32 off;		/* the next item's offset */
+	__u32 i, count;		/* an array's next index, its elements */
+	struct tv_valtype elem; /* and their type */
+};
+void tv_valiter_of(struct tv_valiter *it, const struct tv_valtype *agg);
+void tv_valiter_list(struct tv_valiter *it, const char *list);
+/* 1 and the next item in v, 0 at the end, -EINVAL if malformed */
+int tv_valiter_next(struct tv_valiter *it, struct tv_valtype *v);
+
 /* A printf conversion: "%-08.3lld" as the flags and width part ("%-08.3"),
  * the length (hh: 8 bits, h: 16, l ll z j: 64, none: 32), the conversion and what it
  * takes; %rx and %rh are %r with a style. */

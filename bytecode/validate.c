@@ -297,6 +297,24 @@ static int check_for_bodies(struct vctx *c)
 	return rc;
 }
 
+/* The host prints a map's keys and values by its type strings: each must
+ * be one, of no more bytes than the map holds. */
+static int check_type(const char *name, const char *what, const char *type, __u32 room,
+		      struct tv_err *err)
+{
+	__u32 size;
+
+	if (!type || !*type)
+		return 0;
+	if (tv_valtype_size(type, &size))
+		return tv_err_set(err, 0, "map %s: %s type \"%s\" is not a type string", name, what,
+				  type);
+	if (size > room)
+		return tv_err_set(err, 0, "map %s: %s type \"%s\" is %u bytes, the map holds %u",
+				  name, what, type, size, room);
+	return 0;
+}
+
 static int check_maps(const struct tv_image *img, struct tv_err *err)
 {
 	for (__u32 i = 0; i < img->nmaps; i++) {
@@ -314,6 +332,10 @@ static int check_maps(const struct tv_image *img, struct tv_err *err)
 		if (d->val_size > TV_VAL_MAX)
 			return tv_err_set(err, 0, "map %s: value of %u bytes is larger than %d",
 					  name, d->val_size, TV_VAL_MAX);
+		if (check_type(name, "key", img->maps[i].key_type, d->key_size, err) ||
+		    check_type(name, "value", img->maps[i].val_type,
+			       d->kind == TV_MAP_bytes ? d->val_size : 8, err))
+			return -EINVAL;
 		/* tv_lhist_bucket() computes lmax - lmin: it must fit an s64. */
 		if (d->kind == TV_MAP_lhist &&
 		    (d->lstep <= 0 || d->lmax <= d->lmin ||

@@ -11,24 +11,43 @@
 
 /* A format constant is the text, a NUL, then the arguments' type string
  * ("i8,s64,K8"); without one every argument is an 8-byte integer, or a
- * TV_STR_MAX string for %s. */
+ * TV_STR_MAX string for %s.  NULL: a type string that is not one. */
 static const char *arg_types(const struct tv_const *fmt)
 {
 	size_t text = strnlen(fmt->data, fmt->len);
+	const char *t = fmt->data + text + 1;
+	__u32 size;
 
-	return fmt->len > text + 1 ? fmt->data + text + 1 : "";
+	if (fmt->len <= text + 1)
+		return "";
+	if (!memchr(t, 0, fmt->len - text - 1) || tv_valtype_size(t, &size))
+		return NULL;
+	return t;
 }
 
-static const char *next_arg(const char *t, size_t room, char conv, struct tvh_field *a)
+/* The next argument's type and offset: the type string's next item, or
+ * past its end the default for the conversion. */
+static int next_arg(struct tv_valiter *it, size_t end, char conv, struct tvh_field *a, size_t *off)
 {
-	size_t n = strnlen(t, room);
+	struct tv_valtype v;
+	int rc = tv_valiter_next(it, &v);
 
-	if (!n) {
+	if (rc < 0)
+		return rc;
+	if (!rc) {
 		a->type = conv == 's' ? TV_VAL_str : TV_VAL_int;
 		a->size = conv == 's' ? TV_STR_MAX : 8;
-		return t;
+		*off = end;
+		return 0;
 	}
-	return tvh_next_field(t, &a->type, &a->size);
+	/* bpftrace formats no array, struct or tuple: the frontend refuses them */
+	if (v.kind == TV_VT_ARRAY || v.kind == TV_VT_STRUCT || v.kind == TV_VT_UNION ||
+	    v.kind == TV_VT_TUPLE || v.bits)
+		return -EINVAL;
+	a->type = v.kind;
+	a->size = v.size;
+	*off = v.off;
+	return 0;
 }
 
 /* An integer as the length modifier has it: hh 8 bits, h 16, none 32,
@@ -109,13 +128,15 @@ static int add_conv(struct tvh_cfmt *c, FILE *fmt, const struct tv_fmt_spec *s,
 
 static int compile_conversions(struct tvh_cfmt *c, FILE *fmt, const struct tv_const *k)
 {
-	const char *p = k->data, *types = arg_types(k), *tend = k->data + k->len;
+	const char *p = k->data, *types = NULL;
+	struct tv_valiter it;
 	int rc = 0;
 
 	while (*p && !rc) {
 		const char *at = p;
 		struct tv_fmt_spec spec;
-		struct tvh_field arg;
+		struct tvh_field arg = {0};
+		size_t off = 0;
 
 		if (*p != '%' || p[1] == '%') { /* text, and "%%" as one '%' */
 			p += *p == '%' ? 2 : 1;
@@ -127,9 +148,13 @@ static int compile_conversions(struct tvh_cfmt *c, FILE *fmt, const struct tv_co
 			add_text(fmt, at, (size_t)(p - at));
 			continue;
 		}
-		types = next_arg(types, (size_t)(tend - types), spec.conv, &arg);
-		rc = add_conv(c, fmt, &spec, &arg, c->len);
-		c->len += arg.size;
+		/* read at the first conversion: a format without any may have none */
+		if (!types && (types = arg_types(k)))
+			tv_valiter_list(&it, types);
+		rc = types ? next_arg(&it, c->len, spec.conv, &arg, &off) : -EINVAL;
+		rc = rc ?: add_conv(c, fmt, &spec, &arg, off);
+		if (off + arg.size > c->len)
+			c->len = off + arg.size;
 	}
 	return rc;
 }

@@ -118,7 +118,8 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 	fputs(m->name, o->f);
 	if (m->d.key_size) {
 		fputc('[', o->f);
-		tvh_print_key(o, o->f, m->key_type, e[g->first].key);
+		tvh_print_list(o, o->f, m->key_type, e[g->first].key, sizeof(e->key), ", ",
+			       TVH_KEY);
 		fputc(']', o->f);
 	}
 	fputs(": \n", o->f);

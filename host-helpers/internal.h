@@ -47,7 +47,6 @@ struct entry {
 	} val;
 };
 
-const char *tvh_next_field(const char *t, char *kind, size_t *size);
 /* values.c: one field of a type string; stacks indented by `indent`,
  * buf in a printf style (0, 'x' or 'h': %r, %rx, %rh) */
 struct tvh_field {
@@ -64,16 +63,27 @@ struct timespec;
 void tvh_print_time(FILE *f, const char *fmt, struct timespec ts);
 /* The same into out (size bytes): its length, 0 when it did not fit. */
 size_t tvh_format_time(char *out, size_t size, const char *fmt, struct timespec ts);
-void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key);
-void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
-		       const char *sep);
+/* typed.c: bytes printed by their type string (TV_VALUE_TYPES) */
+enum tvh_style {
+	TVH_VALUE, /* a map value, print(): { .m = 2 }, (1, [1,2]) */
+	TVH_KEY,   /* a map key: {.m=2}; inside it every integer signed, as bpftrace */
+	TVH_JSON,  /* -f json: numbers, strings, [1,2], { "m": 2 } */
+};
+void tvh_print_typed(struct tv_out *o, FILE *f, const struct tv_valtype *v, const unsigned char *p,
+		     int indent, enum tvh_style s);
+/* The items of a type string, joined by sep (stacks indented by 4), from
+ * len bytes at p: 0, or -EINVAL (nothing printed) if it is malformed or
+ * describes more than len bytes. */
+int tvh_print_list(struct tv_out *o, FILE *f, const char *type, const unsigned char *p, size_t len,
+		   const char *sep, enum tvh_style s);
+/* A type string of one item as that JSON value; of several, as a string. */
+int tvh_json_list(struct tv_out *o, FILE *f, const char *type, const unsigned char *p, size_t len);
 /* json.c */
 void tvh_json_string(FILE *f, const char *s, size_t n);
 void tvh_json_text_record(FILE *f, const char *type, const char *text, size_t n);
 void tvh_json_flat(struct tv_out *o, const struct tv_map *m, const struct entry *e, size_t from,
 		   size_t n, __u64 div);
 void tvh_json_bucket(FILE *f, const struct tv_map *m, __u64 b, __u64 count, bool first);
-void tvh_json_value(struct tv_out *o, const char *type, const unsigned char *bytes);
 void tvh_json_key(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e);
 /* A probe by index: its attach point, or only its function (`func`). */
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only);

@@ -33,9 +33,8 @@ void tvh_json_text_record(FILE *f, const char *type, const char *text, size_t n)
 	fputs("}\n", f);
 }
 
-/* Typed bytes as text (keys joined by sep), as one JSON string. */
-static void typed_string(struct tv_out *o, FILE *f, const char *type, const unsigned char *bytes,
-			 const char *sep)
+/* A key as its text (fields joined by ","), as one JSON string. */
+static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -43,40 +42,10 @@ static void typed_string(struct tv_out *o, FILE *f, const char *type, const unsi
 
 	if (!ms)
 		return;
-	tvh_print_key_sep(o, ms, type, bytes, sep);
+	tvh_print_list(o, ms, m->key_type, e->key, sizeof(e->key), ",", TVH_KEY);
 	fclose(ms);
 	tvh_json_string(f, buf, len);
 	free(buf);
-}
-
-/* A tuple as bpftrace writes it: [1,"abc"]. */
-static void tuple_array(struct tv_out *o, FILE *f, const char *type, const unsigned char *bytes)
-{
-	size_t off = 0, size;
-	char kind, one[24];
-	int n = 0;
-
-	for (const char *t = type; *t;) {
-		const char *field = t;
-
-		t = tvh_next_field(t, &kind, &size);
-		if (kind == '(' || kind == ')') {
-			fputc(kind == '(' ? '[' : ']', f);
-			continue;
-		}
-		fputs(n++ ? "," : "", f);
-		snprintf(one, sizeof(one), "%.*s", (int)(t - field - (t[-1] == ',')), field);
-		if (kind != TV_VAL_int && kind != TV_VAL_uint)
-			typed_string(o, f, one, bytes + off, "");
-		else
-			tvh_print_key(o, f, one, bytes + off);
-		off += size;
-	}
-}
-
-static void key_string(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
-{
-	typed_string(o, f, m->key_type, e->key, ",");
 }
 
 static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e,
@@ -90,28 +59,13 @@ static void value(struct tv_out *o, FILE *f, const struct tv_map *m, const struc
 			(uint64_t)a->n, (int64_t)avg, (int64_t)(a->v / (__s64)div));
 	} else if (m->d.kind == TV_MAP_avg) {
 		fprintf(f, "%" PRId64, (int64_t)avg);
-	} else if (m->d.kind == TV_MAP_bytes && m->val_type[0] == '(') {
-		tuple_array(o, f, m->val_type, e->val.bytes);
-	} else if (m->d.kind == TV_MAP_bytes || (m->d.kind == TV_MAP_int && m->val_type[0])) {
-		typed_string(o, f, m->val_type,
-			     m->d.kind == TV_MAP_bytes ? e->val.bytes : (const unsigned char *)&a->v,
-			     ", ");
+	} else if (m->d.kind == TV_MAP_bytes) {
+		tvh_json_list(o, f, m->val_type, e->val.bytes, sizeof(e->val));
+	} else if (m->d.kind == TV_MAP_int && m->val_type[0]) {
+		tvh_json_list(o, f, m->val_type, (const unsigned char *)&a->v, sizeof(a->v));
 	} else {
 		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
 	}
-}
-
-/* print(value): {"type": "value", "data": 1 | "text" | [1, "a"]} */
-void tvh_json_value(struct tv_out *o, const char *type, const unsigned char *bytes)
-{
-	fputs("{\"type\": \"value\", \"data\": ", o->f);
-	if (type[0] == '(')
-		tuple_array(o, o->f, type, bytes);
-	else if (type[0] == TV_VAL_int || type[0] == TV_VAL_uint)
-		tvh_print_key(o, o->f, type, bytes);
-	else
-		typed_string(o, o->f, type, bytes, "");
-	fputs("}\n", o->f);
 }
 
 /* {"type": "map"|"stats", "data": {"@m": VALUE or {"key": VALUE, ...}}} */

@@ -31,17 +31,50 @@ static int collect_one(const void *key, const void *val, void *arg)
 	return 0;
 }
 
-static int by_key(const void *a, const void *b, void *key_size)
+/* How entries are ordered: by the key's fields, or by value first. */
+struct order {
+	size_t key_size;
+	const char *key_type;
+};
+
+/* bpftrace sorts by a key's integer and string fields, the first field
+ * first: integers as unsigned numbers, strings as strncmp does.  Other
+ * fields (arrays, structs, symbols) leave the order as they find it;
+ * here that is their bytes, so that it is the same from run to run. */
+static int field_cmp(const struct tv_valtype *v, const unsigned char *a, const unsigned char *b)
 {
-	return memcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key,
-		      *(size_t *)key_size);
+	__u64 x = 0, y = 0;
+
+	if (v->kind == TV_VAL_str)
+		return strncmp((const char *)a, (const char *)b, v->size);
+	if (v->kind != TV_VAL_int && v->kind != TV_VAL_uint)
+		return 0;
+	memcpy(&x, a, v->size);
+	memcpy(&y, b, v->size);
+	return x < y ? -1 : x > y;
 }
 
-static int by_value(const void *a, const void *b, void *key_size)
+static int by_key(const void *a, const void *b, void *order)
+{
+	const unsigned char *x = ((const struct entry *)a)->key,
+			    *y = ((const struct entry *)b)->key;
+	const struct order *ord = order;
+	struct tv_valiter it;
+	struct tv_valtype v;
+	__u32 size;
+	int c = 0;
+
+	if (!tv_valtype_size(ord->key_type, &size) && size <= sizeof(((struct entry *)0)->key))
+		for (tv_valiter_list(&it, ord->key_type); !c && tv_valiter_next(&it, &v) > 0;)
+			c = field_cmp(&v, x + v.off, y + v.off);
+	return c ?: memcmp(x, y, ord->key_size);
+}
+
+static int by_value(const void *a, const void *b, void *order)
 {
 	__s64 x = ((const struct entry *)a)->val.agg.v, y = ((const struct entry *)b)->val.agg.v;
 
-	return x < y ? -1 : x > y ? 1 : by_key(a, b, key_size);
+	return x < y ? -1 : x > y ? 1 : by_key(a, b, order);
 }
 
 void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only)
@@ -52,51 +85,12 @@ void tvh_print_probe(struct tv_out *o, FILE *f, __u64 idx, bool func_only)
 	fputs(func_only && colon ? colon + 1 : name, f);
 }
 
-/* One field of a type string ("i8,s16", or a tuple's "(i8,s16)"): its
- * kind letter and size; the parentheses are fields of size 0. */
-const char *tvh_next_field(const char *t, char *kind, size_t *size)
-{
-	*kind = *t++;
-	*size = *kind == '(' || *kind == ')' ? 0 : strtoul(t, (char **)&t, 10);
-	return *t == ',' ? t + 1 : t;
-}
-
-/* Print the key fields of a key_type like "i8,s16" as bpftrace does. */
-void tvh_print_key(struct tv_out *o, FILE *f, const char *type, const unsigned char *key)
-{
-	tvh_print_key_sep(o, f, type, key, ", ");
-}
-
-void tvh_print_key_sep(struct tv_out *o, FILE *f, const char *type, const unsigned char *key,
-		       const char *sep)
-{
-	const char *t = type;
-	size_t off = 0;
-	int first = 1;
-
-	while (*t) {
-		char kind;
-		size_t size;
-
-		t = tvh_next_field(t, &kind, &size);
-		if (kind == '(' || kind == ')') { /* a tuple: (a, b) */
-			fputc(kind, f);
-			first = kind == '(';
-			continue;
-		}
-		fputs(first ? "" : sep, f);
-		first = 0;
-		tvh_print_value(o, f, &(struct tvh_field){kind, size, key + off}, 4, 0);
-		off += size;
-	}
-}
-
 static void print_name(struct tv_out *o, FILE *f, const struct tv_map *m, const struct entry *e)
 {
 	fputs(m->name, f);
 	if (m->d.key_size) {
 		fputc('[', f);
-		tvh_print_key(o, f, m->key_type, e->key);
+		tvh_print_list(o, f, m->key_type, e->key, sizeof(e->key), ", ", TVH_KEY);
 		fputc(']', f);
 	}
 }
@@ -107,7 +101,9 @@ static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m, const
 	const struct tv_agg *a = &e->val.agg;
 
 	switch (m->d.kind) {
-	case TV_MAP_bytes: tvh_print_key(o, f, m->val_type, e->val.bytes); break;
+	case TV_MAP_bytes:
+		tvh_print_list(o, f, m->val_type, e->val.bytes, sizeof(e->val), ", ", TVH_VALUE);
+		break;
 	case TV_MAP_int:
 		/* integers that name something (probe, func, ksym, stack) */
 		if (m->val_type[0] == 'k' || m->val_type[0] == 'U') { /* indented as values are */
@@ -115,7 +111,8 @@ static void print_value(struct tv_out *o, FILE *f, const struct tv_map *m, const
 			break;
 		}
 		if (m->val_type[0]) {
-			tvh_print_key(o, f, m->val_type, (const unsigned char *)&a->v);
+			tvh_print_list(o, f, m->val_type, (const unsigned char *)&a->v,
+				       sizeof(a->v), ", ", TVH_VALUE);
 			break;
 		}
 		fprintf(f, "%" PRId64, (int64_t)(a->v / (__s64)div));
@@ -137,9 +134,9 @@ static int print_flat(struct tv_out *o, const struct tv_map *m, struct collect *
 {
 	size_t from = top && top < c->n ? c->n - top : 0;
 
-	size_t ks = m->d.key_size;
+	struct order ord = {m->d.key_size, m->key_type};
 
-	qsort_r(c->e, c->n, sizeof(*c->e), m->d.kind == TV_MAP_bytes ? by_key : by_value, &ks);
+	qsort_r(c->e, c->n, sizeof(*c->e), m->d.kind == TV_MAP_bytes ? by_key : by_value, &ord);
 	if (o->json) {
 		tvh_json_flat(o, m, c->e, from, c->n, div);
 		return 0;

@@ -190,18 +190,19 @@ static int zero_one(const void *key, const void *val, void *arg)
 /* print(value): as a map's value is printed, then a newline. */
 static void print_value(struct tv_out *o, const struct tv_const *type, const void *p, size_t len)
 {
-	size_t need = 0, size;
-	char kind;
+	__u32 size;
 
-	for (const char *t = type ? type->data : ""; *t; need += size)
-		t = tvh_next_field(t, &kind, &size);
-	if (!type || need > len) /* a hand-written program's record: not ours to read */
+	/* a hand-written program's record: not ours to read */
+	if (!type || !memchr(type->data, 0, type->len) || tv_valtype_size(type->data, &size) ||
+	    size > len)
 		return;
 	if (o->json) {
-		tvh_json_value(o, type->data, p);
+		fputs("{\"type\": \"value\", \"data\": ", o->f);
+		tvh_json_list(o, o->f, type->data, p, len);
+		fputs("}\n", o->f);
 		return;
 	}
-	tvh_print_key(o, o->f, type->data, p);
+	tvh_print_list(o, o->f, type->data, p, len, ", ", TVH_VALUE);
 	fputc('\n', o->f);
 }
 

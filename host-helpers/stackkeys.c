@@ -21,20 +21,19 @@ struct canon {
 /* The key offsets of the stack fields, and whether each is a kernel one. */
 static int stack_fields(const char *type, size_t *off, bool *kernel)
 {
-	size_t at = 0;
+	struct tv_valiter it;
+	struct tv_valtype v;
+	__u32 size;
 	int n = 0;
 
-	while (*type && n < MAX_FIELDS) {
-		char kind;
-		size_t size;
-
-		type = tvh_next_field(type, &kind, &size);
-		if (kind == 'k' || kind == 'U') {
-			off[n] = at;
-			kernel[n++] = kind == 'k';
+	if (tv_valtype_size(type, &size) || size > TV_KEY_MAX)
+		return 0;
+	tv_valiter_list(&it, type);
+	while (n < MAX_FIELDS && tv_valiter_next(&it, &v) > 0)
+		if (v.kind == TV_VAL_kstack || v.kind == TV_VAL_ustack) {
+			off[n] = v.off;
+			kernel[n++] = v.kind == TV_VAL_kstack;
 		}
-		at += size;
-	}
 	return n;
 }
 

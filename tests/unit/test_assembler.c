@@ -118,12 +118,12 @@ static void put_maps(FILE *f)
 	for (unsigned k = 0; k < TV_MAP__COUNT; k++) {
 		fprintf(f, ".map @%s %s key=8", tv_mapkind_name(k), tv_mapkind_name(k));
 		if (k == TV_MAP_bytes)
-			fputs(" val=16 ktype=u64 vtype=\"char [16]\"", f);
+			fputs(" val=16 ktype=u8 vtype=\"{.a=[2*i4],x8}\"", f);
 		if (k == TV_MAP_lhist)
 			fputs(" lhist=0,100,10", f);
 		fputs("   ; one map of each kind\n", f);
 	}
-	fputs(".map @comm count key=16 ktype=str # fused comm key\n", f);
+	fputs(".map @comm count key=16 ktype=s16 # fused comm key\n", f);
 	fputs(".map @ int key=0\n", f);
 }
 
@@ -188,7 +188,7 @@ static void test_every_opcode_round_trip(void **state)
 
 /* ---- exact encodings and printed form -------------------------------------- */
 
-static const char small_text[] = ".map @calls count key=16 ktype=str vtype=int\n"
+static const char small_text[] = ".map @calls count key=16 ktype=s16 vtype=i8\n"
 				 ".const k0 str \"comm\\n\"\n"
 				 ".probe tracepoint:syscalls:sys_enter_getppid\n"
 				 "loop:\n"
@@ -237,7 +237,7 @@ static void test_printed_form(void **state)
 	char *text = tv_asm_print_str(img, NULL);
 
 	(void)state;
-	assert_string_equal(text, ".map @calls count key=16 ktype=str vtype=int\n"
+	assert_string_equal(text, ".map @calls count key=16 ktype=s16 vtype=i8\n"
 				  ".const k0 str \"comm\\n\"\n"
 				  ".probe tracepoint:syscalls:sys_enter_getppid\n"
 				  "L0:\n"

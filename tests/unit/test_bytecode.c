@@ -485,6 +485,39 @@ static void test_map_limits(void **state)
 	expect_invalid(img, "map @k", "unknown kind");
 }
 
+/* Keys and values are printed by the maps' type strings: they must parse
+ * and fit the map. */
+static void test_map_types(void **state)
+{
+	static const struct {
+		unsigned kind, key, val;
+		const char *kt, *vt, *want;
+	} cases[] = {
+	    {TV_MAP_count, 16, 8, "[4*i4]", "", NULL},
+	    {TV_MAP_bytes, 8, 8, "{.m=i4,.n=i4}", "{.m=i4,x4}", NULL},
+	    {TV_MAP_int, 8, 8, "", "K8", NULL},
+	    {TV_MAP_count, 16, 8, "[4*i4", "", "key type \"[4*i4\" is not a type string"},
+	    {TV_MAP_count, 8, 8, "[4*i4]", "", "key type \"[4*i4]\" is 16 bytes, the map holds 8"},
+	    {TV_MAP_bytes, 8, 8, "i8", "(i8,s8)", "value type \"(i8,s8)\" is 16 bytes"},
+	    {TV_MAP_int, 8, 8, "i8", "Y16", "value type \"Y16\" is 16 bytes, the map holds 8"},
+	    {TV_MAP_bytes, 8, 8, "i8", "{.a=u4:4@30}", "is not a type string"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tv_image *img = base();
+		struct tv_mapdesc d = {
+		    .key_size = cases[i].key, .val_size = cases[i].val, .kind = cases[i].kind};
+
+		assert_true(tv_image_add_map(img, "@t", &d, cases[i].kt, cases[i].vt) >= 0);
+		E(img, EXIT);
+		if (cases[i].want)
+			expect_invalid(img, "map @t", cases[i].want);
+		else
+			expect_valid(img);
+	}
+}
+
 static void test_lhist_params(void **state)
 {
 	static const __s64 bad[][3] = {
@@ -740,12 +773,12 @@ int main(void)
 	    cmocka_unit_test(test_scratch_ranges), cmocka_unit_test(test_map_kind_mismatch),
 	    cmocka_unit_test(test_fused_keys),	   cmocka_unit_test(test_small_operands),
 	    cmocka_unit_test(test_program_end),	   cmocka_unit_test(test_probes),
-	    cmocka_unit_test(test_map_limits),	   cmocka_unit_test(test_lhist_params),
-	    cmocka_unit_test(test_image_limits),   cmocka_unit_test(test_hist_bucket),
-	    cmocka_unit_test(test_lhist_bucket),   cmocka_unit_test(test_agg_apply),
-	    cmocka_unit_test(test_agg_merge),	   cmocka_unit_test(test_insn_put),
-	    cmocka_unit_test(test_tables),	   cmocka_unit_test(test_for_bodies),
-	    cmocka_unit_test(test_unsafe_needs_flag),
+	    cmocka_unit_test(test_map_limits),	   cmocka_unit_test(test_map_types),
+	    cmocka_unit_test(test_lhist_params),   cmocka_unit_test(test_image_limits),
+	    cmocka_unit_test(test_hist_bucket),	   cmocka_unit_test(test_lhist_bucket),
+	    cmocka_unit_test(test_agg_apply),	   cmocka_unit_test(test_agg_merge),
+	    cmocka_unit_test(test_insn_put),	   cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_for_bodies),	   cmocka_unit_test(test_unsafe_needs_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

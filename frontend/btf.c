@@ -222,6 +222,7 @@ static void describe(struct fe_btf *b, const struct btf_type *t, struct fe_btf_t
 		out->kind = TV_BTF_FWD, out->size = 0;
 		out->fwd_union = BTF_INFO_KFLAG(t->info);
 		break;
+	case BTF_KIND_FLOAT: out->kind = TV_BTF_OTHER; break; /* sized, not printable */
 	default: out->kind = TV_BTF_OTHER, out->size = 0; break;
 	}
 }

@@ -213,6 +213,8 @@ int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *index, unsigned
 void fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n);
 /* valtype.c: the host's type string of a value of type t (size: a scalar's);
  * false when it does not fit in n */
+struct fe_btf_type;
+bool fe_btf_is_char(const struct fe_btf_type *t);
 bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf, size_t n);
 
 /* macros.c: #define and #include <header> names */

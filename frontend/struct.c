@@ -43,7 +43,7 @@ static struct ty value_type(struct lower *L, const struct fe_btf_type *t, bool u
 	case TV_BTF_PTR:
 		return (struct ty){.k = TY_PTR, .size = 8, .btf = (int)t->ref, .user = user};
 	case TV_BTF_ARRAY:
-		if (!fe_type(L, (int)t->ref, &elem) && elem.kind == TV_BTF_INT && elem.size == 1)
+		if (!fe_type(L, (int)t->ref, &elem) && fe_btf_is_char(&elem))
 			return (struct ty){.k = TY_STR, .size = t->nelems, .user = user};
 		break;
 	case TV_BTF_VOID:

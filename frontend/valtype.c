@@ -36,29 +36,53 @@ static void put(struct out *o, const char *fmt, ...)
 
 static void record(struct lower *L, int id, struct out *o, int depth);
 
-/* One BTF type held as bytes: a string, an integer, or a record. */
-static void member_type(struct lower *L, int id, struct out *o, int depth)
+/* A char array (only `char`: int8_t and uint8_t arrays are arrays). */
+bool fe_btf_is_char(const struct fe_btf_type *t)
+{
+	return t->kind == TV_BTF_INT && t->size == 1 && !strcmp(t->name, "char");
+}
+
+/* One BTF type held as bytes: a string, an integer, or a record; false
+ * for a type the host cannot print (its bytes are then padding). */
+static bool member_type(struct lower *L, int id, struct out *o, int depth)
 {
 	struct fe_btf_type t, elem;
 
-	if (fe_type(L, id, &t)) {
-		o->full = true;
-		return;
-	}
-	if (t.kind == TV_BTF_ARRAY && !fe_type(L, (int)t.ref, &elem) && elem.kind == TV_BTF_INT &&
-	    elem.size == 1)
+	if (fe_type(L, id, &t))
+		return false;
+	if (t.kind == TV_BTF_ARRAY && !fe_type(L, (int)t.ref, &elem) && fe_btf_is_char(&elem))
 		put(o, "s%u", t.size);
-	else if (t.kind == TV_BTF_INT)
+	else if (t.kind == TV_BTF_INT && t.size && t.size <= 8 && !(t.size & (t.size - 1)))
 		put(o, "%c%u", t.sign ? 'i' : 'u', t.size);
 	else if (t.kind == TV_BTF_PTR)
 		put(o, "u8");
-	else if (t.kind == TV_BTF_ARRAY || t.kind == TV_BTF_STRUCT || t.kind == TV_BTF_UNION)
+	else if ((t.kind == TV_BTF_ARRAY && t.nelems) || t.kind == TV_BTF_STRUCT ||
+		 t.kind == TV_BTF_UNION)
 		record(L, (int)t.id, o, depth + 1);
 	else
-		put(o, "x%u", t.size);
+		return false;
+	return true;
 }
 
-/* The members of a struct (a union: its first member), padding between. */
+/* A bitfield: `.name=uS:W@B` at the byte it starts in (the cursor moved
+ * there), its storage covered by what follows. */
+static void bitfield_member(struct lower *L, const struct fe_btf_member *m, const char *name,
+			    unsigned base, unsigned *at, struct out *o)
+{
+	struct fe_btf_type t;
+	unsigned byte = base + m->bit_off / 8, bit = m->bit_off % 8, need = bit + m->bit_size;
+	unsigned size = need <= 8 ? 1 : need <= 16 ? 2 : need <= 32 ? 4 : 8;
+	bool sign = !fe_type(L, (int)m->type, &t) && t.kind == TV_BTF_INT && t.sign;
+
+	if (byte < *at)
+		return; /* inside a member printed already */
+	if (byte > *at)
+		put(o, ",x%u", byte - *at);
+	*at = byte;
+	put(o, ",.%s=%c%u:%u@%u", name, sign ? 'i' : 'u', size, m->bit_size, bit);
+}
+
+/* The members of a struct (a union's all start at 0), padding between. */
 static void fields(struct lower *L, int id, unsigned base, unsigned *at, bool is_union,
 		   struct out *o, int depth)
 {
@@ -69,24 +93,36 @@ static void fields(struct lower *L, int id, unsigned base, unsigned *at, bool is
 	for (__u32 i = 0; !fe_type_member_at(L, id, i, &m, &name) && !o->full; i++) {
 		unsigned off = base + m.bit_off / 8;
 
-		if (fe_type(L, (int)m.type, &mt) || off < *at)
-			continue; /* a union's other members, or a bitfield's neighbour */
+		if (fe_type(L, (int)m.type, &mt))
+			continue;
+		if (is_union)
+			*at = base;
+		if (m.bit_size) {
+			bitfield_member(L, &m, name, base, at, o);
+			continue;
+		}
+		if (off < *at)
+			continue; /* overlaps what is there: not printable in order */
 		if (off > *at)
 			put(o, ",x%u", off - *at);
-		if (m.bit_size) {
-			unsigned bytes = (m.bit_off % 8 + m.bit_size + 7) / 8;
+		*at = off;
+		if (!*name && (mt.kind == TV_BTF_STRUCT || mt.kind == TV_BTF_UNION)) {
+			unsigned end = off;
 
-			put(o, ",x%u", bytes);
-			*at = off + bytes;
-		} else if (!*name && (mt.kind == TV_BTF_STRUCT || mt.kind == TV_BTF_UNION)) {
-			fields(L, (int)mt.id, off, at, mt.kind == TV_BTF_UNION, o, depth + 1);
-		} else {
-			put(o, ",.%s=", name);
-			member_type(L, (int)m.type, o, depth);
-			*at = off + mt.size;
+			fields(L, (int)mt.id, off, &end, mt.kind == TV_BTF_UNION, o, depth + 1);
+			*at = end > off + mt.size ? end : off + mt.size;
+			if (end < off + mt.size)
+				put(o, ",x%u", off + mt.size - end);
+			continue;
 		}
-		if (is_union)
-			break;
+		put(o, ",.%s=", name);
+		if (!member_type(L, (int)m.type, o, depth)) {
+			o->len -= strlen(name) + 3; /* unprintable: its bytes are padding */
+			o->buf[o->len] = 0;
+			if (mt.size)
+				put(o, ",x%u", mt.size);
+		}
+		*at = off + mt.size;
 	}
 }
 
@@ -95,6 +131,7 @@ static void record(struct lower *L, int id, struct out *o, int depth)
 	struct fe_btf_type t;
 	unsigned at = 0;
 	size_t open;
+	bool is_union;
 
 	if (depth > MAX_NEST || fe_type(L, id, &t)) {
 		o->full = true;
@@ -102,20 +139,24 @@ static void record(struct lower *L, int id, struct out *o, int depth)
 	}
 	if (t.kind == TV_BTF_ARRAY) {
 		put(o, "[%u*", t.nelems);
-		member_type(L, (int)t.ref, o, depth);
+		if (!member_type(L, (int)t.ref, o, depth))
+			o->full = true;
 		put(o, "]");
 		return;
 	}
-	put(o, "{");
+	is_union = t.kind == TV_BTF_UNION;
+	put(o, is_union ? "<" : "{");
 	open = o->len;
-	fields(L, id, 0, &at, t.kind == TV_BTF_UNION, o, depth);
-	if (at < t.size)
+	fields(L, id, 0, &at, is_union, o, depth);
+	if (is_union)
+		put(o, ",x%u", t.size);
+	else if (at < t.size)
 		put(o, ",x%u", t.size - at);
 	if (!o->full && o->len > open && o->buf[open] == ',') {
 		memmove(o->buf + open, o->buf + open + 1, o->len - open); /* the first comma */
 		o->len--;
 	}
-	put(o, "}");
+	put(o, is_union ? ">" : "}");
 }
 
 bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf, size_t n)

@@ -160,6 +160,13 @@ static int gen_field(struct lower *L, const struct fe_node *e)
 		return fe_gen_struct_int(L, e);
 	f = fe_args_field(L, e);
 	r = fe_reg(L, e);
+	if (!f && fe_is_args_of(e) && L->probe_type == TV_PT_uprobe) {
+		int id, i = fe_uprobe_arg(L, e, e->field.name, &id);
+
+		if (i >= 0)
+			EMIT(L, ARG, r, i);
+		return i >= 0 ? fe_narrow(L, e, r, fe_type_of(L, e)) : r;
+	}
 	if (!f) {
 		if (L->tp && fe_probe_has(L, TV_PT_TRACEFS)) {
 			char st[256];

@@ -49,6 +49,9 @@ struct ty {
 	bool elem_sign;
 };
 
+#define FE_MAX_DWARF 8
+#define FE_DWARF_OLD_VIEWS 32
+
 /* Values held as bytes in scratch and maps (the others are integers). */
 static inline bool fe_is_bytes(struct ty t)
 {
@@ -158,6 +161,20 @@ struct lower {
 	bool final;	    /* the second pass: map kinds are known */
 	struct fe_btf *btf; /* kernel BTF, opened at its first use (types.c) */
 	bool btf_failed;    /* ... and that open failed (reported once) */
+	/* binaries' DWARF, opened for uprobe args (types.c) */
+	struct fe_dwarf_src {
+		char path[512];
+		struct fe_dwarf *d;
+		char err[256]; /* why d is NULL */
+		struct fe_btf *view; /* what is converted so far, and its bytes */
+		void *data;
+		struct {
+			struct fe_btf *view;
+			void *data;
+		} old[FE_DWARF_OLD_VIEWS];
+		int nold;
+	} dwarf[FE_MAX_DWARF];
+	int ndwarf;
 	/* the script's own declarations (NULL: none), and the bytes they are in */
 	struct fe_btf *script_btf;
 	void *script_btf_data;
@@ -291,6 +308,11 @@ int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 struct ty fe_deref_type(struct lower *L, struct ty ptr);
+/* A BTF type (fe_type id) as a value type; user: it lies in user memory */
+struct ty fe_btf_value_type(struct lower *L, int id, bool user);
+/* args->NAME (or args.NAME) */
+bool fe_is_args_of(const struct fe_node *f);
+int fe_narrow(struct lower *L, const struct fe_node *e, int r, struct ty t);
 int fe_gen_record_compare(struct lower *L, const struct fe_node *e);
 __s64 fe_deref_access(struct lower *L, struct ty ptr);
 /* A cast's type (report: errors for unknown or value struct types). */
@@ -301,7 +323,10 @@ long fe_sizeof_struct(struct lower *L, const struct fe_node *type);
 
 /* types.c: named types of the script, the kernel (and, later, binaries),
  * under one id space (fe_type ids; they tag their source) */
-enum fe_tsrc { FE_TSRC_KERNEL, FE_TSRC_SCRIPT };
+enum fe_tsrc { FE_TSRC_KERNEL, FE_TSRC_SCRIPT, FE_TSRC_DWARF /* + the binary's index */ };
+/* args->NAME of a uprobe from its binary's DWARF: the argument's index
+ * (its register) and its type, or -1 told at `at` */
+int fe_uprobe_arg(struct lower *L, const struct fe_node *at, const char *name, int *btf_id);
 struct fe_btf_type;
 struct fe_btf_member;
 struct fe_btf *fe_kernel_btf(struct lower *L, const struct fe_node *at);

@@ -85,6 +85,14 @@ static struct ty builtin_type(struct lower *L, const struct fe_node *e)
 }
 
 /* args->field: the tracepoint's format gives offset, size and sign. */
+bool fe_is_args_of(const struct fe_node *f)
+{
+	const struct fe_node *base = f->field.expr;
+
+	return f->kind == TV_N_field && base->kind == TV_N_ident && !strcmp(base->name, "args") &&
+	       f->field.name;
+}
+
 const struct fe_tp_field *fe_args_field(struct lower *L, const struct fe_node *f)
 {
 	const struct fe_node *base = f->field.expr;
@@ -103,6 +111,13 @@ static struct ty field_type(struct lower *L, const struct fe_node *e)
 	if (fe_is_struct_access(e))
 		return fe_struct_type(L, e);
 	f = fe_args_field(L, e);
+	if (!f && fe_is_args_of(e) && L->probe_type == TV_PT_uprobe) {
+		int id;
+
+		return fe_uprobe_arg(L, NULL, e->field.name, &id) < 0
+			   ? (struct ty){.k = TY_NONE}
+			   : fe_btf_value_type(L, id, true);
+	}
 	if (!f)
 		return (struct ty){.k = TY_NONE, .size = 0, .sign = false};
 	if (f->is_array && !strcmp(f->type, "char"))

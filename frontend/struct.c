@@ -53,6 +53,13 @@ static struct ty value_type(struct lower *L, const struct fe_btf_type *t, bool u
 	return (struct ty){.k = TY_RECORD, .size = t->size, .btf = (int)t->id, .user = user};
 }
 
+struct ty fe_btf_value_type(struct lower *L, int id, bool user)
+{
+	struct fe_btf_type t;
+
+	return fe_type(L, id, &t) ? T_NONE : value_type(L, &t, user);
+}
+
 /* bpftrace's name of a type, for messages. */
 static void type_name(struct lower *L, struct ty t, char *buf, size_t n)
 {
@@ -612,4 +619,23 @@ int fe_gen_record_compare(struct lower *L, const struct fe_node *e)
 		EMIT(L, NE, acc, acc, 0);
 	L->scratch_top = save;
 	return acc;
+}
+
+/* A register holding a whole word narrowed to t's size, sign- or
+ * zero-extended (a char argument's register may hold more). */
+int fe_narrow(struct lower *L, const struct fe_node *e, int r, struct ty t)
+{
+	int k;
+
+	if (t.k != TY_INT || !t.size || t.size >= 8)
+		return r;
+	k = fe_reg(L, e);
+	EMIT(L, MOVI, k, 64 - 8 * (int)t.size);
+	EMIT(L, SHL, r, r, k);
+	if (t.sign)
+		EMIT(L, SAR, r, r, k);
+	else
+		EMIT(L, SHR, r, r, k);
+	fe_reg_free(L, k);
+	return r;
 }

@@ -12,6 +12,7 @@
 
 #include "frontend/btf.h"
 #include "frontend/cdecl.h"
+#include "frontend/dwarf.h"
 #include "frontend/lower.h"
 
 #define SRC_SHIFT 24
@@ -44,7 +45,133 @@ struct fe_btf *fe_kernel_btf(struct lower *L, const struct fe_node *at)
 
 static struct fe_btf *source(struct lower *L, enum fe_tsrc src, const struct fe_node *at)
 {
+	if (src >= FE_TSRC_DWARF)
+		return (int)(src - FE_TSRC_DWARF) < L->ndwarf ? L->dwarf[src - FE_TSRC_DWARF].view
+							      : NULL;
 	return src == FE_TSRC_SCRIPT ? L->script_btf : fe_kernel_btf(L, at);
+}
+
+/* ---- user binaries' DWARF, one source each ---------------------------------- */
+
+/* A view of what the binary's DWARF has converted so far; earlier views
+ * stay open (names handed out point into them), ids stay the same. */
+static int refresh_view(struct fe_dwarf_src *s)
+{
+	const void *raw;
+	__u32 len;
+	void *copy;
+	char msg[128];
+	struct fe_btf *view;
+	struct btf *b = fe_dwarf_btf(s->d);
+
+	if (!b || !(raw = btf__raw_data(b, &len)) || !(copy = malloc(len)))
+		return -1;
+	memcpy(copy, raw, len);
+	if (!(view = fe_btf_from_mem(copy, len, msg, sizeof(msg)))) {
+		free(copy);
+		return -1;
+	}
+	if (s->nold < FE_DWARF_OLD_VIEWS && s->view) {
+		s->old[s->nold].view = s->view, s->old[s->nold++].data = s->data;
+	} else if (s->view) { /* out of room: the oldest names are dropped */
+		fe_btf_close(s->view);
+		free(s->data);
+	}
+	s->view = view, s->data = copy;
+	return 0;
+}
+
+/* The DWARF source of binary path (opened on first use), or -1 with the
+ * error told at `at`. */
+static int dwarf_source(struct lower *L, const struct fe_node *at, const char *path)
+{
+	struct fe_dwarf_src *s;
+	char err[256];
+
+	for (int i = 0; i < L->ndwarf; i++) {
+		if (strcmp(L->dwarf[i].path, path))
+			continue;
+		if (!L->dwarf[i].d && at)
+			fe_error(L, at, "%s", L->dwarf[i].err);
+		return L->dwarf[i].d ? i : -1;
+	}
+	if (L->ndwarf == FE_MAX_DWARF) {
+		if (at)
+			fe_error(L, at,
+				 "too many binaries with debug info in one script (at most %d)",
+				 FE_MAX_DWARF);
+		return -1;
+	}
+	s = &L->dwarf[L->ndwarf];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->d = fe_dwarf_open(path, err, sizeof(err));
+	L->ndwarf++;
+	snprintf(s->err, sizeof(s->err), "%s", s->d ? "" : err);
+	if (!s->d) {
+		if (at)
+			fe_error(L, at, "%s", err);
+		return -1;
+	}
+	return L->ndwarf - 1;
+}
+
+/* uprobe:BIN:FUNC's binary and function. */
+static bool uprobe_target(const struct lower *L, char *bin, size_t nb, char *func, size_t nf)
+{
+	const char *t = L->probe_target, *c = t ? strrchr(t, ':') : NULL;
+
+	if (!c || L->probe_type != TV_PT_uprobe)
+		return false;
+	snprintf(bin, nb, "%.*s", (int)(c - t), t);
+	snprintf(func, nf, "%.*s", (int)strcspn(c + 1, "+"), c + 1);
+	return true;
+}
+
+int fe_uprobe_arg(struct lower *L, const struct fe_node *at, const char *name, int *btf_id)
+{
+	struct fe_dwarf_param p[FE_DWARF_MAX_PARAMS];
+	char bin[512], func[256], err[256];
+	int src, n;
+
+	if (!uprobe_target(L, bin, sizeof(bin), func, sizeof(func)) ||
+	    (src = dwarf_source(L, at, bin)) < 0)
+		return -1;
+	n = fe_dwarf_func_params(L->dwarf[src].d, func, p, FE_DWARF_MAX_PARAMS, err, sizeof(err));
+	if (n < 0) {
+		if (at)
+			fe_error(L, at, "%s", err);
+		return -1;
+	}
+	for (int i = 0; i < n && i < FE_DWARF_MAX_PARAMS; i++) {
+		if (strcmp(p[i].name, name))
+			continue;
+		if (refresh_view(&L->dwarf[src])) {
+			if (at)
+				fe_error(L, at, "out of memory");
+			return -1;
+		}
+		*btf_id = tag((enum fe_tsrc)(FE_TSRC_DWARF + src), (__u32)p[i].btf_id);
+		return p[i].index;
+	}
+	if (at)
+		fe_error(L, at, "Can't find function parameter %s", name);
+	return -1;
+}
+
+/* A struct the uprobe's binary defines, by name, or -1. */
+static int dwarf_find(struct lower *L, const char *name, bool is_union)
+{
+	char bin[512], func[256];
+	int src, id;
+
+	if (!uprobe_target(L, bin, sizeof(bin), func, sizeof(func)) ||
+	    (src = dwarf_source(L, NULL, bin)) < 0)
+		return -1;
+	id = fe_dwarf_find_struct(L->dwarf[src].d, name, is_union);
+	if (id < 0 || refresh_view(&L->dwarf[src]))
+		return -1;
+	return tag((enum fe_tsrc)(FE_TSRC_DWARF + src), (__u32)id);
 }
 
 /* A forward declaration, defined by the script or the kernel (or left as one). */
@@ -98,6 +225,8 @@ int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bo
 
 	if (L->script_btf && (id = fe_btf_find(L->script_btf, name, is_union)) >= 0)
 		return tag(FE_TSRC_SCRIPT, (__u32)id);
+	if ((id = dwarf_find(L, name, is_union)) >= 0)
+		return id;
 	k = fe_kernel_btf(L, at);
 	id = k ? fe_btf_find(k, name, is_union) : -1;
 	return id < 0 ? -1 : tag(FE_TSRC_KERNEL, (__u32)id);
@@ -198,6 +327,18 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 
 void fe_types_release(struct lower *L)
 {
+	for (int i = 0; i < L->ndwarf; i++) {
+		struct fe_dwarf_src *s = &L->dwarf[i];
+
+		for (int j = 0; j < s->nold; j++) {
+			fe_btf_close(s->old[j].view);
+			free(s->old[j].data);
+		}
+		fe_btf_close(s->view);
+		free(s->data);
+		fe_dwarf_close(s->d);
+	}
+	L->ndwarf = 0;
 	fe_btf_close(L->btf);
 	fe_btf_close(L->script_btf);
 	free(L->script_btf_data);

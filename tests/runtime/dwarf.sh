@@ -68,3 +68,11 @@ kp=no
 [ -e /sys/bus/event_source/devices/kprobe/type ] && kp=yes
 check info_kprobe grep -qxF "  kprobe: $kp" "$T/info"
 check info_kfunc grep -qxF '  kfunc: no' "$T/info"
+
+# ---- args->NAME of uprobes from DWARF ----------------------------------------
+lang dwarf_arg_char "uprobe:$BIN:tv_dwarf_fn { printf(\"%c %d\\n\", args->c, args->c); exit(); }" "sh:$BIN" 'x 120'
+lang dwarf_arg_pointer "uprobe:$BIN:tv_dwarf_fn { printf(\"%d\\n\", *(args->n)); exit(); }" "sh:$BIN" '13'
+lang dwarf_arg_struct_fields "uprobe:$BIN:tv_dwarf_fn { printf(\"%d %d %d\\n\", args->node->len, args->node->low, args->node->high); exit(); }" "sh:$BIN" '0 1 2'
+lang dwarf_cast_to_binary_struct "uprobe:$BIN:tv_dwarf_fn { \$n = (struct tv_node *)arg2; printf(\"%d %d\\n\", \$n->high, args->c == 120); exit(); }" "sh:$BIN" '2 1'
+err dwarf_arg_unknown "uprobe:$BIN:tv_dwarf_fn { printf(\"%d\\n\", args->nope); }" '^stdin:1:[0-9]+-[0-9]+: ERROR: Can.t find function parameter nope$'
+err dwarf_arg_without_debug_info "uprobe:$NODBG:tv_dwarf_fn { printf(\"%d\\n\", args->c); }" '^stdin:1:[0-9]+-[0-9]+: ERROR: No DWARF found for'

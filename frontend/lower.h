@@ -332,6 +332,10 @@ void fe_ptr_scale(struct lower *L, const struct fe_node *at, struct ty p, int r)
 /* Compound assignment s to a target of type target: a pointer takes only
  * += and -= of an integer (false, with bpftrace's error, otherwise). */
 bool fe_ptr_compound_ok(struct lower *L, const struct fe_node *s, struct ty target);
+/* @m = value of an integer map: pointer or not, as its value was (false,
+ * with bpftrace's error, when not). */
+bool fe_ptr_assign_ok(struct lower *L, const struct fe_map *m, const struct fe_node *target,
+		      const struct fe_node *value);
 /* "int32 *", "struct task_struct * *", as bpftrace names pointer types. */
 size_t fe_ptr_name(struct lower *L, struct ty p, char *buf, size_t n);
 /* *p's type for an integer pointer or a pointer to a pointer: the pointer

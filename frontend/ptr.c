@@ -110,6 +110,25 @@ bool fe_ptr_compound_ok(struct lower *L, const struct fe_node *s, struct ty targ
 	return false;
 }
 
+bool fe_ptr_assign_ok(struct lower *L, const struct fe_map *m, const struct fe_node *target,
+		      const struct fe_node *value)
+{
+	struct ty v = fe_type_of(L, value);
+	enum tv_mapkind kind;
+	char now[128], before[128];
+
+	if (fe_is_agg_call(value, &kind) || fe_is_bytes(v) ||
+	    (m->val.k == TY_PTR) == (v.k == TY_PTR))
+		return true;
+	/* bpftrace 0.17's message, its missing closing quote included */
+	fe_error(L, target,
+		 "Type mismatch for %s: trying to assign value of type '%s' when map already "
+		 "contains a value of type '%s",
+		 m->name, fe_value_type_name(L, value, now, sizeof(now)),
+		 fe_map_type_name(L, m, before, sizeof(before)));
+	return false;
+}
+
 /* The pointee's name, as bpftrace's: int32, unsigned int8, struct x. */
 static size_t pointee_name(struct lower *L, struct ty p, char *buf, size_t n)
 {

@@ -234,7 +234,7 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 	if (v) {
 		char now[128], before[128];
 
-		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
+		if (fe_is_bytes(v->ty) != fe_is_bytes(t) || (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
 			fe_error(L, at,
 				 "Type mismatch for %s: trying to assign value of type '%s' when "
@@ -274,9 +274,12 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 		t.size = 8;
 	if (t.k == TY_NONE)
 		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
-	if (s->assign.op != TV_AST_ASSIGN && (v = fe_var_find(L, var->name)) &&
-	    !fe_ptr_compound_ok(L, s, v->ty))
-		return;
+	if (s->assign.op != TV_AST_ASSIGN && (v = fe_var_find(L, var->name))) {
+		if (!fe_ptr_compound_ok(L, s, v->ty))
+			return;
+		if (v->ty.k == TY_PTR) /* p += n is still a pointer */
+			t = v->ty;
+	}
 	if (!(v = var_assign_slot(L, var, val, s, t)))
 		return;
 	if (fe_is_bytes(t)) {
@@ -304,6 +307,9 @@ static void gen_map_assign(struct lower *L, const struct fe_node *s)
 
 	if (s->assign.op != TV_AST_ASSIGN && m && m->kind == TV_MAP_int &&
 	    !fe_ptr_compound_ok(L, s, m->val))
+		return;
+	if (s->assign.op == TV_AST_ASSIGN && m && m->kind == TV_MAP_int &&
+	    !fe_ptr_assign_ok(L, m, s->assign.target, s->assign.value))
 		return;
 	fe_gen_map_assign(L, s->assign.target, s->assign.value, s->assign.op);
 }
@@ -352,8 +358,10 @@ int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 		fe_ptr_scale(L, e, fe_type_of(L, t), one);
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
-		struct fe_var *v =
-		    var_assign_slot(L, t, t, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
+		struct ty vt = fe_type_of(L, t);
+		struct fe_var *v = var_assign_slot(
+		    L, t, t, t,
+		    vt.k == TY_PTR ? vt : (struct ty){.k = TY_INT, .size = 8, .sign = true});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

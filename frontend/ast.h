@@ -120,6 +120,9 @@ struct fe_node {
 		struct {
 			enum fe_ast_op op;
 			struct fe_node *lhs, *rhs;
+			/* the operator as bpftrace's errors place it (see
+			 * field.op); loc is the operator alone */
+			struct fe_loc op_at;
 		} binop;
 		struct {
 			struct fe_node *cond, *then, *els;

@@ -706,6 +706,8 @@ void fe_gen_map_assign(struct lower *L, const struct fe_node *t, const struct fe
 	if (op != TV_AST_ASSIGN) {
 		int old = fe_reg(L, t);
 
+		if (m->val.k == TY_PTR)
+			fe_ptr_scale(L, t, m->val, r);
 		EMIT(L, MLOAD, old, m->id, key);
 		fe_compound(L, op, old, r);
 		EMIT(L, MOV, r, old);

@@ -279,6 +279,8 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 	bool swap;
 	int opc, ra, rb;
 
+	if ((a.k == TY_PTR || b.k == TY_PTR) && !fe_ptr_binop_ok(L, e, a, b))
+		return fe_reg(L, e);
 	if (op == TV_AST_LAND || op == TV_AST_LOR)
 		return gen_logical(L, e);
 	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_STR && b.k == TY_STR)
@@ -299,6 +301,7 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 	opc = binop_opcode(op, a.sign && b.sign, &swap);
 	ra = fe_gen_int(L, e->binop.lhs);
 	rb = fe_gen_int(L, e->binop.rhs);
+	fe_ptr_scale_operand(L, e, a, b, ra, rb);
 	if (swap)
 		fe_emit(L, opc, (const __s64[]){ra, rb, ra}, 3);
 	else
@@ -312,11 +315,10 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 static void gen_deref(struct lower *L, const struct fe_node *p, int r)
 {
 	struct ty t = fe_type_of(L, p);
-	bool user = t.k == TY_PTR ? t.user : fe_user_address(L, p);
-	__s64 z = t.k == TY_PTR && t.elem ? t.elem | (t.elem_sign ? TV_Z_SIGNED : 0)
-							   : fe_deref_access(L, t);
 
-	fe_emit(L, user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
+	if (t.k != TY_PTR)
+		t = (struct ty){.k = TY_PTR, .size = 8, .user = fe_user_address(L, p)};
+	fe_load_pointee(L, t, r);
 }
 
 const char *fe_param_text(const struct lower *L, const struct fe_node *p)
@@ -475,7 +477,8 @@ static int gen_int_node(struct lower *L, const struct fe_node *e)
 	case TV_N_tuple:
 		fe_error(L, e, "a tuple where an integer is expected");
 		return fe_reg(L, e);
-	case TV_N_index: return fe_gen_struct_int(L, e);
+	case TV_N_index:
+		return fe_is_ptr_index(L, e) ? fe_gen_ptr_index(L, e) : fe_gen_struct_int(L, e);
 	case TV_N_binop: return gen_binop(L, e);
 	case TV_N_unop: return gen_unop(L, e);
 	case TV_N_ternary: return gen_ternary(L, e);

@@ -47,6 +47,10 @@ struct ty {
 	 * size in bytes and sign; 0 when the pointee is btf */
 	unsigned elem;
 	bool elem_sign;
+	/* TY_PTR: the pointers between it and that pointee (elem or btf):
+	 * 0 for (int32 *), 1 for (int32 **) and (struct x **), whose *p is
+	 * the same type with one less; such a pointee is 8 bytes (ptr.c) */
+	unsigned ptrs;
 };
 
 #define FE_MAX_DWARF 8
@@ -338,6 +342,37 @@ int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bo
 bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value);
 void fe_types_collect(struct lower *L, const struct fe_list *preamble);
 void fe_types_release(struct lower *L);
+
+/* ptr.c: pointer arithmetic and comparisons */
+/* A binop's type: p + n, n + p and p - n are pointers like p; the rest int64. */
+struct ty fe_binop_type(struct lower *L, const struct fe_node *e);
+/* Whether binop e on types a and b, one a pointer, is one bpftrace allows
+ * (false, with its error, when not). */
+bool fe_ptr_binop_ok(struct lower *L, const struct fe_node *e, struct ty a, struct ty b);
+/* For p + n, n + p and p - n: n's register (ra or rb) times p's pointee size. */
+void fe_ptr_scale_operand(struct lower *L, const struct fe_node *e, struct ty a, struct ty b,
+			  int ra, int rb);
+/* r *= the size of what pointer p points at. */
+void fe_ptr_scale(struct lower *L, const struct fe_node *at, struct ty p, int r);
+/* Compound assignment s to a target of type target: a pointer takes only
+ * += and -= of an integer (false, with bpftrace's error, otherwise). */
+bool fe_ptr_compound_ok(struct lower *L, const struct fe_node *s, struct ty target);
+/* @m = value of an integer map: pointer or not, as its value was (false,
+ * with bpftrace's error, when not). */
+bool fe_ptr_assign_ok(struct lower *L, const struct fe_map *m, const struct fe_node *target,
+		      const struct fe_node *value);
+/* "int32 *", "struct task_struct * *", as bpftrace names pointer types. */
+size_t fe_ptr_name(struct lower *L, struct ty p, char *buf, size_t n);
+/* *p's type for an integer pointer or a pointer to a pointer: the pointer
+ * one level down, or the integer (int64 for others: see fe_deref_type). */
+struct ty fe_ptr_deref_type(struct ty p);
+/* r = *r, r holding pointer p: as wide as its pointee when an integer. */
+void fe_load_pointee(struct lower *L, struct ty p, int r);
+/* p[i] of a pointer to a pointer: *(p + i) (other pointees are struct.c's). */
+bool fe_is_ptr_index(struct lower *L, const struct fe_node *e);
+int fe_gen_ptr_index(struct lower *L, const struct fe_node *e);
+/* What p points at, by name: "int32", "struct x *". */
+const char *fe_pointee_name(struct lower *L, struct ty p, char *buf, size_t n);
 
 /* calls.c: functions (printf, count, ...) */
 int fe_gen_call(struct lower *L, const struct fe_node *call, bool want_value);

@@ -523,7 +523,7 @@ static struct fe_node *binary(struct fe_parser *p, int min_prec)
 	int prec, levels = 0;
 
 	while (lhs && (prec = binary_prec(p->tok.kind, &op)) >= min_prec) {
-		struct fe_loc at = p->tok.loc;
+		struct fe_loc at = p->tok.loc, op_at = p->tok.err;
 
 		if (!fe_parse_enter(p)) {
 			lhs = NULL;
@@ -537,6 +537,7 @@ static struct fe_node *binary(struct fe_parser *p, int min_prec)
 			n->binop.op = op;
 			n->binop.lhs = lhs;
 			n->binop.rhs = rhs;
+			n->binop.op_at = op_at;
 		}
 		lhs = n;
 	}

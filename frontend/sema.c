@@ -146,15 +146,18 @@ static struct ty literal_type(const struct fe_node *e)
 	return str_ty(size < TV_STR_MAX ? TV_STR_MAX : size > TV_CONST_MAX ? TV_CONST_MAX : size);
 }
 
-/* *p of an integer pointer is that integer; other unary operators give
- * 64-bit integers */
+/* *p of a pointer to a pointer is that pointer, *p of an integer pointer
+ * that integer; other unary operators give 64-bit integers */
 static struct ty unop_type(struct lower *L, const struct fe_node *e)
 {
-	struct ty t = e->unop.op == TV_AST_DEREF ? fe_type_of(L, e->unop.expr) : T_INT64;
+	struct ty t;
 
-	if (t.k == TY_PTR && t.elem)
-		return (struct ty){.k = TY_INT, .size = 8, .sign = t.elem_sign};
-	if (t.k == TY_PTR && e->unop.op == TV_AST_DEREF && fe_deref_type(L, t).k == TY_RECORD)
+	if (e->unop.op != TV_AST_DEREF)
+		return T_INT64;
+	t = fe_type_of(L, e->unop.expr);
+	if (t.k == TY_PTR && (t.elem || t.ptrs))
+		return fe_ptr_deref_type(t);
+	if (t.k == TY_PTR && fe_deref_type(L, t).k == TY_RECORD)
 		return fe_deref_type(L, t);
 	return T_INT64;
 }
@@ -176,15 +179,23 @@ struct ty fe_type_of(struct lower *L, const struct fe_node *e)
 			L->stale = true; /* typed before it was assigned */
 		/* integer maps may hold a probe, a function, a symbol or a stack */
 		return m && (m->kind == TV_MAP_bytes ||
-			     (m->kind == TV_MAP_int && m->val.k > TY_STR))
+			     (m->kind == TV_MAP_int && (m->val.k > TY_STR || m->val.k == TY_PTR)))
 			   ? m->val
 			   : T_INT64;
 	case TV_N_field: return field_type(L, e);
 	case TV_N_tuple: return fe_tuple_type(L, e);
 	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
-	case TV_N_index: return fe_struct_type(L, e);
+	case TV_N_index:
+		return fe_is_ptr_index(L, e) ? fe_ptr_deref_type(fe_type_of(L, e->index.expr))
+					     : fe_struct_type(L, e);
 	case TV_N_cast: return fe_cast_type(L, e, false);
 	case TV_N_unop: return unop_type(L, e);
+	case TV_N_binop: return fe_binop_type(L, e);
+	case TV_N_incdec: { /* p++ is a pointer like p */
+		struct ty t = fe_type_of(L, e->incdec.expr);
+
+		return t.k == TY_PTR ? t : T_INT64;
+	}
 	case TV_N_call: return fe_call_type(L, e);
 	case TV_N_ternary: {
 		struct ty a = fe_type_of(L, e->ternary.then), b = fe_type_of(L, e->ternary.els);
@@ -359,7 +370,9 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 	}
 	if (m->kind == TV_MAP__COUNT) {
 		m->kind = kind;
-		m->val = vt.k == TY_STR || vt.k > TY_STR || vt.k == TY_RECORD ? vt : T_INT64;
+		m->val = vt.k == TY_STR || vt.k > TY_STR || vt.k == TY_RECORD || vt.k == TY_PTR
+			     ? vt
+			     : T_INT64;
 		return kind == TV_MAP_lhist ? lhist_params(L, m, value) : 0;
 	}
 	if (m->kind != kind) {

@@ -234,7 +234,7 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 	if (v) {
 		char now[128], before[128];
 
-		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
+		if (fe_is_bytes(v->ty) != fe_is_bytes(t) || (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
 			fe_error(L, at,
 				 "Type mismatch for %s: trying to assign value of type '%s' when "
@@ -274,6 +274,12 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 		t.size = 8;
 	if (t.k == TY_NONE)
 		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
+	if (s->assign.op != TV_AST_ASSIGN && (v = fe_var_find(L, var->name))) {
+		if (!fe_ptr_compound_ok(L, s, v->ty))
+			return;
+		if (v->ty.k == TY_PTR) /* p += n is still a pointer */
+			t = v->ty;
+	}
 	if (!(v = var_assign_slot(L, var, val, s, t)))
 		return;
 	if (fe_is_bytes(t)) {
@@ -285,12 +291,27 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 		int old = fe_reg(L, s);
 
 		EMIT(L, LD, old, 8 | TV_Z_SIGNED, v->off);
+		if (v->ty.k == TY_PTR)
+			fe_ptr_scale(L, s, v->ty, r);
 		fe_compound(L, s->assign.op, old, r);
 		EMIT(L, MOV, r, old);
 		fe_reg_free(L, old);
 	}
 	EMIT(L, ST, r, 8, v->off);
 	fe_reg_free(L, r);
+}
+
+static void gen_map_assign(struct lower *L, const struct fe_node *s)
+{
+	struct fe_map *m = fe_map_get(L, s->assign.target);
+
+	if (s->assign.op != TV_AST_ASSIGN && m && m->kind == TV_MAP_int &&
+	    !fe_ptr_compound_ok(L, s, m->val))
+		return;
+	if (s->assign.op == TV_AST_ASSIGN && m && m->kind == TV_MAP_int &&
+	    !fe_ptr_assign_ok(L, m, s->assign.target, s->assign.value))
+		return;
+	fe_gen_map_assign(L, s->assign.target, s->assign.value, s->assign.op);
 }
 
 static void gen_assign(struct lower *L, const struct fe_node *s)
@@ -300,7 +321,7 @@ static void gen_assign(struct lower *L, const struct fe_node *s)
 	if (s->assign.target->kind == TV_N_var)
 		gen_var_assign(L, s);
 	else if (s->assign.target->kind == TV_N_map)
-		fe_gen_map_assign(L, s->assign.target, s->assign.value, s->assign.op);
+		gen_map_assign(L, s);
 	else
 		fe_error(L, s->assign.target, "only maps and $variables can be assigned");
 	L->scratch_top = save;
@@ -333,10 +354,14 @@ int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 	r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
 
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
+	if (fe_type_of(L, t).k == TY_PTR) /* a pointer moves by its pointee */
+		fe_ptr_scale(L, e, fe_type_of(L, t), one);
 	EMIT(L, ADD, res, r, one);
 	if (t->kind == TV_N_var) {
-		struct fe_var *v =
-		    var_assign_slot(L, t, t, t, (struct ty){.k = TY_INT, .size = 8, .sign = true});
+		struct ty vt = fe_type_of(L, t);
+		struct fe_var *v = var_assign_slot(
+		    L, t, t, t,
+		    vt.k == TY_PTR ? vt : (struct ty){.k = TY_INT, .size = 8, .sign = true});
 
 		if (v)
 			EMIT(L, ST, res, 8, v->off);

@@ -123,6 +123,7 @@ static int pointee(struct lower *L, const struct fe_node *e, struct ty bt, bool 
 	const struct fe_node *base = e->field.expr;
 	char tn[128];
 	int id = bt.k != TY_PTR		 ? args_pointee(L, base)
+		 : bt.ptrs		 ? -1 /* a pointer to a pointer */
 		 : bt.btf == FE_BTF_TASK ? find_record(L, e, "struct task_struct")
 					 : bt.btf;
 
@@ -139,10 +140,17 @@ static int pointee(struct lower *L, const struct fe_node *e, struct ty bt, bool 
 		fe_error(L, &(struct fe_node){.loc = e->field.op},
 			 "The dereference operator can not be used on expressions of type '%s'",
 			 (type_name(L, bt, tn, sizeof(tn)), tn));
+	else if (bt.k == TY_PTR && bt.ptrs) /* bpftrace names the pointee */
+		fe_error(L, e,
+			 "Can not access field '%s' on type '%s'. Try dereferencing it first, or "
+			 "using '->'",
+			 e->field.name, fe_pointee_name(L, bt, tn, sizeof(tn)));
 	else
-		fe_error(
-		    L, e, "Can not access field '%s' on expression of type '%s'", e->field.name,
-		    bt.k == TY_PTR ? (type_name(L, bt, tn, sizeof(tn)), tn) : "unsigned int64");
+		fe_error(L, e, "Can not access field '%s' on expression of type '%s'",
+			 e->field.name,
+			 bt.k == TY_PTR && bt.elem ? fe_pointee_name(L, bt, tn, sizeof(tn))
+			 : bt.k == TY_PTR	   ? (type_name(L, bt, tn, sizeof(tn)), tn)
+						   : "unsigned int64");
 	return -1;
 }
 
@@ -268,13 +276,14 @@ static int index_place(struct lower *L, const struct fe_node *e, bool gen, struc
 		   p->t.kind == TV_BTF_ARRAY && !fe_type(L, (int)p->t.ref, &elem)) {
 		if (gen)
 			r = place_of(L, e->index.expr, true, p);
-	} else if (bt.k == TY_PTR && bt.elem && bt.elem <= 8) { /* (int32 *)x: no BTF */
+	} else if (bt.k == TY_PTR && !bt.ptrs && bt.elem && bt.elem <= 8) { /* (int32 *)x */
 		elem = (struct fe_btf_type){
 		    .kind = TV_BTF_INT, .size = bt.elem, .sign = bt.elem_sign, .name = ""};
 		p->user = bt.user;
 		if (gen)
 			r = fe_gen_int(L, e->index.expr);
-	} else if (bt.k == TY_PTR && bt.btf >= 0 && !fe_type(L, bt.btf, &elem) && elem.size) {
+	} else if (bt.k == TY_PTR && !bt.ptrs && bt.btf >= 0 && !fe_type(L, bt.btf, &elem) &&
+		   elem.size) {
 		p->user = bt.user;
 		if (gen)
 			r = fe_gen_int(L, e->index.expr);
@@ -550,8 +559,9 @@ struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 			return (struct ty){.k = TY_INT, .size = 8, .sign = true};
 		from = fe_type_of(L, c->cast.expr);
 		p.user = from.k == TY_PTR ? from.user : fe_user_address(L, c->cast.expr);
-		if (t->type.ptr == 1 && !fe_int_type(t->type.name, &p.elem, &p.elem_sign))
+		if (!fe_int_type(t->type.name, &p.elem, &p.elem_sign))
 			p.elem = 8; /* a pointer to something else: a word */
+		p.ptrs = (unsigned)t->type.ptr - 1;
 		return p;
 	}
 	id = find_record(L, c, t->type.name);
@@ -564,12 +574,11 @@ struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 		return T_NONE;
 	}
 	from = fe_type_of(L, c->cast.expr);
-	if (t->type.ptr > 1)
-		id = 0; /* a pointer to a pointer: only an integer */
 	return (struct ty){.k = TY_PTR,
 			   .size = 8,
 			   .btf = id,
-			   .user = from.k == TY_PTR ? from.user : fe_user_pointers(L)};
+			   .user = from.k == TY_PTR ? from.user : fe_user_pointers(L),
+			   .ptrs = (unsigned)t->type.ptr - 1};
 }
 
 long fe_sizeof_struct(struct lower *L, const struct fe_node *n)

@@ -7,12 +7,13 @@
 
 #include "frontend/lower.h"
 
-static size_t name_ty(const struct lower *L, struct ty t, bool key, char *buf, size_t n)
+static size_t name_ty(struct lower *L, struct ty t, bool key, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	switch (t.k) {
 	case TY_STR: return (size_t)snprintf(buf, n, "string[%u]", t.size);
+	case TY_PTR: return fe_ptr_name(L, t, buf, n);
 	case TY_TUPLE:
 		len = (size_t)snprintf(buf, n, "(");
 		for (int i = 0; t.tup >= 0 && t.tup < L->ntuples && i < L->tuples[t.tup].n; i++) {
@@ -60,8 +61,9 @@ const char *fe_map_type_name(struct lower *L, const struct fe_map *m, char *buf,
 		snprintf(buf, n, "%s", tv_mapkind_name(m->kind));
 	else
 		name_ty(L,
-			m->kind == TV_MAP_int ? (struct ty){.k = TY_INT, .size = 8, .sign = true}
-					      : m->val,
+			m->kind == TV_MAP_int && m->val.k != TY_PTR
+			    ? (struct ty){.k = TY_INT, .size = 8, .sign = true}
+			    : m->val,
 			false, buf, n);
 	return buf;
 }

@@ -57,11 +57,11 @@ check btf_opened_only_when_needed t_btf_only_when_needed
 # ---- the script's own types, records as values, BEGIN/END in the kernel ---
 lang script_struct_layout 'struct S { int a; short b[3]; char c; } struct T { char c; struct S s; long l; } BEGIN { printf("%d %d\n", sizeof(struct S), sizeof(struct T)); exit(); }' '' '12 24'
 lang script_struct_overrides_kernel 'struct task_struct { int x; } interval:ms:1 { printf("%d\n", sizeof(struct task_struct)); exit(); }' 'sh:sleep 0.05' '4'
-lang script_struct_over_memory 'struct P { int pid; int tgid; } interval:ms:1 { $p = (struct P *)curtask; printf("%d\n", $p->tgid == *(int32 *)(curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
+lang script_struct_over_memory 'struct P { int pid; int tgid; } interval:ms:1 { $p = (struct P *)curtask; printf("%d\n", $p->tgid == *(int32 *)((uint64)curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
 # a record read into a variable once, its fields then read from it
 lang record_in_variable 'interval:ms:1 { $l = curtask->se.load; printf("%d\n", $l.weight == curtask->se.load.weight && $l.inv_weight == curtask->se.load.inv_weight); exit(); }' 'sh:sleep 0.05' '1'
 lang record_compare 'interval:ms:1 { $a = curtask->se.load; printf("%d %d\n", $a == curtask->se.load, $a != curtask->se.load); exit(); }' 'sh:sleep 0.05' '1 0'
-lang int_pointer_index 'interval:ms:1 { $p = (int32 *)curtask; printf("%d\n", $p[1] == *(int32 *)(curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
+lang int_pointer_index 'interval:ms:1 { $p = (int32 *)curtask; printf("%d\n", $p[1] == *(int32 *)((uint64)curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
 lang begin_reads_kernel_in_the_kernel 'BEGIN { printf("%d %s\n", curtask->pid == pid, curtask->comm); exit(); }' '' '1 tracevm'
 lang end_reads_kernel_in_the_kernel 'BEGIN { exit(); } END { printf("end %d\n", curtask->tgid == pid); }' '' 'end 1'
 err script_struct_syntax_error 'BEGIN { } struct A { int x[4] q; }' '^stdin:1:[0-9]+-[0-9]+: ERROR: '

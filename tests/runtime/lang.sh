@@ -93,6 +93,51 @@ t_deref_widths() {
 		echo "$d" | grep -qx $'\tldk r1, r1, u8'
 }
 check deref_widths_and_address_spaces t_deref_widths
+# BEGIN-only scripts can end before start() sees them attached: run them through
+begin_out() { # NAME 'script' 'expected line (regex)'...
+	local name=$1 script=$2 re
+	shift 2
+	timeout 10 "$TV" -e "$script" >"$T/$name.out" 2>"$T/$name.err"
+	for re in "$@"; do
+		if ! grep -qE "^$re\$" "$T/$name.out"; then
+			nok "$name" "no line matching: $re" "$(tr '\n' '|' <"$T/$name.out" | cut -c1-300)"
+			return
+		fi
+	done
+	ok "$name"
+}
+# pointer arithmetic moves by the pointee's size (int8..int64, pointers,
+# BTF structs) and keeps the type: +, -, +=, -=, ++, -- on variables and maps
+begin_out ptr_arith_int_pointees 'BEGIN { $a=(int8*)32; $b=(uint16*)32; $c=(int32*)32; $d=(int64*)32; printf("%d %d %d %d %d %d %d\n", $a+1, $b+1, $c+1, $d+1, 2+$c, $c-1, $c+-1); exit(); }' \
+	'33 34 36 40 40 28 28'
+begin_out ptr_incdec_compound 'BEGIN { $p=(int16*)2; $p++; ++$p; $p+=2; printf("%d ", $p); $p--; --$p; $p-=1; printf("%d %d %d\n", $p, $p++, ++$p); @m=(int32*)32; @m++; @m+=6; @n=(int64*)32; @n--; @n-=1; @o = (int8 **)8; @o -= 1; @q = (int32*)4; printf("%d %d\n", @q++, ++@q); exit(); }' \
+	'10 4 4 8' '4 12' '@m: 60' '@n: 16' '@o: 0' '@q: 12'
+begin_out ptr_to_ptr_and_struct_arith 'BEGIN { printf("%d %d %d\n", (int32**)8 + 2, (struct task_struct **)0 + 1, (struct task_struct *)0 + 1 == (struct task_struct *)sizeof(struct task_struct)); exit(); }' \
+	'24 8 1'
+begin_out ptr_compare 'BEGIN { $p=(int32*)32; $q=(int32*)16; printf("%d %d %d %d %d %d %d %d\n", $p==$q, $p!=$q, $p<$q, $p>$q, $p<=$q, $p>=$q, $p == 32, $q < 17); exit(); }' \
+	'0 1 0 1 0 1 1 1'
+# **p, *(p + 1) and p[i] of a pointer to pointers (execve's argv)
+lang ptr_to_ptr_deref "tracepoint:syscalls:sys_enter_execve /str(args->filename) == \"/bin/echo\"/ { \$p = (int8 **)args->argv; printf(\"%d %d %d %s\\n\", **\$p, *(*(\$p + 1)), *\$p[2], str(*(\$p + 2))); exit(); }" \
+	"sh:/bin/echo one two" '47 111 116 two'
+lang ptr_struct_arith_fields "tracepoint:syscalls:sys_enter_getppid $F { \$t = curtask; \$u = \$t + 1; printf(\"%d %d %d %d\\n\", (\$u - 1)->pid == pid, (\$t++)->pid == pid, \$t == \$u, \$t > curtask); exit(); }" \
+	"getppid 1" '1 1 1 1'
+err ptr_mul 'BEGIN { $p=(int32*) 32; $x = $p * 2; exit(); }' '^stdin:1:33-34: ERROR: The \* operator can not be used on expressions of types int32 \*, int64$'
+err ptr_mul_written_together 'BEGIN { $p=(int32*) 32; $x = $p*2; exit(); }' '^stdin:1:30-33: ERROR: The \* operator'
+err ptr_minus_ptr 'BEGIN { $p=(int32*) 32; $q=(int64*)16; $x = $p - $q; exit(); }' '^stdin:1:48-49: ERROR: The - operator can not be used on expressions of types int32 \*, int64 \*$'
+err int_minus_ptr 'BEGIN { $p=(uint8*) 32; $x = 1 - $p; exit(); }' '^stdin:1:32-33: ERROR: The - operator can not be used on expressions of types int64, unsigned int8 \*$'
+err ptr_ptr_mul 'BEGIN { $z = (struct task_struct **)0 * 2; exit(); }' 'types struct task_struct \* \*, int64$'
+err ptr_logical 'BEGIN { $p=(int32*) 32; $x = $p && 1; exit(); }' '^stdin:1:33-35: ERROR: The && operator can not be used on expressions of types int32 \*, int64$'
+err ptr_vs_string 'BEGIN { $p=(int32*) 32; $x = $p == "a"; exit(); }' 'The == operator can not be used on expressions of types int32 \*, string\[2\]$'
+err ptr_compound_mul 'BEGIN { $p=(int32*) 32; $p *= 2; exit(); }' '^stdin:1:28-30: ERROR: The \* operator can not be used on expressions of types int32 \*, int64$'
+err ptr_map_compound_mul 'BEGIN { @=(int32*) 32; @*=2; exit(); }' '^stdin:1:24-27: ERROR: The \* operator can not be used on expressions of types int32 \*, int64$'
+err ptr_to_ptr_field 'tracepoint:sched:sched_switch { $pp = (struct task_struct **)curtask; printf("%d\n", $pp->pid); }' "Can not access field 'pid' on type 'struct task_struct \*'. Try dereferencing it first, or using '->'$"
+# a pointer variable or map takes pointers (of any pointee), not integers
+begin_out ptr_reassign_other_pointee 'BEGIN { $r = (int64*)8; $r = (int32*)32; $r++; $r += 2; printf("%d\n", $r); @a = (int32*)32; @a = (int64*)8; @a++; exit(); }' \
+	'56' '@a: 12'
+err ptr_map_gets_int 'BEGIN { @=(int32*) 32; @=5; exit(); }' "^stdin:1:24-25: ERROR: Type mismatch for @: trying to assign value of type 'int64' when map already contains a value of type 'int32 \*\$"
+err int_map_gets_ptr 'BEGIN { @=5; @=(int32*) 32; exit(); }' "^stdin:1:14-15: ERROR: Type mismatch for @: trying to assign value of type 'int32 \*' when map already contains a value of type 'int64\$"
+err ptr_var_gets_int 'BEGIN { $p = (int32*) 32; $p = 5; exit(); }' "ERROR: Type mismatch for \\\$p: trying to assign value of type 'int64' when variable already contains a value of type 'int32 \*'\$"
+err int_ptr_field 'tracepoint:sched:sched_switch { $p = (int32 *)curtask; printf("%d\n", $p->pid); }' "^stdin:1:71-78: ERROR: Can not access field 'pid' on expression of type 'int32'$"
 # uaddr(): a symbol of the probe's binary in the process that hit it, moved
 # by the load address in a PIE binary (bpftrace 0.17 reads the file's
 # address there), fixed in one that is not; an integer of the symbol's size,

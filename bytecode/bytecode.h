@@ -26,7 +26,7 @@
 #define TV_COMM_LEN 16
 #define TV_KEY_MAX 120	  /* key payload bytes (map key = 8-byte id + payload) */
 #define TV_KEY_SMALL 24	  /* payloads up to this use the small-key maps */
-#define TV_VAL_MAX 128	  /* byte-valued maps (strings, tuples) */
+#define TV_VAL_MAX 256	  /* byte-valued maps (strings, tuples, records) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
 #define TV_MAP_NAME_MAX 65535 /* bytes: the binary form stores 16-bit lengths */
@@ -459,6 +459,7 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 	X('Y', usym, 16, 16, "a user address, then its process id")                                \
 	X('n', inet, 24, 24, "an address family, then 16 address bytes")                           \
 	X('t', time, 16, 16, "a format constant's id, then nanoseconds since boot")                \
+	X('e', errno, 8, 8, "an error number: its strerror() text")                                \
 	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")
 #define TV_VALTYPE_SIZE_MAX 65536
 #define TV_VALTYPE_DEPTH 32

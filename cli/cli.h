@@ -22,6 +22,9 @@ struct tv_opts {
 	bool dump, verbose, quiet, cleanup, list, unsafe, json, info;
 	int nargs;
 	char **args; /* positional parameters */
+#define TV_MAX_INCLUDES 16
+	const char *includes[TV_MAX_INCLUDES]; /* --include FILE, as `#include <FILE>` */
+	int nincludes;
 };
 
 /* May this process use BPF and perf events (CAP_SYS_ADMIN, or CAP_BPF and

@@ -41,6 +41,7 @@ static const char usage[] =
     "    -V, --version  version\n"
     "    --info         what this build and kernel offer (features, probe types)\n"
     "    --unsafe       allow system()\n"
+    "    --include FILE include FILE before the script, as #include <FILE>\n"
     "    --cleanup      remove every pinned tracevm object (no session may run)\n";
 
 /* -p PID as bpftrace 0.17 reads it: std::stol's decimal number (blanks
@@ -89,6 +90,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 	    {"cleanup", no_argument, NULL, 'C'},
 	    {"unsafe", no_argument, NULL, 'U'},
 	    {"info", no_argument, NULL, 'I'},
+	    {"include", required_argument, NULL, 'N'},
 	    {0},
 	};
 	int c;
@@ -100,6 +102,14 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 	while ((c = getopt_long(argc, argv, "A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
+		case 'N':
+			if (o->nincludes == TV_MAX_INCLUDES) {
+				tv_err_set(err, 0, "too many --include files (at most %d)",
+					   TV_MAX_INCLUDES);
+				return -1;
+			}
+			o->includes[o->nincludes++] = optarg;
+			break;
 		case 'c': o->command = optarg; break;
 		case 'f':
 			if (parse_format(optarg, &o->json, err))
@@ -198,6 +208,8 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 	    .no_kernel = !tv_privileged(),
 	    .usym = tv_kernel_usym,
 	    .usdt = tv_kernel_usdt_list,
+	    .includes = o->includes,
+	    .nincludes = o->nincludes,
 	    /* -d only prints: what the kernel lacks is not its concern */
 	    .has_feature = o->dump ? NULL : tv_kernel_has_feature};
 	const char *name = o->program ? "stdin" : o->file;

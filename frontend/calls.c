@@ -69,6 +69,7 @@ static const struct fe_func {
     {"kstack",      0, 2,  f_stack,   NULL, NAMED(TY_KSTACK, 8), NULL},
     {"ustack",      0, 2,  f_stack,   NULL, NAMED(TY_USTACK, 8), NULL},
     {"ksym",        1, 1,  f_ksym,    NULL, NAMED(TY_KSYM, 8), NULL},
+    {"strerror",    1, 1,  f_ksym,    NULL, NAMED(TY_ERRNO, 8), NULL},
     {"kaddr",       1, 1,  f_kaddr,   NULL, INT, NULL},
     {"join",        1, 2,  f_join,    NULL, NONE, NULL},
     {"str",         1, 2,  f_bytes,   fe_gen_str_call, NAMED(TY_STR, TV_STR_MAX), NULL},
@@ -550,11 +551,13 @@ static int f_stack(struct lower *L, const struct fe_node *c, bool want)
 }
 
 /* ksym(addr): the address, printed as its symbol by the host. */
+/* ksym(addr), strerror(errno): an integer the host prints its way */
 static int f_ksym(struct lower *L, const struct fe_node *c, bool want)
 {
 	(void)want;
 	if (fe_type_of(L, c->call.args.v[0]).k == TY_STR) {
-		fe_error(L, c, "ksym() expects an integer or pointer argument");
+		fe_error(L, c, "%s() expects an integer%s argument", c->call.name,
+			 strcmp(c->call.name, "ksym") ? "" : " or pointer");
 		return fe_reg(L, c);
 	}
 	return fe_gen_int(L, c->call.args.v[0]);

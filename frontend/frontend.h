@@ -90,6 +90,8 @@ struct tv_compile_opts {
 	bool no_kernel;	 /* without root's capabilities: probes in the kernel are an error */
 	tv_usym_fn usym; /* uaddr()'s symbols (NULL: uaddr is an error) */
 	tv_usdt_fn usdt; /* a binary's USDT locations (NULL: usdt is an error) */
+	const char *const *includes; /* --include: headers included before the script */
+	int nincludes;
 	/* does the kernel offer this?  (NULL: not asked; the attach finds out) */
 	bool (*has_feature)(enum tv_feature f);
 	/* always lower twice (tests check that one pass, where it is taken,

@@ -25,6 +25,7 @@ enum ty_kind {
 	TY_USTACK,
 	TY_KSYM,
 	TY_FUNC,
+	TY_ERRNO, /* strerror(): printed as its text */
 	TY_TUPLE, /* (tuple.c) */
 	TY_USYM,  /* address, pid */
 	TY_INET,  /* family, 16 address bytes */
@@ -108,7 +109,7 @@ struct fe_map {
 
 /* A preprocessor name: a script's #define or a header constant. */
 enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
-#define TV_FE_MAX_MACROS 128
+#define TV_FE_MAX_MACROS 512
 /* bytes of a format's text (printf, system, cat, time, strftime): its
  * constant holds the text, a NUL and the arguments' types */
 #define TV_FE_FMT_MAX 512

@@ -46,7 +46,141 @@
 	X("net/tcp_states.h", TCP_LAST_ACK, 9)                                                     \
 	X("net/tcp_states.h", TCP_LISTEN, 10)                                                      \
 	X("net/tcp_states.h", TCP_CLOSING, 11)                                                     \
-	X("net/tcp_states.h", TCP_NEW_SYN_RECV, 12)
+	X("net/tcp_states.h", TCP_NEW_SYN_RECV, 12)                                                \
+	X("errno.h", EPERM, 1)                                                                     \
+	X("errno.h", ENOENT, 2)                                                                    \
+	X("errno.h", ESRCH, 3)                                                                     \
+	X("errno.h", EINTR, 4)                                                                     \
+	X("errno.h", EIO, 5)                                                                       \
+	X("errno.h", ENXIO, 6)                                                                     \
+	X("errno.h", E2BIG, 7)                                                                     \
+	X("errno.h", ENOEXEC, 8)                                                                   \
+	X("errno.h", EBADF, 9)                                                                     \
+	X("errno.h", ECHILD, 10)                                                                   \
+	X("errno.h", EAGAIN, 11)                                                                   \
+	X("errno.h", ENOMEM, 12)                                                                   \
+	X("errno.h", EACCES, 13)                                                                   \
+	X("errno.h", EFAULT, 14)                                                                   \
+	X("errno.h", ENOTBLK, 15)                                                                  \
+	X("errno.h", EBUSY, 16)                                                                    \
+	X("errno.h", EEXIST, 17)                                                                   \
+	X("errno.h", EXDEV, 18)                                                                    \
+	X("errno.h", ENODEV, 19)                                                                   \
+	X("errno.h", ENOTDIR, 20)                                                                  \
+	X("errno.h", EISDIR, 21)                                                                   \
+	X("errno.h", EINVAL, 22)                                                                   \
+	X("errno.h", ENFILE, 23)                                                                   \
+	X("errno.h", EMFILE, 24)                                                                   \
+	X("errno.h", ENOTTY, 25)                                                                   \
+	X("errno.h", ETXTBSY, 26)                                                                  \
+	X("errno.h", EFBIG, 27)                                                                    \
+	X("errno.h", ENOSPC, 28)                                                                   \
+	X("errno.h", ESPIPE, 29)                                                                   \
+	X("errno.h", EROFS, 30)                                                                    \
+	X("errno.h", EMLINK, 31)                                                                   \
+	X("errno.h", EPIPE, 32)                                                                    \
+	X("errno.h", EDOM, 33)                                                                     \
+	X("errno.h", ERANGE, 34)                                                                   \
+	X("errno.h", EDEADLOCK, 35)                                                                \
+	X("errno.h", ENAMETOOLONG, 36)                                                             \
+	X("errno.h", ENOLCK, 37)                                                                   \
+	X("errno.h", ENOSYS, 38)                                                                   \
+	X("errno.h", ENOTEMPTY, 39)                                                                \
+	X("errno.h", ELOOP, 40)                                                                    \
+	X("errno.h", ENOMSG, 42)                                                                   \
+	X("errno.h", EIDRM, 43)                                                                    \
+	X("errno.h", ECHRNG, 44)                                                                   \
+	X("errno.h", EL2NSYNC, 45)                                                                 \
+	X("errno.h", EL3HLT, 46)                                                                   \
+	X("errno.h", EL3RST, 47)                                                                   \
+	X("errno.h", ELNRNG, 48)                                                                   \
+	X("errno.h", EUNATCH, 49)                                                                  \
+	X("errno.h", ENOCSI, 50)                                                                   \
+	X("errno.h", EL2HLT, 51)                                                                   \
+	X("errno.h", EBADE, 52)                                                                    \
+	X("errno.h", EBADR, 53)                                                                    \
+	X("errno.h", EXFULL, 54)                                                                   \
+	X("errno.h", ENOANO, 55)                                                                   \
+	X("errno.h", EBADRQC, 56)                                                                  \
+	X("errno.h", EBADSLT, 57)                                                                  \
+	X("errno.h", EBFONT, 59)                                                                   \
+	X("errno.h", ENOSTR, 60)                                                                   \
+	X("errno.h", ENODATA, 61)                                                                  \
+	X("errno.h", ETIME, 62)                                                                    \
+	X("errno.h", ENOSR, 63)                                                                    \
+	X("errno.h", ENONET, 64)                                                                   \
+	X("errno.h", ENOPKG, 65)                                                                   \
+	X("errno.h", EREMOTE, 66)                                                                  \
+	X("errno.h", ENOLINK, 67)                                                                  \
+	X("errno.h", EADV, 68)                                                                     \
+	X("errno.h", ESRMNT, 69)                                                                   \
+	X("errno.h", ECOMM, 70)                                                                    \
+	X("errno.h", EPROTO, 71)                                                                   \
+	X("errno.h", EMULTIHOP, 72)                                                                \
+	X("errno.h", EDOTDOT, 73)                                                                  \
+	X("errno.h", EBADMSG, 74)                                                                  \
+	X("errno.h", EOVERFLOW, 75)                                                                \
+	X("errno.h", ENOTUNIQ, 76)                                                                 \
+	X("errno.h", EBADFD, 77)                                                                   \
+	X("errno.h", EREMCHG, 78)                                                                  \
+	X("errno.h", ELIBACC, 79)                                                                  \
+	X("errno.h", ELIBBAD, 80)                                                                  \
+	X("errno.h", ELIBSCN, 81)                                                                  \
+	X("errno.h", ELIBMAX, 82)                                                                  \
+	X("errno.h", ELIBEXEC, 83)                                                                 \
+	X("errno.h", EILSEQ, 84)                                                                   \
+	X("errno.h", ERESTART, 85)                                                                 \
+	X("errno.h", ESTRPIPE, 86)                                                                 \
+	X("errno.h", EUSERS, 87)                                                                   \
+	X("errno.h", ENOTSOCK, 88)                                                                 \
+	X("errno.h", EDESTADDRREQ, 89)                                                             \
+	X("errno.h", EMSGSIZE, 90)                                                                 \
+	X("errno.h", EPROTOTYPE, 91)                                                               \
+	X("errno.h", ENOPROTOOPT, 92)                                                              \
+	X("errno.h", EPROTONOSUPPORT, 93)                                                          \
+	X("errno.h", ESOCKTNOSUPPORT, 94)                                                          \
+	X("errno.h", ENOTSUP, 95)                                                                  \
+	X("errno.h", EPFNOSUPPORT, 96)                                                             \
+	X("errno.h", EAFNOSUPPORT, 97)                                                             \
+	X("errno.h", EADDRINUSE, 98)                                                               \
+	X("errno.h", EADDRNOTAVAIL, 99)                                                            \
+	X("errno.h", ENETDOWN, 100)                                                                \
+	X("errno.h", ENETUNREACH, 101)                                                             \
+	X("errno.h", ENETRESET, 102)                                                               \
+	X("errno.h", ECONNABORTED, 103)                                                            \
+	X("errno.h", ECONNRESET, 104)                                                              \
+	X("errno.h", ENOBUFS, 105)                                                                 \
+	X("errno.h", EISCONN, 106)                                                                 \
+	X("errno.h", ENOTCONN, 107)                                                                \
+	X("errno.h", ESHUTDOWN, 108)                                                               \
+	X("errno.h", ETOOMANYREFS, 109)                                                            \
+	X("errno.h", ETIMEDOUT, 110)                                                               \
+	X("errno.h", ECONNREFUSED, 111)                                                            \
+	X("errno.h", EHOSTDOWN, 112)                                                               \
+	X("errno.h", EHOSTUNREACH, 113)                                                            \
+	X("errno.h", EALREADY, 114)                                                                \
+	X("errno.h", EINPROGRESS, 115)                                                             \
+	X("errno.h", ESTALE, 116)                                                                  \
+	X("errno.h", EUCLEAN, 117)                                                                 \
+	X("errno.h", ENOTNAM, 118)                                                                 \
+	X("errno.h", ENAVAIL, 119)                                                                 \
+	X("errno.h", EISNAM, 120)                                                                  \
+	X("errno.h", EREMOTEIO, 121)                                                               \
+	X("errno.h", EDQUOT, 122)                                                                  \
+	X("errno.h", ENOMEDIUM, 123)                                                               \
+	X("errno.h", EMEDIUMTYPE, 124)                                                             \
+	X("errno.h", ECANCELED, 125)                                                               \
+	X("errno.h", ENOKEY, 126)                                                                  \
+	X("errno.h", EKEYEXPIRED, 127)                                                             \
+	X("errno.h", EKEYREVOKED, 128)                                                             \
+	X("errno.h", EKEYREJECTED, 129)                                                            \
+	X("errno.h", EOWNERDEAD, 130)                                                              \
+	X("errno.h", ENOTRECOVERABLE, 131)                                                         \
+	X("errno.h", ERFKILL, 132)                                                                 \
+	X("errno.h", EHWPOISON, 133)                                                               \
+	X("errno.h", EWOULDBLOCK, 11)                                                              \
+	X("errno.h", EDEADLOCK, 35)                                                                \
+	X("errno.h", ENOTSUP, 95)
 
 static const struct {
 	const char *header, *name;
@@ -63,7 +197,8 @@ static const struct {
 } header_includes[] = {
     {"sys/socket.h", "linux/socket.h"},	   {"net/sock.h", "linux/socket.h"},
     {"net/sock.h", "net/tcp_states.h"},	   {"linux/tcp.h", "net/tcp_states.h"},
-    {"net/inet_sock.h", "linux/socket.h"},
+    {"net/inet_sock.h", "linux/socket.h"}, {"linux/errno.h", "errno.h"},
+    {"asm-generic/errno.h", "errno.h"},
 };
 
 static struct fe_macro *macro_add(struct lower *L, const struct fe_node *at, const char *name,
@@ -182,7 +317,11 @@ static void preproc_line(struct lower *L, const struct fe_node *p)
 
 void fe_macros_collect(struct lower *L, const struct fe_list *preamble)
 {
+	static const struct fe_node cli = {0}; /* --include has no place in the script */
+
 	L->nmacros = 0;
+	for (int i = 0; L->opts && i < L->opts->nincludes; i++)
+		include_header(L, &cli, L->opts->includes[i], strlen(L->opts->includes[i]));
 	for (int i = 0; i < preamble->n; i++)
 		if (preamble->v[i]->kind == TV_N_preproc)
 			preproc_line(L, preamble->v[i]);

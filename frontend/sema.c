@@ -65,8 +65,12 @@ static struct ty builtin_type(struct lower *L, const struct fe_node *e)
 	if (fe_builtin(e->name, &how, &id)) {
 		struct fe_macro *m = fe_macro_find(L, e->name, strlen(e->name));
 
+		__s64 v;
+
 		if (m && m->kind == FE_MACRO_STR)
 			return str_ty(TV_STR_MAX);
+		if (!m && fe_enum_value(L, e, &v))
+			return T_INT64; /* an enumerator: int64, as bpftrace types it */
 		return m ? T_INT64 : (struct ty){.k = TY_NONE};
 	}
 	switch (how) {
@@ -407,8 +411,8 @@ char fe_type_char(const struct ty *t)
 	static const char letters[] = {
 	    [TY_STR] = TV_VAL_str,	 [TY_PROBE] = TV_VAL_probe,   [TY_FUNC] = TV_VAL_func,
 	    [TY_KSTACK] = TV_VAL_kstack, [TY_USTACK] = TV_VAL_ustack, [TY_KSYM] = TV_VAL_ksym,
-	    [TY_USYM] = TV_VAL_usym,	 [TY_INET] = TV_VAL_inet,     [TY_TIME] = TV_VAL_time,
-	    [TY_BUF] = TV_VAL_buf,
+	    [TY_USYM] = TV_VAL_usym,	 [TY_ERRNO] = TV_VAL_errno,   [TY_INET] = TV_VAL_inet,
+	    [TY_TIME] = TV_VAL_time,	 [TY_BUF] = TV_VAL_buf,
 	};
 
 	if (t->k < sizeof(letters) && letters[t->k])

@@ -568,6 +568,10 @@ static void gen_stmt(struct lower *L, const struct fe_node *s)
 	case TV_N_expr_stmt:
 		if (s->expr->kind == TV_N_call) {
 			fe_gen_call(L, s->expr, false);
+		} else if (fe_is_bytes(fe_type_of(L, s->expr))) { /* read, then dropped */
+			struct ty t = fe_type_of(L, s->expr);
+
+			fe_gen_str(L, s->expr, fe_scratch(L, s->expr, t.size), t.size);
 		} else {
 			r = fe_gen_int(L, s->expr);
 			fe_reg_free(L, r);

@@ -324,6 +324,15 @@ t_options_after_file() { # as bpftrace: `tracevm script.bt -c CMD`
 	[ "$("$TV" -q "$T/of.bt" -c /bin/true)" = 1 ]
 }
 check options_after_the_script_file t_options_after_file
+t_strerror_include() { # --include errno.h: its constants; strerror() prints the text (JSON too)
+	[ "$("$TV" -q --include errno.h -e 'BEGIN { print(strerror(EPERM)); printf("%s|%d\n", strerror(2), EAGAIN == EWOULDBLOCK); exit(); }')" = "Operation not permitted
+No such file or directory|1" ] &&
+		"$TV" -q -f json --include errno.h -e 'BEGIN { print(strerror(ENOENT)); exit(); }' | grep -qxF '{"type": "value", "data": "No such file or directory"}' &&
+		! "$TV" -q -e 'BEGIN { print(strerror(EPERM)); exit(); }' 2>/dev/null # not without the header
+}
+check strerror_with_include t_strerror_include
+t_sizeof_enum() { [ "$("$TV" -q -e 'BEGIN { printf("%d\n", sizeof(BTF_VAR_STATIC)); exit(); }')" = 8 ]; }
+check sizeof_of_a_kernel_enumerator t_sizeof_enum
 # errors only the attach step could meet are found before anything is attached
 # a raw tracepoint with no trace event (DECLARE_TRACE only) is known from BTF
 lang rawtp_without_trace_event 'rawtracepoint:pelt_cfs_tp { } interval:ms:1 { @ = 1; exit(); }' 'sh:sleep 0.05' '@: 1'

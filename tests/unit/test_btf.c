@@ -345,8 +345,8 @@ static void test_compile_errors(void **state)
 	expect_code("BEGIN { @ = curtask->pid; }",
 		    (const char *const[]){".probe \"BEGIN\" kernel", NULL});
 	expect_code("BEGIN { @ = pid; }", (const char *const[]){".probe BEGIN\n", NULL});
-	expect_error("tracepoint:syscalls:sys_enter_getppid { @ = curtask->se; }",
-		     "a value of 256 bytes is too large for a map (at most 128)");
+	expect_error("tracepoint:syscalls:sys_enter_getppid { @ = *curtask->signal; }",
+		     "a value of 1152 bytes is too large for a map (at most 256)");
 	expect_code("END { @ = curtask->se.load; }",
 		    (const char *const[]){".probe \"END\" kernel", "memk", NULL});
 }

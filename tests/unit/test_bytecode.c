@@ -478,7 +478,7 @@ static void test_map_limits(void **state)
 	expect_valid(img);
 	img = base();
 	add_map(img, "@v", TV_MAP_bytes, 8, TV_VAL_MAX + 1);
-	expect_invalid(img, "map @v", "value of 129 bytes");
+	expect_invalid(img, "map @v", "value of 257 bytes");
 	img = base();
 	add_map(img, "@k", TV_MAP_int, 8, 8);
 	img->maps[img->nmaps - 1].d.kind = TV_MAP__COUNT;

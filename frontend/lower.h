@@ -110,6 +110,7 @@ struct fe_map {
 /* A preprocessor name: a script's #define or a header constant. */
 enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
 #define TV_FE_MAX_MACROS 512
+#define FE_MAX_COND 32
 /* bytes of a format's text (printf, system, cat, time, strftime): its
  * constant holds the text, a NUL and the arguments' types */
 #define TV_FE_FMT_MAX 512
@@ -143,6 +144,13 @@ struct lower {
 	int nmaps;
 	struct fe_macro macros[TV_FE_MAX_MACROS];
 	int nmacros;
+	/* #if regions open while the preamble is read, and for each preamble
+	 * node whether it is in effect (macros.c) */
+	struct fe_cond {
+		bool on, outer, taken;
+	} cond[FE_MAX_COND];
+	int ncond;
+	bool *preamble_on;
 	struct fe_tuple tuples[TV_FE_MAX_TUPLES]; /* kept across passes: maps name them */
 	int ntuples;
 	/* the block being generated */
@@ -342,6 +350,8 @@ int fe_type_member_at(struct lower *L, int id, __u32 i, struct fe_btf_member *m,
 int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bool is_union);
 bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value);
 void fe_types_collect(struct lower *L, const struct fe_list *preamble);
+/* while the preamble is read: not inside a false #if region */
+bool fe_preamble_on(const struct lower *L);
 void fe_types_release(struct lower *L);
 
 /* ptr.c: pointer arithmetic and comparisons */

@@ -5,6 +5,9 @@
  * defined only when the script includes that header, as C would. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "frontend/btf.h"
 
 #include "frontend/lower.h"
 
@@ -286,10 +289,91 @@ static void define_value(struct fe_macro *m, const char *body)
 		m->kind = FE_MACRO_INT;
 }
 
+/* #if's condition: an integer, a macro's value, defined(NAME) / defined
+ * NAME, each maybe negated with '!'; anything else is false. */
+static bool if_value(struct lower *L, const char *s)
+{
+	bool neg = false, paren;
+	struct fe_macro *m;
+	size_t n;
+	char *end;
+	long long v;
+
+	for (s = skip_blanks(s); *s == '!'; s = skip_blanks(s + 1))
+		neg = !neg;
+	if (!strncmp(s, "defined", 7)) {
+		s = skip_blanks(s + 7);
+		paren = *s == '(';
+		s = skip_blanks(s + paren);
+		n = ident_len(s);
+		return neg != (n && fe_macro_find(L, s, n) != NULL);
+	}
+	if ((n = ident_len(s))) {
+		m = fe_macro_find(L, s, n);
+		return neg != (m && m->kind == FE_MACRO_INT && m->value);
+	}
+	v = strtoll(s, &end, 0);
+	return neg != (end != s && v);
+}
+
+/* The conditionals: whether the directive p starts, flips or ends a
+ * region, and whether what follows is in effect.  Returns true for a
+ * conditional (handled), false for any other directive. */
+static bool conditional(struct lower *L, const char *s)
+{
+	struct fe_cond *c = L->ncond ? &L->cond[L->ncond - 1] : NULL;
+	bool outer = !c || c->on;
+	size_t n;
+
+	if (!strncmp(s, "ifdef", 5) || !strncmp(s, "ifndef", 6) || !strncmp(s, "if", 2)) {
+		bool v, ndef = !strncmp(s, "ifndef", 6), def = !strncmp(s, "ifdef", 5);
+
+		if (def || ndef) {
+			s = skip_blanks(s + (ndef ? 6 : 5));
+			n = ident_len(s);
+			v = ndef != (n && fe_macro_find(L, s, n) != NULL);
+		} else if (s[2] == ' ' || s[2] == '\t' || s[2] == '(' || s[2] == '!') {
+			v = if_value(L, s + 2);
+		} else {
+			return false;
+		}
+		if (L->ncond < FE_MAX_COND)
+			L->cond[L->ncond++] = (struct fe_cond){outer && v, outer, v};
+		return true;
+	}
+	if (!c)
+		return !strncmp(s, "else", 4) || !strncmp(s, "elif", 4) || !strncmp(s, "endif", 5);
+	if (!strncmp(s, "elif", 4)) {
+		bool v = !c->taken && if_value(L, s + 4);
+
+		c->on = c->outer && v;
+		c->taken |= v;
+		return true;
+	}
+	if (!strncmp(s, "else", 4)) {
+		c->on = c->outer && !c->taken;
+		c->taken = true;
+		return true;
+	}
+	if (!strncmp(s, "endif", 5)) {
+		L->ncond--;
+		return true;
+	}
+	return false;
+}
+
+bool fe_preamble_on(const struct lower *L)
+{
+	return !L->ncond || L->cond[L->ncond - 1].on;
+}
+
 static void preproc_line(struct lower *L, const struct fe_node *p)
 {
 	const char *s = skip_blanks(p->text + 1), *name, *end;
 	size_t n;
+
+	if (conditional(L, s) || !fe_preamble_on(L))
+		return;
 
 	if (!strncmp(s, "include", 7)) {
 		s = skip_blanks(s + 7);
@@ -319,12 +403,22 @@ void fe_macros_collect(struct lower *L, const struct fe_list *preamble)
 {
 	static const struct fe_node cli = {0}; /* --include has no place in the script */
 
-	L->nmacros = 0;
+	struct fe_macro *btf;
+
+	L->nmacros = 0, L->ncond = 0;
+	/* as bpftrace defines it where the kernel has BTF (tools test it) */
+	if (!access(TV_BTF_VMLINUX, R_OK) && (btf = macro_add(L, &cli, "BPFTRACE_HAVE_BTF", 17)))
+		btf->kind = FE_MACRO_INT, btf->value = 1;
 	for (int i = 0; L->opts && i < L->opts->nincludes; i++)
 		include_header(L, &cli, L->opts->includes[i], strlen(L->opts->includes[i]));
-	for (int i = 0; i < preamble->n; i++)
+	free(L->preamble_on);
+	L->preamble_on = calloc((size_t)preamble->n + 1, sizeof(bool));
+	for (int i = 0; i < preamble->n; i++) {
 		if (preamble->v[i]->kind == TV_N_preproc)
 			preproc_line(L, preamble->v[i]);
+		if (L->preamble_on)
+			L->preamble_on[i] = fe_preamble_on(L);
+	}
 }
 
 struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len)

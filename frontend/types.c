@@ -253,7 +253,7 @@ static struct fe_loc script_loc(const struct fe_list *preamble, const int *first
 	int line = 1;
 
 	for (int i = 0; i < preamble->n; i++)
-		if (preamble->v[i]->kind == TV_N_struct_def && first_line[i] <= err->line)
+		if (first_line[i] && first_line[i] <= err->line)
 			n = preamble->v[i], line = first_line[i];
 	struct fe_loc at = n->loc;
 	int col0 = err->line == line ? at.col : 1;
@@ -266,21 +266,27 @@ static struct fe_loc script_loc(const struct fe_list *preamble, const int *first
 
 /* The declarations joined into one text (later ones see earlier ones),
  * each starting on a line of its own; first_line[i]: node i's. */
-static char *join(const struct fe_list *preamble, int *first_line)
+static bool declaration_on(const struct lower *L, const struct fe_list *preamble, int i)
+{
+	return preamble->v[i]->kind == TV_N_struct_def && (!L->preamble_on || L->preamble_on[i]);
+}
+
+/* (declarations in a false #if region are left out) */
+static char *join(const struct lower *L, const struct fe_list *preamble, int *first_line)
 {
 	size_t len = 0, k = 0;
 	int line = 1;
 	char *text;
 
 	for (int i = 0; i < preamble->n; i++)
-		if (preamble->v[i]->kind == TV_N_struct_def)
+		if (declaration_on(L, preamble, i))
 			len += strlen(preamble->v[i]->text) + 1;
 	if (!len || !(text = malloc(len + 1)))
 		return NULL;
 	for (int i = 0; i < preamble->n; i++) {
 		const char *t = preamble->v[i]->text;
 
-		if (preamble->v[i]->kind != TV_N_struct_def)
+		if (!declaration_on(L, preamble, i))
 			continue;
 		first_line[i] = line;
 		for (const char *c = t; *c; c++)
@@ -298,7 +304,7 @@ static char *join(const struct fe_list *preamble, int *first_line)
 void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 {
 	int *first_line = calloc((size_t)preamble->n + 1, sizeof(int));
-	char *text = first_line ? join(preamble, first_line) : NULL;
+	char *text = first_line ? join(L, preamble, first_line) : NULL;
 	struct btf *b = text ? btf__new_empty() : NULL;
 	struct fe_cdecl_error err = {0};
 	const void *raw;
@@ -339,6 +345,8 @@ void fe_types_release(struct lower *L)
 		fe_dwarf_close(s->d);
 	}
 	L->ndwarf = 0;
+	free(L->preamble_on);
+	L->preamble_on = NULL;
 	fe_btf_close(L->btf);
 	fe_btf_close(L->script_btf);
 	free(L->script_btf_data);

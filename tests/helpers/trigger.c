@@ -61,6 +61,11 @@ int main(int argc, char **argv)
 		return faults(n);
 	} else if (!strcmp(argv[1], "spin")) {
 		spin(n);
+	} else if (!strcmp(argv[1],
+			   "nanosleep")) { /* the syscall: libc sleeps with clock_nanosleep */
+		struct timespec t = {0, n * 1000000};
+
+		syscall(SYS_nanosleep, &t, NULL);
 	} else {
 		return 2;
 	}

@@ -306,6 +306,52 @@ t_runqlat_tool() { # bpftrace's runqlat.bt (kept here: it needs #include <linux/
 	stop rq && grep -q '^@usecs: $' "$T/rq.out"
 }
 check runqlat_tool_runs t_runqlat_tool
+# Debian's bpftrace tools, unchanged: naptime.bt prints a nanosleep as bpftrace
+# does; runqlen.bt fails on this kernel (cfs_rq lost nr_running in 6.14)
+# with bpftrace's own error, and runs where the field exists
+t_naptime_tool() {
+	[ -f /usr/sbin/naptime.bt ] || return 0
+	start nap /usr/sbin/naptime.bt || return 1
+	$TRIG nanosleep 50
+	sleep 0.2
+	stop nap
+	grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]+ +[^ ]+ +[0-9]+ +trigger +0\.050$' "$T/nap.out"
+}
+check naptime_tool_runs t_naptime_tool
+t_runqlen_tool() {
+	[ -f /usr/sbin/runqlen.bt ] || return 0
+	if "$TV" -d /usr/sbin/runqlen.bt >/dev/null 2>&1; then
+		start rl /usr/sbin/runqlen.bt && sleep 0.3 && stop rl && grep -q '^@runqlen:' "$T/rl.out"
+	else
+		! "$TV" /usr/sbin/runqlen.bt 2>"$T/rl.err" &&
+			grep -qx "/usr/sbin/runqlen.bt:37:9-26: ERROR: Struct/union of type 'struct cfs_rq' does not contain a field named 'nr_running'" "$T/rl.err"
+	fi
+}
+check runqlen_tool_as_bpftrace t_runqlen_tool
+t_preamble_conditionals() { # #if/#ifdef/#ifndef/#else/#endif around declarations and #defines
+	cat >"$T/cond.bt" <<'EOS'
+#define X 1
+#if X
+struct A { int a; };
+#else
+struct A { char a[100]; };
+#endif
+#ifndef BPFTRACE_HAVE_BTF
+struct task_struct { int only; };
+#define Y 5
+#endif
+#ifdef NOPE
+#elif defined(X)
+#define Z 7
+#endif
+BEGIN { printf("%d %d %d\n", sizeof(struct A), sizeof(struct task_struct) > 100, Z); exit(); }
+EOS
+	[ "$("$TV" -q "$T/cond.bt")" = "4 1 7" ] && ! "$TV" -q -e '#ifdef NOPE
+#define Y 1
+#endif
+BEGIN { printf("%d\n", Y); }' 2>/dev/null
+}
+check preamble_conditionals t_preamble_conditionals
 
 # ---- errors: location, source line, underline, status 1, nothing attached --
 err error_syntax 'BEGIN { printf("x" }' '^stdin:1:[0-9]+-[0-9]+: ERROR: syntax error'

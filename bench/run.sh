@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 bench/startup.sh "$B"
 echo
+bench/types.sh "$B"
+echo
 bench/per_event.sh "$B"
 echo
 bench/verifier.sh "$B"

@@ -23,6 +23,8 @@ struct fe_dwarf {
 	struct fe_dwconv *conv; /* created on the first type asked for */
 	char **names;		/* type names handed out, freed at close */
 	size_t nnames;
+	char last_name[256]; /* the function found last (a script asks again and again) */
+	Dwarf_Die last_die;
 	struct func_ent *funcs; /* every function, by name, once asked for */
 	size_t nfuncs, funcs_cap;
 	bool indexed;
@@ -204,11 +206,85 @@ static void index_funcs(struct fe_dwarf *d)
 	qsort(d->funcs, d->nfuncs, sizeof(*d->funcs), by_func);
 }
 
+static bool is_func(const GElf_Sym *s);
+
+/* The address of function symbol name in e's symbol tables. */
+static bool sym_addr(Elf *e, const char *name, GElf_Addr *addr)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while (e && (scn = elf_nextscn(e, scn))) {
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym s;
+			const char *n;
+
+			if (gelf_getsym(data, i, &s) && is_func(&s) &&
+			    (n = elf_strptr(e, sh.sh_link, s.st_name)) && !strcmp(n, name)) {
+				*addr = s.st_value;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+struct one_func {
+	const char *name;
+	Dwarf_Die die;
+	bool found;
+};
+
+static int one_func_cb(Dwarf_Die *die, void *arg)
+{
+	struct one_func *f = arg;
+	const char *name = fe_dwarf_name(die);
+
+	if (!name || strcmp(name, f->name) || dwarf_hasattr_integrate(die, DW_AT_declaration))
+		return DWARF_CB_OK;
+	f->die = *die;
+	f->found = true;
+	return DWARF_CB_ABORT;
+}
+
+/* One function without indexing them all: its symbol's address names its
+ * unit (.debug_aranges), and only that unit is walked.  A uprobe on a big
+ * binary (tens of thousands of functions) starts in a ms, not tens. */
+static bool find_func_fast(struct fe_dwarf *d, const char *name, Dwarf_Die *out)
+{
+	struct one_func f = {name, {0}, false};
+	Dwarf_Die cudie;
+	GElf_Addr addr;
+
+	if ((!sym_addr(d->elf, name, &addr) && !sym_addr(d->debug_elf, name, &addr)) ||
+	    !dwarf_addrdie(d->dw, addr, &cudie))
+		return false;
+	dwarf_getfuncs(&cudie, one_func_cb, &f, 0);
+	if (f.found)
+		*out = f.die;
+	return f.found;
+}
+
 /* The first definition of the name (bpftrace takes the first). */
 static bool find_func(struct fe_dwarf *d, const char *name, Dwarf_Die *out)
 {
 	size_t lo = 0, hi;
 
+	if (d->last_name[0] && !strcmp(d->last_name, name)) {
+		*out = d->last_die;
+		return true;
+	}
+	if (!d->indexed && find_func_fast(d, name, out)) {
+		snprintf(d->last_name, sizeof(d->last_name), "%s", name);
+		d->last_die = *out;
+		return true;
+	}
 	if (!d->indexed)
 		index_funcs(d);
 	for (hi = d->nfuncs; lo < hi;) {

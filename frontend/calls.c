@@ -405,7 +405,7 @@ static int print_value(struct lower *L, const struct fe_node *c, bool want)
 	const struct fe_node *v = c->call.args.v[0];
 	struct ty t = fe_type_of(L, v);
 	unsigned size = fe_is_bytes(t) ? (t.size + 7) & ~7u : 8, off;
-	char type[128];
+	char type[1024];
 	int k;
 
 	if (c->call.args.n != 1) {

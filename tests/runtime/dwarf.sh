@@ -76,3 +76,4 @@ lang dwarf_arg_struct_fields "uprobe:$BIN:tv_dwarf_fn { printf(\"%d %d %d\\n\", 
 lang dwarf_cast_to_binary_struct "uprobe:$BIN:tv_dwarf_fn { \$n = (struct tv_node *)arg2; printf(\"%d %d\\n\", \$n->high, args->c == 120); exit(); }" "sh:$BIN" '2 1'
 err dwarf_arg_unknown "uprobe:$BIN:tv_dwarf_fn { printf(\"%d\\n\", args->nope); }" '^stdin:1:[0-9]+-[0-9]+: ERROR: Can.t find function parameter nope$'
 err dwarf_arg_without_debug_info "uprobe:$NODBG:tv_dwarf_fn { printf(\"%d\\n\", args->c); }" '^stdin:1:[0-9]+-[0-9]+: ERROR: No DWARF found for'
+lang dwarf_print_struct_value "uprobe:$BIN:tv_dwarf_fn { \$n = *args->node; print(\$n.grid); printf(\"%d %d\\n\", \$n.low, \$n.high); exit(); }" "sh:$BIN" '\[\[0,0,0\],\[0,0,0\]\]' '1 2'

@@ -206,33 +206,33 @@ static void index_funcs(struct fe_dwarf *d)
 	qsort(d->funcs, d->nfuncs, sizeof(*d->funcs), by_func);
 }
 
-static bool is_func(const GElf_Sym *s);
+typedef int (*sym_fn)(const char *name, const GElf_Sym *sym, void *arg);
+static int each_func_of(Elf *e, sym_fn fn, void *arg);
+
+struct want_sym {
+	const char *name;
+	GElf_Addr addr;
+};
+
+static int match_sym(const char *name, const GElf_Sym *sym, void *arg)
+{
+	struct want_sym *w = arg;
+
+	if (strcmp(name, w->name))
+		return 0;
+	w->addr = sym->st_value;
+	return 1;
+}
 
 /* The address of function symbol name in e's symbol tables. */
 static bool sym_addr(Elf *e, const char *name, GElf_Addr *addr)
 {
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
+	struct want_sym w = {name, 0};
 
-	while (e && (scn = elf_nextscn(e, scn))) {
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym s;
-			const char *n;
-
-			if (gelf_getsym(data, i, &s) && is_func(&s) &&
-			    (n = elf_strptr(e, sh.sh_link, s.st_name)) && !strcmp(n, name)) {
-				*addr = s.st_value;
-				return true;
-			}
-		}
-	}
-	return false;
+	if (!e || each_func_of(e, match_sym, &w) != 1)
+		return false;
+	*addr = w.addr;
+	return true;
 }
 
 struct one_func {
@@ -419,8 +419,7 @@ static bool is_func(const GElf_Sym *s)
 	return (t == STT_FUNC || t == STT_GNU_IFUNC) && s->st_shndx != SHN_UNDEF && s->st_value;
 }
 
-static int each_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
-			 int (*fn)(const char *name, void *arg), void *arg)
+static int each_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, sym_fn fn, void *arg)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	int rc = 0;
@@ -431,26 +430,50 @@ static int each_in_table(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 
 		if (gelf_getsym(data, i, &s) && is_func(&s) &&
 		    (name = elf_strptr(e, sh->sh_link, s.st_name)) && *name)
-			rc = fn(name, arg);
+			rc = fn(name, &s, arg);
 	}
 	return rc;
+}
+
+/* fn for each function symbol of .symtab and .dynsym; fn's non-zero stops
+ * the walk and is returned. */
+static int each_func_of(Elf *e, sym_fn fn, void *arg)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	int rc = 0;
+
+	while (!rc && (scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_entsize &&
+		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+			rc = each_in_table(e, scn, &sh, fn, arg);
+	return rc;
+}
+
+struct name_fn {
+	int (*fn)(const char *name, void *arg);
+	void *arg;
+};
+
+static int by_name_only(const char *name, const GElf_Sym *sym, void *arg)
+{
+	struct name_fn *f = arg;
+
+	(void)sym;
+	return f->fn(name, f->arg);
 }
 
 static int each_func_in(const char *path, int (*fn)(const char *name, void *arg), void *arg,
 			char *err, size_t n, bool with_debug)
 {
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-	int fd, rc = 0;
+	struct name_fn f = {fn, arg};
+	int fd, rc;
 	Elf *e = open_elf(path, &fd, err, n);
 	char debug[512];
 
 	if (!e)
 		return -1;
-	while (!rc && (scn = elf_nextscn(e, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_entsize &&
-		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
-			rc = each_in_table(e, scn, &sh, fn, arg);
+	rc = each_func_of(e, by_name_only, &f);
 	/* a stripped library's local functions are in its debug file's .symtab */
 	if (!rc && with_debug && debug_file_of(e, debug, sizeof(debug)) && !access(debug, R_OK))
 		rc = each_func_in(debug, fn, arg, NULL, 0, false);

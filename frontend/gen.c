@@ -151,6 +151,19 @@ static int gen_builtin(struct lower *L, const struct fe_node *e)
 	}
 }
 
+void fe_narrow(struct lower *L, const struct fe_node *e, int r, unsigned size, bool sign)
+{
+	int s;
+
+	if (!size || size >= 8)
+		return;
+	s = fe_reg(L, e);
+	EMIT(L, MOVI, s, 64 - 8 * (int)size);
+	EMIT(L, SHL, r, r, s);
+	fe_emit(L, sign ? TV_OP_SAR : TV_OP_SHR, (const __s64[]){r, r, s}, 3);
+	fe_reg_free(L, s);
+}
+
 static int gen_field(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_tp_field *f;
@@ -162,10 +175,14 @@ static int gen_field(struct lower *L, const struct fe_node *e)
 	r = fe_reg(L, e);
 	if (!f && fe_is_args_of(e) && L->probe_type == TV_PT_uprobe) {
 		int id, i = fe_uprobe_arg(L, e, e->field.name, &id);
+		struct ty t = fe_type_of(L, e);
 
-		if (i >= 0)
-			EMIT(L, ARG, r, i);
-		return i >= 0 ? fe_narrow(L, e, r, fe_type_of(L, e)) : r;
+		if (i < 0)
+			return r;
+		EMIT(L, ARG, r, i);
+		if (t.k == TY_INT) /* a char argument's register may hold more */
+			fe_narrow(L, e, r, t.size, t.sign);
+		return r;
 	}
 	if (!f) {
 		if (L->tp && fe_probe_has(L, TV_PT_TRACEFS)) {
@@ -408,20 +425,15 @@ bool fe_int_type(const char *name, unsigned *size, bool *sign)
 static int gen_cast(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_node *t = e->cast.type;
-	int r, s;
+	int r;
 
 	r = fe_gen_int(L, e->cast.expr);
 	fe_cast_type(L, e, true); /* struct casts: errors */
 	if (t->type.ptr)
 		return r;
-	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++) {
-		if (strcmp(int_types[i].name, t->type.name) || int_types[i].size == 8)
-			continue;
-		s = gen_const(L, e, 64 - 8 * int_types[i].size);
-		EMIT(L, SHL, r, r, s);
-		fe_emit(L, int_types[i].sign ? TV_OP_SAR : TV_OP_SHR, (const __s64[]){r, r, s}, 3);
-		fe_reg_free(L, s);
-	}
+	for (size_t i = 0; i < sizeof(int_types) / sizeof(int_types[0]); i++)
+		if (!strcmp(int_types[i].name, t->type.name))
+			fe_narrow(L, e, r, int_types[i].size, int_types[i].sign);
 	return r;
 }
 

@@ -320,14 +320,13 @@ struct ty fe_struct_type(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
-struct ty fe_deref_type(struct lower *L, struct ty ptr);
 /* A BTF type (fe_type id) as a value type; user: it lies in user memory */
 struct ty fe_btf_value_type(struct lower *L, int id, bool user);
 /* args->NAME (or args.NAME) */
 bool fe_is_args_of(const struct fe_node *f);
-int fe_narrow(struct lower *L, const struct fe_node *e, int r, struct ty t);
+/* r's low size bytes, sign- or zero-extended (casts, usdt and uprobe arguments) */
+void fe_narrow(struct lower *L, const struct fe_node *e, int r, unsigned size, bool sign);
 int fe_gen_record_compare(struct lower *L, const struct fe_node *e);
-__s64 fe_deref_access(struct lower *L, struct ty ptr);
 /* A cast's type (report: errors for unknown or value struct types). */
 struct ty fe_cast_type(struct lower *L, const struct fe_node *cast, bool report);
 /* sizeof(struct x) (the sizeof node) from BTF; -1 with an error when
@@ -375,8 +374,8 @@ bool fe_ptr_assign_ok(struct lower *L, const struct fe_map *m, const struct fe_n
 /* "int32 *", "struct task_struct * *", as bpftrace names pointer types. */
 size_t fe_ptr_name(struct lower *L, struct ty p, char *buf, size_t n);
 /* *p's type for an integer pointer or a pointer to a pointer: the pointer
- * one level down, or the integer (int64 for others: see fe_deref_type). */
-struct ty fe_ptr_deref_type(struct ty p);
+ * one level down, the integer, a BTF record whole (int64 for others). */
+struct ty fe_ptr_deref_type(struct lower *L, struct ty p);
 /* r = *r, r holding pointer p: as wide as its pointee when an integer. */
 void fe_load_pointee(struct lower *L, struct ty p, int r);
 /* p[i] of a pointer to a pointer: *(p + i) (other pointees are struct.c's). */

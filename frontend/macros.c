@@ -406,13 +406,15 @@ void fe_macros_collect(struct lower *L, const struct fe_list *preamble)
 	struct fe_macro *btf;
 
 	L->nmacros = 0, L->ncond = 0;
-	/* as bpftrace defines it where the kernel has BTF (tools test it) */
-	if (!access(TV_BTF_VMLINUX, R_OK) && (btf = macro_add(L, &cli, "BPFTRACE_HAVE_BTF", 17)))
+	/* as bpftrace defines it where the kernel has BTF (tools test it);
+	 * looked for only by a script with directives (start-up is a syscall less) */
+	if (preamble->n && !access(TV_BTF_VMLINUX, R_OK) &&
+	    (btf = macro_add(L, &cli, "BPFTRACE_HAVE_BTF", 17)))
 		btf->kind = FE_MACRO_INT, btf->value = 1;
 	for (int i = 0; L->opts && i < L->opts->nincludes; i++)
 		include_header(L, &cli, L->opts->includes[i], strlen(L->opts->includes[i]));
 	free(L->preamble_on);
-	L->preamble_on = calloc((size_t)preamble->n + 1, sizeof(bool));
+	L->preamble_on = preamble->n ? calloc((size_t)preamble->n, sizeof(bool)) : NULL;
 	for (int i = 0; i < preamble->n; i++) {
 		if (preamble->v[i]->kind == TV_N_preproc)
 			preproc_line(L, preamble->v[i]);

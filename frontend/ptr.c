@@ -151,22 +151,35 @@ static size_t pointee_name(struct lower *L, struct ty p, char *buf, size_t n)
 	}
 }
 
-struct ty fe_ptr_deref_type(struct ty p)
+struct ty fe_ptr_deref_type(struct lower *L, struct ty p)
 {
+	struct ty v;
+
 	if (p.k == TY_PTR && p.ptrs) {
 		p.ptrs--;
 		return p;
 	}
 	if (p.k == TY_PTR && p.elem)
 		return (struct ty){.k = TY_INT, .size = 8, .sign = p.elem_sign};
-	return T_INT64;
+	/* a BTF pointee: a record is read whole (fe_gen_deref_record) */
+	v = p.k == TY_PTR && p.btf > 0 ? fe_btf_value_type(L, p.btf, p.user) : T_INT64;
+	return v.k == TY_RECORD ? v : T_INT64;
+}
+
+/* The access size of *p for a pointer to a BTF integer (8 otherwise). */
+static __s64 btf_access(struct lower *L, struct ty p)
+{
+	struct fe_btf_type t;
+
+	if (p.btf <= 0 || fe_type(L, p.btf, &t) || t.kind != TV_BTF_INT || !t.size || t.size > 8 ||
+	    (t.size & (t.size - 1)))
+		return 8;
+	return t.size | (t.sign ? TV_Z_SIGNED : 0);
 }
 
 void fe_load_pointee(struct lower *L, struct ty p, int r)
 {
-	__s64 z = p.ptrs   ? 8
-		  : p.elem ? p.elem | (p.elem_sign ? TV_Z_SIGNED : 0)
-			   : fe_deref_access(L, p);
+	__s64 z = p.ptrs ? 8 : p.elem ? p.elem | (p.elem_sign ? TV_Z_SIGNED : 0) : btf_access(L, p);
 
 	fe_emit(L, p.user ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, z}, 3);
 }
@@ -193,7 +206,7 @@ int fe_gen_ptr_index(struct lower *L, const struct fe_node *e)
 const char *fe_pointee_name(struct lower *L, struct ty p, char *buf, size_t n)
 {
 	if (p.ptrs)
-		fe_ptr_name(L, fe_ptr_deref_type(p), buf, n);
+		fe_ptr_name(L, fe_ptr_deref_type(L, p), buf, n);
 	else
 		pointee_name(L, p, buf, n);
 	return buf;

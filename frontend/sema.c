@@ -159,11 +159,7 @@ static struct ty unop_type(struct lower *L, const struct fe_node *e)
 	if (e->unop.op != TV_AST_DEREF)
 		return T_INT64;
 	t = fe_type_of(L, e->unop.expr);
-	if (t.k == TY_PTR && (t.elem || t.ptrs))
-		return fe_ptr_deref_type(t);
-	if (t.k == TY_PTR && fe_deref_type(L, t).k == TY_RECORD)
-		return fe_deref_type(L, t);
-	return T_INT64;
+	return t.k == TY_PTR ? fe_ptr_deref_type(L, t) : T_INT64;
 }
 
 struct ty fe_type_of(struct lower *L, const struct fe_node *e)
@@ -190,7 +186,7 @@ struct ty fe_type_of(struct lower *L, const struct fe_node *e)
 	case TV_N_tuple: return fe_tuple_type(L, e);
 	case TV_N_tuple_index: return fe_tuple_elem_type(L, e);
 	case TV_N_index:
-		return fe_is_ptr_index(L, e) ? fe_ptr_deref_type(fe_type_of(L, e->index.expr))
+		return fe_is_ptr_index(L, e) ? fe_ptr_deref_type(L, fe_type_of(L, e->index.expr))
 					     : fe_struct_type(L, e);
 	case TV_N_cast: return fe_cast_type(L, e, false);
 	case TV_N_unop: return unop_type(L, e);

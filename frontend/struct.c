@@ -501,30 +501,6 @@ int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, 
 	return 0;
 }
 
-/* The access size of *p for a pointer to a BTF integer (8 otherwise). */
-__s64 fe_deref_access(struct lower *L, struct ty ptr)
-{
-	struct fe_btf_type t;
-
-	if (ptr.k != TY_PTR || ptr.btf <= 0 || fe_type(L, ptr.btf, &t) || t.kind != TV_BTF_INT ||
-	    !t.size || t.size > 8 || (t.size & (t.size - 1)))
-		return 8;
-	return t.size | (t.sign ? TV_Z_SIGNED : 0);
-}
-
-/* The value type of *p for a pointer to a BTF type: records only (the
- * rest is read as integers by the deref itself), else TY_NONE. */
-struct ty fe_deref_type(struct lower *L, struct ty ptr)
-{
-	struct fe_btf_type t;
-	struct ty v;
-
-	if (ptr.k != TY_PTR || ptr.elem || ptr.btf <= 0 || fe_type(L, ptr.btf, &t))
-		return T_NONE;
-	v = value_type(L, &t, ptr.user);
-	return v.k == TY_RECORD ? v : T_NONE;
-}
-
 /* The address of a member held in memory (an array, a record) in a
  * register, for functions that copy its bytes; -1 when e has none. */
 int fe_gen_struct_addr(struct lower *L, const struct fe_node *e, bool *user, unsigned *size)
@@ -628,23 +604,4 @@ int fe_gen_record_compare(struct lower *L, const struct fe_node *e)
 		EMIT(L, NE, acc, acc, 0);
 	L->scratch_top = save;
 	return acc;
-}
-
-/* A register holding a whole word narrowed to t's size, sign- or
- * zero-extended (a char argument's register may hold more). */
-int fe_narrow(struct lower *L, const struct fe_node *e, int r, struct ty t)
-{
-	int k;
-
-	if (t.k != TY_INT || !t.size || t.size >= 8)
-		return r;
-	k = fe_reg(L, e);
-	EMIT(L, MOVI, k, 64 - 8 * (int)t.size);
-	EMIT(L, SHL, r, r, k);
-	if (t.sign)
-		EMIT(L, SAR, r, r, k);
-	else
-		EMIT(L, SHR, r, r, k);
-	fe_reg_free(L, k);
-	return r;
 }

@@ -115,20 +115,6 @@ static int gen_address(struct lower *L, const struct fe_node *e, const char *s, 
 	return r;
 }
 
-/* Keep the low size bytes of r, sign- or zero-extended. */
-static void narrow(struct lower *L, const struct fe_node *e, int r, int size, bool sign)
-{
-	int s;
-
-	if (size >= 8)
-		return;
-	s = fe_reg(L, e);
-	EMIT(L, MOVI, s, 64 - 8 * size);
-	EMIT(L, SHL, r, r, s);
-	fe_emit(L, sign ? TV_OP_SAR : TV_OP_SHR, (const __s64[]){r, r, s}, 3);
-	fe_reg_free(L, s);
-}
-
 int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n)
 {
 	const char *op;
@@ -149,7 +135,7 @@ int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n)
 	}
 	if (op[0] == '%') {
 		r = gen_reg(L, e, op + 1, len - 1);
-		narrow(L, e, r, size, sign);
+		fe_narrow(L, e, r, size, sign);
 		return r;
 	}
 	if (memmem(op, len, "(%rip)", 6)) {

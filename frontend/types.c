@@ -36,7 +36,8 @@ struct fe_btf *fe_kernel_btf(struct lower *L, const struct fe_node *at)
 
 	if (!L->btf && !L->btf_failed) {
 		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-		L->btf_failed = !L->btf;
+		/* told once a pass, where a place asks; a quiet ask leaves that to it */
+		L->btf_failed = !L->btf && at;
 		if (!L->btf && at)
 			fe_error(L, at, "%s", err);
 	}
@@ -234,14 +235,13 @@ int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bo
 
 bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value)
 {
-	char err[256];
+	struct fe_btf *k;
 
 	if (L->script_btf && !fe_btf_enum_value(L->script_btf, name, value))
 		return true;
-	/* quietly: without BTF the identifier is only unknown */
-	if (!L->btf && !L->btf_failed)
-		L->btf = fe_btf_open(TV_BTF_VMLINUX, err, sizeof(err));
-	return L->btf && !fe_btf_enum_value(L->btf, name, value);
+	/* quietly (no place): without BTF the identifier is only unknown */
+	k = fe_kernel_btf(L, NULL);
+	return k && !fe_btf_enum_value(k, name, value);
 }
 
 /* Where the declarations' text was cut from: a line of the joined text

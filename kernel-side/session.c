@@ -462,12 +462,8 @@ static int set_running(struct tv_kernel *k, bool on)
 static int test_run_even_stopped(struct tv_kernel *k, int fd, struct bpf_test_run_opts *opts,
 				 struct tv_err *err)
 {
-	int was = -1, rc;
-	struct tv_sess s;
+	int was = set_running(k, true), rc;
 
-	if (k->have_slot && !bpf_map_lookup_elem(k->map_fd[KMAP_sessions], &k->slot, &s) &&
-	    !s.running)
-		was = set_running(k, true);
 	rc = bpf_prog_test_run_opts(fd, opts);
 	if (was == 0)
 		set_running(k, false);

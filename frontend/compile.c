@@ -367,6 +367,8 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 	L->img = tv_image_new();
 	if (!L->img)
 		return NULL;
+	for (int i = 0; i < L->nmaps; i++)
+		L->maps[i].key_too_large = false; /* each pass tells it again */
 	fe_macros_collect(L, &ast->root->program.preamble);
 	fe_types_collect(L, &ast->root->program.preamble);
 	for (int i = 0; i < probes->n; i++)

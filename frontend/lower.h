@@ -105,6 +105,7 @@ struct fe_map {
 	struct fe_loc loc;
 	int uses;	/* statements that used it so far (fe_map_note_use) */
 	bool undefined; /* read but never assigned (an error, unless another one came first) */
+	bool key_too_large; /* told in this pass */
 };
 
 /* A preprocessor name: a script's #define or a header constant. */

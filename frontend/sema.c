@@ -247,19 +247,6 @@ static bool same_ty(struct ty a, struct ty b)
 	       (a.k != TY_TUPLE || a.tup == b.tup) && (a.k != TY_RECORD || a.btf == b.btf);
 }
 
-/* Every pass checks (the first pass's errors are not kept). */
-static int key_fits(struct lower *L, const struct fe_map *m, const struct fe_node *map)
-{
-	unsigned size = 0;
-
-	for (int i = 0; i < m->nkeys; i++)
-		size += m->key[i].size;
-	if (size <= TV_KEY_MAX)
-		return 0;
-	fe_error(L, map, "a key of %u bytes is too large for a map (at most %d)", size, TV_KEY_MAX);
-	return -1;
-}
-
 /* Key types come from the first use with keys; later uses must agree. */
 static int note_keys(struct lower *L, struct fe_map *m, const struct fe_node *map)
 {
@@ -276,7 +263,7 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct fe_node *ma
 			if (m->key[i].k == TY_INT)
 				m->key[i].size = 8;
 		}
-		return key_fits(L, m, map);
+		return 0;
 	}
 	for (int i = 0; m->nkeys == keys->n && i < keys->n; i++) {
 		struct ty t = fe_type_of(L, keys->v[i]);
@@ -286,7 +273,7 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct fe_node *ma
 		if (!same_ty(t, m->key[i]) && !(t.k == TY_INT && m->key[i].k == TY_INT))
 			break;
 		if (i == keys->n - 1)
-			return key_fits(L, m, map);
+			return 0;
 	}
 	if (m->nkeys == keys->n && !keys->n)
 		return 0;

@@ -187,6 +187,7 @@ static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, 
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map)
 {
 	unsigned size = 0, off, pos;
+	int errors = L->diag->n;
 
 	for (int i = 0; i < m->nkeys; i++)
 		size += m->key[i].size;
@@ -206,6 +207,12 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 			fe_reg_free(L, r);
 		}
 		pos += m->key[i].size;
+	}
+	/* an element's own error (a literal too long) is the one told */
+	if (size > TV_KEY_MAX && !m->key_too_large && L->diag->n == errors) {
+		m->key_too_large = true;
+		fe_error(L, map, "a key of %u bytes is too large for a map (at most %d)", size,
+			 TV_KEY_MAX);
 	}
 	return off;
 }
@@ -234,7 +241,8 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 	if (v) {
 		char now[128], before[128];
 
-		if (fe_is_bytes(v->ty) != fe_is_bytes(t) || (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
+		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
+		    (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
 			fe_error(L, at,
 				 "Type mismatch for %s: trying to assign value of type '%s' when "

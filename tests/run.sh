@@ -38,7 +38,7 @@ if [ -x "$B/fuzz/fuzz_frontend" ]; then
 		tests/fuzz/corpus >"$corpus.log" 2>&1; then
 		pass=$((pass + 1))
 	else
-		fail=$((fail + 1)); echo "not ok - fuzz_frontend:"; grep -E 'ERROR|SUMMARY|==' "$corpus.log" | head -5
+		fail=$((fail + 1)); echo "not ok - fuzz_frontend:"; grep -v '^#' "$corpus.log" | grep -E 'ERROR|SUMMARY|==[0-9]+==|Test unit' | head -5
 	fi
 	grep -E '^Done|#[0-9]+ +DONE' "$corpus.log" | tail -1 | sed 's/^/# fuzz: /'
 	rm -rf "$corpus" "$corpus.log"

@@ -378,6 +378,7 @@ static inline __u32 tv_stack_pid(__u64 v)
 struct tv_err {
 	int line, col, col_end;
 	char msg[256];
+	const char *level; /* a static string printed instead of "ERROR", or NULL */
 };
 int tv_err_set(struct tv_err *e, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

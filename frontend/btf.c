@@ -248,6 +248,46 @@ int fe_btf_type(struct fe_btf *b, __u32 id, struct fe_btf_type *out)
 	return -1;
 }
 
+static __u32 align_depth(struct fe_btf *b, __u32 id, int depth);
+
+static __u32 struct_align(struct fe_btf *b, __u32 id, __u32 size, int depth)
+{
+	struct fe_btf_member m;
+	const char *name;
+	__u32 max = 1;
+
+	for (__u32 i = 0; !fe_btf_member_at(b, id, i, &m, &name); i++) {
+		__u32 a = align_depth(b, m.type, depth + 1);
+
+		if (!a)
+			return 0;
+		if (!m.bit_size && m.bit_off % (a * 8))
+			return 1; /* packed */
+		max = a > max ? a : max;
+	}
+	return size % max ? 1 : max;
+}
+
+static __u32 align_depth(struct fe_btf *b, __u32 id, int depth)
+{
+	struct fe_btf_type t;
+
+	if (depth > MAX_DEPTH || fe_btf_type(b, id, &t))
+		return 0;
+	switch (t.kind) {
+	case TV_BTF_PTR: return 8;
+	case TV_BTF_ARRAY: return align_depth(b, t.ref, depth + 1);
+	case TV_BTF_STRUCT:
+	case TV_BTF_UNION: return struct_align(b, t.id, t.size, depth);
+	default: return t.size > 16 ? 16 : t.size ? t.size : 1;
+	}
+}
+
+__u32 fe_btf_align(struct fe_btf *b, __u32 id)
+{
+	return align_depth(b, id, 0);
+}
+
 static int find(struct fe_btf *b, const char *name, bool is_union)
 {
 	__u32 want = is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT;

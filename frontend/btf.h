@@ -53,6 +53,11 @@ int fe_btf_type(struct fe_btf *b, __u32 id, struct fe_btf_type *t);
 /* The id of `struct name` (or `union name`), or -1. */
 int fe_btf_find(struct fe_btf *b, const char *name, bool is_union);
 
+/* The alignment of type id as a compiler gives it (libbpf's rule: a
+ * struct whose members sit off their natural alignment is packed, 1);
+ * 0 for an id out of range. */
+__u32 fe_btf_align(struct fe_btf *b, __u32 id);
+
 struct fe_btf_member {
 	__u32 type;	/* unresolved id */
 	__u32 bit_off;	/* from the start of the outer struct */

@@ -239,6 +239,10 @@ static int tag_type(struct cdecl *cd, enum cd_kind kind, int tag, bool define)
 		if (define && ty->defining)
 			return fe_cd_error(cd, t, "nested redefinition of '%s %.*s'",
 					   kind_word(kind), t->len, t->text);
+		if (define && ty->outside)
+			return fe_cd_error(cd, t,
+					   "'%s %.*s' defined after its kernel definition was used",
+					   kind_word(kind), t->len, t->text);
 		if (define && ty->complete)
 			return fe_cd_error(cd, t, "redefinition of '%s %.*s'", kind_word(kind),
 					   t->len, t->text);
@@ -544,9 +548,10 @@ static int declaration(struct cdecl *cd)
 	return fe_cd_expect(cd, ';', "';'");
 }
 
-int fe_cdecl_parse(struct btf *btf, const char *text, struct fe_cdecl_error *err)
+int fe_cdecl_parse(struct btf *btf, const char *text, const struct fe_cdecl_env *env,
+		   struct fe_cdecl_error *err)
 {
-	struct cdecl cd = {.text = text, .err = err};
+	struct cdecl cd = {.text = text, .err = err, .env = env};
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));

@@ -72,6 +72,7 @@ struct cd_type {
 	bool vararg;	     /* CD_FUNC */
 	bool builtin;	     /* a predefined typedef (u32, size_t ...) */
 	bool flexible;	     /* CD_ARRAY: "[]", a flexible array member */
+	bool outside;	     /* CD_STRUCT/UNION: completed by the env, emitted as a fwd */
 	uint32_t align_attr; /* CD_TYPEDEF: its aligned(N), 0: none */
 };
 
@@ -121,6 +122,8 @@ struct cdecl {
 	int nsyms, symcap;
 	int arith[32]; /* enum cd_arith -> type index, 0: not made yet */
 	struct fe_cdecl_error *err;
+	const struct fe_cdecl_env *env;
+	int shadowing; /* laying out a struct that redefines one of env's */
 };
 
 /* What a declaration's specifiers say. */
@@ -172,6 +175,8 @@ int fe_cd_sym_add(struct cdecl *cd, int ns, int name, int val);
 int fe_cd_strip(struct cdecl *cd, int idx);
 /* Size, alignment and completeness through typedefs and qualifiers. */
 bool fe_cd_complete(struct cdecl *cd, int idx);
+/* Does struct/union idx redefine one the env has? */
+bool fe_cd_shadows(struct cdecl *cd, int idx);
 uint64_t fe_cd_size(struct cdecl *cd, int idx);
 uint32_t fe_cd_align(struct cdecl *cd, int idx);
 int fe_cd_describe(struct cdecl *cd, int idx, char *buf, size_t len);

@@ -181,8 +181,9 @@ static int check_duplicates(struct cdecl *cd, const struct cd_member *m, int n)
 static int place(struct layout *L, struct cd_member *m, int n)
 {
 	for (int i = 0; i < n; i++) {
+		bool complete = fe_cd_complete(L->cd, m[i].type); /* may complete it */
 		struct mtype t = {fe_cd_size(L->cd, m[i].type), fe_cd_align(L->cd, m[i].type),
-				  fe_cd_complete(L->cd, m[i].type)};
+				  complete};
 		int err = m[i].bit_size ? bitfield(L, &m[i], &t) : field(L, &m[i], &t, i == n - 1);
 
 		if (err < 0)
@@ -198,8 +199,13 @@ int fe_cd_layout(struct cdecl *cd, int idx, struct cd_member *m, int n, bool pac
 	struct layout L = {.cd = cd, .is_union = t->kind == CD_UNION, .packed = packed, .align = 1};
 	int first = cd->mems.n;
 	uint64_t size;
+	bool shadows = fe_cd_shadows(cd, idx);
+	int err;
 
-	if (place(&L, m, n) < 0 || check_duplicates(cd, m, n) < 0)
+	cd->shadowing += shadows;
+	err = place(&L, m, n) < 0 || check_duplicates(cd, m, n) < 0;
+	cd->shadowing -= shadows;
+	if (err)
 		return -1;
 	if (aligned > L.align)
 		L.align = aligned;

@@ -162,9 +162,40 @@ int fe_cd_strip(struct cdecl *cd, int idx)
 	}
 }
 
+/* A struct or union used by value that the text has not defined: the
+ * env's, unless the struct being laid out shadows one of the env's. */
+static void complete_outside(struct cdecl *cd, struct cd_type *t)
+{
+	uint64_t size;
+	uint32_t align;
+
+	if (t->complete || t->defining || !t->name || cd->shadowing || !cd->env ||
+	    (t->kind != CD_STRUCT && t->kind != CD_UNION))
+		return;
+	if (!cd->env->outside(cd->env->ctx, t->kind == CD_UNION, fe_cd_str(cd, t->name), &size,
+			      &align))
+		return;
+	t->size = size, t->align = align ? align : 1;
+	t->complete = t->outside = true;
+}
+
 bool fe_cd_complete(struct cdecl *cd, int idx)
 {
-	return fe_cd_type(cd, fe_cd_strip(cd, idx))->complete;
+	struct cd_type *t = fe_cd_type(cd, fe_cd_strip(cd, idx));
+
+	complete_outside(cd, t);
+	return t->complete;
+}
+
+bool fe_cd_shadows(struct cdecl *cd, int idx)
+{
+	const struct cd_type *t = fe_cd_type(cd, idx);
+	uint64_t size;
+	uint32_t align;
+
+	return t->name && cd->env &&
+	       cd->env->outside(cd->env->ctx, t->kind == CD_UNION, fe_cd_str(cd, t->name), &size,
+				&align);
 }
 
 uint64_t fe_cd_size(struct cdecl *cd, int idx)
@@ -272,7 +303,7 @@ static int emit_one(struct cdecl *cd, struct btf *btf, int base, const struct cd
 		return err < 0 ? err : id;
 	case CD_STRUCT:
 	case CD_UNION:
-		if (!t->complete)
+		if (!t->complete || t->outside)
 			return btf__add_fwd(btf, name,
 					    t->kind == CD_UNION ? BTF_FWD_UNION : BTF_FWD_STRUCT);
 		id = t->kind == CD_UNION ? btf__add_union(btf, name, (__u32)t->size)

@@ -37,7 +37,7 @@ void tv_diag_add(struct tv_diag *d, int line, int col, int col_end, const char *
 
 void tv_diag_print(FILE *f, const char *filename, const char *text, const struct tv_err *e)
 {
-	tv_err_print(f, filename, text, e, "ERROR");
+	tv_err_print(f, filename, text, e, e->level ? e->level : "ERROR");
 }
 
 void tv_diag_print_all(FILE *f, const char *filename, const char *text, const struct tv_diag *d)

@@ -553,7 +553,7 @@ struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 	return (struct ty){.k = TY_PTR,
 			   .size = 8,
 			   .btf = id,
-			   .user = from.k == TY_PTR ? from.user : fe_user_pointers(L),
+			   .user = from.k == TY_PTR ? from.user : fe_user_address(L, c->cast.expr),
 			   .ptrs = (unsigned)t->type.ptr - 1};
 }
 

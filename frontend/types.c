@@ -299,6 +299,22 @@ static char *join(const struct lower *L, const struct fe_list *preamble, int *fi
 	return text;
 }
 
+/* A struct the script uses by value without defining it: the kernel's
+ * (quietly: without BTF it is only incomplete). */
+static bool kernel_outside(void *ctx, bool is_union, const char *name, uint64_t *size,
+			   uint32_t *align)
+{
+	struct fe_btf *k = fe_kernel_btf(ctx, NULL);
+	struct fe_btf_type t;
+	int id = k ? fe_btf_find(k, name, is_union) : -1;
+
+	if (id < 0 || fe_btf_type(k, (__u32)id, &t))
+		return false;
+	*size = t.size;
+	*align = fe_btf_align(k, (__u32)id);
+	return true;
+}
+
 /* The script's struct, union, enum and typedef definitions, into one BTF
  * the other sources are looked up after. */
 void fe_types_collect(struct lower *L, const struct fe_list *preamble)
@@ -307,6 +323,7 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 	char *text = first_line ? join(L, preamble, first_line) : NULL;
 	struct btf *b = text ? btf__new_empty() : NULL;
 	struct fe_cdecl_error err = {0};
+	struct fe_cdecl_env env = {kernel_outside, L};
 	const void *raw;
 	__u32 len;
 	char msg[256];
@@ -316,10 +333,14 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 	L->script_btf = NULL, L->script_btf_data = NULL;
 	if (text && !b)
 		fe_error(L, preamble->v[0], "out of memory");
-	if (b && fe_cdecl_parse(b, text, &err)) {
+	if (b && fe_cdecl_parse(b, text, &env, &err)) {
 		struct fe_node at = {.loc = script_loc(preamble, first_line, &err)};
+		int before = L->diag->n;
 
 		fe_error(L, &at, "%s", err.msg);
+		/* as bpftrace prints its C parser's (clang's) errors; tests match it */
+		if (L->diag->n > before)
+			L->diag->err[before].level = "error";
 	} else if (b && (raw = btf__raw_data(b, &len)) && (L->script_btf_data = malloc(len))) {
 		memcpy(L->script_btf_data, raw, len);
 		L->script_btf = fe_btf_from_mem(L->script_btf_data, len, msg, sizeof(msg));

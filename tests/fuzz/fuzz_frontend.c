@@ -18,7 +18,7 @@ static void fuzz_cdecl(const char *text)
 
 	if (!btf)
 		return;
-	if (!fe_cdecl_parse(btf, text, &err))
+	if (!fe_cdecl_parse(btf, text, NULL, &err))
 		btf__raw_data(btf, &size);
 	btf__free(btf);
 }

@@ -64,7 +64,15 @@ lang record_compare 'interval:ms:1 { $a = curtask->se.load; printf("%d %d\n", $a
 lang int_pointer_index 'interval:ms:1 { $p = (int32 *)curtask; printf("%d\n", $p[1] == *(int32 *)((uint64)curtask + 4)); exit(); }' 'sh:sleep 0.05' '1'
 lang begin_reads_kernel_in_the_kernel 'BEGIN { printf("%d %s\n", curtask->pid == pid, curtask->comm); exit(); }' '' '1 tracevm'
 lang end_reads_kernel_in_the_kernel 'BEGIN { exit(); } END { printf("end %d\n", curtask->tgid == pid); }' '' 'end 1'
+# a script's struct holding a kernel struct by value: laid out with BTF's size and alignment
+lang script_struct_holds_kernel_struct "struct ts { char c; struct __kernel_timespec t; } struct foo { char c; struct task_struct t; } $GP { \$f = (struct foo *)((uint64)curtask - (sizeof(struct foo) - sizeof(struct task_struct))); printf(\"%d %d\\n\", sizeof(struct ts), \$f->t.pid == pid); exit(); }" \
+	"getppid 1" '24 1'
 err script_struct_syntax_error 'BEGIN { } struct A { int x[4] q; }' '^stdin:1:[0-9]+-[0-9]+: ERROR: '
+# C declaration errors are printed as bpftrace prints its C parser's: "error:"
+err script_struct_decl_error 'struct A { int x[4] q; } BEGIN { }' "^stdin:1:21-23: error: expected ';' before 'q'$"
+# a script's redefinition of a kernel struct sees no kernel definitions (as in bpftrace)
+err script_redefinition_sees_no_btf 'struct task_struct { struct thread_info x; } BEGIN { printf("%d\n", curtask->x.status); }' \
+	"^stdin:1:41-43: error: field 'x' has incomplete type 'struct thread_info'$"
 err array_index_out_of_bounds 'struct A { int x[4]; } interval:ms:1 { $a = (struct A *)curtask; @ = $a->x[5]; }' '^stdin:1:[0-9]+-[0-9]+: ERROR: the index 5 is out of bounds for array of size 4$'
 
 # ---- errors -----------------------------------------------------------------

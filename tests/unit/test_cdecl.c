@@ -204,7 +204,7 @@ static void probe_case(const struct cdecl_case *c, FILE *mine, FILE *prog)
 	struct probe p = {.btf = btf, .mine = mine, .prog = prog};
 
 	assert_non_null(btf);
-	if (fe_cdecl_parse(btf, c->decl, &err)) {
+	if (fe_cdecl_parse(btf, c->decl, NULL, &err)) {
 		print_message("%s\n%d:%d: %s\n", c->decl, err.line, err.col, err.msg);
 		fail();
 	}
@@ -258,7 +258,7 @@ static struct btf *parse_ok(const char *text)
 	struct fe_cdecl_error err;
 
 	assert_non_null(btf);
-	if (fe_cdecl_parse(btf, text, &err))
+	if (fe_cdecl_parse(btf, text, NULL, &err))
 		print_message("%d:%d: %s\n", err.line, err.col, err.msg);
 	assert_string_equal(err.msg, "");
 	return btf;
@@ -308,7 +308,7 @@ static void test_appends(void **state)
 
 	(void)state;
 	assert_true(btf__add_int(btf, "mine", 4, 0) > 0);
-	assert_int_equal(fe_cdecl_parse(btf, "struct A { struct A *p; };", &err), 0);
+	assert_int_equal(fe_cdecl_parse(btf, "struct A { struct A *p; };", NULL, &err), 0);
 	id = btf__find_by_name_kind(btf, "A", BTF_KIND_STRUCT);
 	assert_int_equal(id, 2);
 	assert_int_equal(btf__type_by_id(btf, btf_members(btf__type_by_id(btf, 2))[0].type)->type,
@@ -356,7 +356,7 @@ static void expect_error(const char *text, int line, int col, int col_end, const
 	struct btf *btf = btf__new_empty();
 	struct fe_cdecl_error err;
 
-	if (fe_cdecl_parse(btf, text, &err) != -1)
+	if (fe_cdecl_parse(btf, text, NULL, &err) != -1)
 		print_message("%.200s\n  parsed\n", text);
 	assert_string_not_equal(err.msg, "");
 	if (strcmp(err.msg, msg) || err.line != line || err.col != col || err.col_end != col_end)

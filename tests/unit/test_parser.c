@@ -606,23 +606,39 @@ static void test_diag_print(void **state)
 	(void)state;
 	/* the form of the brief's example, with a whole construct underlined */
 	assert_printed("stdin", "BEGIN { printf(\"x\" }",
-		       (struct tv_err){1, 9, 20, "syntax error, unexpected }, expecting , or )"},
+		       (struct tv_err){.line = 1,
+				       .col = 9,
+				       .col_end = 20,
+				       .msg = "syntax error, unexpected }, expecting , or )"},
 		       "stdin:1:9-21: ERROR: syntax error, unexpected }, expecting , or )\n"
 		       "BEGIN { printf(\"x\" }\n"
 		       "        ~~~~~~~~~~~~\n");
 	/* tabs print as four spaces, in the line and under it */
-	assert_printed("a.bt", "x\n\tif\t(y)\n", (struct tv_err){2, 2, 4, "m"},
+	assert_printed("a.bt", "x\n\tif\t(y)\n",
+		       (struct tv_err){.line = 2, .col = 2, .col_end = 4, .msg = "m"},
 		       "a.bt:2:2-5: ERROR: m\n    if    (y)\n    ~~~~~~\n");
 	/* no file name; a span past the line's end is cut there */
-	assert_printed(NULL, "abc\n", (struct tv_err){1, 2, 9, "m"},
+	assert_printed(NULL, "abc\n",
+		       (struct tv_err){.line = 1, .col = 2, .col_end = 9, .msg = "m"},
 		       "1:2-10: ERROR: m\nabc\n ~~\n");
-	assert_printed("", "abc", (struct tv_err){1, 1, 0, "m"}, "1:1-1: ERROR: m\nabc\n\n");
+	assert_printed("", "abc", (struct tv_err){.line = 1, .col = 1, .col_end = 0, .msg = "m"},
+		       "1:1-1: ERROR: m\nabc\n\n");
 	/* no location, no text, an empty line, a line past the end */
-	assert_printed("f", "abc", (struct tv_err){0, 0, 0, "out of memory"},
+	assert_printed("f", "abc",
+		       (struct tv_err){.line = 0, .col = 0, .col_end = 0, .msg = "out of memory"},
 		       "ERROR: out of memory\n");
-	assert_printed("f", NULL, (struct tv_err){1, 1, 1, "m"}, "f:1:1-2: ERROR: m\n");
-	assert_printed("f", "a\n\nb", (struct tv_err){2, 1, 1, "m"}, "f:2:1-2: ERROR: m\n");
-	assert_printed("f", "a\n", (struct tv_err){5, 1, 0, "m"}, "f:5:1-1: ERROR: m\n");
+	assert_printed("f", NULL, (struct tv_err){.line = 1, .col = 1, .col_end = 1, .msg = "m"},
+		       "f:1:1-2: ERROR: m\n");
+	assert_printed("f", "a\n\nb",
+		       (struct tv_err){.line = 2, .col = 1, .col_end = 1, .msg = "m"},
+		       "f:2:1-2: ERROR: m\n");
+	assert_printed("f", "a\n", (struct tv_err){.line = 5, .col = 1, .col_end = 0, .msg = "m"},
+		       "f:5:1-1: ERROR: m\n");
+	/* a C declaration's error carries clang's level, as bpftrace prints it */
+	assert_printed(
+	    "f", "a\n",
+	    (struct tv_err){.line = 1, .col = 1, .col_end = 1, .msg = "m", .level = "error"},
+	    "f:1:1-2: error: m\na\n~\n");
 }
 
 static void test_diag_print_all(void **state)

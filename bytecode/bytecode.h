@@ -461,7 +461,8 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 	X('n', inet, 24, 24, "an address family, then 16 address bytes")                           \
 	X('t', time, 16, 16, "a format constant's id, then nanoseconds since boot")                \
 	X('e', errno, 8, 8, "an error number: its strerror() text")                                \
-	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")
+	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")      \
+	X('M', mac, 6, 8, "6 bytes of a MAC address, printed 05:04:0A:02:01:02")
 #define TV_VALTYPE_SIZE_MAX 65536
 #define TV_VALTYPE_DEPTH 32
 enum tv_value_type {

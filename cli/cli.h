@@ -19,6 +19,7 @@ struct tv_opts {
 	int buffering;	      /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
 	int helper_checks;    /* -k: 1, -kk: 2 (failed reads warned of) */
+	__u64 cat_bytes_max;  /* BPFTRACE_CAT_BYTES_MAX: bytes cat() prints of a file */
 	bool dump, verbose, quiet, cleanup, list, unsafe, json, info;
 	int nargs;
 	char **args; /* positional parameters */

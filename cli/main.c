@@ -269,6 +269,7 @@ static int execute(struct run *r, struct tv_err *err)
 		tv_out_set_stack_reader(r->out, read_stack, r->kernel);
 	tv_out_set_json(r->out, r->opts->json);
 	tv_out_set_helper_checks(r->out, r->opts->helper_checks);
+	tv_out_set_cat_max(r->out, r->opts->cat_bytes_max);
 	if (!r->opts->quiet)
 		tv_out_attached(r->out, r->img->nprobes);
 	fflush(r->f);

@@ -82,6 +82,26 @@ static int parse_format(const char *s, bool *json, struct tv_err *err)
 	return 0;
 }
 
+/* BPFTRACE_CAT_BYTES_MAX, read as bpftrace reads it (std::stoull: a
+ * leading number, "-1" wraps); unset: bpftrace's 10240. */
+static int parse_cat_max(__u64 *max, struct tv_err *err)
+{
+	const char *s = getenv("BPFTRACE_CAT_BYTES_MAX");
+	char *end;
+
+	*max = 10240;
+	if (!s)
+		return 0;
+	errno = 0;
+	*max = strtoull(s, &end, 10);
+	if (end == s || errno)
+		return tv_err_set(
+		    err, 0,
+		    "Env var 'BPFTRACE_CAT_BYTES_MAX' did not contain a valid uint64_t, "
+		    "or was zero-valued.");
+	return 0;
+}
+
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 {
 	static const struct option longs[] = {
@@ -97,6 +117,8 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 
 	memset(o, 0, sizeof(*o));
 	o->buffering = -1;
+	if (parse_cat_max(&o->cat_bytes_max, err))
+		return -1;
 	/* options may follow the script file, as with bpftrace (GNU getopt
 	 * permutes; `--` ends them, before positional parameters like -1) */
 	while ((c = getopt_long(argc, argv, "A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {

@@ -77,6 +77,8 @@ static const struct fe_func {
     {"ntop",        1, 2,  f_bytes,   fe_gen_ntop, NAMED(TY_INET, 24), NULL},
     {"strftime",    2, 2,  f_bytes,   fe_gen_strftime, NAMED(TY_TIME, 16), NULL},
     {"buf",         1, 2,  f_bytes,   fe_gen_buf, NAMED(TY_BUF, 8 + TV_STR_MAX), NULL},
+    {"pton",        1, 1,  f_bytes,   fe_gen_pton, NAMED(TY_RECORD, 16), fe_pton_type},
+    {"macaddr",     1, 1,  f_bytes,   fe_gen_macaddr, NAMED(TY_MAC, 6), NULL},
     /* clang-format on */
 };
 
@@ -157,6 +159,7 @@ int fe_gen_call_bytes(struct lower *L, const struct fe_node *c, unsigned off, un
 {
 	call_fn fn;
 	const struct fe_func *f = checked_call(L, c, &fn);
+	struct ty t;
 
 	if (!f)
 		return -1;
@@ -164,14 +167,15 @@ int fe_gen_call_bytes(struct lower *L, const struct fe_node *c, unsigned off, un
 		fe_error(L, c, "%s() is not a string or buffer value", c->call.name);
 		return -1;
 	}
-	if (size < f->type.size && f->type.k != TY_STR) {
+	t = fe_call_type(L, c); /* pton's size is its address's */
+	if (size < t.size && t.k != TY_STR) {
 		fe_error(L, c, "%s() does not fit here (%u bytes, %u expected)", c->call.name,
-			 f->type.size, size);
+			 t.size, size);
 		return -1;
 	}
-	if (size > f->type.size && f->type.k != TY_STR)
-		EMIT(L, SZERO, off + f->type.size, size - f->type.size);
-	return f->bytes(L, c, off, f->type.k == TY_STR ? size : f->type.size);
+	if (size > t.size && t.k != TY_STR)
+		EMIT(L, SZERO, off + t.size, size - t.size);
+	return f->bytes(L, c, off, t.k == TY_STR ? size : t.size);
 }
 
 /* Values held as bytes have no integer form. */

@@ -370,7 +370,7 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 	for (int i = 0; i < L->nmaps; i++)
 		L->maps[i].key_too_large = false; /* each pass tells it again */
 	fe_macros_collect(L, &ast->root->program.preamble);
-	fe_types_collect(L, &ast->root->program.preamble);
+	fe_types_collect(L, &ast->root->program.preamble, fe_uses_pton(ast->root));
 	for (int i = 0; i < probes->n; i++)
 		gen_probe(L, probes->v[i]);
 	describe_maps(L);

@@ -302,7 +302,9 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 		return gen_logical(L, e);
 	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_STR && b.k == TY_STR)
 		return gen_str_compare(L, e);
-	if ((op == TV_AST_EQ || op == TV_AST_NE) && a.k == TY_RECORD && b.k == TY_RECORD)
+	/* buf() values are compared whole: length word and zero-padded bytes */
+	if ((op == TV_AST_EQ || op == TV_AST_NE) &&
+	    ((a.k == TY_RECORD && b.k == TY_RECORD) || (a.k == TY_BUF && b.k == TY_BUF)))
 		return fe_gen_record_compare(L, e);
 	if (a.k == TY_STR || b.k == TY_STR) {
 		char ta[128], tb[128];

@@ -30,7 +30,8 @@ enum ty_kind {
 	TY_USYM,  /* address, pid */
 	TY_INET,  /* family, 16 address bytes */
 	TY_TIME,  /* strftime: format constant, nanoseconds */
-	TY_BUF	  /* length, bytes */
+	TY_BUF,	  /* length, bytes */
+	TY_MAC	  /* macaddr(): 6 bytes */
 };
 
 /* ty.btf of a TY_PTR that is curtask: struct task_struct, looked up only
@@ -192,6 +193,7 @@ struct lower {
 	/* the script's own declarations (NULL: none), and the bytes they are in */
 	struct fe_btf *script_btf;
 	void *script_btf_data;
+	int pton_type[2]; /* pton()'s uint8[4] and uint8[16] in script_btf (0: none) */
 	/* code was made from a map before its kind or types were final: the
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
@@ -293,6 +295,13 @@ int fe_probe_index(const struct lower *L, const char *attach);
 int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n);
 int fe_f_reg(struct lower *L, const struct fe_node *call, bool want);
 int fe_f_bswap(struct lower *L, const struct fe_node *call, bool want);
+/* pton("addr"): uint8[4] or uint8[16] (L->pton_type), made from the
+ * literal now; fe_uses_pton: the program calls it (its types are added) */
+struct ty fe_pton_type(struct lower *L, const struct fe_node *call);
+int fe_gen_pton(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
+bool fe_uses_pton(const struct fe_node *program);
+/* macaddr(x): 6 bytes of an array of 6, or at the address x */
+int fe_gen_macaddr(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
 int fe_gen_struct_addr(struct lower *L, const struct fe_node *e, bool *user, unsigned *size);
 
 /* gen.c: the code generator */
@@ -349,7 +358,7 @@ int fe_type_member_at(struct lower *L, int id, __u32 i, struct fe_btf_member *m,
 /* struct/union name (bare): the script's, else the kernel's; -1 */
 int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bool is_union);
 bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value);
-void fe_types_collect(struct lower *L, const struct fe_list *preamble);
+void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton);
 /* while the preamble is read: not inside a false #if region */
 bool fe_preamble_on(const struct lower *L);
 void fe_types_release(struct lower *L);

@@ -408,7 +408,7 @@ char fe_type_char(const struct ty *t)
 	    [TY_STR] = TV_VAL_str,	 [TY_PROBE] = TV_VAL_probe,   [TY_FUNC] = TV_VAL_func,
 	    [TY_KSTACK] = TV_VAL_kstack, [TY_USTACK] = TV_VAL_ustack, [TY_KSYM] = TV_VAL_ksym,
 	    [TY_USYM] = TV_VAL_usym,	 [TY_ERRNO] = TV_VAL_errno,   [TY_INET] = TV_VAL_inet,
-	    [TY_TIME] = TV_VAL_time,	 [TY_BUF] = TV_VAL_buf,
+	    [TY_TIME] = TV_VAL_time,	 [TY_BUF] = TV_VAL_buf,	      [TY_MAC] = TV_VAL_mac,
 	};
 
 	if (t->k < sizeof(letters) && letters[t->k])

@@ -277,8 +277,10 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 	struct fe_var *v;
 	int r;
 
-	if (t.k == TY_INT || t.k == TY_PTR || t.k == TY_PROBE || t.k == TY_KSTACK ||
-	    t.k == TY_USTACK)
+	/* an integer keeps its width ($x = (int32)y is an int32, for bswap
+	 * and sizeof); every one is stored in 8 bytes */
+	if (t.k == TY_PTR || t.k == TY_PROBE || t.k == TY_KSTACK || t.k == TY_USTACK ||
+	    (t.k == TY_INT && !t.size))
 		t.size = 8;
 	if (t.k == TY_NONE)
 		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};

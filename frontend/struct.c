@@ -4,7 +4,7 @@
  *
  * One walk (place_of) types an access chain and, when generating, puts
  * the address it names in a register; the value is then read from there
- * with its BTF size and sign (LDK), or as a string (STRK).  BTF is opened
+ * with its BTF size and sign (LDK), or as bytes (MEMK: a char array too).  BTF is opened
  * at the first access that needs it, never for a script without one. */
 #include <stdio.h>
 #include <string.h>
@@ -474,10 +474,9 @@ int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, un
 	if (!readable(L, e, &p))
 		return 0;
 	add_offset(L, r, p.off);
-	if (t.k == TY_STR)
-		fe_emit(L, p.user ? TV_OP_STRU : TV_OP_STRK, (const __s64[]){r, off, n}, 3);
-	else
-		copy_memory(L, r, p.user, off, n);
+	/* a char array is read whole, as bpftrace does: char s[5] holds
+	 * "hello" with no NUL, and the host prints at most its size */
+	copy_memory(L, r, p.user, off, n);
 	fe_reg_free(L, r);
 	return 0;
 }
@@ -531,8 +530,12 @@ struct ty fe_cast_type(struct lower *L, const struct fe_node *c, bool report)
 	if (!record) {
 		struct ty p = {.k = TY_PTR, .size = 8, .elem = 8};
 
-		if (!t->type.ptr)
-			return (struct ty){.k = TY_INT, .size = 8, .sign = true};
+		if (!t->type.ptr) { /* (int32)x is an int32, as bpftrace types it */
+			struct ty i = {.k = TY_INT, .size = 8, .sign = true};
+
+			fe_int_type(t->type.name, &i.size, &i.sign);
+			return i;
+		}
 		from = fe_type_of(L, c->cast.expr);
 		p.user = from.k == TY_PTR ? from.user : fe_user_address(L, c->cast.expr);
 		if (!fe_int_type(t->type.name, &p.elem, &p.elem_sign))

@@ -13,6 +13,7 @@ static size_t name_ty(struct lower *L, struct ty t, bool key, char *buf, size_t 
 
 	switch (t.k) {
 	case TY_STR: return (size_t)snprintf(buf, n, "string[%u]", t.size);
+	case TY_MAC: return (size_t)snprintf(buf, n, "mac_address");
 	case TY_PTR: return fe_ptr_name(L, t, buf, n);
 	case TY_TUPLE:
 		len = (size_t)snprintf(buf, n, "(");

@@ -315,13 +315,28 @@ static bool kernel_outside(void *ctx, bool is_union, const char *name, uint64_t 
 	return true;
 }
 
+/* pton()'s values, uint8[4] and uint8[16] as bpftrace types them, added
+ * after the script's own types (their ids in L->pton_type; 0 when not). */
+static void add_pton_arrays(struct lower *L, struct btf *b)
+{
+	int u8 = btf__add_int(b, "uint8", 1, 0),
+	    index = btf__add_int(b, "__ARRAY_SIZE_TYPE__", 4, 0);
+	int v4 = u8 > 0 && index > 0 ? btf__add_array(b, index, u8, 4) : -1;
+	int v6 = v4 > 0 ? btf__add_array(b, index, u8, 16) : -1;
+
+	if (v6 > 0)
+		L->pton_type[0] = tag(FE_TSRC_SCRIPT, (__u32)v4),
+		L->pton_type[1] = tag(FE_TSRC_SCRIPT, (__u32)v6);
+}
+
 /* The script's struct, union, enum and typedef definitions, into one BTF
- * the other sources are looked up after. */
-void fe_types_collect(struct lower *L, const struct fe_list *preamble)
+ * the other sources are looked up after (with pton's arrays when the
+ * script calls it). */
+void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton)
 {
 	int *first_line = calloc((size_t)preamble->n + 1, sizeof(int));
 	char *text = first_line ? join(L, preamble, first_line) : NULL;
-	struct btf *b = text ? btf__new_empty() : NULL;
+	struct btf *b = text || pton ? btf__new_empty() : NULL;
 	struct fe_cdecl_error err = {0};
 	struct fe_cdecl_env env = {kernel_outside, L};
 	const void *raw;
@@ -331,9 +346,10 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 	fe_btf_close(L->script_btf); /* the first pass's */
 	free(L->script_btf_data);
 	L->script_btf = NULL, L->script_btf_data = NULL;
+	L->pton_type[0] = L->pton_type[1] = 0;
 	if (text && !b)
 		fe_error(L, preamble->v[0], "out of memory");
-	if (b && fe_cdecl_parse(b, text, &env, &err)) {
+	if (b && text && fe_cdecl_parse(b, text, &env, &err)) {
 		struct fe_node at = {.loc = script_loc(preamble, first_line, &err)};
 		int before = L->diag->n;
 
@@ -341,11 +357,16 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble)
 		/* as bpftrace prints its C parser's (clang's) errors; tests match it */
 		if (L->diag->n > before)
 			L->diag->err[before].level = "error";
-	} else if (b && (raw = btf__raw_data(b, &len)) && (L->script_btf_data = malloc(len))) {
-		memcpy(L->script_btf_data, raw, len);
-		L->script_btf = fe_btf_from_mem(L->script_btf_data, len, msg, sizeof(msg));
+	} else if (b) {
+		if (pton)
+			add_pton_arrays(L, b);
+		if ((raw = btf__raw_data(b, &len)) && (L->script_btf_data = malloc(len))) {
+			memcpy(L->script_btf_data, raw, len);
+			L->script_btf = fe_btf_from_mem(L->script_btf_data, len, msg, sizeof(msg));
+		}
 		if (!L->script_btf)
-			fe_error(L, preamble->v[0], "the script's types: %s", msg);
+			fe_error(L, preamble->n ? preamble->v[0] : NULL, "the script's types: %s",
+				 L->script_btf_data ? msg : "out of memory");
 	}
 	btf__free(b);
 	free(text);

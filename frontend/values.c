@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "frontend/lower.h"
@@ -62,7 +63,9 @@ static void copy_ctx(struct lower *L, const struct fe_node *at, unsigned from, u
 	fe_reg_free(L, r);
 }
 
-/* An array or record in memory: BUFK/BUFU put its length word first. */
+/* n bytes from where an array or record lies in memory (more than it
+ * holds when buf() is told so, as bpftrace reads them): BUFK/BUFU put
+ * the length word first. */
 static bool copy_member(struct lower *L, const struct fe_node *e, unsigned n, unsigned off)
 {
 	bool user;
@@ -72,7 +75,7 @@ static bool copy_member(struct lower *L, const struct fe_node *e, unsigned n, un
 	if (p < 0)
 		return false;
 	len = fe_reg(L, e);
-	EMIT(L, MOVI, len, n < size ? n : size);
+	EMIT(L, MOVI, len, n);
 	fe_emit(L, user ? TV_OP_BUFU : TV_OP_BUFK, (const __s64[]){p, len, off, 8 + n}, 4);
 	fe_reg_free(L, len);
 	fe_reg_free(L, p);
@@ -96,6 +99,8 @@ int fe_gen_ntop(struct lower *L, const struct fe_node *c, unsigned off, unsigned
 	EMIT(L, SZERO, off, size);
 	if (f)
 		copy_ctx(L, addr, f->offset, n, off + 8);
+	else if (t.k == TY_RECORD && !fe_is_struct_access(addr)) /* pton()'s, a variable's */
+		fe_gen_str(L, addr, off + 8, n);
 	else if (t.k == TY_RECORD || t.k == TY_STR) {
 		if (!copy_member(L, addr, n, off)) {
 			fe_error(L, addr, "ntop(): this array is not in memory");
@@ -161,10 +166,14 @@ int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned 
 			copy_ctx(L, data, f->offset, (n + 3) & ~3u, off + 8);
 		else
 			fe_gen_str(L, data, off + 8, max);
+		if (n < max) /* bytes past the length are zero: buffers compare whole */
+			EMIT(L, SZERO, off + 8 + n, max - n);
 		store_imm(L, c, n, off);
 		return 0;
 	}
-	if (sized && a->n == 1)
+	/* an array member (char b[4] too, a string elsewhere) with or
+	 * without a literal length is copied from where it lies */
+	if (sized && (a->n == 1 || a->v[1]->kind == TV_N_int))
 		return copy_member(L, data, n, off) ? 0 : -1;
 	p = fe_gen_int(L, data);
 	len = a->n == 2 && a->v[1]->kind != TV_N_int ? fe_gen_int(L, a->v[1]) : fe_reg(L, c);
@@ -373,4 +382,94 @@ int fe_f_bswap(struct lower *L, const struct fe_node *c, bool want)
 	if (t.size != 1) /* one byte reads the same both ways */
 		EMIT(L, BSWAP, r, r, t.size == 2 ? 2 : t.size == 4 ? 4 : 8);
 	return r;
+}
+
+/* pton("addr"): the literal's address bytes, converted now: an address
+ * with a ':' is IPv6 (uint8[16]), else IPv4 (uint8[4]). */
+static bool pton_is_v6(const struct fe_node *c)
+{
+	/* a call is typed before its arity is checked */
+	const struct fe_node *a = c->call.args.n ? c->call.args.v[0] : NULL;
+
+	return a && a->kind == TV_N_str && strchr(a->str.s, ':');
+}
+
+struct ty fe_pton_type(struct lower *L, const struct fe_node *c)
+{
+	bool v6 = pton_is_v6(c);
+
+	return (struct ty){.k = TY_RECORD, .size = v6 ? 16 : 4, .btf = L->pton_type[v6]};
+}
+
+int fe_gen_pton(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
+{
+	const struct fe_node *a = c->call.args.v[0];
+	unsigned char addr[16];
+	int k;
+
+	if (a->kind != TV_N_str) {
+		fe_error(L, c, "pton() expects an string argument of an IPv4/IPv6 address, got ");
+		return -1;
+	}
+	if (inet_pton(pton_is_v6(c) ? AF_INET6 : AF_INET, a->str.s, addr) != 1) {
+		fe_error(L, c, "pton() expects a valid IPv4/IPv6 address, got %s", a->str.s);
+		return -1;
+	}
+	k = tv_image_add_const(L->img, TV_CONST_str, addr, size);
+	EMIT(L, SCONST, k, off);
+	return 0;
+}
+
+/* Whether the program calls pton() (its arrays are then typed). */
+static bool is_pton(const struct fe_node *n, void *arg)
+{
+	(void)arg;
+	return n->kind == TV_N_call && !strcmp(n->call.name, "pton");
+}
+
+bool fe_uses_pton(const struct fe_node *program)
+{
+	return fe_node_find(program, is_pton, NULL);
+}
+
+/* A tracepoint's 6-byte array from the context: 4 bytes, then 2. */
+static void copy_ctx_mac(struct lower *L, const struct fe_node *at, unsigned from, unsigned off)
+{
+	int r = fe_reg(L, at);
+
+	EMIT(L, CTX, r, 4, from);
+	EMIT(L, ST, r, 4, off);
+	EMIT(L, CTX, r, 2, from + 4);
+	EMIT(L, ST, r, 2, off + 4);
+	fe_reg_free(L, r);
+}
+
+/* macaddr(x): an array of 6 bytes (a member, a tracepoint field, a
+ * variable), else the 6 bytes at the address x, as bpftrace reads them. */
+int fe_gen_macaddr(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
+{
+	const struct fe_node *a = c->call.args.v[0];
+	const struct fe_tp_field *f = ctx_array(L, a);
+	struct ty t = fe_type_of(L, a);
+	unsigned n = f ? f->size : a->kind == TV_N_str ? (unsigned)a->str.len + 1 : t.size;
+	int r;
+
+	(void)size;
+	if ((f || fe_is_bytes(t)) && n != 6) /* a literal's bytes count its NUL */
+		fe_error(L, c, "macaddr() argument must be 6 bytes in size");
+	if (a->kind == TV_N_str)
+		fe_error(L, c, "macaddr() does not support literal string arguments");
+	if (a->kind == TV_N_str || ((f || fe_is_bytes(t)) && n != 6))
+		return -1;
+	if (f) {
+		copy_ctx_mac(L, a, f->offset, off);
+		return 0;
+	}
+	if (fe_is_bytes(t))
+		return fe_gen_str(L, a, off, 6);
+	r = fe_gen_int(L, a);
+	fe_emit(L, (t.k == TY_PTR ? t.user : fe_user_pointers(L)) ? TV_OP_MEMU : TV_OP_MEMK,
+		(const __s64[]){r, off, 6}, 3);
+	fe_reg_free(L, r);
+	return 0;
 }

@@ -20,6 +20,8 @@ void tv_out_set_json(struct tv_out *o, bool json);
 /* -k's level: failed memory reads are warned of at 2 (-kk), as bpftrace
  * does; below they are only counted. */
 void tv_out_set_helper_checks(struct tv_out *o, int level);
+/* cat() prints at most max bytes of a file (BPFTRACE_CAT_BYTES_MAX). */
+void tv_out_set_cat_max(struct tv_out *o, __u64 max);
 /* "Lost N events" (or its JSON record). */
 void tv_out_lost(struct tv_out *o, __u64 lost);
 /* "Attaching N probes..." (or its JSON record). */

@@ -26,6 +26,7 @@ struct tv_out {
 	bool exit_requested;
 	bool json;		/* -f json */
 	int helper_checks;	/* -k level: 2 warns of failed reads */
+	__u64 cat_max;		/* bytes of a file cat() prints */
 	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
 	void *stack_arg;
 	struct tvh_ksyms *ksyms; /* loaded when a kernel stack is printed */

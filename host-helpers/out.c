@@ -11,7 +11,7 @@ struct tv_out *tv_out_new(const struct tv_image *img, struct tv_store *store, FI
 	struct tv_out *o = calloc(1, sizeof(*o));
 
 	if (o)
-		*o = (struct tv_out){.img = img, .store = store, .f = f};
+		*o = (struct tv_out){.img = img, .store = store, .f = f, .cat_max = 10240};
 	return o;
 }
 
@@ -33,6 +33,11 @@ void tv_out_set_json(struct tv_out *o, bool json)
 void tv_out_set_helper_checks(struct tv_out *o, int level)
 {
 	o->helper_checks = level;
+}
+
+void tv_out_set_cat_max(struct tv_out *o, __u64 max)
+{
+	o->cat_max = max;
 }
 
 void tv_out_lost(struct tv_out *o, __u64 lost)
@@ -106,14 +111,36 @@ static int print_record(struct tv_out *o, const struct tv_rec *h, const void *p)
 	return 0;
 }
 
+/* cat(): at most cat_max bytes of the file, with bpftrace's error when it
+ * cannot be opened or read (a directory opens, then fails to read). */
+static void cat_file(struct tv_out *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	__u64 left = o->cat_max;
+	size_t n = 1;
+
+	while (f && left && n) {
+		n = fread(buf, 1, left < sizeof(buf) ? (size_t)left : sizeof(buf), f);
+		fwrite(buf, 1, n, o->f);
+		left -= n;
+	}
+	if (!f || ferror(f)) {
+		fflush(o->f);
+		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
+	}
+	if (f)
+		fclose(f);
+}
+
 /* system(): run the formatted command (its output goes where ours goes);
  * cat(): print the file the formatted path names. */
 static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *p)
 {
 	const struct tv_const *fmt = fmt_const(o, h->id);
-	char *text = NULL, buf[4096];
-	size_t len = 0, n;
-	FILE *m = open_memstream(&text, &len), *f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
 
 	if (!m || !fmt)
 		goto out;
@@ -124,12 +151,8 @@ static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *
 	if (h->kind == TV_REC_system) {
 		if (system(text) < 0)
 			fprintf(stderr, "tracevm: system(\"%s\") failed\n", text);
-	} else if ((f = fopen(text, "r"))) {
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, o->f);
-		fclose(f);
 	} else {
-		fprintf(stderr, "tracevm: cat(\"%s\"): %s\n", text, strerror(errno));
+		cat_file(o, text);
 	}
 out:
 	if (m)

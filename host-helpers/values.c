@@ -143,6 +143,9 @@ void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int i
 	case TV_VAL_time: print_strftime(o, f, p); break;
 	case TV_VAL_errno: fputs(strerror((int)word(p, 8)), f); break;
 	case TV_VAL_buf: print_buf(f, p, v->size, style); break;
+	case TV_VAL_mac:
+		fprintf(f, "%02X:%02X:%02X:%02X:%02X:%02X", p[0], p[1], p[2], p[3], p[4], p[5]);
+		break;
 	case TV_VAL_uint:
 	default: fprintf(f, "%" PRIu64, (uint64_t)word(p, v->size)); break;
 	}

@@ -292,9 +292,9 @@ static void test_compile_loads(void **state)
 	expect_code(
 	    "tracepoint:sched:sched_switch { @[curtask->real_parent->pid] = count(); }",
 	    (const char *const[]){"builtin r1, curtask", "ldk r1, r1, u8", "ldk r1, r1, s4", NULL});
-	/* comm: a bounded kernel string read into scratch */
+	/* comm: a char array, its 16 bytes read whole into scratch (as bpftrace) */
 	expect_code("tracepoint:sched:sched_switch { @[curtask->comm] = count(); }",
-		    (const char *const[]){"strk r1, ", ", 16", NULL});
+		    (const char *const[]){"memk r1, ", ", 16", NULL});
 	/* a bitfield: a one-byte load, shifted and masked */
 	expect_code(
 	    "tracepoint:sched:sched_switch { @ = sum(curtask->in_execve); }",

@@ -350,6 +350,7 @@ static int f_cat(struct lower *L, const struct fe_node *c, bool want)
 static int f_exit(struct lower *L, const struct fe_node *c, bool want)
 {
 	emit_record(L, TV_REC_exit, 0, 0, 0);
+	fe_gen_return(L, c); /* as bpftrace: the rest of the block does not run */
 	return no_value(L, c, want);
 }
 

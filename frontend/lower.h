@@ -321,6 +321,8 @@ unsigned fe_scratch(struct lower *L, const struct fe_node *n, unsigned size);
 int fe_gen_int(struct lower *L, const struct fe_node *e);
 int fe_gen_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 void fe_gen_block(struct lower *L, const struct fe_node *block);
+/* Leave the block here (out of a for loop first), as `return` and exit() do. */
+void fe_gen_return(struct lower *L, const struct fe_node *s);
 int fe_gen_incdec(struct lower *L, const struct fe_node *e);
 
 /* struct.c: struct access through BTF (curtask->pid, (struct x *)p, ...) */

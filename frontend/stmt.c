@@ -531,7 +531,7 @@ static void gen_for(struct lower *L, const struct fe_node *s)
 	fe_reg_free(L, flag);
 }
 
-static void gen_return(struct lower *L, const struct fe_node *s)
+void fe_gen_return(struct lower *L, const struct fe_node *s)
 {
 	if (!L->for_brk) {
 		add_jump(L, &L->ret, s);
@@ -573,7 +573,7 @@ static void gen_stmt(struct lower *L, const struct fe_node *s)
 	case TV_N_block: fe_gen_block(L, s); break;
 	case TV_N_break: add_jump(L, L->brk, s); break;
 	case TV_N_continue: add_jump(L, L->cont, s); break;
-	case TV_N_return: gen_return(L, s); break;
+	case TV_N_return: fe_gen_return(L, s); break;
 	case TV_N_for: gen_for(L, s); break;
 	case TV_N_expr_stmt:
 		if (s->expr->kind == TV_N_call) {

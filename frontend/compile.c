@@ -172,6 +172,8 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 			 tv_probe_types[TV_PT_END].name);
 		return;
 	}
+	if (fe_kprobe_refused(x->L, at, t, target))
+		return;
 	if (!kernel_offers(x->L, pt->needs)) {
 		fe_error(x->L, at, "%s probes are not available on this kernel: %s", pt->name,
 			 tv_features[pt->needs].instead);

@@ -9,6 +9,7 @@
 
 #include "frontend/dwarf.h"
 #include "frontend/frontend.h"
+#include "frontend/lexer.h"
 #include "frontend/lower.h"
 
 struct lister {
@@ -247,6 +248,29 @@ static int list_uprobes(struct lister *l, const char *type, const char *target, 
 	return list_binary_funcs(l, type, path, colon + 1, err);
 }
 
+/* bpftrace reads the pattern as attach points: a character no attach
+ * point holds is the lexer's error, with its column. */
+static int check_pattern(const char *pattern, struct tv_err *err)
+{
+	struct fe_arena *a = fe_arena_new();
+	struct tv_diag d;
+	struct fe_lexer lx;
+	struct fe_tok t = {0};
+
+	if (!a)
+		return tv_err_set(err, 1, "out of memory");
+	tv_diag_init(&d);
+	fe_lex_init(&lx, pattern, strlen(pattern), a, &d);
+	while (!d.n && fe_lex_next(&lx, TV_LEX_PROBE, &t) && t.kind != TV_T_EOF)
+		;
+	fe_arena_free(a);
+	if (lx.oom)
+		return tv_err_set(err, 1, "out of memory");
+	if (d.n && err)
+		*err = d.err[0];
+	return d.n ? -1 : 0;
+}
+
 int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt, struct tv_err *err)
 {
 	char pat[512];
@@ -254,6 +278,8 @@ int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt, 
 	const char *target, *c;
 	int t;
 
+	if (pattern && check_pattern(pattern, err))
+		return -1;
 	normalize(pattern && *pattern ? pattern : "*", pat, sizeof(pat));
 	t = tv_probe_type_of(pat, &target);
 	if (t == TV_PT_usdt)

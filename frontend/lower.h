@@ -212,6 +212,10 @@ struct lower {
 void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* kprobe.c: a kprobe or kretprobe attach point bpftrace 0.17 refuses
+ * whatever the kernel (its argument count, a banned kretprobe): reported */
+bool fe_kprobe_refused(struct lower *L, const struct fe_node *at, int type, const char *target);
+
 /* sema.c: types and maps */
 struct ty fe_type_of(struct lower *L, const struct fe_node *e);
 struct fe_map *fe_map_get(struct lower *L, const struct fe_node *m);

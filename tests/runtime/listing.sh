@@ -24,3 +24,46 @@ err kprobe_no_argument 'kprobe { exit(); }' '^stdin:1:1-7: ERROR: kprobe probe t
 cli_err list_invalid_character "stdin:1:1-2: ERROR: invalid character '\\'
 \\n
 ~" -l '\n'
+
+# ---- -l: software and hardware events ------------------------------------------
+# hardware events are listed from the table whether or not this machine counts them
+check list_hardware_events [ "$("$TV" -l 'h:*cycles*')" = "$(printf 'hardware:%s:\n' bus-cycles cpu-cycles ref-cycles)" ]
+check list_all_has_both_event_types sh -c "'$TV' -l | grep -qx hardware:cpu-cycles: && '$TV' -l | grep -qx software:cpu-clock:"
+
+# ---- -l: uprobes -----------------------------------------------------------------
+UT=$(realpath "$B/tests/uprobe_target")
+mkdir "$T/bins" && cp "$UT" "$T/bins/ut_a" && cp "$UT" "$T/bins/ut_a2" && echo 'int x;' >"$T/bins/ut_a.c" &&
+	cp "$B/frontend/list.o" "$T/bins/ut_a.o"
+# a wildcard binary is each ELF executable or library it matches (the C
+# file and the object are passed over), sorted by whole name as bpftrace
+# sorts them: "ut_a2:" before "ut_a:"
+check list_uprobe_binary_glob [ "$("$TV" -l "uprobe:$T/bins/ut_a*:tv_*")" = "$(printf "uprobe:$T/bins/%s\n" ut_a2:tv_caller ut_a2:tv_target ut_a:tv_caller ut_a:tv_target)" ]
+# a wildcard probe type with a path: the user space types (no uretprobe)
+check list_wildcard_type_with_path [ "$("$TV" -l "*:$UT:tv_t*")" = "uprobe:$UT:tv_target" ]
+t_list_by_pid() { # uprobe:FUNC with -p: the process's executable, as /proc/PID/root reaches it
+	"$UT" 1 3000 &
+	local pid=$! out all
+	out=$("$TV" -l 'uprobe:tv_t*' -p $pid)
+	all=$("$TV" -l -p $pid | grep -c "^uprobe:/proc/$pid/root$UT:")
+	kill $pid
+	wait $pid 2>/dev/null
+	[ "$out" = "uprobe:/proc/$pid/root$UT:tv_target" ] && [ "$all" -ge 3 ]
+}
+check list_uprobes_by_pid t_list_by_pid
+
+# ---- uprobes in another mount namespace (a container) ----------------------------
+# the binary is only at $MNT inside the namespace: with -p, bpftrace reaches it
+# through /proc/PID/root
+t_attach_other_mount_ns() {
+	local mnt=/tmp/tv-mntns-$$ pid rc
+	mkdir -p "$mnt"
+	unshare -m --propagation private sh -c "mount --bind '$T/bins' '$mnt' && sleep 1 && exec '$mnt/ut_a' 1" &
+	pid=$!
+	sleep 0.3
+	out=$(timeout 10 "$TV" -p $pid -e "uprobe:$mnt/ut_a:tv_target { printf(\"here\\n\"); exit(); }" 2>&1)
+	rc=$?
+	wait $pid
+	rmdir "$mnt"
+	[ $rc -eq 0 ] && [ "$out" = "$(printf 'Attaching 1 probe...\nhere\n')" ]
+}
+check uprobe_attach_other_mount_ns t_attach_other_mount_ns

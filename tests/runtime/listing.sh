@@ -67,3 +67,17 @@ t_attach_other_mount_ns() {
 	[ $rc -eq 0 ] && [ "$out" = "$(printf 'Attaching 1 probe...\nhere\n')" ]
 }
 check uprobe_attach_other_mount_ns t_attach_other_mount_ns
+
+# ---- uprobes with wildcards: one probe per function matched ---------------------
+lang uprobe_wildcard_function "uprobe:$T/bins/ut_a:tv_tar* { printf(\"%s\\n\", probe); exit(); }" \
+	"sh:$T/bins/ut_a 3" "uprobe:$T/bins/ut_a:tv_target"
+# a name that is not valid in C ('$') is fine: bpftrace sanitises it for its program names
+cat >"$T/namesan.c" <<'C'
+int __attribute__((noinline)) fn$(void) { return 0; }
+int main(void) { return fn$(); }
+C
+cc -o "$T/namesan" "$T/namesan.c"
+lang uprobe_wildcard_dollar_name "uprobe:$T/namesan:fn* { printf(\"%s\\n\", probe); exit(); }" \
+	"sh:$T/namesan" "uprobe:$T/namesan:fn\\\$"
+err uprobe_wildcard_no_function "uprobe:$UT:zzz* { exit(); }" "^stdin:1:1-[0-9]+: ERROR: no function matching 'zzz\\*' in $UT\$"
+err uprobe_wildcard_no_binary "uprobe:$T/nope*:f* { exit(); }" "^stdin:1:1-[0-9]+: ERROR: uprobe target file '$T/nope\\*' does not exist or is not executable\$"

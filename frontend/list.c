@@ -275,6 +275,8 @@ int tv_list_probes(FILE *f, const char *pattern, const struct tv_list_opts *o, s
 	const char *target, *c;
 	int t;
 
+	if (fe_list_is_types(pattern))
+		return fe_list_types(f, pattern, o->verbose, err);
 	if (pattern && check_pattern(pattern, err))
 		return -1;
 	normalize(pattern && *pattern && strcmp(pattern, "*") ? pattern : "*:*", pat, sizeof(pat));

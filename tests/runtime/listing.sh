@@ -81,3 +81,14 @@ lang uprobe_wildcard_dollar_name "uprobe:$T/namesan:fn* { printf(\"%s\\n\", prob
 	"sh:$T/namesan" "uprobe:$T/namesan:fn\\\$"
 err uprobe_wildcard_no_function "uprobe:$UT:zzz* { exit(); }" "^stdin:1:1-[0-9]+: ERROR: no function matching 'zzz\\*' in $UT\$"
 err uprobe_wildcard_no_binary "uprobe:$T/nope*:f* { exit(); }" "^stdin:1:1-[0-9]+: ERROR: uprobe target file '$T/nope\\*' does not exist or is not executable\$"
+
+# ---- -l 'struct NAME': the kernel's types from BTF --------------------------------
+check list_struct_name [ "$("$TV" -l 'struct path')" = "struct path" ]
+# -v: the definition as bpftrace prints it (libbpf's btf_dump), then a blank line
+check list_struct_definition [ "$("$TV" -lv 'struct path'; echo .)" = "$(printf 'struct path {\n\tstruct vfsmount *mnt;\n\tstruct dentry *dentry;\n};\n\n.')" ]
+check list_union_names sh -c "'$TV' -l 'union *' | grep -q . && ! '$TV' -l 'union *' | grep -v '^union '"
+check list_enum_definition sh -c "'$TV' -lv 'enum bpf_cmd' | head -2 | tr '\t' ' ' | grep -qx ' BPF_MAP_CREATE = 0,'"
+# a wildcard matches the whole definition: 'struct task_struc*' is task_struct's too
+check list_struct_wildcard_definition sh -c "'$TV' -lv 'struct task_struc*' | grep -qx 'struct task_struct {'"
+# a word alone matches no name ...
+check list_struct_word_alone [ -z "$("$TV" -l 'struct')" ]

@@ -344,8 +344,9 @@ int main(int argc, char **argv)
 	}
 	if (opts.list) {
 		const char *pattern = optind < argc ? argv[optind] : NULL;
+		struct tv_list_opts lo = {opts.verbose, opts.pid, tv_kernel_usdt_list};
 
-		if (tv_list_probes(stdout, pattern, opts.verbose, tv_kernel_usdt_list, &err) >= 0)
+		if (tv_list_probes(stdout, pattern, &lo, &err) >= 0)
 			return 0;
 		fflush(stdout);
 		tv_err_print(stderr, "stdin", pattern, &err, "ERROR"); /* as bpftrace */

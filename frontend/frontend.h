@@ -76,9 +76,14 @@ void tv_ast_dump(const struct tv_ast *ast, FILE *f);
  * with err set (line 1, the pattern's columns: a uprobe's binary that is
  * not there).  usdt:BIN:... lists BIN's USDT probes through usdt;
  * uprobe:BIN:FUNC the functions of BIN, with -v their parameters from
- * BIN's DWARF (without it, a warning on stderr and the names alone). */
-int tv_list_probes(FILE *f, const char *pattern, bool verbose, tv_usdt_fn usdt,
-		   struct tv_err *err);
+ * BIN's DWARF (without it, a warning on stderr and the names alone); with
+ * pid, uprobe:FUNC the process's executable's. */
+struct tv_list_opts {
+	bool verbose;
+	int pid; /* -p, or 0 */
+	tv_usdt_fn usdt;
+};
+int tv_list_probes(FILE *f, const char *pattern, const struct tv_list_opts *o, struct tv_err *err);
 
 /* ---- compiling: a program to a validated image ------------------------- */
 

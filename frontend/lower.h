@@ -212,6 +212,16 @@ struct lower {
 void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* kprobe.c: a kprobe or kretprobe attach point bpftrace 0.17 refuses
+ * whatever the kernel (its argument count, a banned kretprobe): reported */
+bool fe_kprobe_refused(struct lower *L, const struct fe_node *at, int type, const char *target);
+
+/* list_types.c: -l 'struct X' (union, enum; no ':'), the kernel's BTF types
+ * by name or (verbose) their definitions as bpftrace prints them; how many
+ * were listed, or negative with err set */
+bool fe_list_is_types(const char *pattern);
+int fe_list_types(FILE *f, const char *pattern, bool verbose, struct tv_err *err);
+
 /* sema.c: types and maps */
 struct ty fe_type_of(struct lower *L, const struct fe_node *e);
 struct fe_map *fe_map_get(struct lower *L, const struct fe_node *m);

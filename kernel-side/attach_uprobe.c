@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel-side/internal.h"
@@ -257,12 +258,31 @@ static int resolve_offset(struct uspec *u, const struct kattach *a, __u64 *off, 
 	return rc;
 }
 
+/* -p PID in another mount namespace (a container): a path names the
+ * process's file, under /proc/PID/root as bpftrace reaches it (realpath
+ * would leave that root for ours). */
+static bool in_pid_root(int pid, const char *bin, char *path)
+{
+	struct stat self, other;
+	char ns[64];
+
+	if (pid <= 0 || !strchr(bin, '/'))
+		return false;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", pid);
+	if (stat("/proc/self/ns/mnt", &self) || stat(ns, &other) || self.st_ino == other.st_ino)
+		return false;
+	snprintf(path, PATH_MAX, "/proc/%d/root%s%s", pid, bin[0] == '/' ? "" : "/", bin);
+	return true;
+}
+
 /* The target's binary and offset, or the error attaching would meet. */
-static int resolve_target(const struct kattach *a, struct uspec *u, __u64 *off, struct tv_err *err)
+static int resolve_target(const struct tv_kernel *k, const struct kattach *a, struct uspec *u,
+			  __u64 *off, struct tv_err *err)
 {
 	int rc = parse_target(a, u, err);
 
-	if (!rc && kuprobe_resolve_binary(u->bin, u->path))
+	if (!rc && !in_pid_root(k->target_pid, u->bin, u->path) &&
+	    kuprobe_resolve_binary(u->bin, u->path))
 		rc = tv_err_set(
 		    err, 0, "uprobe target file '%s' does not exist or is not executable", u->bin);
 	return rc ?: resolve_offset(u, a, off, err);
@@ -277,7 +297,7 @@ static int check_target(struct tv_kernel *k, const struct kattach *a, bool ret, 
 	if (!u)
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	u->ret = ret; /* a return probe refuses an offset */
-	rc = resolve_target(a, u, &off, err);
+	rc = resolve_target(k, a, u, &off, err);
 	if (!rc && kutarget_keep(k, a->index, u->path, off, 0))
 		rc = tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	free(u);
@@ -319,7 +339,7 @@ static int known_target(struct tv_kernel *k, const struct kattach *a, struct usp
 	const struct kutarget *t = kutarget_of(k, a->index);
 
 	if (!t)
-		return resolve_target(a, u, off, err);
+		return resolve_target(k, a, u, off, err);
 	snprintf(u->path, sizeof(u->path), "%s", t->path);
 	*off = t->off;
 	return 0;

@@ -104,7 +104,9 @@ static void frontend_asks_for_the_feature(void **state)
 
 		if (pt->needs == TV_FEAT_none)
 			continue;
-		snprintf(text, sizeof(text), "BEGIN { } %s:x:1 { }", pt->name);
+		/* a kprobe takes one argument (bpftrace refuses two before anything) */
+		snprintf(text, sizeof(text), "BEGIN { } %s:%s { }", pt->name,
+			 t == TV_PT_kprobe || t == TV_PT_kretprobe ? "x" : "x:1");
 		missing = pt->needs;
 		assert_null(tv_compile(text, "stdin", &opts, &d));
 		assert_int_equal(d.n, 1);

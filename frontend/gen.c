@@ -147,6 +147,12 @@ static int gen_builtin(struct lower *L, const struct fe_node *e)
 		r = fe_reg(L, e);
 		EMIT(L, BUILTIN, r, TV_BI_probe);
 		return r;
+	case B_USERNAME: /* the uid; the host prints its name */
+		r = fe_reg(L, e);
+		EMIT(L, BUILTIN, r, TV_BI_uid);
+		return r;
+	case B_CTX: return fe_gen_ctx(L, e);
+	case B_SARG: return fe_gen_sarg(L, e, id);
 	default: fe_error(L, e, "'%s' is not an integer here", e->name); return gen_const(L, e, 0);
 	}
 }

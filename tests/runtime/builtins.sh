@@ -15,7 +15,7 @@ REGS='struct r { unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax,
 lang ctx_uprobe_regs "$REGS uprobe:$UT:tv_stack_args { printf(\"%d %d\\n\", ((struct r *)ctx)->di, ((struct r *)ctx)->si); }" \
 	"sh:$UT 1" '1 2'
 lang ctx_interval "struct x { unsigned long x; }; interval:ms:1 { printf(\"%p %d %d\\n\", ctx, ((struct x *)ctx)->x != 0, *ctx != 0); exit(); }" \
-	"" '0xffff[0-9a-f]{12} 1 1'
+	"sh:sleep 0.3" '0xffff[0-9a-f]{12} 1 1'
 err ctx_in_begin 'BEGIN { printf("%d\n", ctx); }' 'stdin:1:24-27: ERROR: invalid program type'
 err ctx_in_tracepoint 'tracepoint:syscalls:sys_enter_getppid { printf("%d\n", ctx); }' \
 	'ERROR: Use args instead of ctx in tracepoint'

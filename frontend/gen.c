@@ -435,6 +435,14 @@ static int gen_cast(struct lower *L, const struct fe_node *e)
 	const struct fe_node *t = e->cast.type;
 	int r;
 
+	struct ty from = fe_type_of(L, e->cast.expr);
+	char name[32];
+
+	if (from.k == TY_UNAME || from.k == TY_CGRP) { /* bpftrace keeps these what they are */
+		fe_error(L, e, "Casts are not supported for type: \"%s\"",
+			 fe_ty_name(L, from, name, sizeof(name)));
+		return fe_reg(L, e);
+	}
 	r = fe_gen_int(L, e->cast.expr);
 	fe_cast_type(L, e, true); /* struct casts: errors */
 	if (t->type.ptr)

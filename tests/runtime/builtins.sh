@@ -55,6 +55,9 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 else
 	ok "username_unknown_uid # SKIP needs root and setpriv"
 fi
+err username_cast 'BEGIN { print((uint64)username); }' 'stdin:1:9-23: ERROR: Casts are not supported for type: "username"'
+err cgroup_path_cast 'BEGIN { print((int32)cgroup_path(1)); exit(); }' \
+	'stdin:1:9-22: ERROR: Casts are not supported for type: "cgroup_path"'
 err username_compare 'BEGIN { if (username == "root") { exit(); } }' \
 	"ERROR: Type mismatch for '==': comparing 'username' with 'string\[5\]'"
 

@@ -16,8 +16,8 @@
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
 #define TV_ABI_VERSION                                                                             \
-	7 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
-	     func_ip, 7: MEMK/MEMU */
+	8 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
+	     func_ip, 7: MEMK/MEMU, 8: ctx, numaid */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -461,8 +461,10 @@ enum tv_const_kind { TV_CONST_str, TV_CONST_fmt };
 	X('n', inet, 24, 24, "an address family, then 16 address bytes")                           \
 	X('t', time, 16, 16, "a format constant's id, then nanoseconds since boot")                \
 	X('e', errno, 8, 8, "an error number: its strerror() text")                                \
-	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")      \
-	X('M', mac, 6, 8, "6 bytes of a MAC address, printed 05:04:0A:02:01:02")
+	X('r', buf, 8, TV_VALTYPE_SIZE_MAX, "a length, then that many bytes (up to TV_STR_MAX)")   \
+	X('M', mac, 6, 8, "6 bytes of a MAC address, printed 05:04:0A:02:01:02")                   \
+	X('N', uname, 8, 8, "a user id: its user name")                                            \
+	X('g', cgpath, 16, 16, "a filter constant's id, then a cgroup id: its paths")
 #define TV_VALTYPE_SIZE_MAX 65536
 #define TV_VALTYPE_DEPTH 32
 enum tv_value_type {

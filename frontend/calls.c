@@ -79,6 +79,7 @@ static const struct fe_func {
     {"buf",         1, 2,  f_bytes,   fe_gen_buf, NAMED(TY_BUF, 8 + TV_STR_MAX), NULL},
     {"pton",        1, 1,  f_bytes,   fe_gen_pton, NAMED(TY_RECORD, 16), fe_pton_type},
     {"macaddr",     1, 1,  f_bytes,   fe_gen_macaddr, NAMED(TY_MAC, 6), NULL},
+    {"cgroup_path", 1, 2,  f_bytes,   fe_gen_cgroup_path, NAMED(TY_CGRP, 16), NULL},
     /* clang-format on */
 };
 

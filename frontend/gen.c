@@ -147,6 +147,12 @@ static int gen_builtin(struct lower *L, const struct fe_node *e)
 		r = fe_reg(L, e);
 		EMIT(L, BUILTIN, r, TV_BI_probe);
 		return r;
+	case B_USERNAME: /* the uid; the host prints its name */
+		r = fe_reg(L, e);
+		EMIT(L, BUILTIN, r, TV_BI_uid);
+		return r;
+	case B_CTX: return fe_gen_ctx(L, e);
+	case B_SARG: return fe_gen_sarg(L, e, id);
 	default: fe_error(L, e, "'%s' is not an integer here", e->name); return gen_const(L, e, 0);
 	}
 }
@@ -429,6 +435,14 @@ static int gen_cast(struct lower *L, const struct fe_node *e)
 	const struct fe_node *t = e->cast.type;
 	int r;
 
+	struct ty from = fe_type_of(L, e->cast.expr);
+	char name[32];
+
+	if (from.k == TY_UNAME || from.k == TY_CGRP) { /* bpftrace keeps these what they are */
+		fe_error(L, e, "Casts are not supported for type: \"%s\"",
+			 fe_ty_name(L, from, name, sizeof(name)));
+		return fe_reg(L, e);
+	}
 	r = fe_gen_int(L, e->cast.expr);
 	fe_cast_type(L, e, true); /* struct casts: errors */
 	if (t->type.ptr)

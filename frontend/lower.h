@@ -26,12 +26,14 @@ enum ty_kind {
 	TY_KSYM,
 	TY_FUNC,
 	TY_ERRNO, /* strerror(): printed as its text */
+	TY_UNAME, /* username: a uid, printed as its name */
 	TY_TUPLE, /* (tuple.c) */
 	TY_USYM,  /* address, pid */
 	TY_INET,  /* family, 16 address bytes */
 	TY_TIME,  /* strftime: format constant, nanoseconds */
 	TY_BUF,	  /* length, bytes */
-	TY_MAC	  /* macaddr(): 6 bytes */
+	TY_MAC,	  /* macaddr(): 6 bytes */
+	TY_CGRP	  /* cgroup_path(): filter constant, cgroup id */
 };
 
 /* ty.btf of a TY_PTR that is curtask: struct task_struct, looked up only
@@ -77,7 +79,20 @@ struct fe_tuple {
 /* Builtins: ORDER-free, looked up by name.  How each one is read:
  * B_BUILTIN (opcode BUILTIN with id), B_COMM, B_ARG (argN), B_RETVAL,
  * B_ARGS (the tracepoint's fields, only through ->), B_STACK. */
-enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_CPID, B_FUNC };
+enum bi_how {
+	B_BUILTIN,
+	B_COMM,
+	B_ARG,
+	B_RETVAL,
+	B_ARGS,
+	B_KSTACK,
+	B_USTACK,
+	B_CPID,
+	B_FUNC,
+	B_CTX,	    /* the probe's context pointer */
+	B_SARG,	    /* sargN: the stack word N above the return address */
+	B_USERNAME, /* uid, printed as its user name */
+};
 #define TV_FE_BUILTINS(X)                                                                          \
 	X(pid, B_BUILTIN, TV_BI_pid)                                                               \
 	X(tid, B_BUILTIN, TV_BI_tid)                                                               \
@@ -90,7 +105,12 @@ enum bi_how { B_BUILTIN, B_COMM, B_ARG, B_RETVAL, B_ARGS, B_KSTACK, B_USTACK, B_
 			X(arg1, B_ARG, 1) X(arg2, B_ARG, 2) X(arg3, B_ARG, 3) X(arg4, B_ARG, 4)    \
 			    X(arg5, B_ARG, 5) X(retval, B_RETVAL, 0) X(args, B_ARGS, 0)            \
 				X(kstack, B_KSTACK, 0) X(ustack, B_USTACK, 0) X(cpid, B_CPID, 0)   \
-				    X(func, B_FUNC, 0)
+				    X(func, B_FUNC, 0) X(ctx, B_CTX, 0)                            \
+					X(numaid, B_BUILTIN, TV_BI_numaid) X(sarg0, B_SARG, 0)     \
+					    X(sarg1, B_SARG, 1) X(sarg2, B_SARG, 2)                \
+						X(sarg3, B_SARG, 3) X(sarg4, B_SARG, 4)            \
+						    X(sarg5, B_SARG, 5)                            \
+							X(username, B_USERNAME, 0)
 
 /* A map as the program uses it: its kind and key/value types are fixed
  * by its first use. */
@@ -304,6 +324,11 @@ int fe_probe_index(const struct lower *L, const char *attach);
 /* usdt.c: argN of the usdt location being lowered (L->usdt_args) */
 int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n);
 int fe_f_reg(struct lower *L, const struct fe_node *call, bool want);
+/* ctx: the probe's context pointer; sargN: the Nth stack argument */
+int fe_gen_ctx(struct lower *L, const struct fe_node *e);
+int fe_gen_sarg(struct lower *L, const struct fe_node *e, int n);
+/* cgroup_path(id[, filter]): the filter's constant id, then the id */
+int fe_gen_cgroup_path(struct lower *L, const struct fe_node *call, unsigned off, unsigned size);
 int fe_f_bswap(struct lower *L, const struct fe_node *call, bool want);
 /* pton("addr"): uint8[4] or uint8[16] (L->pton_type), made from the
  * literal now; fe_uses_pton: the program calls it (its types are added) */

@@ -83,6 +83,9 @@ static struct ty builtin_type(struct lower *L, const struct fe_node *e)
 		return id == TV_BI_probe ? (struct ty){.k = TY_PROBE, .size = 8, .sign = false}
 					 : T_UINT64;
 	case B_FUNC: return (struct ty){.k = TY_FUNC, .size = 8, .sign = false};
+	case B_USERNAME: return (struct ty){.k = TY_UNAME, .size = 8, .sign = false};
+	case B_CTX: /* kernel memory, whatever the probe: what a cast of it reads */
+		return (struct ty){.k = TY_PTR, .size = 8, .elem = 8};
 	case B_ARG: return L->usdt_args ? T_INT64 : T_UINT64; /* usdt: int64, as bpftrace */
 	default: return T_UINT64;
 	}
@@ -349,6 +352,16 @@ int fe_map_note_use(struct lower *L, const struct fe_node *target, const struct 
 	return rc;
 }
 
+/* ctx itself, which bpftrace keeps out of maps (a pointer only valid
+ * while its probe runs) */
+static bool is_ctx(const struct fe_node *e)
+{
+	enum bi_how how;
+	int id;
+
+	return e->kind == TV_N_ident && !fe_builtin(e->name, &how, &id) && how == B_CTX;
+}
+
 static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *target,
 		    const struct fe_node *value)
 {
@@ -359,6 +372,10 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 		return -1;
 	if (!value)
 		return 0; /* a read: the key types are all it fixes */
+	if (is_ctx(value)) {
+		fe_error(L, target, "context cannot be assigned to a map");
+		return -1;
+	}
 	if (!fe_is_agg_call(value, &kind)) {
 		vt = fe_type_of(L, value);
 		kind = fe_is_bytes(vt) ? TV_MAP_bytes : TV_MAP_int;
@@ -409,6 +426,7 @@ char fe_type_char(const struct ty *t)
 	    [TY_KSTACK] = TV_VAL_kstack, [TY_USTACK] = TV_VAL_ustack, [TY_KSYM] = TV_VAL_ksym,
 	    [TY_USYM] = TV_VAL_usym,	 [TY_ERRNO] = TV_VAL_errno,   [TY_INET] = TV_VAL_inet,
 	    [TY_TIME] = TV_VAL_time,	 [TY_BUF] = TV_VAL_buf,	      [TY_MAC] = TV_VAL_mac,
+	    [TY_UNAME] = TV_VAL_uname,	 [TY_CGRP] = TV_VAL_cgpath,
 	};
 
 	if (t->k < sizeof(letters) && letters[t->k])

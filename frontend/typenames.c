@@ -15,6 +15,8 @@ static size_t name_ty(struct lower *L, struct ty t, bool key, char *buf, size_t 
 	case TY_STR: return (size_t)snprintf(buf, n, "string[%u]", t.size);
 	case TY_MAC: return (size_t)snprintf(buf, n, "mac_address");
 	case TY_PTR: return fe_ptr_name(L, t, buf, n);
+	case TY_UNAME: return (size_t)snprintf(buf, n, "username");
+	case TY_CGRP: return (size_t)snprintf(buf, n, "cgroup_path");
 	case TY_TUPLE:
 		len = (size_t)snprintf(buf, n, "(");
 		for (int i = 0; t.tup >= 0 && t.tup < L->ntuples && i < L->tuples[t.tup].n; i++) {

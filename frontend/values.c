@@ -140,6 +140,38 @@ int fe_gen_strftime(struct lower *L, const struct fe_node *c, unsigned off, unsi
 	return 0;
 }
 
+/* cgroup_path(id[, filter]): the host walks the cgroup mounts whose
+ * names match the filter (all: "*") for the id when it prints. */
+int fe_gen_cgroup_path(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
+{
+	const struct fe_list *a = &c->call.args;
+	const char *filter = "*";
+	size_t len = 1;
+	int k;
+
+	(void)size;
+	if (fe_type_of(L, a->v[0]).k == TY_STR) {
+		fe_error(L, c, "cgroup_path() only supports integer arguments (string provided)");
+		return -1;
+	}
+	if (a->n == 2 && a->v[1]->kind != TV_N_str) {
+		if (fe_type_of(L, a->v[1]).k != TY_STR)
+			fe_error(L, c, "cgroup_path() only supports string arguments (%s provided)",
+				 "integer");
+		else
+			fe_error(L, a->v[1], "cgroup_path(): the filter must be a string literal");
+		return -1;
+	}
+	if (a->n == 2) {
+		filter = a->v[1]->str.s;
+		len = a->v[1]->str.len;
+	}
+	k = tv_image_add_const(L->img, TV_CONST_fmt, filter, len + 1);
+	store_imm(L, c, k, off);
+	store_int(L, a->v[0], off + 8);
+	return 0;
+}
+
 /* buf(data[, length]): at most TV_STR_MAX bytes (bpftrace shortens a
  * longer literal length the same way). */
 int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned size)
@@ -291,6 +323,39 @@ int fe_f_reg(struct lower *L, const struct fe_node *c, bool want)
 		return r;
 	}
 	fe_error(L, c, "'%s' is not a valid register on this architecture (x86_64)", n->str.s);
+	return r;
+}
+
+/* bpftrace has no context in BEGIN and END, and gives tracepoints' as
+ * args. */
+int fe_gen_ctx(struct lower *L, const struct fe_node *e)
+{
+	int r = fe_reg(L, e);
+
+	if (L->probe_type == TV_PT_tracepoint)
+		fe_error(L, e, "Use args instead of ctx in tracepoint");
+	else if (fe_probe_has(L, TV_PT_HOST))
+		fe_error(L, e, "invalid program type");
+	EMIT(L, BUILTIN, r, TV_BI_ctx);
+	return r;
+}
+
+/* sargN: the word N + 1 above the stack pointer (the return address is
+ * at sp), from user memory in a uprobe, kernel memory in a kprobe. */
+int fe_gen_sarg(struct lower *L, const struct fe_node *e, int n)
+{
+	int r = fe_reg(L, e);
+
+	if (L->probe_type != TV_PT_kprobe && L->probe_type != TV_PT_uprobe) {
+		fe_error(L, e,
+			 "The %s builtin can only be used with 'kprobes' and 'uprobes' probes",
+			 e->name);
+		return r;
+	}
+	EMIT(L, CTX, r, 8, fe_reg_offset("sp"));
+	EMIT(L, ADDI, r, r, 8 * (n + 1));
+	fe_emit(L, L->probe_type == TV_PT_uprobe ? TV_OP_LDU : TV_OP_LDK, (const __s64[]){r, r, 8},
+		3);
 	return r;
 }
 

@@ -35,6 +35,11 @@ struct tv_out {
 	struct tvh_cfmt *cfmt[TV_MAX_CONSTS]; /* format constants made ready for libffi */
 };
 
+/* names.c: a uid's user name; a cgroup id's paths in the hierarchies
+ * whose names match filter (fnmatch) and hold it, "name:path" joined by ',' */
+void tvh_print_username(FILE *f, __u64 uid);
+void tvh_print_cgroup_path(FILE *f, const char *filter, __u64 cgroup_id);
+
 /* format.c */
 struct tvh_cfmt;
 void tvh_cfmt_free(struct tvh_cfmt *c);

@@ -102,6 +102,14 @@ static void print_strftime(struct tv_out *o, FILE *f, const unsigned char *p)
 		tvh_print_time(f, o->img->consts[id].data, wall_time(word(p + 8, 8)));
 }
 
+static void print_cgroup_path(struct tv_out *o, FILE *f, const unsigned char *p)
+{
+	__u64 id = word(p, 8);
+
+	if (id < o->img->nconsts)
+		tvh_print_cgroup_path(f, o->img->consts[id].data, word(p + 8, 8));
+}
+
 /* buf: printable ASCII as itself, the rest as \xNN; `x` all as \xNN,
  * `h` as spaced hex pairs. */
 static void print_buf(FILE *f, const unsigned char *p, size_t size, char style)
@@ -146,6 +154,8 @@ void tvh_print_value(struct tv_out *o, FILE *f, const struct tvh_field *v, int i
 	case TV_VAL_mac:
 		fprintf(f, "%02X:%02X:%02X:%02X:%02X:%02X", p[0], p[1], p[2], p[3], p[4], p[5]);
 		break;
+	case TV_VAL_uname: tvh_print_username(f, word(p, 8)); break;
+	case TV_VAL_cgpath: print_cgroup_path(o, f, p); break;
 	case TV_VAL_uint:
 	default: fprintf(f, "%" PRIu64, (uint64_t)word(p, v->size)); break;
 	}

@@ -2,6 +2,7 @@
  * the latter stays a pure function of image, context and store. */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,13 @@ __u64 vm_host_nsecs(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+__u64 vm_host_numa_node(void)
+{
+	unsigned cpu, node;
+
+	return getcpu(&cpu, &node) ? 0 : node;
 }
 
 void vm_host_comm(char comm[TV_COMM_LEN])

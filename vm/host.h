@@ -7,6 +7,8 @@
 
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() reads. */
 __u64 vm_host_nsecs(void);
+/* The NUMA node of the CPU this thread runs on (0 when unknown). */
+__u64 vm_host_numa_node(void);
 /* /proc/self/comm without the newline, NUL padded to TV_COMM_LEN. */
 void vm_host_comm(char comm[TV_COMM_LEN]);
 /* Inode number of the process's cgroup v2 directory (its cgroup id);

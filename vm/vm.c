@@ -118,6 +118,8 @@ static __u64 builtin(struct run *st, __s64 id)
 	case TV_BI_probe: return st->probe;
 	case TV_BI_cookie: return st->ctx->cookie;
 	case TV_BI_func_ip: return 0; /* no uprobe fires in user space */
+	case TV_BI_ctx: return 0;     /* BEGIN and END have no probe context */
+	case TV_BI_numaid: return vm_host_numa_node();
 	case TV_BI__COUNT: break;
 	}
 	return 0;

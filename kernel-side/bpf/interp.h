@@ -229,6 +229,7 @@ static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
 
 		st->cookie = cookie;
+		st->ctx = (__u64)ctx_base(&lc);
 		st->for_runs = 0;
 #ifdef TV_BOUNDED_STEPS
 		/* measured alternative to bpf_loop (see bench/verifier.sh) */

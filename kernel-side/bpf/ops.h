@@ -134,6 +134,8 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	case TV_BI_probe: v = st->probe; break;
 	case TV_BI_cookie: v = st->cookie; break;
 	case TV_BI_func_ip: v = uprobe_func_ip(); break;
+	case TV_BI_ctx: v = st->ctx; break;
+	case TV_BI_numaid: v = bpf_get_numa_node_id(); break;
 	case TV_BI__COUNT: break;
 	}
 	return v;

@@ -4,6 +4,8 @@
 #include "tests/unit/conformance.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -104,6 +106,42 @@ static void check_curtask(const struct bi_sample *s)
 static void check_rand(const struct bi_sample *s)
 {
 	assert_true(s->k <= UINT32_MAX && s->v1 <= UINT32_MAX);
+}
+
+/* The kernel's is its test run's context (a kernel address, the same in
+ * every run of a sample); the vm has none. */
+static void check_ctx(const struct bi_sample *s)
+{
+	assert_int_equal(s->v1, 0);
+	assert_true(s->k >= 0xffff800000000000ull);
+}
+
+/* The highest node this machine can have: the last number of sysfs's
+ * list ("0", "0-3", "0,2-3"), or 0. */
+static __u64 max_numa_node(void)
+{
+	FILE *f = fopen("/sys/devices/system/node/possible", "re");
+	char buf[64] = "0";
+	size_t n;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	n = strcspn(buf, "\n");
+	while (n && buf[n - 1] >= '0' && buf[n - 1] <= '9')
+		n--;
+	return strtoull(buf + n, NULL, 10);
+}
+
+static void check_numaid(const struct bi_sample *s)
+{
+	__u64 max = max_numa_node();
+
+	assert_true(s->k <= max && s->v1 <= max);
+	if (!max)
+		same(s);
 }
 
 /* A row of builtins.def without its check_<name> above does not compile. */

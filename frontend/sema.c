@@ -387,6 +387,14 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 		    fe_map_type_name(L, m, before, sizeof(before)));
 		return -1;
 	}
+	if (kind == TV_MAP_bytes && m->val.k == TY_TUPLE && fe_tuple_compatible(L, m->val, vt)) {
+		struct ty wide = fe_tuple_merge(L, value, m->val, vt);
+
+		/* a longer string: code made for the narrower tuple is redone */
+		if (wide.k == TY_TUPLE && wide.tup != m->val.tup)
+			m->val = wide, L->stale = true;
+		return 0;
+	}
 	if (kind == TV_MAP_bytes &&
 	    (m->val.k == TY_TUPLE || vt.k == TY_TUPLE || m->val.k == TY_RECORD ||
 	     vt.k == TY_RECORD) &&

@@ -217,9 +217,34 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 	return off;
 }
 
+/* A tuple variable an earlier pass saw assigned a longer string: its
+ * wide type, which every assignment converts to. */
+static struct ty widened(struct lower *L, const struct fe_node *var, struct ty t)
+{
+	for (int i = 0; t.k == TY_TUPLE && i < L->nwidened; i++)
+		if (L->widened[i].name == var->name && fe_tuple_compatible(L, t, L->widened[i].ty))
+			return fe_tuple_merge(L, var, t, L->widened[i].ty);
+	return t;
+}
+
+static void note_widened(struct lower *L, struct fe_var *v, struct ty wide)
+{
+	int i = 0;
+
+	while (i < L->nwidened && L->widened[i].name != v->name)
+		i++;
+	if (i == (int)(sizeof(L->widened) / sizeof(L->widened[0])))
+		return; /* its longer strings are cut */
+	L->widened[i] = (struct fe_var_widened){v->name, wide};
+	L->nwidened += i == L->nwidened;
+	L->stale = true;
+}
+
 static struct fe_var *var_push(struct lower *L, const struct fe_node *var, struct ty t)
 {
 	unsigned off = VAR_BASE;
+
+	t = widened(L, var, t);
 
 	if (L->nvars)
 		off = L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
@@ -241,6 +266,13 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 	if (v) {
 		char now[128], before[128];
 
+		if (v->ty.k == TY_TUPLE && fe_tuple_compatible(L, v->ty, t)) {
+			struct ty wide = fe_tuple_merge(L, at, v->ty, t);
+
+			if (wide.k == TY_TUPLE && wide.tup != v->ty.tup && !L->final)
+				note_widened(L, v, wide);
+			return v;
+		}
 		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
 		    (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
@@ -291,7 +323,7 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 	if (!(v = var_assign_slot(L, var, val, s, t)))
 		return;
 	if (fe_is_bytes(t)) {
-		fe_gen_str(L, val, v->off, v->ty.size);
+		fe_gen_bytes_as(L, val, v->ty, v->off);
 		return;
 	}
 	r = fe_gen_int(L, val);
@@ -485,7 +517,7 @@ static int for_kv_type(struct lower *L, const struct fe_node *s, struct fe_map *
 		return 0;
 	}
 	/* typed as the tuple (key, value): its layout is the one MFOR writes */
-	*kv = fe_tuple_of_types(L, s->forin.map, elems, 2);
+	*kv = fe_tuple_for_kv(L, s->forin.map, elems[0], elems[1]);
 	return kv->k == TY_TUPLE;
 }
 

@@ -590,10 +590,39 @@ static void gen_unroll(struct lower *L, const struct fe_node *s)
 		fe_gen_block(L, s->ctl.body);
 }
 
+/* An expression as a statement: its value dropped.  `c ? f() : g()`
+ * runs one of two calls, which need not have values (printf), as an if. */
+static void gen_expr_stmt(struct lower *L, const struct fe_node *e)
+{
+	int r;
+
+	if (e->kind == TV_N_ternary &&
+	    (e->ternary.then->kind == TV_N_call || e->ternary.els->kind == TV_N_call)) {
+		int jelse, jend;
+
+		r = fe_gen_int(L, e->ternary.cond);
+		jelse = EMIT(L, JZ, r, 0);
+		fe_reg_free(L, r);
+		gen_expr_stmt(L, e->ternary.then);
+		jend = EMIT(L, JA, 0);
+		fe_patch(L, jelse);
+		gen_expr_stmt(L, e->ternary.els);
+		fe_patch(L, jend);
+	} else if (e->kind == TV_N_call) {
+		fe_gen_call(L, e, false);
+	} else if (fe_is_bytes(fe_type_of(L, e))) { /* read, then dropped */
+		struct ty t = fe_type_of(L, e);
+
+		fe_gen_str(L, e, fe_scratch(L, e, t.size), t.size);
+	} else {
+		r = fe_gen_int(L, e);
+		fe_reg_free(L, r);
+	}
+}
+
 static void gen_stmt(struct lower *L, const struct fe_node *s)
 {
 	unsigned save = L->scratch_top;
-	int r;
 
 	switch (s->kind) {
 	case TV_N_assign: gen_assign(L, s); break;
@@ -605,18 +634,7 @@ static void gen_stmt(struct lower *L, const struct fe_node *s)
 	case TV_N_continue: add_jump(L, L->cont, s); break;
 	case TV_N_return: gen_return(L, s); break;
 	case TV_N_for: gen_for(L, s); break;
-	case TV_N_expr_stmt:
-		if (s->expr->kind == TV_N_call) {
-			fe_gen_call(L, s->expr, false);
-		} else if (fe_is_bytes(fe_type_of(L, s->expr))) { /* read, then dropped */
-			struct ty t = fe_type_of(L, s->expr);
-
-			fe_gen_str(L, s->expr, fe_scratch(L, s->expr, t.size), t.size);
-		} else {
-			r = fe_gen_int(L, s->expr);
-			fe_reg_free(L, r);
-		}
-		break;
+	case TV_N_expr_stmt: gen_expr_stmt(L, s->expr); break;
 	default: fe_error(L, s, "this statement is not supported yet"); break;
 	}
 	L->scratch_top = save;

@@ -206,6 +206,7 @@ struct lower {
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
 	struct fe_loc at; /* the expression being generated, for fault reports */
+	bool plain_read;  /* ... and its reads are through a plain number (struct.c) */
 	/* uaddr(): the last symbol looked up (typing asks more than once) */
 	struct {
 		const char *attach, *sym;
@@ -340,6 +341,11 @@ struct ty fe_struct_type(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
+/* Whether the access chain e starts at a pointer cast from a plain
+ * number (a literal, or any integer in BEGIN and END), which bpftrace
+ * 0.17 gives no address space ("Addrspace is not set"): its reads are
+ * reported as probe_read's (L->plain_read). */
+bool fe_plain_root(struct lower *L, const struct fe_node *e);
 /* A BTF type (fe_type id) as a value type; user: it lies in user memory */
 struct ty fe_btf_value_type(struct lower *L, int id, bool user);
 /* args->NAME (or args.NAME) */

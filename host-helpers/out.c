@@ -118,8 +118,8 @@ static void json_formatted(struct tv_out *o, __u32 kind, const char *what)
 	FILE *m;
 
 	if (!f) {
-		fprintf(stderr, "tracevm: %s(\"%s\"): %s\n", kind == TV_REC_system ? "system" : "cat",
-			what, strerror(errno));
+		fprintf(stderr, "tracevm: %s(\"%s\"): %s\n",
+			kind == TV_REC_system ? "system" : "cat", what, strerror(errno));
 		return;
 	}
 	if ((m = open_memstream(&text, &len))) {
@@ -259,9 +259,10 @@ static void report_fault(struct tv_out *o, const struct tv_rec *h, const void *p
 	if (o->helper_checks < 2)
 		return; /* counted, told once at exit */
 	memcpy(&pc, p, h->len < 8 ? h->len : 8);
-	helper = pc < o->img->ninsns ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
-	helper = helper ? helper : "probe_read";
 	at = tv_image_loc(o->img, (__u32)pc);
+	helper =
+	    pc < o->img->ninsns && !at.plain_read ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
+	helper = helper ? helper : "probe_read";
 	if (o->json) {
 		fprintf(o->f,
 			"{\"type\": \"helper_error\", \"helper\": \"%s\", \"retcode\": %d, "

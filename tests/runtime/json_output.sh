@@ -36,3 +36,12 @@ t_dash_c_words() { # empty words stay: "a  b" is a, "", b
 		grep -qx "\\[a\\]\\[\\]\\['b'\\]" "$T/c.out"
 }
 check dash_c_splits_at_spaces t_dash_c_words
+
+# a read through a pointer made from a number: bpftrace names probe_read
+json json_helper_error_plain '\{"type": "helper_error", "helper": "probe_read", "retcode": -14, "line": 1, "col": 37\}' \
+	-kk -q -e 'struct foo {int a;}; BEGIN { $tmp = ((struct foo*) 0)->a; exit(); }'
+t_helper_error_text() {
+	timeout 10 "$TV" -kk -q -e 'struct foo {int a;}; BEGIN { $tmp = ((struct foo*) 0)->a; exit(); }' >/dev/null 2>"$T/h.err"
+	grep -q '^stdin:1:37-.*: WARNING: Failed to probe_read: Bad address (-14)$' "$T/h.err"
+}
+check helper_error_plain_text t_helper_error_text

@@ -199,7 +199,7 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 		const struct fe_node *k = map->map.keys.v[i];
 
 		if (fe_is_bytes(m->key[i])) {
-			fe_gen_str(L, k, pos, m->key[i].size);
+			fe_gen_bytes_as(L, k, m->key[i], pos);
 		} else {
 			int r = fe_gen_int(L, k);
 
@@ -271,6 +271,12 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 
 			if (wide.k == TY_TUPLE && wide.tup != v->ty.tup && !L->final)
 				note_widened(L, v, wide);
+			return v;
+		}
+		if (v->ty.k == TY_TUPLE && t.k == TY_TUPLE) {
+			fe_error(L, at, "Tuple type mismatch: %s != %s.",
+				 fe_ty_name(L, v->ty, before, sizeof(before)),
+				 fe_ty_name(L, t, now, sizeof(now)));
 			return v;
 		}
 		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||

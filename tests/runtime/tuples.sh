@@ -48,4 +48,18 @@ out tuple_map_widens 'BEGIN { @t = (1, "abc"); @t = (2, "b"); @u = (1, "a"); @u 
 out tuple_map_comm_then_literal 'BEGIN { @t[1] = (1, "x"); @t[2] = (2, comm); exit(); }' \
 	"@t[1]: (1, x)
 @t[2]: (2, $(basename "$TV"))"
-err tuple_type_mismatch 'BEGIN { $t = (1, 2); $t = ((int8)2, 3); }' 'Type mismatch for \$t'
+
+# ---- tuples as map keys: printed whole; a longer string widens the key ----------
+out tuple_key_widens 'BEGIN { @[(1, "a")] = 1; @[(2, "bb")] = 2; exit() }' \
+	'@[(1, a)]: 1
+@[(2, bb)]: 2'
+out tuple_key_with_int 'BEGIN { @[(1, "abc"), 3] = 1; @[(2, "b"), 4] = 2; printf("%d\n", @[(2, "b"), 4]); exit() }' \
+	'2
+@[(1, abc), 3]: 1
+@[(2, b), 4]: 2'
+out tuple_key_nested 'BEGIN { @[1, (1, (int8)2)] = 1; exit() }' '@[1, (1, 2)]: 1'
+
+# ---- tuples of other element types: bpftrace's message ---------------------------
+err tuple_var_mismatch 'BEGIN { $t = (1,2); $t = ((int8)2,3); }' '^stdin:1:24-25: ERROR: Tuple type mismatch: \(int64,int64\) != \(int8,int64\)\.$'
+err tuple_map_mismatch 'BEGIN { @t = ((int8)1,2); @t = (2,(int8)3); }' 'ERROR: Tuple type mismatch: \(int8,int64\) != \(int64,int8\)\.$'
+err tuple_elem_type_names 'BEGIN { $t = (1,(uint16)2); $t = 3; }' "value of type 'int64' when variable already contains a value of type '\\(int64,unsigned int16\\)'"

@@ -133,8 +133,13 @@ static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, 
 			return 0;
 		break;
 	case TV_N_ternary: {
-		int r = fe_gen_int(L, e->ternary.cond), jelse, jend;
+		int r, jelse, jend;
 
+		if (fe_type_of(L, e).k == TY_TUPLE) { /* bpftrace 0.17 has none */
+			fe_error(L, e, "Ternary return type unsupported tuple");
+			return -1;
+		}
+		r = fe_gen_int(L, e->ternary.cond);
 		jelse = EMIT(L, JZ, r, 0);
 		fe_reg_free(L, r);
 		fe_gen_str(L, e->ternary.then, off, size);

@@ -11,3 +11,4 @@ t_ternary_stmt_exit() { # exit() in the branch taken ends the probe there
 		! grep -q 'no\|after' "$T/t.out"
 }
 check ternary_stmt_exit t_ternary_stmt_exit
+err ternary_tuple_unsupported 'BEGIN { $x = 1; $t = $x ? (1, "a") : (2, "b"); }' '^stdin:1:22-46: ERROR: Ternary return type unsupported tuple$'

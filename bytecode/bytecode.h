@@ -546,6 +546,9 @@ struct tv_const {
  * (line 0: unknown).  Only in memory: images read back have none. */
 struct tv_srcloc {
 	__u16 line, col, col_end;
+	/* a read through a pointer made from a plain number: bpftrace 0.17
+	 * has no address space for it and names its helper probe_read */
+	bool plain_read;
 };
 
 /* TV_PROBE_* flags: bits 16-31 are a usdt probe's location index */

@@ -105,7 +105,7 @@ int tv_image_set_source(struct tv_image *img, const char *name, const char *text
 
 struct tv_srcloc tv_image_loc(const struct tv_image *img, __u32 pc)
 {
-	return img->locs && pc < img->nlocs_cap ? img->locs[pc] : (struct tv_srcloc){0, 0, 0};
+	return img->locs && pc < img->nlocs_cap ? img->locs[pc] : (struct tv_srcloc){0};
 }
 
 static char *dupstr(const char *s)

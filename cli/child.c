@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <wordexp.h>
 
 #include "cli/cli.h"
 
@@ -19,6 +18,8 @@ static bool runnable(const char *prog)
 	const char *path = getenv("PATH");
 	char full[4096];
 
+	if (!*prog)
+		return false; /* " cmd": its first word is empty */
 	if (strchr(prog, '/'))
 		return !access(prog, X_OK);
 	for (const char *d = path ? path : "/usr/bin:/bin"; *d;
@@ -32,24 +33,47 @@ static bool runnable(const char *prog)
 	return false;
 }
 
+/* The command's words as bpftrace 0.17 makes them: split at each space,
+ * quotes and backslashes kept as they are, empty words too ("a  b" is
+ * a, "", b).  One allocation holds the vector and the words. */
+static char **split_words(const char *cmd)
+{
+	size_t n = 2, len = strlen(cmd);
+	char **v, *w;
+
+	for (const char *p = cmd; *p; p++)
+		n += *p == ' ';
+	v = malloc(n * sizeof(*v) + len + 1);
+	if (!v)
+		return NULL;
+	w = memcpy((char *)(v + n), cmd, len + 1);
+	n = 0;
+	v[n++] = w;
+	for (; *w; w++)
+		if (*w == ' ')
+			*w = 0, v[n++] = w + 1;
+	v[n] = NULL;
+	return v;
+}
+
 int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
 {
-	wordexp_t w;
+	char **w = split_words(cmd);
 	int fds[2];
 
 	c->pid = -1;
 	c->go_fd = -1;
-	if (wordexp(cmd, &w, WRDE_NOCMD) || !w.we_wordc)
-		return tv_err_set(err, 0, "cannot parse the command '%s'", cmd);
-	if (!runnable(w.we_wordv[0])) {
+	if (!w)
+		return tv_err_set(err, 0, "out of memory");
+	if (!runnable(w[0])) {
 		tv_err_set(err, 0,
 			   "Failed to fork child: path '%s' does not exist or is not executable",
-			   w.we_wordv[0]);
-		wordfree(&w);
+			   w[0]);
+		free(w);
 		return -ENOENT;
 	}
 	if (pipe(fds)) {
-		wordfree(&w);
+		free(w);
 		return tv_err_set(err, 0, "pipe: %s", strerror(errno));
 	}
 	c->pid = fork();
@@ -61,11 +85,11 @@ int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127);
 		close(fds[0]);
-		execvp(w.we_wordv[0], w.we_wordv);
+		execvp(w[0], w);
 		_exit(127);
 	}
 	close(fds[0]);
-	wordfree(&w);
+	free(w);
 	if (c->pid < 0) {
 		close(fds[1]);
 		return tv_err_set(err, 0, "fork: %s", strerror(errno));

@@ -77,7 +77,7 @@ static int parse_buffering(const char *s, int *mode, struct tv_err *err)
 static int parse_format(const char *s, bool *json, struct tv_err *err)
 {
 	if (strcmp(s, "json") && strcmp(s, "text"))
-		return tv_err_set(err, 0, "-f takes text or json, not '%s'", s);
+		return tv_err_set(err, 0, "Invalid output format \"%s\"", s);
 	*json = !strcmp(s, "json");
 	return 0;
 }

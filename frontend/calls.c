@@ -706,7 +706,7 @@ void fe_gen_map_assign(struct lower *L, const struct fe_node *t, const struct fe
 	if (m->kind == TV_MAP_bytes) {
 		key = fe_gen_key(L, m, t);
 		voff = fe_scratch(L, v, m->val.size);
-		fe_gen_str(L, v, voff, m->val.size);
+		fe_gen_bytes_as(L, v, m->val, voff);
 		EMIT(L, MSTOREB, m->id, key, voff);
 		return;
 	}

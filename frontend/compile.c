@@ -360,8 +360,9 @@ static void gen_probe(struct lower *L, const struct fe_node *p)
 			if (tv_probe_has(x.names[i], TV_PT_HOST) &&
 			    reads_kernel(L->img, (__u32)pc, L->img->ninsns))
 				L->img->probes[id].flags |= TV_PROBE_IN_KERNEL;
-			L->img->probes[id].loc =
-			    (struct tv_srcloc){(__u16)at.line, (__u16)at.col, (__u16)at.col_end};
+			L->img->probes[id].loc = (struct tv_srcloc){.line = (__u16)at.line,
+								    .col = (__u16)at.col,
+								    .col_end = (__u16)at.col_end};
 		}
 	}
 	free(fmt);

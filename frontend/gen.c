@@ -17,9 +17,11 @@ int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 	if (pc < 0)
 		fe_error(L, NULL, "cannot encode %s (operand out of range)", tv_op_name(op));
 	else if (L->at.line > 0 && tv_op_may_fault(op))
-		tv_image_set_loc(
-		    L->img, (__u32)pc,
-		    (struct tv_srcloc){(__u16)L->at.line, (__u16)L->at.col, (__u16)L->at.col_end});
+		tv_image_set_loc(L->img, (__u32)pc,
+				 (struct tv_srcloc){.line = (__u16)L->at.line,
+						    .col = (__u16)L->at.col,
+						    .col_end = (__u16)L->at.col_end,
+						    .plain_read = L->plain_read});
 	return pc;
 }
 
@@ -340,10 +342,13 @@ static int gen_binop(struct lower *L, const struct fe_node *e)
 static void gen_deref(struct lower *L, const struct fe_node *p, int r)
 {
 	struct ty t = fe_type_of(L, p);
+	bool outer = L->plain_read;
 
 	if (t.k != TY_PTR)
 		t = (struct ty){.k = TY_PTR, .size = 8, .user = fe_user_address(L, p)};
+	L->plain_read = fe_plain_root(L, p);
 	fe_load_pointee(L, t, r);
+	L->plain_read = outer;
 }
 
 const char *fe_param_text(const struct lower *L, const struct fe_node *p)

@@ -66,12 +66,14 @@ static inline bool fe_is_bytes(struct ty t)
 	return t.k == TY_STR || t.k == TY_RECORD || t.k >= TY_TUPLE;
 }
 
-/* A tuple type: its elements and where each one starts. */
-#define TV_FE_MAX_TUPLE_ELEMS 8
-#define TV_FE_MAX_TUPLES 32
+/* A tuple type: its elements and where each one starts, laid out as
+ * bpftrace 0.17 lays them out (tuple.c), and the alignment it has as an
+ * element of another tuple. */
+#define TV_FE_MAX_TUPLE_ELEMS 32
+#define TV_FE_MAX_TUPLES 64
 struct fe_tuple {
 	int n;
-	unsigned size;
+	unsigned size, align;
 	struct ty elem[TV_FE_MAX_TUPLE_ELEMS];
 	unsigned off[TV_FE_MAX_TUPLE_ELEMS];
 };
@@ -175,6 +177,14 @@ struct lower {
 	bool *preamble_on;
 	struct fe_tuple tuples[TV_FE_MAX_TUPLES]; /* kept across passes: maps name them */
 	int ntuples;
+	/* tuple variables that a later assignment widened (a longer string),
+	 * by the name of the node that made the variable: kept across passes,
+	 * so the next pass gives the variable the wide type from the start */
+	struct fe_var_widened {
+		const char *name;
+		struct ty ty;
+	} widened[16];
+	int nwidened;
 	/* the block being generated */
 	struct fe_var vars[64];
 	int nvars;
@@ -218,6 +228,7 @@ struct lower {
 	 * first pass's image cannot stand, the second pass is needed */
 	bool stale;
 	struct fe_loc at; /* the expression being generated, for fault reports */
+	bool plain_read;  /* ... and its reads are through a plain number (struct.c) */
 	/* uaddr(): the last symbol looked up (typing asks more than once) */
 	struct {
 		const char *attach, *sym;
@@ -273,7 +284,16 @@ int fe_gen_tuple(struct lower *L, const struct fe_node *tuple, unsigned off, uns
 int fe_gen_tuple_elem_int(struct lower *L, const struct fe_node *index);
 int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *index, unsigned off,
 			  unsigned size);
-void fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n);
+bool fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n);
+/* for ($kv : @m): the tuple (key, value) as MFOR writes it */
+struct ty fe_tuple_for_kv(struct lower *L, const struct fe_node *at, struct ty key, struct ty val);
+/* Tuples of the same shape, element for element, strings of any size. */
+bool fe_tuple_compatible(struct lower *L, struct ty a, struct ty b);
+/* The compatible tuple a and b both fit in: each string the longer one. */
+struct ty fe_tuple_merge(struct lower *L, const struct fe_node *at, struct ty a, struct ty b);
+/* Writes bytes value e as type want at S[off]: a tuple of another
+ * compatible type is converted element by element, the rest is fe_gen_str. */
+int fe_gen_bytes_as(struct lower *L, const struct fe_node *e, struct ty want, unsigned off);
 /* valtype.c: the host's type string of a value of type t (size: a scalar's);
  * false when it does not fit in n */
 struct fe_btf_type;
@@ -367,6 +387,11 @@ struct ty fe_struct_type(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_int(struct lower *L, const struct fe_node *e);
 int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
+/* Whether the access chain e starts at a pointer cast from a plain
+ * number (a literal, or any integer in BEGIN and END), which bpftrace
+ * 0.17 gives no address space ("Addrspace is not set"): its reads are
+ * reported as probe_read's (L->plain_read). */
+bool fe_plain_root(struct lower *L, const struct fe_node *e);
 /* A BTF type (fe_type id) as a value type; user: it lies in user memory */
 struct ty fe_btf_value_type(struct lower *L, int id, bool user);
 /* args->NAME (or args.NAME) */

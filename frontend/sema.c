@@ -273,6 +273,16 @@ static int note_keys(struct lower *L, struct fe_map *m, const struct fe_node *ma
 
 		if (t.k == TY_STR && m->key[i].k == TY_STR && t.size != m->key[i].size)
 			continue; /* strings of another size are copied to the key's size */
+		if (t.k == TY_TUPLE && fe_tuple_compatible(L, m->key[i], t)) {
+			struct ty wide = fe_tuple_merge(L, keys->v[i], m->key[i], t);
+
+			/* a longer string: code made for the narrower key is redone */
+			if (wide.k == TY_TUPLE && wide.tup != m->key[i].tup)
+				m->key[i] = wide, L->stale = true;
+			if (i == keys->n - 1)
+				return 0;
+			continue;
+		}
 		if (!same_ty(t, m->key[i]) && !(t.k == TY_INT && m->key[i].k == TY_INT))
 			break;
 		if (i == keys->n - 1)
@@ -402,6 +412,22 @@ static int note_use(struct lower *L, struct fe_map *m, const struct fe_node *tar
 		    "contains a value of type '%s",
 		    m->name, fe_value_type_name(L, value, now, sizeof(now)),
 		    fe_map_type_name(L, m, before, sizeof(before)));
+		return -1;
+	}
+	if (kind == TV_MAP_bytes && m->val.k == TY_TUPLE && fe_tuple_compatible(L, m->val, vt)) {
+		struct ty wide = fe_tuple_merge(L, value, m->val, vt);
+
+		/* a longer string: code made for the narrower tuple is redone */
+		if (wide.k == TY_TUPLE && wide.tup != m->val.tup)
+			m->val = wide, L->stale = true;
+		return 0;
+	}
+	if (kind == TV_MAP_bytes && m->val.k == TY_TUPLE && vt.k == TY_TUPLE) {
+		char now[128], before[128];
+
+		fe_error(L, target, "Tuple type mismatch: %s != %s.",
+			 fe_ty_name(L, m->val, before, sizeof(before)),
+			 fe_ty_name(L, vt, now, sizeof(now)));
 		return -1;
 	}
 	if (kind == TV_MAP_bytes &&

@@ -133,8 +133,13 @@ static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, 
 			return 0;
 		break;
 	case TV_N_ternary: {
-		int r = fe_gen_int(L, e->ternary.cond), jelse, jend;
+		int r, jelse, jend;
 
+		if (fe_type_of(L, e).k == TY_TUPLE) { /* bpftrace 0.17 has none */
+			fe_error(L, e, "Ternary return type unsupported tuple");
+			return -1;
+		}
+		r = fe_gen_int(L, e->ternary.cond);
 		jelse = EMIT(L, JZ, r, 0);
 		fe_reg_free(L, r);
 		fe_gen_str(L, e->ternary.then, off, size);
@@ -199,7 +204,7 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 		const struct fe_node *k = map->map.keys.v[i];
 
 		if (fe_is_bytes(m->key[i])) {
-			fe_gen_str(L, k, pos, m->key[i].size);
+			fe_gen_bytes_as(L, k, m->key[i], pos);
 		} else {
 			int r = fe_gen_int(L, k);
 
@@ -217,9 +222,34 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 	return off;
 }
 
+/* A tuple variable an earlier pass saw assigned a longer string: its
+ * wide type, which every assignment converts to. */
+static struct ty widened(struct lower *L, const struct fe_node *var, struct ty t)
+{
+	for (int i = 0; t.k == TY_TUPLE && i < L->nwidened; i++)
+		if (L->widened[i].name == var->name && fe_tuple_compatible(L, t, L->widened[i].ty))
+			return fe_tuple_merge(L, var, t, L->widened[i].ty);
+	return t;
+}
+
+static void note_widened(struct lower *L, struct fe_var *v, struct ty wide)
+{
+	int i = 0;
+
+	while (i < L->nwidened && L->widened[i].name != v->name)
+		i++;
+	if (i == (int)(sizeof(L->widened) / sizeof(L->widened[0])))
+		return; /* its longer strings are cut */
+	L->widened[i] = (struct fe_var_widened){v->name, wide};
+	L->nwidened += i == L->nwidened;
+	L->stale = true;
+}
+
 static struct fe_var *var_push(struct lower *L, const struct fe_node *var, struct ty t)
 {
 	unsigned off = VAR_BASE;
+
+	t = widened(L, var, t);
 
 	if (L->nvars)
 		off = L->vars[L->nvars - 1].off + ((L->vars[L->nvars - 1].ty.size + 7) & ~7u);
@@ -241,6 +271,19 @@ static struct fe_var *var_assign_slot(struct lower *L, const struct fe_node *var
 	if (v) {
 		char now[128], before[128];
 
+		if (v->ty.k == TY_TUPLE && fe_tuple_compatible(L, v->ty, t)) {
+			struct ty wide = fe_tuple_merge(L, at, v->ty, t);
+
+			if (wide.k == TY_TUPLE && wide.tup != v->ty.tup && !L->final)
+				note_widened(L, v, wide);
+			return v;
+		}
+		if (v->ty.k == TY_TUPLE && t.k == TY_TUPLE) {
+			fe_error(L, at, "Tuple type mismatch: %s != %s.",
+				 fe_ty_name(L, v->ty, before, sizeof(before)),
+				 fe_ty_name(L, t, now, sizeof(now)));
+			return v;
+		}
 		if (fe_is_bytes(v->ty) != fe_is_bytes(t) ||
 		    (v->ty.k == TY_PTR) != (t.k == TY_PTR) ||
 		    (v->ty.k == TY_TUPLE && (t.k != TY_TUPLE || t.tup != v->ty.tup)))
@@ -293,7 +336,7 @@ static void gen_var_assign(struct lower *L, const struct fe_node *s)
 	if (!(v = var_assign_slot(L, var, val, s, t)))
 		return;
 	if (fe_is_bytes(t)) {
-		fe_gen_str(L, val, v->off, v->ty.size);
+		fe_gen_bytes_as(L, val, v->ty, v->off);
 		return;
 	}
 	r = fe_gen_int(L, val);
@@ -487,7 +530,7 @@ static int for_kv_type(struct lower *L, const struct fe_node *s, struct fe_map *
 		return 0;
 	}
 	/* typed as the tuple (key, value): its layout is the one MFOR writes */
-	*kv = fe_tuple_of_types(L, s->forin.map, elems, 2);
+	*kv = fe_tuple_for_kv(L, s->forin.map, elems[0], elems[1]);
 	return kv->k == TY_TUPLE;
 }
 
@@ -560,10 +603,39 @@ static void gen_unroll(struct lower *L, const struct fe_node *s)
 		fe_gen_block(L, s->ctl.body);
 }
 
+/* An expression as a statement: its value dropped.  `c ? f() : g()`
+ * runs one of two calls, which need not have values (printf), as an if. */
+static void gen_expr_stmt(struct lower *L, const struct fe_node *e)
+{
+	int r;
+
+	if (e->kind == TV_N_ternary &&
+	    (e->ternary.then->kind == TV_N_call || e->ternary.els->kind == TV_N_call)) {
+		int jelse, jend;
+
+		r = fe_gen_int(L, e->ternary.cond);
+		jelse = EMIT(L, JZ, r, 0);
+		fe_reg_free(L, r);
+		gen_expr_stmt(L, e->ternary.then);
+		jend = EMIT(L, JA, 0);
+		fe_patch(L, jelse);
+		gen_expr_stmt(L, e->ternary.els);
+		fe_patch(L, jend);
+	} else if (e->kind == TV_N_call) {
+		fe_gen_call(L, e, false);
+	} else if (fe_is_bytes(fe_type_of(L, e))) { /* read, then dropped */
+		struct ty t = fe_type_of(L, e);
+
+		fe_gen_str(L, e, fe_scratch(L, e, t.size), t.size);
+	} else {
+		r = fe_gen_int(L, e);
+		fe_reg_free(L, r);
+	}
+}
+
 static void gen_stmt(struct lower *L, const struct fe_node *s)
 {
 	unsigned save = L->scratch_top;
-	int r;
 
 	switch (s->kind) {
 	case TV_N_assign: gen_assign(L, s); break;
@@ -575,18 +647,7 @@ static void gen_stmt(struct lower *L, const struct fe_node *s)
 	case TV_N_continue: add_jump(L, L->cont, s); break;
 	case TV_N_return: fe_gen_return(L, s); break;
 	case TV_N_for: gen_for(L, s); break;
-	case TV_N_expr_stmt:
-		if (s->expr->kind == TV_N_call) {
-			fe_gen_call(L, s->expr, false);
-		} else if (fe_is_bytes(fe_type_of(L, s->expr))) { /* read, then dropped */
-			struct ty t = fe_type_of(L, s->expr);
-
-			fe_gen_str(L, s->expr, fe_scratch(L, s->expr, t.size), t.size);
-		} else {
-			r = fe_gen_int(L, s->expr);
-			fe_reg_free(L, r);
-		}
-		break;
+	case TV_N_expr_stmt: gen_expr_stmt(L, s->expr); break;
 	default: fe_error(L, s, "this statement is not supported yet"); break;
 	}
 	L->scratch_top = save;

@@ -405,7 +405,7 @@ static void bitfield(struct lower *L, const struct fe_node *e, int r, const stru
 	fe_reg_free(L, t);
 }
 
-int fe_gen_struct_int(struct lower *L, const struct fe_node *e)
+static int gen_struct_int(struct lower *L, const struct fe_node *e)
 {
 	struct place p;
 	struct ty t;
@@ -453,7 +453,7 @@ static void copy_memory(struct lower *L, int r, bool user, unsigned off, unsigne
 
 /* A member that is a string (a char array) or a record, as bytes into
  * S[off..off+size); -1 when e is neither. */
-int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
+static int gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct place p;
 	struct ty t = fe_struct_type(L, e);
@@ -482,7 +482,7 @@ int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, un
 }
 
 /* *p of a pointer to a record: its bytes into S[off..off+size). */
-int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
+static int gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct ty pt = fe_type_of(L, e->unop.expr), t = fe_type_of(L, e);
 	unsigned n = t.size < size ? t.size : size;
@@ -498,6 +498,56 @@ int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, 
 	copy_memory(L, r, pt.user, off, n);
 	fe_reg_free(L, r);
 	return 0;
+}
+
+bool fe_plain_root(struct lower *L, const struct fe_node *e)
+{
+	for (int depth = 0; e && depth < 64; depth++) {
+		switch (e->kind) {
+		case TV_N_field: e = e->field.expr; break;
+		case TV_N_index: e = e->index.expr; break;
+		case TV_N_unop: e = e->unop.expr; break;
+		case TV_N_cast:
+			return e->cast.expr->kind == TV_N_int ||
+			       (fe_probe_has(L, TV_PT_HOST) &&
+				fe_type_of(L, e->cast.expr).k != TY_PTR);
+		default: return false;
+		}
+	}
+	return false;
+}
+
+int fe_gen_struct_int(struct lower *L, const struct fe_node *e)
+{
+	bool outer = L->plain_read;
+	int r;
+
+	L->plain_read = fe_plain_root(L, e);
+	r = gen_struct_int(L, e);
+	L->plain_read = outer;
+	return r;
+}
+
+int fe_gen_struct_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
+{
+	bool outer = L->plain_read;
+	int rc;
+
+	L->plain_read = fe_plain_root(L, e);
+	rc = gen_struct_str(L, e, off, size);
+	L->plain_read = outer;
+	return rc;
+}
+
+int fe_gen_deref_record(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
+{
+	bool outer = L->plain_read;
+	int rc;
+
+	L->plain_read = fe_plain_root(L, e);
+	rc = gen_deref_record(L, e, off, size);
+	L->plain_read = outer;
+	return rc;
 }
 
 /* The address of a member held in memory (an array, a record) in a

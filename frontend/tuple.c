@@ -1,11 +1,15 @@
-/* Tuples: (a, b, ...) values.  A tuple is bytes, like a string: its
- * elements one after another, integers in 8 bytes and strings in their
- * size rounded up to 8, so a tuple copies, compares and lives in maps the
- * way strings do.  Tuple types are interned in the lowering state, so two
- * tuples of the same element types have the same type. */
+/* Tuples: (a, b, ...) values.  A tuple is bytes, like a string, laid out
+ * as bpftrace 0.17 lays one out (so sizeof matches): each element at the
+ * next multiple of its alignment, the whole padded to its largest one.
+ * Integers take their size and align to it (8 past 4 bytes); strings,
+ * structs and the other byte values align to 1; arrays as their
+ * elements; a tuple inside as its own largest.  Tuple types are interned
+ * in the lowering state, so two tuples of the same element types have
+ * the same type. */
 #include <stdio.h>
 #include <string.h>
 
+#include "frontend/btf.h"
 #include "frontend/lower.h"
 
 static const struct fe_tuple *tuple_of(const struct lower *L, struct ty t)
@@ -13,11 +17,26 @@ static const struct fe_tuple *tuple_of(const struct lower *L, struct ty t)
 	return t.k == TY_TUPLE && t.tup >= 0 && t.tup < L->ntuples ? &L->tuples[t.tup] : NULL;
 }
 
+static bool same_elem(struct ty a, struct ty b)
+{
+	return a.k == b.k && a.size == b.size && a.sign == b.sign && a.btf == b.btf &&
+	       a.tup == b.tup;
+}
+
+static bool same_tuple(const struct fe_tuple *a, const struct fe_tuple *b)
+{
+	if (a->n != b->n || a->size != b->size)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (a->off[i] != b->off[i] || !same_elem(a->elem[i], b->elem[i]))
+			return false;
+	return true;
+}
+
 static struct ty intern(struct lower *L, const struct fe_node *at, const struct fe_tuple *t)
 {
 	for (int i = 0; i < L->ntuples; i++)
-		if (L->tuples[i].n == t->n &&
-		    !memcmp(L->tuples[i].elem, t->elem, t->n * sizeof(t->elem[0])))
+		if (same_tuple(&L->tuples[i], t))
 			return (struct ty){.k = TY_TUPLE, .size = t->size, .tup = i};
 	if (L->ntuples == TV_FE_MAX_TUPLES) {
 		fe_error(L, at, "too many tuple types (at most %d)", TV_FE_MAX_TUPLES);
@@ -27,15 +46,46 @@ static struct ty intern(struct lower *L, const struct fe_node *at, const struct 
 	return (struct ty){.k = TY_TUPLE, .size = t->size, .tup = L->ntuples++};
 }
 
-/* Integers (and pointers) take 8 bytes, strings their size rounded up. */
-static struct ty elem_slot(struct ty et)
+/* An element as the tuple holds it: a pointer (or an untyped value) is
+ * its 8-byte integer; an integer of an odd width is 8 bytes. */
+static struct ty elem_type(struct ty et)
 {
-	if (!fe_is_bytes(et))
-		et = (struct ty){.k = et.k == TY_NONE || et.k == TY_PTR ? TY_INT : et.k,
-				 .size = 8,
-				 .sign = et.k == TY_INT ? true : et.sign};
-	et.size = (et.size + 7) & ~7u;
+	if (et.k == TY_NONE || et.k == TY_PTR)
+		return (struct ty){.k = TY_INT, .size = 8, .sign = et.k == TY_NONE};
+	if (!fe_is_bytes(et) && (et.size == 0 || et.size > 8 || (et.size & (et.size - 1))))
+		et.size = 8;
 	return et;
+}
+
+static unsigned int_align(unsigned size)
+{
+	return size <= 2 ? (size ? size : 1) : size <= 4 ? 4 : 8;
+}
+
+/* An array aligns as its element; a struct or union as a byte array. */
+static unsigned record_align(struct lower *L, int id, int depth)
+{
+	struct fe_btf_type t, elem;
+
+	if (depth > 8 || fe_type(L, id, &t) || t.kind != TV_BTF_ARRAY ||
+	    fe_type(L, (int)t.ref, &elem))
+		return 1;
+	if (elem.kind == TV_BTF_ARRAY)
+		return record_align(L, (int)elem.id, depth + 1);
+	if (elem.kind == TV_BTF_INT || elem.kind == TV_BTF_PTR)
+		return int_align(elem.size);
+	return 1;
+}
+
+static unsigned elem_align(struct lower *L, struct ty et)
+{
+	const struct fe_tuple *t = tuple_of(L, et);
+
+	if (t)
+		return t->align;
+	if (et.k == TY_RECORD)
+		return record_align(L, et.btf, 0);
+	return fe_is_bytes(et) ? 1 : int_align(et.size);
 }
 
 struct ty fe_tuple_of_types(struct lower *L, const struct fe_node *at, const struct ty *elems,
@@ -44,21 +94,54 @@ struct ty fe_tuple_of_types(struct lower *L, const struct fe_node *at, const str
 	struct fe_tuple t;
 
 	memset(&t, 0, sizeof(t));
+	t.align = 1;
 	if (n > TV_FE_MAX_TUPLE_ELEMS) {
 		fe_error(L, at, "a tuple has at most %d elements", TV_FE_MAX_TUPLE_ELEMS);
 		return (struct ty){.k = TY_NONE};
 	}
 	for (int i = 0; i < n; i++) {
-		if (elems[i].k == TY_TUPLE) {
-			fe_error(L, at, "nested tuples are not supported");
-			return (struct ty){.k = TY_NONE};
-		}
-		t.elem[i] = elem_slot(elems[i]);
-		t.off[i] = t.size;
-		t.size += t.elem[i].size;
+		unsigned a;
+
+		t.elem[i] = elem_type(elems[i]);
+		a = elem_align(L, t.elem[i]);
+		t.align = a > t.align ? a : t.align;
+		t.off[i] = (t.size + a - 1) / a * a;
+		t.size = t.off[i] + t.elem[i].size;
 	}
+	t.size = (t.size + t.align - 1) / t.align * t.align;
 	t.n = n;
 	return intern(L, at, &t);
+}
+
+struct ty fe_tuple_for_kv(struct lower *L, const struct fe_node *at, struct ty key, struct ty val)
+{
+	struct fe_tuple t;
+
+	memset(&t, 0, sizeof(t));
+	t.n = 2;
+	t.elem[0] = elem_type(key);
+	t.elem[1] = elem_type(val);
+	t.off[1] = (t.elem[0].size + 7) & ~7u; /* tv_for_val_off */
+	t.size = t.off[1] + t.elem[1].size;
+	t.align = 8;
+	return intern(L, at, &t);
+}
+
+/* An element written in the tuple: a string literal is as long as it
+ * is, with its NUL, and an integer cast the integer it names ((int8)1 is
+ * one byte), as bpftrace types them. */
+static struct ty literal_elem_type(struct lower *L, const struct fe_node *e)
+{
+	struct ty t = fe_type_of(L, e);
+	unsigned size;
+	bool sign;
+
+	if (e->kind == TV_N_str && e->str.len + 1 < TV_CONST_MAX)
+		t.size = (unsigned)e->str.len + 1;
+	if (e->kind == TV_N_cast && t.k == TY_INT && !e->cast.type->type.ptr &&
+	    fe_int_type(e->cast.type->type.name, &size, &sign))
+		t.size = size, t.sign = sign;
+	return t;
 }
 
 struct ty fe_tuple_type(struct lower *L, const struct fe_node *e)
@@ -70,13 +153,47 @@ struct ty fe_tuple_type(struct lower *L, const struct fe_node *e)
 		return (struct ty){.k = TY_NONE};
 	}
 	for (int i = 0; i < e->list.n; i++) {
-		et[i] = fe_type_of(L, e->list.v[i]);
-		if (et[i].k == TY_TUPLE) {
-			fe_error(L, e->list.v[i], "nested tuples are not supported");
-			return (struct ty){.k = TY_NONE};
-		}
+		et[i] = literal_elem_type(L, e->list.v[i]);
+		if (et[i].k == TY_NONE && e->list.v[i]->kind == TV_N_tuple)
+			return et[i]; /* the inner tuple's error is told */
 	}
 	return fe_tuple_of_types(L, e, et, e->list.n);
+}
+
+bool fe_tuple_compatible(struct lower *L, struct ty a, struct ty b)
+{
+	const struct fe_tuple *ta = tuple_of(L, a), *tb = tuple_of(L, b);
+
+	if (!ta || !tb || ta->n != tb->n)
+		return false;
+	for (int i = 0; i < ta->n; i++) {
+		struct ty x = ta->elem[i], y = tb->elem[i];
+
+		if (x.k == TY_TUPLE ? !fe_tuple_compatible(L, x, y)
+		    : x.k == TY_STR ? y.k != TY_STR
+				    : !same_elem(x, y))
+			return false;
+	}
+	return true;
+}
+
+struct ty fe_tuple_merge(struct lower *L, const struct fe_node *at, struct ty a, struct ty b)
+{
+	const struct fe_tuple *ta = tuple_of(L, a), *tb = tuple_of(L, b);
+	struct ty et[TV_FE_MAX_TUPLE_ELEMS];
+	int n;
+
+	if (!ta || !tb || ta->n != tb->n)
+		return a;
+	n = ta->n;
+	for (int i = 0; i < n; i++) {
+		et[i] = ta->elem[i];
+		if (et[i].k == TY_TUPLE)
+			et[i] = fe_tuple_merge(L, at, ta->elem[i], tb->elem[i]);
+		else if (et[i].k == TY_STR && tb->elem[i].size > et[i].size)
+			et[i].size = tb->elem[i].size;
+	}
+	return fe_tuple_of_types(L, at, et, n);
 }
 
 /* The tuple a tuple_index node reads from, and the element's index. */
@@ -105,6 +222,29 @@ struct ty fe_tuple_elem_type(struct lower *L, const struct fe_node *e)
 				       : (struct ty){.k = TY_INT, .size = 8, .sign = true};
 }
 
+static void store_int(struct lower *L, const struct fe_node *e, struct ty want, unsigned off)
+{
+	int r = fe_gen_int(L, e);
+
+	EMIT(L, ST, r, want.size, off);
+	fe_reg_free(L, r);
+}
+
+/* Tuple literal e written in the layout of t (e's own, or one it is
+ * compatible with). */
+static int gen_literal_as(struct lower *L, const struct fe_node *e, const struct fe_tuple *t,
+			  unsigned off)
+{
+	EMIT(L, SZERO, off, t->size);
+	for (int i = 0; i < t->n && i < e->list.n; i++) {
+		if (fe_is_bytes(t->elem[i]))
+			fe_gen_bytes_as(L, e->list.v[i], t->elem[i], off + t->off[i]);
+		else
+			store_int(L, e->list.v[i], t->elem[i], off + t->off[i]);
+	}
+	return 0;
+}
+
 int fe_gen_tuple(struct lower *L, const struct fe_node *e, unsigned off, unsigned size)
 {
 	struct ty tt = fe_type_of(L, e);
@@ -117,17 +257,52 @@ int fe_gen_tuple(struct lower *L, const struct fe_node *e, unsigned off, unsigne
 			 size);
 		return -1;
 	}
-	EMIT(L, SZERO, off, size);
-	for (int i = 0; i < t->n; i++) {
-		if (fe_is_bytes(t->elem[i])) {
-			fe_gen_str(L, e->list.v[i], off + t->off[i], t->elem[i].size);
-		} else {
-			int r = fe_gen_int(L, e->list.v[i]);
+	return gen_literal_as(L, e, t, off);
+}
 
-			EMIT(L, ST, r, 8, off + t->off[i]);
+/* S[doff] as tuple d = S[soff] as compatible tuple s, element by element:
+ * strings are cut or padded to their new sizes. */
+static void convert(struct lower *L, const struct fe_node *at, const struct fe_tuple *d,
+		    unsigned doff, const struct fe_tuple *s, unsigned soff)
+{
+	EMIT(L, SZERO, doff, d->size);
+	for (int i = 0; i < d->n && i < s->n; i++) {
+		struct ty de = d->elem[i], se = s->elem[i];
+		unsigned to = doff + d->off[i], from = soff + s->off[i];
+
+		if (de.k == TY_TUPLE && tuple_of(L, de) && tuple_of(L, se)) {
+			convert(L, at, tuple_of(L, de), to, tuple_of(L, se), from);
+		} else if (fe_is_bytes(de)) {
+			EMIT(L, SCOPY, de.size < se.size ? de.size : se.size, to, from);
+		} else {
+			int r = fe_reg(L, at);
+
+			EMIT(L, LD, r, se.size | (se.sign ? TV_Z_SIGNED : 0), from);
+			EMIT(L, ST, r, de.size, to);
 			fe_reg_free(L, r);
 		}
 	}
+}
+
+int fe_gen_bytes_as(struct lower *L, const struct fe_node *e, struct ty want, unsigned off)
+{
+	const struct fe_tuple *w = tuple_of(L, want), *have;
+	struct ty et;
+	unsigned save = L->scratch_top, tmp;
+
+	if (!w)
+		return fe_gen_str(L, e, off, want.size);
+	if (e->kind == TV_N_tuple && fe_tuple_compatible(L, want, fe_type_of(L, e)))
+		return gen_literal_as(L, e, w, off);
+	et = fe_type_of(L, e);
+	have = tuple_of(L, et);
+	if (!have || et.tup == want.tup || !fe_tuple_compatible(L, want, et))
+		return fe_gen_str(L, e, off, want.size);
+	tmp = fe_scratch(L, e, have->size);
+	if (fe_gen_str(L, e, tmp, have->size))
+		return -1;
+	convert(L, e, w, off, have, tmp);
+	L->scratch_top = save;
 	return 0;
 }
 
@@ -158,12 +333,13 @@ int fe_gen_tuple_elem_int(struct lower *L, const struct fe_node *e)
 	if (!t)
 		return fe_reg(L, e);
 	if (fe_is_bytes(t->elem[i])) {
-		fe_error(L, e, "element %d of this tuple is a string, not an integer", i);
+		fe_error(L, e, "element %d of this tuple is %s, not an integer", i,
+			 t->elem[i].k == TY_TUPLE ? "a tuple" : "a string");
 		return fe_reg(L, e);
 	}
 	off = tuple_in_scratch(L, e, t);
 	r = fe_reg(L, e);
-	EMIT(L, LD, r, 8 | (t->elem[i].sign ? TV_Z_SIGNED : 0), off + t->off[i]);
+	EMIT(L, LD, r, t->elem[i].size | (t->elem[i].sign ? TV_Z_SIGNED : 0), off + t->off[i]);
 	L->scratch_top = save;
 	return r;
 }
@@ -189,21 +365,37 @@ int fe_gen_tuple_elem_str(struct lower *L, const struct fe_node *e, unsigned off
 	return 0;
 }
 
-/* "(i8,s16)": the host prints the value as bpftrace prints a tuple. */
-void fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n)
+/* "(i1,x1,i2,s16)": the host prints the value as bpftrace prints a tuple,
+ * skipping the padding; false when it does not fit in n. */
+bool fe_tuple_type_string(struct lower *L, struct ty tt, char *buf, size_t n)
 {
 	const struct fe_tuple *t = tuple_of(L, tt);
-	size_t len = 0;
+	size_t len = 1;
+	unsigned at = 0;
 
-	buf[0] = 0;
 	if (!t || n < 3)
-		return;
-	buf[len++] = '(';
-	for (int i = 0; i < t->n && len + 12 < n; i++) {
-		if (i)
+		return false;
+	buf[0] = '(';
+	for (int i = 0; i < t->n; i++) {
+		unsigned pad = t->off[i] - at;
+		int k = pad ? snprintf(buf + len, n - len, "%sx%u", i ? "," : "", pad) : 0;
+
+		if (k < 0 || (size_t)k + 2 >= n - len)
+			return false;
+		len += (size_t)k;
+		if (i || pad)
 			buf[len++] = ',';
-		fe_value_type_string(L, t->elem[i], t->elem[i].size, buf + len, n - len);
+		if (!fe_value_type_string(L, t->elem[i], t->elem[i].size, buf + len, n - len))
+			return false;
 		len += strlen(buf + len);
+		at = t->off[i] + t->elem[i].size;
 	}
-	snprintf(buf + len, n - len, ")");
+	if (at < t->size) {
+		int k = snprintf(buf + len, n - len, "%sx%u", t->n ? "," : "", t->size - at);
+
+		if (k < 0 || (size_t)k >= n - len)
+			return false;
+		len += (size_t)k;
+	}
+	return snprintf(buf + len, n - len, ")") == 1 && len + 1 < n;
 }

@@ -27,6 +27,11 @@ static size_t name_ty(struct lower *L, struct ty t, bool key, char *buf, size_t 
 				    name_ty(L, L->tuples[t.tup].elem[i], key, buf + len, n - len);
 		}
 		return len + (len < n ? (size_t)snprintf(buf + len, n - len, ")") : 0);
+	case TY_INT: /* a tuple's element keeps its width: (int8,int64) */
+		if (t.size && t.size < 8)
+			return (size_t)snprintf(buf, n, "%sint%u", t.sign ? "" : "unsigned ",
+						8 * t.size);
+		return (size_t)snprintf(buf, n, "%sint64", key ? "unsigned " : "");
 	default: return (size_t)snprintf(buf, n, "%sint64", key ? "unsigned " : "");
 	}
 }

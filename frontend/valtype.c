@@ -165,8 +165,8 @@ bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf
 
 	buf[0] = 0;
 	if (t.k == TY_TUPLE)
-		fe_tuple_type_string(L, t, buf, n);
-	else if (t.k == TY_RECORD)
+		return fe_tuple_type_string(L, t, buf, n);
+	if (t.k == TY_RECORD)
 		record(L, t.btf, &o, 0);
 	else
 		put(&o, "%c%u", fe_type_char(&t), size);

@@ -141,13 +141,21 @@ static void print_group(struct tv_out *o, const struct tv_map *m, const struct e
 }
 
 /* -f json: {"type": "hist", "data": {"@h": [buckets]}} or, with keys,
- * {"@h": {"key": [buckets], ...}}; buckets from the first to the last used. */
+ * {"@h": {"key": [buckets], ...}}; buckets from the first to the last
+ * counted (after zero(): none, "[]"). */
 static void json_group(struct tv_out *o, const struct tv_map *m, const struct entry *e,
 		       const struct group *g, __u64 div)
 {
-	__u64 lo = bucket_of(m, &e[g->first]), hi = bucket_of(m, &e[g->first + g->count - 1]);
-	size_t j = g->first;
+	size_t first = g->first, end = g->first + g->count, j;
+	__u64 lo, hi;
 
+	while (first < end && !(e[first].val.agg.v / div))
+		first++;
+	while (end > first && !(e[end - 1].val.agg.v / div))
+		end--;
+	lo = first < end ? bucket_of(m, &e[first]) : 1;
+	hi = first < end ? bucket_of(m, &e[end - 1]) : 0;
+	j = first;
 	if (m->d.key_size) {
 		tvh_json_key(o, o->f, m, &e[g->first]);
 		fputs(": ", o->f);
@@ -156,7 +164,7 @@ static void json_group(struct tv_out *o, const struct tv_map *m, const struct en
 	for (__u64 b = lo; b <= hi; b++) {
 		__u64 v = 0;
 
-		if (j < g->first + g->count && bucket_of(m, &e[j]) == b)
+		if (j < end && bucket_of(m, &e[j]) == b)
 			v = e[j++].val.agg.v / div;
 		tvh_json_bucket(o->f, m, b, v, b == lo);
 	}

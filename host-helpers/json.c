@@ -17,6 +17,8 @@ void tvh_json_string(FILE *f, const char *s, size_t n)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
 		else if (c < 0x20)
 			fprintf(f, "\\u%04x", c);
 		else

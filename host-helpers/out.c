@@ -135,6 +135,33 @@ static void cat_file(struct tv_out *o, const char *path)
 
 /* system(): run the formatted command (its output goes where ours goes);
  * cat(): print the file the formatted path names. */
+/* -f json: what the command printed or the file holds, as one record
+ * ("syscall" or "cat"), as bpftrace 0.17 sends it. */
+static void json_formatted(struct tv_out *o, __u32 kind, const char *what)
+{
+	FILE *f = kind == TV_REC_system ? popen(what, "r") : fopen(what, "r");
+	char *text = NULL, buf[4096];
+	size_t len = 0, n;
+	FILE *m;
+
+	if (!f) {
+		fprintf(stderr, "tracevm: %s(\"%s\"): %s\n",
+			kind == TV_REC_system ? "system" : "cat", what, strerror(errno));
+		return;
+	}
+	if ((m = open_memstream(&text, &len))) {
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		fclose(m);
+		tvh_json_text_record(o->f, kind == TV_REC_system ? "syscall" : "cat", text, len);
+	}
+	free(text);
+	if (kind == TV_REC_system)
+		pclose(f);
+	else
+		fclose(f);
+}
+
 static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *p)
 {
 	const struct tv_const *fmt = fmt_const(o, h->id);
@@ -148,7 +175,9 @@ static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *
 	fclose(m);
 	m = NULL;
 	fflush(o->f);
-	if (h->kind == TV_REC_system) {
+	if (o->json) {
+		json_formatted(o, h->kind, text);
+	} else if (h->kind == TV_REC_system) {
 		if (system(text) < 0)
 			fprintf(stderr, "tracevm: system(\"%s\") failed\n", text);
 	} else {
@@ -160,15 +189,27 @@ out:
 	free(text);
 }
 
-/* join(): the non-empty strings, separated, then a newline. */
+/* join(): the non-empty strings, separated, then a newline (in JSON a
+ * "join" record, without the newline). */
 static void print_join(struct tv_out *o, const struct tv_rec *h, const char *p)
 {
 	const struct tv_const *sep = fmt_const(o, h->id);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = o->json ? open_memstream(&text, &len) : o->f;
 
+	if (!f)
+		return;
 	for (size_t i = 0; (i + 1) * TV_STR_MAX <= h->len && p[i * TV_STR_MAX]; i++)
-		fprintf(o->f, "%s%.*s", i ? (sep ? sep->data : " ") : "", TV_STR_MAX,
+		fprintf(f, "%s%.*s", i ? (sep ? sep->data : " ") : "", TV_STR_MAX,
 			p + i * TV_STR_MAX);
-	fputc('\n', o->f);
+	if (!o->json) {
+		fputc('\n', f);
+		return;
+	}
+	fclose(f);
+	tvh_json_text_record(o->f, "join", text, len);
+	free(text);
 }
 
 static void print_printf(struct tv_out *o, const struct tv_const *fmt, const void *p, size_t len)
@@ -241,9 +282,10 @@ static void report_fault(struct tv_out *o, const struct tv_rec *h, const void *p
 	if (o->helper_checks < 2)
 		return; /* counted, told once at exit */
 	memcpy(&pc, p, h->len < 8 ? h->len : 8);
-	helper = pc < o->img->ninsns ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
-	helper = helper ? helper : "probe_read";
 	at = tv_image_loc(o->img, (__u32)pc);
+	helper =
+	    pc < o->img->ninsns && !at.plain_read ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
+	helper = helper ? helper : "probe_read";
 	if (o->json) {
 		fprintf(o->f,
 			"{\"type\": \"helper_error\", \"helper\": \"%s\", \"retcode\": %d, "

@@ -238,9 +238,9 @@ err bytes_not_int 'BEGIN { $x = ntop(1) + 1; }' 'ERROR: ntop\(\) is not an integ
 # warning (under -kk) names the read's place in the script
 TV_OPTS=-kk lang fault_goes_on "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; @n = count(); @v = sum(\$x + 1); }" \
 	"getppid 3" '@n: 3' '@v: 3'
-check fault_warning_location grep -qE '^stdin:1:[0-9]+-[0-9]+: WARNING: Failed to probe_read_kernel: Bad address \(-14\)$' "$T/fault_goes_on.err"
+check fault_warning_location grep -qE '^stdin:1:[0-9]+-[0-9]+: WARNING: Failed to probe_read: Bad address \(-14\)$' "$T/fault_goes_on.err"
 TV_OPTS="-kk -f json" lang json_value_helper_error "tracepoint:syscalls:sys_enter_getppid $F { \$x = *(uint64*)8; print(5); print(\"s\"); print((1, \"a\")); exit(); }" \
-	"getppid 1" '\{"type": "helper_error", "helper": "probe_read_kernel", "retcode": -14, "line": 1, "col": [0-9]+\}' \
+	"getppid 1" '\{"type": "helper_error", "helper": "probe_read", "retcode": -14, "line": 1, "col": [0-9]+\}' \
 	'\{"type": "value", "data": 5\}' '\{"type": "value", "data": "s"\}' '\{"type": "value", "data": \[1,"a"\]\}'
 check json_value_lines_parse python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$T/json_value_helper_error.out"
 

@@ -37,7 +37,7 @@ mkdir "$T/bins" && cp "$UT" "$T/bins/ut_a" && cp "$UT" "$T/bins/ut_a2" && echo '
 # a wildcard binary is each ELF executable or library it matches (the C
 # file and the object are passed over), sorted by whole name as bpftrace
 # sorts them: "ut_a2:" before "ut_a:"
-check list_uprobe_binary_glob [ "$("$TV" -l "uprobe:$T/bins/ut_a*:tv_*")" = "$(printf "uprobe:$T/bins/%s\n" ut_a2:tv_caller ut_a2:tv_target ut_a:tv_caller ut_a:tv_target)" ]
+check list_uprobe_binary_glob [ "$("$TV" -l "uprobe:$T/bins/ut_a*:tv_[ct]*")" = "$(printf "uprobe:$T/bins/%s\n" ut_a2:tv_caller ut_a2:tv_target ut_a:tv_caller ut_a:tv_target)" ]
 # a wildcard probe type with a path: the user space types (no uretprobe)
 check list_wildcard_type_with_path [ "$("$TV" -l "*:$UT:tv_t*")" = "uprobe:$UT:tv_target" ]
 t_list_by_pid() { # uprobe:FUNC with -p: the process's executable, as /proc/PID/root reaches it

@@ -23,7 +23,7 @@
 #include "kernel-side/kernel.h"
 #include "vm/vm.h"
 
-static volatile sig_atomic_t interrupted, child_signalled;
+static volatile sig_atomic_t interrupted, child_signalled, print_requested;
 
 static double now_ms(void)
 {
@@ -63,6 +63,12 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	print_requested = 1;
+}
+
 static void on_child(int sig)
 {
 	(void)sig;
@@ -75,11 +81,13 @@ static void on_child(int sig)
 static void install_signals(void)
 {
 	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART},
-			 sc = {.sa_handler = on_child, .sa_flags = SA_RESTART};
+			 sc = {.sa_handler = on_child, .sa_flags = SA_RESTART},
+			 su = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sc, NULL);
+	sigaction(SIGUSR1, &su, NULL); /* as bpftrace: print every map, go on */
 }
 
 /* Sleep until SIGINT/SIGTERM; a signal between the check and the sleep
@@ -95,6 +103,7 @@ static void wait_for_signal(bool (*done)(void *), void *arg, int pidfd)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	while (!interrupted && !done(arg))
 		ppoll(&pfd, pidfd >= 0, NULL, &old);
@@ -219,17 +228,48 @@ static bool command_done(void *arg)
 	       target_gone(r->pidfd);
 }
 
+/* SIGUSR1 asked for the maps: printed between batches of records. */
+static void serve_print_request(struct run *r)
+{
+	if (!print_requested)
+		return;
+	print_requested = 0;
+	tv_out_print_maps(r->out);
+	fflush(r->f);
+}
+
+static bool served_or_done(void *arg)
+{
+	serve_print_request(arg);
+	return command_done(arg);
+}
+
+/* A signal ends the reading at once, not after a backlog that system()
+ * may keep refilling (the record the reading stops at is consumed: it is
+ * handled first). */
+static int record_until_signal(const struct tv_rec *h, const void *p, void *out)
+{
+	int rc = tv_out_record(h, p, out);
+
+	return interrupted ? -EINTR : rc;
+}
+
 static void wait_for_events(struct run *r)
 {
 	while (!interrupted && !tv_out_exit_requested(r->out) && !command_done(r)) {
+		serve_print_request(r);
 		/* printf records come without wake-ups: look every 10 ms */
-		int rc = tv_kernel_poll(r->kernel, 10, tv_out_record, r->out);
+		int rc = tv_kernel_poll(r->kernel, 10, record_until_signal, r->out);
 
 		if (rc < 0 && rc != -EINTR)
 			break;
 		fflush(r->f);
 	}
-	/* what was already in the ring buffer still counts */
+	/* what was already in the ring buffer still counts; stopped first, so
+	 * that is all there is */
+	tv_kernel_stop(r->kernel);
+	if (interrupted)
+		tv_out_set_interrupted(r->out);
 	tv_kernel_poll(r->kernel, 0, tv_out_record, r->out);
 }
 
@@ -291,7 +331,7 @@ static int execute(struct run *r, struct tv_err *err)
 	if (nkernel && !tv_out_exit_requested(r->out))
 		wait_for_events(r);
 	else if (!tv_out_exit_requested(r->out))
-		wait_for_signal(command_done, r, r->pidfd);
+		wait_for_signal(served_or_done, r, r->pidfd);
 	if (r->kernel)
 		tv_kernel_stop(r->kernel);
 	tv_out_begin_end(r->out);

@@ -20,6 +20,10 @@ void tv_out_set_json(struct tv_out *o, bool json);
 /* -k's level: failed memory reads are warned of at 2 (-kk), as bpftrace
  * does; below they are only counted. */
 void tv_out_set_helper_checks(struct tv_out *o, int level);
+/* The run was interrupted: records still to come are printed, but the
+ * commands system() asked for are no longer started (as bpftrace, which
+ * reads nothing after an interrupt; a backlog of them would run on). */
+void tv_out_set_interrupted(struct tv_out *o);
 /* cat() prints at most max bytes of a file (BPFTRACE_CAT_BYTES_MAX). */
 void tv_out_set_cat_max(struct tv_out *o, __u64 max);
 /* "Lost N events" (or its JSON record). */
@@ -33,6 +37,8 @@ bool tv_out_exit_requested(const struct tv_out *o);
 void tv_out_begin_end(struct tv_out *o);
 /* Print every map, as bpftrace does when a script ends. */
 int tv_out_print_all(struct tv_out *o);
+/* Every map, by name, with nothing before them (SIGUSR1's print). */
+int tv_out_print_maps(struct tv_out *o);
 /* Print one map: the `top` largest entries (0: all), values divided by div. */
 int tv_out_print_map(struct tv_out *o, __u32 map, __u32 top, __u64 div);
 /* Records counted by kind, e.g. faults reported so far. */

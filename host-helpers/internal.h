@@ -24,6 +24,7 @@ struct tv_out {
 	struct tv_store *store;
 	FILE *f;
 	bool exit_requested;
+	bool interrupted; /* SIGINT: what is left is printed, no command started */
 	bool json;		/* -f json */
 	int helper_checks;	/* -k level: 2 warns of failed reads */
 	__u64 cat_max;		/* bytes of a file cat() prints */

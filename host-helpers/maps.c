@@ -197,11 +197,16 @@ static int by_name(const void *a, const void *b, void *img)
 
 int tv_out_print_all(struct tv_out *o)
 {
+	/* bpftrace ends every run with two newlines, maps or not */
+	fputs("\n\n", o->f);
+	return tv_out_print_maps(o);
+}
+
+int tv_out_print_maps(struct tv_out *o)
+{
 	__u32 order[TV_MAX_MAPS];
 	int rc = 0;
 
-	/* bpftrace ends every run with two newlines, maps or not */
-	fputs("\n\n", o->f);
 	for (__u32 i = 0; i < o->img->nmaps; i++)
 		order[i] = i;
 	qsort_r(order, o->img->nmaps, sizeof(order[0]), by_name, (void *)o->img);

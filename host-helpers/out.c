@@ -1,8 +1,11 @@
 /* Records from either interpreter, turned into output or map actions. */
 #include <errno.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host-helpers/internal.h"
 
@@ -33,6 +36,11 @@ void tv_out_set_json(struct tv_out *o, bool json)
 void tv_out_set_helper_checks(struct tv_out *o, int level)
 {
 	o->helper_checks = level;
+}
+
+void tv_out_set_interrupted(struct tv_out *o)
+{
+	o->interrupted = true;
 }
 
 void tv_out_set_cat_max(struct tv_out *o, __u64 max)
@@ -162,6 +170,32 @@ static void json_formatted(struct tv_out *o, __u32 kind, const char *what)
 		fclose(f);
 }
 
+/* system(3) would ignore SIGINT while the command runs, and a probe
+ * that calls system() often keeps one running nearly always: Ctrl-C
+ * would be lost.  The shell runs as popen would run it. */
+static int run_command(const char *cmd, FILE *out)
+{
+	extern char **environ;
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, rc, fd = fileno(out);
+
+	/* its output goes where ours goes: -o FILE too, as in bpftrace */
+	if ((rc = posix_spawn_file_actions_init(&fa)))
+		return -rc;
+	if (fd != STDOUT_FILENO)
+		rc = posix_spawn_file_actions_adddup2(&fa, fd, STDOUT_FILENO);
+	rc = rc ?: posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return -rc;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *p)
 {
 	const struct tv_const *fmt = fmt_const(o, h->id);
@@ -178,7 +212,7 @@ static void run_formatted(struct tv_out *o, const struct tv_rec *h, const void *
 	if (o->json) {
 		json_formatted(o, h->kind, text);
 	} else if (h->kind == TV_REC_system) {
-		if (system(text) < 0)
+		if (run_command(text, o->f) < 0)
 			fprintf(stderr, "tracevm: system(\"%s\") failed\n", text);
 	} else {
 		cat_file(o, text);
@@ -320,6 +354,9 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 			o->store->ops->clear(o->store, h->id);
 		break;
 	case TV_REC_system:
+		if (!o->interrupted)
+			run_formatted(o, h, p);
+		break;
 	case TV_REC_cat: run_formatted(o, h, p); break;
 	case TV_REC_join: print_join(o, h, p); break;
 	case TV_REC_zero:

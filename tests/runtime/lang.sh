@@ -492,6 +492,19 @@ t_system_unsafe() {
 		grep -q '^stdin:1:9-25: ERROR: system() is an unsafe function being used in safe mode' "$T/u.err"
 }
 check system_needs_unsafe t_system_unsafe
+t_system_to_output_file() { # system()'s output goes to -o FILE with the rest
+	"$TV" --unsafe -o "$T/so.txt" -e 'BEGIN { printf("a\n"); system("echo b"); printf("c\n"); exit(); }' >"$T/so.out" &&
+		[ "$(grep -v '^$' "$T/so.txt" | tr '\n' ' ')" = "Attaching 1 probe... a b c " ] && [ ! -s "$T/so.out" ]
+}
+check system_output_to_file t_system_to_output_file
+t_sigint_under_system_load() { # SIGINT ends a run that is always inside a system() command
+	start sysload --unsafe -e 'tracepoint:sched:sched_switch { system("echo foo"); } END { printf("end\n"); }' || return 1
+	sleep 0.5
+	kill -INT $pid_sysload
+	timeout 5 tail --pid=$pid_sysload -f /dev/null || { kill -9 $pid_sysload; return 1; }
+	wait $pid_sysload && grep -qx end "$T/sysload.out"
+}
+check sigint_under_system_load t_sigint_under_system_load
 
 # ---- event storms: aggregations stay exact; records are either printed or
 # counted in "Lost N events", never silently dropped ---------------------------
@@ -544,6 +557,16 @@ t_begin_after_notice() { # BEGIN's output follows the attach notice, not inside 
 		grep -qx 'BEGIN-END' "$T/bn.out"
 }
 check begin_output_after_attach_notice t_begin_after_notice
+t_sigusr1_prints_maps() { # SIGUSR1 prints every map and the run goes on (kernel maps and BEGIN's)
+	start usr1 -e 'BEGIN { @scalar = 5; } tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { @calls = count(); }' || return 1
+	$TRIG getppid 3
+	kill -USR1 $pid_usr1
+	for _ in $(seq 100); do grep -qx '@scalar: 5' "$T/usr1.out" && break; sleep 0.01; done
+	$TRIG getppid 1
+	stop usr1
+	[ "$(grep -v '^$' "$T/usr1.out" | grep -v Attaching | tr '\n' ' ')" = "@calls: 3 @scalar: 5 @calls: 4 @scalar: 5 " ]
+}
+check sigusr1_prints_all_maps t_sigusr1_prints_maps
 t_write_error_told() { # output that cannot be written is an error, not a silent exit 0
 	"$TV" -e 'BEGIN { printf("x\n"); exit(); }' >/dev/full 2>"$T/wf.err"
 	[ $? -eq 1 ] && grep -q 'writing the output failed (No space left on device)' "$T/wf.err"

@@ -16,8 +16,8 @@
 
 #define TV_MAGIC 0x31565654u /* "TVV1" */
 #define TV_ABI_VERSION                                                                             \
-	8 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
-	     func_ip, 7: MEMK/MEMU, 8: ctx, numaid */
+	9 /* 2: probe flags, 3: MFOR/FOREND, 4: BUFK..SIGNAL, 5: reads go on past a fault, 6:      \
+	     func_ip, 7: MEMK/MEMU, 8: ctx, numaid, 9: STOPPROC */
 
 #define TV_NREGS 16
 #define TV_SCRATCH 1024 /* bytes of scratch per invocation (power of 2) */
@@ -541,6 +541,9 @@ struct tv_const {
 /* A BEGIN or END block that reads kernel memory: run by the kernel
  * (BPF_PROG_TEST_RUN) instead of the user-space vm, which cannot. */
 #define TV_PROBE_IN_KERNEL 2u
+/* A watchpoint on a function's argument: not attached with the others;
+ * the host attaches it when its setup uprobe reports the address. */
+#define TV_PROBE_DEFERRED 4u
 
 /* Where an instruction or probe came from in the script, for reports of faults
  * (line 0: unknown).  Only in memory: images read back have none. */

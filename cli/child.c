@@ -11,22 +11,21 @@
 
 #include "cli/cli.h"
 
-/* The program execvp(3) would run: a path with '/' as it is, else the
- * first executable of that name in $PATH. */
-static bool runnable(const char *prog)
+/* The program execvp(3) would run, into full: a path with '/' as it is,
+ * else the first executable of that name in $PATH. */
+static bool runnable(const char *prog, char *full, size_t size)
 {
 	const char *path = getenv("PATH");
-	char full[4096];
 
 	if (!*prog)
 		return false; /* " cmd": its first word is empty */
 	if (strchr(prog, '/'))
-		return !access(prog, X_OK);
+		return snprintf(full, size, "%s", prog), !access(prog, X_OK);
 	for (const char *d = path ? path : "/usr/bin:/bin"; *d;
 	     d += strcspn(d, ":"), d += *d == ':') {
 		int n = (int)strcspn(d, ":");
 
-		snprintf(full, sizeof(full), "%.*s/%s", n, n ? d : ".", prog);
+		snprintf(full, size, "%.*s/%s", n, n ? d : ".", prog);
 		if (!access(full, X_OK))
 			return true;
 	}
@@ -56,16 +55,26 @@ static char **split_words(const char *cmd)
 	return v;
 }
 
+int child_program(const char *cmd, char *path, size_t size)
+{
+	char **w = split_words(cmd);
+	bool ok = w && runnable(w[0], path, size);
+
+	free(w);
+	return ok ? 0 : -ENOENT;
+}
+
 int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err)
 {
 	char **w = split_words(cmd);
+	char full[4096];
 	int fds[2];
 
 	c->pid = -1;
 	c->go_fd = -1;
 	if (!w)
 		return tv_err_set(err, 0, "out of memory");
-	if (!runnable(w[0])) {
+	if (!runnable(w[0], full, sizeof(full))) {
 		tv_err_set(err, 0,
 			   "Failed to fork child: path '%s' does not exist or is not executable",
 			   w[0]);

@@ -46,6 +46,9 @@ struct tv_child {
 	int go_fd; /* written once the probes are attached */
 };
 int child_spawn(const char *cmd, struct tv_child *c, struct tv_err *err);
+/* The command's program as bpftrace names a watchpoint's binary: as
+ * written with a '/', else found in $PATH (0, or -errno). */
+int child_program(const char *cmd, char *path, size_t size);
 void child_release(struct tv_child *c);
 bool child_exited(struct tv_child *c);
 void child_end(struct tv_child *c);

@@ -124,6 +124,46 @@ struct run {
 	__u64 vm_faults;
 };
 
+/* A function watchpoint's setup sent its address: the watchpoint is
+ * attached (not after exit()) and the process, stopped by the setup
+ * unless async, goes on; unwatch(addr) detaches.  bpftrace's words. */
+static void watch_record(struct run *r, const struct tv_rec *h, const void *p)
+{
+	__u64 v[2] = {0, 0};
+	struct tv_err err = {0};
+	int pid = r->opts->pid ? r->opts->pid : r->child.pid, rc = 0;
+	bool async;
+
+	memcpy(v, p, h->len < sizeof(v) ? h->len : sizeof(v));
+	if (h->kind == TV_REC_unwatch) {
+		tv_kernel_unwatch(r->kernel, v[0]);
+		return;
+	}
+	async = v[1] < r->img->nprobes &&
+		tv_probe_type_of(r->img->probes[v[1]].attach, NULL) == TV_PT_asyncwatchpoint;
+	if (!tv_out_exit_requested(r->out))
+		rc = tv_kernel_watch(r->kernel, (__u32)v[1], v[0], &err);
+	if (rc == -ENOSPC)
+		fprintf(r->f, "Failed to attach watchpoint probe. You are out of watchpoint "
+			      "registers.\n");
+	else if (rc)
+		fprintf(stderr, "ERROR: %s\n", err.msg);
+	if (!async && pid > 0 && kill(pid, SIGCONT))
+		fprintf(stderr, "Failed to SIGCONT tracee: %s\n", strerror(errno));
+}
+
+/* Records the runner acts on itself, then the printer's. */
+static int on_record(const struct tv_rec *h, const void *payload, void *arg)
+{
+	struct run *r = arg;
+
+	if (h->kind == TV_REC_watch || h->kind == TV_REC_unwatch) {
+		watch_record(r, h, payload);
+		return 0;
+	}
+	return tv_out_record(h, payload, r->out);
+}
+
 static int read_stack(void *arg, __u64 id, bool kernel, __u64 *ips, int max)
 {
 	(void)kernel; /* one stack map holds both kinds */
@@ -174,6 +214,17 @@ static int count_kernel_probes(const struct tv_image *img)
 	for (__u32 i = 0; i < img->nprobes; i++)
 		n += !tv_probe_has(img->probes[i].attach, TV_PT_HOST) ||
 		     (img->probes[i].flags & TV_PROBE_IN_KERNEL);
+	return n;
+}
+
+/* "Attaching N probes": a function watchpoint is attached later, and
+ * counted by its setup, as bpftrace counts them. */
+static __u32 count_attached(const struct tv_image *img)
+{
+	__u32 n = 0;
+
+	for (__u32 i = 0; i < img->nprobes; i++)
+		n += !(img->probes[i].flags & TV_PROBE_DEFERRED);
 	return n;
 }
 
@@ -247,9 +298,9 @@ static bool served_or_done(void *arg)
 /* A signal ends the reading at once, not after a backlog that system()
  * may keep refilling (the record the reading stops at is consumed: it is
  * handled first). */
-static int record_until_signal(const struct tv_rec *h, const void *p, void *out)
+static int record_until_signal(const struct tv_rec *h, const void *p, void *r)
 {
-	int rc = tv_out_record(h, p, out);
+	int rc = on_record(h, p, r);
 
 	return interrupted ? -EINTR : rc;
 }
@@ -259,7 +310,7 @@ static void wait_for_events(struct run *r)
 	while (!interrupted && !tv_out_exit_requested(r->out) && !command_done(r)) {
 		serve_print_request(r);
 		/* printf records come without wake-ups: look every 10 ms */
-		int rc = tv_kernel_poll(r->kernel, 10, record_until_signal, r->out);
+		int rc = tv_kernel_poll(r->kernel, 10, record_until_signal, r);
 
 		if (rc < 0 && rc != -EINTR)
 			break;
@@ -270,7 +321,7 @@ static void wait_for_events(struct run *r)
 	tv_kernel_stop(r->kernel);
 	if (interrupted)
 		tv_out_set_interrupted(r->out);
-	tv_kernel_poll(r->kernel, 0, tv_out_record, r->out);
+	tv_kernel_poll(r->kernel, 0, on_record, r);
 }
 
 static void report_losses(struct run *r)
@@ -311,7 +362,7 @@ static int execute(struct run *r, struct tv_err *err)
 	tv_out_set_helper_checks(r->out, r->opts->helper_checks);
 	tv_out_set_cat_max(r->out, r->opts->cat_bytes_max);
 	if (!r->opts->quiet)
-		tv_out_attached(r->out, r->img->nprobes);
+		tv_out_attached(r->out, count_attached(r->img));
 	fflush(r->f);
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, TV_PT_BEGIN)))

@@ -237,6 +237,12 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 	    /* -d only prints: what the kernel lacks is not its concern */
 	    .has_feature = o->dump ? NULL : tv_kernel_has_feature};
 	const char *name = o->program ? "stdin" : o->file;
+	char bin[4096];
+
+	if (o->pid > 0)
+		snprintf(bin, sizeof(bin), "/proc/%d/exe", o->pid);
+	if (o->pid > 0 || (o->command && !child_program(o->command, bin, sizeof(bin))))
+		copts.watch_bin = bin, copts.watch_pid = o->pid > 0 ? o->pid : cpid;
 	char *text = o->program ? strdup(o->program) : read_file(o->file, err);
 	struct tv_diag diag;
 

@@ -24,6 +24,7 @@ static int f_join(struct lower *L, const struct fe_node *c, bool want);
 static int f_kaddr(struct lower *L, const struct fe_node *c, bool want);
 
 static int f_bytes(struct lower *L, const struct fe_node *c, bool want);
+static int f_unwatch(struct lower *L, const struct fe_node *c, bool want);
 
 /* clang-format off */
 #define NONE {.k = TY_NONE} /* no value: a statement only */
@@ -80,6 +81,7 @@ static const struct fe_func {
     {"pton",        1, 1,  f_bytes,   fe_gen_pton, NAMED(TY_RECORD, 16), fe_pton_type},
     {"macaddr",     1, 1,  f_bytes,   fe_gen_macaddr, NAMED(TY_MAC, 6), NULL},
     {"cgroup_path", 1, 2,  f_bytes,   fe_gen_cgroup_path, NAMED(TY_CGRP, 16), NULL},
+    {"unwatch",     1, 1,  f_unwatch, NULL, NONE, NULL},
     /* clang-format on */
 };
 
@@ -346,6 +348,18 @@ static int f_system(struct lower *L, const struct fe_node *c, bool want)
 static int f_cat(struct lower *L, const struct fe_node *c, bool want)
 {
 	return gen_formatted(L, c, want, TV_REC_cat);
+}
+
+/* unwatch(addr): the host detaches the function watchpoints on addr. */
+static int f_unwatch(struct lower *L, const struct fe_node *c, bool want)
+{
+	int r = fe_gen_int(L, c->call.args.v[0]);
+	unsigned off = fe_scratch(L, c, 8);
+
+	EMIT(L, ST, r, 8, off);
+	fe_reg_free(L, r);
+	emit_record(L, TV_REC_unwatch, 0, off, 8);
+	return no_value(L, c, want);
 }
 
 static int f_exit(struct lower *L, const struct fe_node *c, bool want)

@@ -16,6 +16,7 @@ struct expand {
 	__u32 *flags;	  /* TV_PROBE_* of each name */
 	char **usdt_args; /* a usdt location's argument spec, else NULL */
 	__u64 *usdt_pc;	  /* ... and its address */
+	int *watch_arg;	  /* a function watchpoint's argument, else -1 */
 	int n, cap;
 	bool globbed; /* the attach point being expanded holds a wildcard */
 };
@@ -40,8 +41,14 @@ static int add_name(struct expand *x, const char *name)
 		if (!f || !u)
 			return -1;
 		x->usdt_pc = pc;
+		int *wa = realloc(x->watch_arg, cap * sizeof(*wa));
+
+		if (!wa)
+			return -1;
+		x->watch_arg = wa;
 		x->cap = cap;
 	}
+	x->watch_arg[x->n] = -1;
 	x->flags[x->n] = x->globbed ? TV_PROBE_OPTIONAL : 0;
 	x->usdt_args[x->n] = NULL;
 	x->usdt_pc[x->n] = 0;
@@ -174,6 +181,56 @@ static bool expand_uprobe(struct expand *x, const char *type, const char *target
 	return true;
 }
 
+/* One function's watchpoint, named as bpftrace 0.17 names it:
+ * TYPE:BIN:FUNC[:N]:LEN:MODE (N: the argument, when not arg0). */
+static int add_watch(struct expand *x, const char *type, const struct fe_watch *w, const char *func)
+{
+	char name[1024], arg[16] = "";
+
+	if (w->arg)
+		snprintf(arg, sizeof(arg), ":%d", w->arg);
+	snprintf(name, sizeof(name), "%s:%s:%s%s:%s", type, x->L->opts->watch_bin, func, arg,
+		 w->len_mode);
+	if (add_name(x, name))
+		return -1;
+	x->flags[x->n - 1] |= TV_PROBE_DEFERRED;
+	x->watch_arg[x->n - 1] = w->arg;
+	return 0;
+}
+
+static void expand_watch(struct expand *x, enum tv_probe_type t, const char *target)
+{
+	const char *type = tv_probe_types[t].name, *bin = x->L->opts->watch_bin;
+	struct fe_watch w;
+	struct fe_ufuncs u = {0};
+	struct tv_err err = {0};
+
+	if (fe_watch_parse(x->L, x->at, type, target, &w))
+		return;
+	x->globbed = fe_has_wildcard(w.func);
+	if (!x->globbed) {
+		add_watch(x, type, &w, w.func);
+		return;
+	}
+	if (fe_ufuncs_find(&u, type, bin, w.func, &err))
+		fe_error(x->L, x->at, "%s", err.msg);
+	else if (!u.n)
+		fe_error(x->L, x->at, "No probes matched %s:%s", bin, w.func);
+	for (int i = 0; i < u.n && !add_watch(x, type, &w, u.v[i].name + u.v[i].bin_len + 1); i++)
+		;
+	fe_ufuncs_free(&u);
+}
+
+/* The attach point as written, its type's full name first. */
+static void add_written(struct expand *x, const struct tv_probe_type_info *pt, const char *text,
+			size_t n, const char *target)
+{
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s%s%s", pt->name, *target || text[n] ? ":" : "", target);
+	add_name(x, full);
+}
+
 static bool kernel_offers(const struct lower *L, enum tv_feature f)
 {
 	return f == TV_FEAT_none || !L->opts || !L->opts->has_feature || L->opts->has_feature(f);
@@ -186,7 +243,6 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 	size_t n = strcspn(text, ":");
 	int t = tv_probe_type_find(text, n);
 	const struct tv_probe_type_info *pt = t >= 0 ? &tv_probe_types[t] : NULL;
-	char full[512];
 
 	x->at = at;
 	if (!pt) {
@@ -212,15 +268,24 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 	switch (t) {
 	case TV_PT_usdt: expand_usdt(x, target); break;
 	case TV_PT_tracepoint: expand_tracepoint(x, target); break;
+	case TV_PT_asyncwatchpoint:
+		if (!fe_watch_on_func(target)) {
+			fe_error(x->L, at, "%s requires a function name", pt->name);
+			break;
+		}
+		/* fall through */
+	case TV_PT_watchpoint:
+		if (fe_watch_on_func(target))
+			expand_watch(x, t, target);
+		else
+			add_written(x, pt, text, n, target);
+		break;
 	case TV_PT_uprobe:
 	case TV_PT_uretprobe:
 		if (expand_uprobe(x, pt->name, target))
 			break;
 		/* fallthrough */
-	default:
-		snprintf(full, sizeof(full), "%s%s%s", pt->name, *target || text[n] ? ":" : "",
-			 target);
-		add_name(x, full);
+	default: add_written(x, pt, text, n, target);
 	}
 	x->globbed = false;
 }
@@ -235,6 +300,7 @@ static void free_names(struct expand *x)
 	free(x->flags);
 	free(x->usdt_args);
 	free(x->usdt_pc);
+	free(x->watch_arg);
 }
 
 /* Code that reads `args` or calls uaddr() depends on the attach point:
@@ -329,6 +395,31 @@ static int read_format(struct lower *L, const struct fe_node *at, const char *at
 	return 0;
 }
 
+/* A function watchpoint's setup: uprobe:BIN:FUNC of its name
+ * (TYPE:BIN:FUNC[:N]:LEN:MODE), for the watchpoint of probe index watch. */
+static void add_watch_setup(struct lower *L, const struct fe_node *p, const char *name, __u32 watch,
+			    int arg)
+{
+	const struct tv_probe *w = &L->img->probes[watch];
+	char setup[1024], *end;
+	const char *target;
+	int id, pc;
+
+	tv_probe_type_of(name, &target);
+	snprintf(setup, sizeof(setup), "%s:%s", tv_probe_types[TV_PT_uprobe].name, target);
+	for (int i = 0; i < (arg ? 3 : 2) && (end = strrchr(setup, ':')); i++)
+		*end = 0;
+	pc = fe_gen_watch_setup(L, watch, arg,
+				tv_probe_type_of(name, NULL) == TV_PT_asyncwatchpoint);
+	if (L->img->nprobes >= TV_MAX_BLOCKS)
+		fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
+	else if ((id = tv_image_add_probe(L->img, setup, pc)) >= 0) {
+		w = &L->img->probes[watch]; /* the table may have moved */
+		L->img->probes[id].flags = w->flags & TV_PROBE_OPTIONAL;
+		L->img->probes[id].loc = w->loc;
+	}
+}
+
 static void gen_probe(struct lower *L, const struct fe_node *p)
 {
 	struct expand x = {.L = L};
@@ -363,6 +454,8 @@ static void gen_probe(struct lower *L, const struct fe_node *p)
 			L->img->probes[id].loc = (struct tv_srcloc){.line = (__u16)at.line,
 								    .col = (__u16)at.col,
 								    .col_end = (__u16)at.col_end};
+			if (x.watch_arg[i] >= 0)
+				add_watch_setup(L, p, x.names[i], (__u32)id, x.watch_arg[i]);
 		}
 	}
 	free(fmt);

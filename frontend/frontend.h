@@ -102,6 +102,11 @@ struct tv_compile_opts {
 	/* always lower twice (tests check that one pass, where it is taken,
 	 * makes the same image) */
 	bool two_pass;
+	/* watchpoint:FUNC+argN: the traced process (-p, -c) and its program
+	 * as bpftrace names it (the -c path as written, or /proc/PID/exe);
+	 * NULL: function watchpoints are an error */
+	const char *watch_bin;
+	__s64 watch_pid;
 };
 
 /* Parse, resolve probes (tracefs), type-check and lower `text` to an image.

@@ -160,6 +160,13 @@ struct jumps {
 
 struct tv_compile_opts;
 
+/* watch.c: watchpoint:FUNC+argN:LEN:MODE */
+struct fe_watch {
+	char func[256];	      /* may hold wildcards */
+	int arg;	      /* N */
+	const char *len_mode; /* "LEN:MODE", in the attach text */
+};
+
 struct lower {
 	struct tv_image *img;
 	struct tv_diag *diag;
@@ -341,6 +348,13 @@ const char *fe_keys_type_name(struct lower *L, const struct fe_list *keys, const
 			      int ntypes, char *buf, size_t n);
 /* The image probe an attach point is, or will be as the next one added. */
 int fe_probe_index(const struct lower *L, const char *attach);
+/* watch.c: is the target FUNC+argN:...?  Its parts (0, or -1 with the
+ * error told), and the block of its setup uprobe, for the watchpoint's
+ * probe index watch. */
+bool fe_watch_on_func(const char *target);
+int fe_watch_parse(struct lower *L, const struct fe_node *at, const char *type, const char *target,
+		   struct fe_watch *w);
+int fe_gen_watch_setup(struct lower *L, __u32 watch, int arg, bool async);
 /* usdt.c: argN of the usdt location being lowered (L->usdt_args) */
 int fe_gen_usdt_arg(struct lower *L, const struct fe_node *e, int n);
 int fe_f_reg(struct lower *L, const struct fe_node *call, bool want);

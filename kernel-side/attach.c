@@ -33,6 +33,7 @@ static const struct provider {
     [TV_PT_uretprobe] = {kattach_uretprobe, kcheck_uretprobe},
     [TV_PT_usdt] = {kattach_usdt, kcheck_usdt},
     [TV_PT_watchpoint] = {kattach_watchpoint, kcheck_watchpoint},
+    [TV_PT_asyncwatchpoint] = {kattach_watchpoint, kcheck_watchpoint},
     [TV_PT_kprobe] = {kattach_kprobe, kcheck_kprobe},
     [TV_PT_kretprobe] = {kattach_kretprobe, kcheck_kretprobe},
     [TV_PT_kfunc] = {kcheck_kfunc, kcheck_kfunc},
@@ -75,7 +76,7 @@ int kattach_add_link(struct tv_kernel *k, int link_fd, int perf_fd, const struct
 		return tv_err_set(err, 0, "probe '%s': out of memory", a->probe);
 	}
 	k->links = l;
-	k->links[k->nlinks++] = (struct link){link_fd, perf_fd};
+	k->links[k->nlinks++] = (struct link){.link_fd = link_fd, .perf_fd = perf_fd};
 	return 0;
 }
 
@@ -209,7 +210,8 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 		const struct provider *p;
 		int rc;
 
-		if (tv_probe_has(attach, TV_PT_HOST))
+		/* a deferred watchpoint waits for its setup's address */
+		if (tv_probe_has(attach, TV_PT_HOST) || (img->probes[i].flags & TV_PROBE_DEFERRED))
 			continue;
 		if (!first[i])
 			continue; /* runs after the first block on the same attach point */

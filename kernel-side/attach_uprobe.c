@@ -43,10 +43,25 @@ static int parse_num(const char *s, __u64 *v)
 	return *end || errno ? -EINVAL : 0;
 }
 
-/* PATH:SPEC, split at the last ':'. */
+/* The last ':' of s outside a "quoted part", or NULL. */
+static const char *last_colon(const char *s)
+{
+	const char *colon = NULL;
+	bool quoted = false;
+
+	for (; *s; s++)
+		if (*s == '"')
+			quoted = !quoted;
+		else if (*s == ':' && !quoted)
+			colon = s;
+	return colon;
+}
+
+/* PATH:SPEC, split at the last ':'; FUNC may be quoted ("echo_builtin"+0),
+ * as bpftrace's attach point parser takes it. */
 static int parse_target(const struct kattach *a, struct uspec *u, struct tv_err *err)
 {
-	const char *colon = strrchr(a->target, ':'), *spec, *plus;
+	const char *colon = last_colon(a->target), *spec, *plus;
 	size_t n;
 
 	if (!colon || colon == a->target || !colon[1])
@@ -57,8 +72,11 @@ static int parse_target(const struct kattach *a, struct uspec *u, struct tv_err 
 		return parse_num(spec, &u->addr)
 			   ? tv_err_set(err, 0, "probe '%s': bad address '%s'", a->probe, spec)
 			   : 0;
-	plus = strchr(spec, '+');
+	plus = spec[0] == '"' ? strchr(spec + 1, '"') : spec;
+	plus = plus ? strchr(plus, '+') : NULL;
 	n = plus ? (size_t)(plus - spec) : strlen(spec);
+	if (n >= 2 && spec[0] == '"' && spec[n - 1] == '"')
+		spec++, n -= 2;
 	if (!n || n >= sizeof(u->func) || (plus && parse_num(plus + 1, &u->off)))
 		goto bad;
 	memcpy(u->func, spec, n);
@@ -200,18 +218,17 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 	GElf_Sym s;
 	__u64 at;
 
+	/* bpftrace 0.17's words, the path as written */
 	if (!find_sym(e, probe_func, u, &s))
 		return u->func[0]
 			   ? tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path)
-			   : tv_err_set(err, 0,
-					"probe '%s': address 0x%llx is in no function of %s",
-					a->probe, (unsigned long long)u->addr, u->path);
+			   : tv_err_set(err, 0, "Could not resolve address: %s:0x%llx", u->bin,
+					(unsigned long long)u->addr);
 	if (!u->func[0])
 		u->off = u->addr - s.st_value;
-	if (u->off && u->off >= s.st_size)
-		return tv_err_set(
-		    err, 0, "probe '%s': offset %llu is outside the function (size %llu)", a->probe,
-		    (unsigned long long)u->off, (unsigned long long)s.st_size);
+	if (u->off && u->off >= s.st_size) /* (an address is always inside its function) */
+		return tv_err_set(err, 0, "Offset outside the function bounds ('%s' size is %llu)",
+				  u->func, (unsigned long long)s.st_size);
 	if (u->off && u->ret)
 		return tv_err_set(err, 0,
 				  "probe '%s': uretprobes cannot be attached at a function "

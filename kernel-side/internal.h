@@ -32,6 +32,8 @@ _Static_assert(KPROG__COUNT * TV_PROG_COPIES <= TV_PROG_TAGS, "one tag a pinned 
 
 struct link {
 	int link_fd, perf_fd;
+	bool watch;	  /* a function watchpoint's breakpoint, which unwatch() removes */
+	__u64 watch_addr; /* ... on this address */
 };
 
 struct kstore {
@@ -65,6 +67,7 @@ struct tv_kernel {
 		char *path;
 		__u64 off, ref_ctr; /* file offsets: the probe, its usdt semaphore (or 0) */
 	} * utargets;
+	__u64 *watched; /* by probe index: the address a deferred watchpoint last took */
 };
 
 /* pin_trust.c: nothing is reused or removed through a link, nor reused

@@ -55,6 +55,14 @@ bool tv_kernel_offers(enum tv_probe_type t);
 typedef void (*tv_warn_fn)(void *arg, const char *msg);
 int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *arg, struct tv_err *err);
 
+/* A function watchpoint (TV_PROBE_DEFERRED probe) on addr in the target
+ * process, as its setup reported it; a repeat of the address the probe
+ * took last is ignored, as bpftrace does.  -ENOSPC: no debug register is
+ * free. */
+int tv_kernel_watch(struct tv_kernel *k, __u32 probe, __u64 addr, struct tv_err *err);
+/* unwatch(addr): every function watchpoint on addr detached (none: nothing). */
+void tv_kernel_unwatch(struct tv_kernel *k, __u64 addr);
+
 /* Detach every probe (records already sent can still be polled). */
 void tv_kernel_detach(struct tv_kernel *k);
 /* Maps of the loaded image, as a tv_store. */

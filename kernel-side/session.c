@@ -639,6 +639,7 @@ static void release_fds(struct tv_kernel *k)
 	for (__u32 i = 0; k->utargets && k->img && i < k->img->nprobes; i++)
 		free(k->utargets[i].path);
 	free(k->utargets);
+	free(k->watched);
 	ring_buffer__free(k->rb);
 	if (k->ring_fd >= 0)
 		close(k->ring_fd);

@@ -97,3 +97,11 @@ HANDLER(SIGNAL)
 	(void)st, (void)v;
 	return 0;
 }
+
+/* A watchpoint's setup runs in a uprobe, never in the vm: its "current
+ * process" would be tracevm itself. */
+HANDLER(STOPPROC)
+{
+	(void)st, (void)v;
+	return 0;
+}

@@ -446,4 +446,15 @@ HANDLER(SIGNAL)
 	return NEXT;
 }
 
+/* The process stops on its way back to user space, before the probed
+ * function goes on: the host attaches the watchpoint, then sends SIGCONT. */
+#define TV_SIGSTOP 19 /* x86_64's (vmlinux.h has no signal numbers) */
+HANDLER(STOPPROC)
+{
+	(void)in;
+	(void)st;
+	bpf_send_signal(TV_SIGSTOP);
+	return NEXT;
+}
+
 #endif

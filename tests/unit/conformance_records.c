@@ -2,7 +2,10 @@
  * every record kind, USYM and SIGNAL. */
 #include "tests/unit/conformance.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* EMIT of every record kind, lengths 0 to the whole scratch, at the
@@ -21,6 +24,7 @@ static void conformance_emit(void **state)
 	    {TV_REC_fault, 0, 8, 8},	   {TV_REC_printf, 7, 1000, 0},
 	    {TV_REC_join, 1, 0, TV_JOIN_ARGS * TV_STR_MAX},
 	    {TV_REC_upid, 0, 16, 8},	   {TV_REC_value, 2, 24, 16},
+	    {TV_REC_watch, 0, 40, 16},	   {TV_REC_unwatch, 0, 64, 8},
 	};
 	/* clang-format on */
 	__u8 pat[128];
@@ -28,7 +32,7 @@ static void conformance_emit(void **state)
 
 	(void)state;
 	need_kernel();
-	assert_int_equal(TV_REC__COUNT, 12); /* a new kind needs a row above */
+	assert_int_equal(TV_REC__COUNT, 14); /* a new kind needs a row above */
 	for (unsigned i = 0; i < sizeof(pat); i++)
 		pat[i] = (__u8)(i * 5 + 3);
 	begin("emit");
@@ -97,12 +101,59 @@ static void conformance_signal(void **state)
 	finish();
 }
 
+/* Waits (up to 5 s) for process pid to be stopped, then resumes it. */
+static bool resume_when_stopped(pid_t pid)
+{
+	char path[64], buf[512], *state;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 5000; i++, usleep(1000)) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = 0;
+		if ((state = strrchr(buf, ')')) && state[1] == ' ' && state[2] == 'T')
+			return !kill(pid, SIGCONT);
+	}
+	return false;
+}
+
+/* STOPPROC stops the current process: the kernel's run stops this one
+ * until a watcher resumes it (the vm's does nothing: it runs no user
+ * code); then the block goes on. */
+static void conformance_stopproc(void **state)
+{
+	pid_t self = getpid(), w;
+	int status = -1;
+
+	(void)state;
+	need_kernel();
+	begin("stopproc");
+	I(STOPPROC);
+	I(MOVI, 6, 0x77), out(6);
+	flush(0);
+	I(EXIT);
+	load();
+	w = fork();
+	if (w == 0)
+		_exit(resume_when_stopped(self) ? 0 : 1);
+	assert_true(w > 0);
+	run(0, zero_ctx);
+	waitpid(w, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(word(&G.vr.v[0], 0), 0x77);
+	finish();
+}
+
 int conformance_records_group(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(conformance_emit),
 	    T(conformance_usym),
 	    T(conformance_signal),
+	    T(conformance_stopproc),
 	};
 
 	return RUN_GROUP("conformance_records", tests);

@@ -64,7 +64,7 @@ check include_option_missing_header t_include_cli_missing
 
 t_user_header_error() { # the user's header: its own file:line, at the #include
 	"$TV" -e "#include \"$T/hdr/bad.h\"
-BEGIN { exit(); }" 2>&1 | head -1 | grep -qF "ERROR: $T/hdr/bad.h:2:20: expected ';' before 'int'"
+BEGIN { exit(); }" 2>&1 | head -1 | grep -qF "error: $T/hdr/bad.h:2:20: expected ';' before 'int'" # clang's word, as bpftrace prints it
 }
 check user_header_error_has_file_line t_user_header_error
 t_include_depth() {

@@ -209,8 +209,12 @@ void fe_cpp_directive(struct fe_cpp *cpp, int node, const char *text)
 {
 	struct pp_vec v = {0};
 
+	char *copy = fe_cpp_alloc(cpp, strlen(text) + 1); /* the macros point into it */
+
 	cpp->node = node, cpp->file = -1, cpp->failed = false;
-	if (fe_pp_lex(cpp, text, &v))
+	if (copy)
+		strcpy(copy, text);
+	if (!copy || fe_pp_lex(cpp, copy, &v))
 		fe_cpp_errorf(cpp, "out of memory");
 	else if (v.n && fe_pp_is(&v.v[0], "#"))
 		fe_cpp_run_directive(cpp, v.v, v.n);

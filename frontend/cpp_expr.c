@@ -109,7 +109,7 @@ static struct val primary(struct ev *e)
 	struct val r = {0};
 
 	if (!t)
-		return fail(e, "#if with no expression"), r;
+		return fail(e, "expected a value at the end of #if"), r;
 	e->pos++;
 	if (t->kind == PP_NUM)
 		return number(e, t);

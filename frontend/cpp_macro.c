@@ -334,11 +334,13 @@ static int do_paste(struct fe_cpp *cpp, const struct pp_macro *m, const struct p
 	const struct pp_tok *r = p >= 0 ? a->raw.v + a->start[p] : next;
 
 	/* GNU: ", ## __VA_ARGS__" drops the comma when there are none */
-	if (p >= 0 && m->variadic && p == m->nparams - 1 && !n &&
-	    fe_pp_is(&res->v[res->n - 1], ","))
+	bool gnu_comma =
+	    p >= 0 && m->variadic && p == m->nparams - 1 && fe_pp_is(&res->v[res->n - 1], ",");
+
+	if (gnu_comma && !n)
 		res->n--;
-	if (!n)
-		return i + 1;
+	if (gnu_comma || !n) /* the comma stays before the arguments: no paste */
+		return push_all(res, r, n) ? -1 : i + 1;
 	res->v[res->n - 1] = paste(cpp, &res->v[res->n - 1], &r[0]);
 	return push_all(res, r + 1, n - 1) ? -1 : i + 1;
 }

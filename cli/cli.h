@@ -26,6 +26,8 @@ struct tv_opts {
 #define TV_MAX_INCLUDES 16
 	const char *includes[TV_MAX_INCLUDES]; /* --include FILE, as `#include <FILE>` */
 	int nincludes;
+	const char *idirs[TV_MAX_INCLUDES]; /* -I DIR */
+	int nidirs;
 };
 
 /* May this process use BPF and perf events (CAP_SYS_ADMIN, or CAP_BPF and

@@ -30,6 +30,7 @@ static const char usage[] =
     "    -d             print the program's bytecode as assembler text and exit\n"
     "    -e 'program'   the program to run\n"
     "    -f FORMAT      output as text (default) or json, one object a line\n"
+    "    -I DIR         look for #include files in DIR (before the system's; repeatable)\n"
     "    -k, -kk        -kk: warn of each memory read that fails, where it is (-k: as bpftrace,\n"
     "                   not of reads; at exit a count of failed reads is told without -kk)\n"
     "    -l [PATTERN]   list probes (tracepoints, software events); -lv with arguments\n"
@@ -109,7 +110,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 	    {"version", no_argument, NULL, 'V'},
 	    {"cleanup", no_argument, NULL, 'C'},
 	    {"unsafe", no_argument, NULL, 'U'},
-	    {"info", no_argument, NULL, 'I'},
+	    {"info", no_argument, NULL, 'F'},
 	    {"include", required_argument, NULL, 'N'},
 	    {0},
 	};
@@ -121,7 +122,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		return -1;
 	/* options may follow the script file, as with bpftrace (GNU getopt
 	 * permutes; `--` ends them, before positional parameters like -1) */
-	while ((c = getopt_long(argc, argv, "A:B:c:de:f:klo:p:qvhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "A:B:c:de:f:I:klo:p:qvhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'A': o->asm_file = optarg; break;
 		case 'N':
@@ -154,7 +155,15 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		case 'v': o->verbose = true; break;
 		case 'C': o->cleanup = true; break;
 		case 'U': o->unsafe = true; break;
-		case 'I': o->info = true; break;
+		case 'F': o->info = true; break;
+		case 'I':
+			if (o->nidirs == TV_MAX_INCLUDES) {
+				tv_err_set(err, 0, "too many -I directories (at most %d)",
+					   TV_MAX_INCLUDES);
+				return -1;
+			}
+			o->idirs[o->nidirs++] = optarg;
+			break;
 		case 'V': /* scripts that check for bpftrace grep its words */
 			printf("tracevm v%s (bpftrace v0.17.0 compatible)\n", TV_VERSION);
 			return 0;
@@ -234,6 +243,9 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 	    .usdt = tv_kernel_usdt_list,
 	    .includes = o->includes,
 	    .nincludes = o->nincludes,
+	    .include_dirs = o->idirs,
+	    .ninclude_dirs = o->nidirs,
+	    .script_path = o->program ? NULL : o->file,
 	    /* -d only prints: what the kernel lacks is not its concern */
 	    .has_feature = o->dump ? NULL : tv_kernel_has_feature};
 	const char *name = o->program ? "stdin" : o->file;

@@ -97,6 +97,9 @@ struct tv_compile_opts {
 	tv_usdt_fn usdt; /* a binary's USDT locations (NULL: usdt is an error) */
 	const char *const *includes; /* --include: headers included before the script */
 	int nincludes;
+	const char *const *include_dirs; /* -I: where #include looks first */
+	int ninclude_dirs;
+	const char *script_path; /* the script's file: #include "..." looks beside it (NULL: -e, .) */
 	/* does the kernel offer this?  (NULL: not asked; the attach finds out) */
 	bool (*has_feature)(enum tv_feature f);
 	/* always lower twice (tests check that one pass, where it is taken,

@@ -322,6 +322,10 @@ static void lex_preproc(struct fe_lexer *lx, struct fe_tok *t)
 	size_t start = lx->pos, end = fe_lex_eol(lx, start);
 
 	t->kind = start == 0 && at(lx, 0, "#!") ? TV_T_SHEBANG : TV_T_PREPROC;
+	/* a directive goes on after a backslash at the end of its line */
+	while (t->kind == TV_T_PREPROC && end > start && end < lx->len &&
+	       lx->src[end - 1 - (end - 1 > start && lx->src[end - 1] == '\r')] == '\\')
+		end = fe_lex_eol(lx, end + 1);
 	while (end > start && fe_is_space((unsigned char)lx->src[end - 1]))
 		end--;
 	t->loc = fe_lex_loc(lx, start, end);

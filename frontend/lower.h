@@ -133,8 +133,6 @@ struct fe_map {
 
 /* A preprocessor name: a script's #define or a header constant. */
 enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
-#define TV_FE_MAX_MACROS 512
-#define FE_MAX_COND 32
 /* bytes of a format's text (printf, system, cat, time, strftime): its
  * constant holds the text, a NUL and the arguments' types */
 #define TV_FE_FMT_MAX 512
@@ -143,7 +141,7 @@ struct fe_macro {
 	size_t len;
 	enum fe_macro_kind kind;
 	__s64 value;
-	char str[64];
+	char str[256];
 };
 
 struct fe_var {
@@ -173,15 +171,10 @@ struct lower {
 	const struct tv_compile_opts *opts;
 	struct fe_map maps[TV_MAX_MAPS];
 	int nmaps;
-	struct fe_macro macros[TV_FE_MAX_MACROS];
-	int nmacros;
-	/* #if regions open while the preamble is read, and for each preamble
-	 * node whether it is in effect (macros.c) */
-	struct fe_cond {
-		bool on, outer, taken;
-	} cond[FE_MAX_COND];
-	int ncond;
-	bool *preamble_on;
+	/* the preamble preprocessed (macros.c, once for both passes), and
+	 * fe_macro_find's last answer */
+	struct fe_cpp *cpp;
+	struct fe_macro macro;
 	struct fe_tuple tuples[TV_FE_MAX_TUPLES]; /* kept across passes: maps name them */
 	int ntuples;
 	/* tuple variables that a later assignment widened (a longer string),
@@ -309,6 +302,7 @@ bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf
 
 /* macros.c: #define and #include <header> names */
 void fe_macros_collect(struct lower *L, const struct fe_list *preamble);
+void fe_macros_release(struct lower *L);
 struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 
 /* Scratch: 0..15 for the fused count opcodes, variables from VAR_BASE,
@@ -435,8 +429,6 @@ int fe_type_member_at(struct lower *L, int id, __u32 i, struct fe_btf_member *m,
 int fe_type_find(struct lower *L, const struct fe_node *at, const char *name, bool is_union);
 bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value);
 void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton);
-/* while the preamble is read: not inside a false #if region */
-bool fe_preamble_on(const struct lower *L);
 void fe_types_release(struct lower *L);
 
 /* ptr.c: pointer arithmetic and comparisons */

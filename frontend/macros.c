@@ -1,14 +1,17 @@
-/* Preprocessor names a script can use: its own object-like `#define`s, and
- * the constants of the kernel headers bpftrace's tools include.  bpftrace
- * runs clang's preprocessor over the headers; with no headers installed
- * (our users' machines), the header constants come from the table below,
- * defined only when the script includes that header, as C would. */
+/* The preamble's preprocessor names, for the script: its #defines, those
+ * of the headers it includes (cpp*.c), and the constants of the kernel
+ * headers bpftrace's tools include.  bpftrace runs clang's preprocessor
+ * over kernel headers; without them installed (our users' machines), their
+ * constants come from the table below, defined only when the script
+ * includes that header, as C would, and their types from BTF. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "frontend/btf.h"
-
+#include "frontend/cpp.h"
+#include "frontend/frontend.h"
 #include "frontend/lower.h"
 
 /* HEADER_CONST(header, name, value): values as in Linux 6.x. */
@@ -204,229 +207,117 @@ static const struct {
     {"asm-generic/errno.h", "errno.h"},
 };
 
-static struct fe_macro *macro_add(struct lower *L, const struct fe_node *at, const char *name,
-				  size_t len)
+/* Kernel headers are never read: what bpftrace's tools take from them
+ * is in BTF and in the table. */
+static bool kernel_header(const char *h)
 {
-	struct fe_macro *m = fe_macro_find(L, name, len);
+	static const char *const dirs[] = {
+	    "linux/",  "net/",	  "uapi/",  "asm/",  "asm-generic/", "generated/",   "trace/",
+	    "kernel/", "crypto/", "scsi/",  "rdma/", "sound/",	     "video/",	     "xen/",
+	    "drm/",    "keys/",	  "media/", "misc/", "acpi/",	     "dt-bindings/", "vdso/"};
 
-	if (m)
-		return m; /* a redefinition replaces the value, as cpp does */
-	if (len >= sizeof(m->name)) {
-		fe_error(L, at, "#define name too long (at most %zu bytes)", sizeof(m->name) - 1);
-		return NULL;
-	}
-	if (L->nmacros == TV_FE_MAX_MACROS) {
-		fe_error(L, at, "too many #define names (at most %d)", TV_FE_MAX_MACROS);
-		return NULL;
-	}
-	m = &L->macros[L->nmacros++];
-	*m = (struct fe_macro){.len = len};
-	memcpy(m->name, name, len);
-	return m;
-}
-
-static void include_header(struct lower *L, const struct fe_node *at, const char *h, size_t n)
-{
-	for (size_t i = 0; i < sizeof(header_consts) / sizeof(header_consts[0]); i++) {
-		struct fe_macro *m;
-
-		if (strlen(header_consts[i].header) != n || memcmp(header_consts[i].header, h, n))
-			continue;
-		m = macro_add(L, at, header_consts[i].name, strlen(header_consts[i].name));
-		if (m)
-			m->value = header_consts[i].value, m->kind = FE_MACRO_INT;
-	}
-	for (size_t i = 0; i < sizeof(header_includes) / sizeof(header_includes[0]); i++)
-		if (strlen(header_includes[i].header) == n &&
-		    !memcmp(header_includes[i].header, h, n))
-			include_header(L, at, header_includes[i].also,
-				       strlen(header_includes[i].also));
-}
-
-static const char *skip_blanks(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-static size_t ident_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-	       (n && s[n] >= '0' && s[n] <= '9'))
-		n++;
-	return n;
-}
-
-/* The body of `#define NAME body`: an integer (in parentheses, signed,
- * with C suffixes) or a string literal without escapes; else the name is
- * known but cannot be used. */
-static void define_value(struct fe_macro *m, const char *body)
-{
-	const char *s = skip_blanks(body), *e;
-	size_t n = strlen(s);
-	bool paren = n >= 2 && s[0] == '(' && s[n - 1] == ')';
-	char *end;
-
-	m->kind = FE_MACRO_OTHER;
-	if (paren)
-		s = skip_blanks(s + 1), n = strlen(s) - 1;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == ')'))
-		n--;
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"' && !memchr(s + 1, '\\', n - 2) &&
-	    n - 2 < sizeof(m->str)) {
-		memcpy(m->str, s + 1, n - 2);
-		m->str[n - 2] = 0;
-		m->kind = FE_MACRO_STR;
-		return;
-	}
-	m->value = strtoll(s, &end, 0);
-	for (e = end; e < s + n && strchr("uUlL", *e); e++)
-		;
-	if (end != s && e == s + n)
-		m->kind = FE_MACRO_INT;
-}
-
-/* #if's condition: an integer, a macro's value, defined(NAME) / defined
- * NAME, each maybe negated with '!'; anything else is false. */
-static bool if_value(struct lower *L, const char *s)
-{
-	bool neg = false, paren;
-	struct fe_macro *m;
-	size_t n;
-	char *end;
-	long long v;
-
-	for (s = skip_blanks(s); *s == '!'; s = skip_blanks(s + 1))
-		neg = !neg;
-	if (!strncmp(s, "defined", 7)) {
-		s = skip_blanks(s + 7);
-		paren = *s == '(';
-		s = skip_blanks(s + paren);
-		n = ident_len(s);
-		return neg != (n && fe_macro_find(L, s, n) != NULL);
-	}
-	if ((n = ident_len(s))) {
-		m = fe_macro_find(L, s, n);
-		return neg != (m && m->kind == FE_MACRO_INT && m->value);
-	}
-	v = strtoll(s, &end, 0);
-	return neg != (end != s && v);
-}
-
-/* The conditionals: whether the directive p starts, flips or ends a
- * region, and whether what follows is in effect.  Returns true for a
- * conditional (handled), false for any other directive. */
-static bool conditional(struct lower *L, const char *s)
-{
-	struct fe_cond *c = L->ncond ? &L->cond[L->ncond - 1] : NULL;
-	bool outer = !c || c->on;
-	size_t n;
-
-	if (!strncmp(s, "ifdef", 5) || !strncmp(s, "ifndef", 6) || !strncmp(s, "if", 2)) {
-		bool v, ndef = !strncmp(s, "ifndef", 6), def = !strncmp(s, "ifdef", 5);
-
-		if (def || ndef) {
-			s = skip_blanks(s + (ndef ? 6 : 5));
-			n = ident_len(s);
-			v = ndef != (n && fe_macro_find(L, s, n) != NULL);
-		} else if (s[2] == ' ' || s[2] == '\t' || s[2] == '(' || s[2] == '!') {
-			v = if_value(L, s + 2);
-		} else {
-			return false;
-		}
-		if (L->ncond < FE_MAX_COND)
-			L->cond[L->ncond++] = (struct fe_cond){outer && v, outer, v};
-		return true;
-	}
-	if (!c)
-		return !strncmp(s, "else", 4) || !strncmp(s, "elif", 4) || !strncmp(s, "endif", 5);
-	if (!strncmp(s, "elif", 4)) {
-		bool v = !c->taken && if_value(L, s + 4);
-
-		c->on = c->outer && v;
-		c->taken |= v;
-		return true;
-	}
-	if (!strncmp(s, "else", 4)) {
-		c->on = c->outer && !c->taken;
-		c->taken = true;
-		return true;
-	}
-	if (!strncmp(s, "endif", 5)) {
-		L->ncond--;
-		return true;
-	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(h, dirs[i], strlen(dirs[i])))
+			return true;
 	return false;
 }
 
-bool fe_preamble_on(const struct lower *L)
+/* Defines h's constants; true if the table knows h. */
+static bool table_header(struct fe_cpp *cpp, const char *h)
 {
-	return !L->ncond || L->cond[L->ncond - 1].on;
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(header_consts) / sizeof(header_consts[0]); i++)
+		if (!strcmp(header_consts[i].header, h)) {
+			fe_cpp_define_int(cpp, header_consts[i].name, header_consts[i].value);
+			known = true;
+		}
+	for (size_t i = 0; i < sizeof(header_includes) / sizeof(header_includes[0]); i++)
+		if (!strcmp(header_includes[i].header, h))
+			known |= table_header(cpp, header_includes[i].also);
+	return known;
 }
 
-static void preproc_line(struct lower *L, const struct fe_node *p)
+/* The headers the table serves, so that a machine without libc's or the
+ * kernel's headers runs the tools, as it runs them with BTF. */
+static bool builtin_header(struct fe_cpp *cpp, const char *name, void *ctx)
 {
-	const char *s = skip_blanks(p->text + 1), *name, *end;
-	size_t n;
-
-	if (conditional(L, s) || !fe_preamble_on(L))
-		return;
-
-	if (!strncmp(s, "include", 7)) {
-		s = skip_blanks(s + 7);
-		end = *s == '<' ? strchr(s + 1, '>') : *s == '"' ? strchr(s + 1, '"') : NULL;
-		if (end)
-			include_header(L, p, s + 1, (size_t)(end - s - 1));
-		return;
-	}
-	if (strncmp(s, "define", 6) || (s[6] != ' ' && s[6] != '\t'))
-		return; /* conditionals and the rest: as bpftrace's tools use them, inert */
-	name = skip_blanks(s + 6);
-	n = ident_len(name);
-	if (n && name[n] != '(') {
-		struct fe_macro *m = macro_add(L, p, name, n);
-
-		if (m)
-			define_value(m, name + n);
-	} else if (n) {
-		struct fe_macro *m = macro_add(L, p, name, n);
-
-		if (m)
-			m->kind = FE_MACRO_OTHER; /* a function-like macro */
-	}
+	(void)ctx;
+	return table_header(cpp, name) || kernel_header(name);
 }
 
+static void script_dir(const struct tv_compile_opts *o, char *buf, size_t size)
+{
+	const char *p = o ? o->script_path : NULL, *slash = p ? strrchr(p, '/') : NULL;
+
+	snprintf(buf, size, "%.*s", slash ? (int)(slash - p) : 1, slash ? p : ".");
+}
+
+static struct fe_cpp *preprocess(struct lower *L, const struct fe_list *preamble)
+{
+	const struct tv_compile_opts *o = L->opts;
+	char dir[4096];
+	struct fe_cpp_opts co = {.script_dir = dir,
+				 .idirs = o ? o->include_dirs : NULL,
+				 .nidirs = o ? o->ninclude_dirs : 0,
+				 .builtin_header = builtin_header};
+	struct fe_cpp *cpp;
+
+	script_dir(o, dir, sizeof(dir));
+	if (!(cpp = fe_cpp_new(&co)))
+		return NULL;
+	/* as bpftrace defines it where the kernel has BTF (tools test it) */
+	if (!access(TV_BTF_VMLINUX, R_OK))
+		fe_cpp_define_int(cpp, "BPFTRACE_HAVE_BTF", 1);
+	for (int i = 0; o && i < o->nincludes; i++)
+		fe_cpp_include_cli(cpp, o->includes[i]);
+	for (int i = 0; i < preamble->n; i++) {
+		const struct fe_node *n = preamble->v[i];
+
+		if (n->kind == TV_N_preproc)
+			fe_cpp_directive(cpp, i, n->text);
+		else if (fe_cpp_on(cpp))
+			fe_cpp_decl(cpp, i, n->text);
+	}
+	fe_cpp_finish(cpp);
+	return cpp;
+}
+
+/* Preprocessed once (headers are read once), its errors told each pass. */
 void fe_macros_collect(struct lower *L, const struct fe_list *preamble)
 {
-	static const struct fe_node cli = {0}; /* --include has no place in the script */
+	bool any = preamble->n || (L->opts && L->opts->nincludes);
 
-	struct fe_macro *btf;
+	if (!L->cpp && any && !(L->cpp = preprocess(L, preamble)))
+		fe_error(L, NULL, "out of memory");
+	for (int i = 0; L->cpp && i < L->cpp->nerr; i++) {
+		const struct fe_cpp_error *e = &L->cpp->err[i];
 
-	L->nmacros = 0, L->ncond = 0;
-	/* as bpftrace defines it where the kernel has BTF (tools test it);
-	 * looked for only by a script with directives (start-up is a syscall less) */
-	if (preamble->n && !access(TV_BTF_VMLINUX, R_OK) &&
-	    (btf = macro_add(L, &cli, "BPFTRACE_HAVE_BTF", 17)))
-		btf->kind = FE_MACRO_INT, btf->value = 1;
-	for (int i = 0; L->opts && i < L->opts->nincludes; i++)
-		include_header(L, &cli, L->opts->includes[i], strlen(L->opts->includes[i]));
-	free(L->preamble_on);
-	L->preamble_on = preamble->n ? calloc((size_t)preamble->n, sizeof(bool)) : NULL;
-	for (int i = 0; i < preamble->n; i++) {
-		if (preamble->v[i]->kind == TV_N_preproc)
-			preproc_line(L, preamble->v[i]);
-		if (L->preamble_on)
-			L->preamble_on[i] = fe_preamble_on(L);
+		fe_error(L, e->node >= 0 ? preamble->v[e->node] : NULL, "%s", e->msg);
 	}
 }
 
+void fe_macros_release(struct lower *L)
+{
+	fe_cpp_free(L->cpp);
+	L->cpp = NULL;
+}
+
+/* A name's value as the script reads it; the answer lasts until the next call. */
 struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len)
 {
-	for (int i = 0; i < L->nmacros; i++)
-		if (L->macros[i].len == len && !strncmp(L->macros[i].name, name, len))
-			return &L->macros[i];
-	return NULL;
+	struct fe_macro *m = &L->macro;
+	int64_t v = 0;
+	int k = L->cpp ? fe_cpp_value(L->cpp, name, len, &v, m->str, sizeof(m->str)) : -1;
+
+	if (k < 0)
+		return NULL;
+	if (k == 3 && fe_type_enum_value(L, m->str, &m->value))
+		k = 1;
+	else
+		m->value = v;
+	m->kind = k == 1 ? FE_MACRO_INT : k == 2 ? FE_MACRO_STR : FE_MACRO_OTHER;
+	snprintf(m->name, sizeof(m->name), "%.*s", (int)len, name);
+	m->len = len;
+	return m;
 }

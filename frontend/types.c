@@ -12,6 +12,7 @@
 
 #include "frontend/btf.h"
 #include "frontend/cdecl.h"
+#include "frontend/cpp.h"
 #include "frontend/dwarf.h"
 #include "frontend/lower.h"
 
@@ -244,59 +245,37 @@ bool fe_type_enum_value(struct lower *L, const char *name, __s64 *value)
 	return k && !fe_btf_enum_value(k, name, value);
 }
 
-/* Where the declarations' text was cut from: a line of the joined text
- * back to its node's place in the script. */
-static struct fe_loc script_loc(const struct fe_list *preamble, const int *first_line,
-				const struct fe_cdecl_error *err)
+/* Where line err->line of the preprocessed text came from: the script's
+ * place (a line of a declaration, or the #include that read the header). */
+static const struct fe_cpp_line *origin(const struct fe_cpp *cpp, const struct fe_cdecl_error *err)
 {
-	const struct fe_node *n = NULL;
-	int line = 1;
+	int i = err->line - 1;
 
-	for (int i = 0; i < preamble->n; i++)
-		if (first_line[i] && first_line[i] <= err->line)
-			n = preamble->v[i], line = first_line[i];
-	struct fe_loc at = n->loc;
-	int col0 = err->line == line ? at.col : 1;
-
-	at.line += err->line - line;
-	at.col = col0 + err->col - 1;
-	at.col_end = at.col + (err->col_end >= err->col ? err->col_end - err->col + 1 : 1);
-	return at;
+	return &cpp->lines[i < 0 ? 0 : i >= cpp->nlines ? cpp->nlines - 1 : i];
 }
 
-/* The declarations joined into one text (later ones see earlier ones),
- * each starting on a line of its own; first_line[i]: node i's. */
-static bool declaration_on(const struct lower *L, const struct fe_list *preamble, int i)
+static void tell(struct lower *L, const struct fe_list *preamble, const struct fe_cdecl_error *err)
 {
-	return preamble->v[i]->kind == TV_N_struct_def && (!L->preamble_on || L->preamble_on[i]);
-}
+	const struct fe_cpp_line *o = origin(L->cpp, err);
+	const struct fe_node *n = o->node >= 0 ? preamble->v[o->node] : NULL;
+	struct fe_node at = {0};
 
-/* (declarations in a false #if region are left out) */
-static char *join(const struct lower *L, const struct fe_list *preamble, int *first_line)
-{
-	size_t len = 0, k = 0;
-	int line = 1;
-	char *text;
+	int before = L->diag->n;
 
-	for (int i = 0; i < preamble->n; i++)
-		if (declaration_on(L, preamble, i))
-			len += strlen(preamble->v[i]->text) + 1;
-	if (!len || !(text = malloc(len + 1)))
-		return NULL;
-	for (int i = 0; i < preamble->n; i++) {
-		const char *t = preamble->v[i]->text;
-
-		if (!declaration_on(L, preamble, i))
-			continue;
-		first_line[i] = line;
-		for (const char *c = t; *c; c++)
-			line += *c == '\n';
-		memcpy(text + k, t, strlen(t));
-		k += strlen(t);
-		text[k++] = '\n', line++;
+	if (o->file >= 0) { /* a user header's own error */
+		fe_error(L, n, "%s:%d:%d: %s", L->cpp->files[o->file].path, o->line, err->col,
+			 err->msg);
+	} else {
+		at.loc = n->loc;
+		at.loc.col = (o->line == 1 ? at.loc.col : 1) + err->col - 1;
+		at.loc.line += o->line - 1;
+		at.loc.col_end =
+		    at.loc.col + (err->col_end >= err->col ? err->col_end - err->col + 1 : 1);
+		fe_error(L, &at, "%s", err->msg);
 	}
-	text[k] = 0;
-	return text;
+	/* as bpftrace prints its C parser's (clang's) errors; tests match it */
+	if (L->diag->n > before)
+		L->diag->err[before].level = "error";
 }
 
 /* A struct the script uses by value without defining it: the kernel's
@@ -329,14 +308,50 @@ static void add_pton_arrays(struct lower *L, struct btf *b)
 		L->pton_type[1] = tag(FE_TSRC_SCRIPT, (__u32)v6);
 }
 
-/* The script's struct, union, enum and typedef definitions, into one BTF
- * the other sources are looked up after (with pton's arrays when the
- * script calls it). */
+/* A system header's declaration the parser cannot read is left out (all
+ * of them, if the error is in none); false if the error is the user's. */
+static bool drop_system(struct fe_cpp *cpp, char *text, const struct fe_cdecl_error *err, bool all)
+{
+	const struct fe_cpp_line *o = origin(cpp, err);
+	bool hit = false;
+
+	if (o->file < 0 || !cpp->files[o->file].system)
+		return false;
+	for (int i = 0; i < cpp->nspans; i++) {
+		struct fe_cpp_span *s = &cpp->spans[i];
+
+		if (!all && (err->line - 1 < s->first || err->line - 1 > s->last))
+			continue;
+		for (size_t k = s->off; k < s->end; k++)
+			text[k] = text[k] == '\n' ? '\n' : ' ';
+		hit = true;
+	}
+	return hit || !all ? hit || drop_system(cpp, text, err, true) : false;
+}
+
+/* The preprocessed declarations into b: 0, or -1 with err set. */
+static int parse(struct fe_cpp *cpp, struct btf **b, char *text, const struct fe_cdecl_env *env,
+		 struct fe_cdecl_error *err)
+{
+	for (int tries = 0;; tries++) {
+		if (!(*b = btf__new_empty()))
+			return 0; /* told by the caller */
+		if (!fe_cdecl_parse(*b, text, env, err))
+			return 0;
+		btf__free(*b);
+		*b = NULL;
+		if (tries == 100 || !drop_system(cpp, text, err, tries > 50))
+			return -1;
+	}
+}
+
+/* The script's struct, union, enum and typedef definitions, and its
+ * headers', into one BTF the other sources are looked up after (with
+ * pton's arrays when the script calls it). */
 void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton)
 {
-	int *first_line = calloc((size_t)preamble->n + 1, sizeof(int));
-	char *text = first_line ? join(L, preamble, first_line) : NULL;
-	struct btf *b = text || pton ? btf__new_empty() : NULL;
+	char *text = L->cpp && L->cpp->outlen ? strdup(L->cpp->out) : NULL;
+	struct btf *b = NULL;
 	struct fe_cdecl_error err = {0};
 	struct fe_cdecl_env env = {kernel_outside, L};
 	const void *raw;
@@ -347,17 +362,11 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton
 	free(L->script_btf_data);
 	L->script_btf = NULL, L->script_btf_data = NULL;
 	L->pton_type[0] = L->pton_type[1] = 0;
-	if (text && !b)
-		fe_error(L, preamble->v[0], "out of memory");
-	if (b && text && fe_cdecl_parse(b, text, &env, &err)) {
-		struct fe_node at = {.loc = script_loc(preamble, first_line, &err)};
-		int before = L->diag->n;
-
-		fe_error(L, &at, "%s", err.msg);
-		/* as bpftrace prints its C parser's (clang's) errors; tests match it */
-		if (L->diag->n > before)
-			L->diag->err[before].level = "error";
-	} else if (b) {
+	if (text && parse(L->cpp, &b, text, &env, &err)) {
+		tell(L, preamble, &err);
+	} else if (text && !b) {
+		fe_error(L, NULL, "out of memory");
+	} else if (b || (pton && (b = btf__new_empty()))) {
 		if (pton)
 			add_pton_arrays(L, b);
 		if ((raw = btf__raw_data(b, &len)) && (L->script_btf_data = malloc(len))) {
@@ -365,12 +374,11 @@ void fe_types_collect(struct lower *L, const struct fe_list *preamble, bool pton
 			L->script_btf = fe_btf_from_mem(L->script_btf_data, len, msg, sizeof(msg));
 		}
 		if (!L->script_btf)
-			fe_error(L, preamble->n ? preamble->v[0] : NULL, "the script's types: %s",
+			fe_error(L, NULL, "the script's types: %s",
 				 L->script_btf_data ? msg : "out of memory");
 	}
 	btf__free(b);
 	free(text);
-	free(first_line);
 }
 
 void fe_types_release(struct lower *L)
@@ -387,8 +395,7 @@ void fe_types_release(struct lower *L)
 		fe_dwarf_close(s->d);
 	}
 	L->ndwarf = 0;
-	free(L->preamble_on);
-	L->preamble_on = NULL;
+	fe_macros_release(L);
 	fe_btf_close(L->btf);
 	fe_btf_close(L->script_btf);
 	free(L->script_btf_data);

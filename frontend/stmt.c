@@ -25,6 +25,7 @@ int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsi
 {
 	const struct fe_list *a = &e->call.args;
 	unsigned len = size;
+	const char *s;
 	struct ty t;
 	int r;
 
@@ -38,8 +39,8 @@ int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsi
 			EMIT(L, SZERO, off + len - 1, size - (len - 1));
 		return rc;
 	}
-	if (a->v[0]->kind == TV_N_param) { /* str($N): the parameter's text ("" if none) */
-		const char *s = fe_param_text(L, a->v[0]);
+	/* str($N), str($N + k): the parameter's text ("" if none), from k on */
+	if (fe_param_str(L, e, &s)) {
 		struct fe_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};
 
 		lit.str.s = s;

@@ -495,8 +495,14 @@ static int f_delete(struct lower *L, const struct fe_node *c, bool want)
 	m = fe_map_get(L, t);
 	if (m && m->kind == TV_MAP__COUNT && !m->uses)
 		m->loc = c->loc; /* "Undefined map" points at the call, as bpftrace */
-	if (m && !fe_map_note_use(L, t, NULL))
-		EMIT(L, MDEL, (int)(m - L->maps), fe_gen_key(L, m, t));
+	if (m && !fe_map_note_use(L, t, NULL)) {
+		unsigned key = fe_gen_key(L, m, t);
+		struct fe_loc outer = L->at;
+
+		L->at = c->loc; /* -k tells a missing key at the call, as bpftrace */
+		EMIT(L, MDEL, (int)(m - L->maps), key);
+		L->at = outer;
+	}
 	return no_value(L, c, want);
 }
 
@@ -734,9 +740,13 @@ void fe_gen_map_assign(struct lower *L, const struct fe_node *t, const struct fe
 	if (op != TV_AST_ASSIGN) {
 		int old = fe_reg(L, t);
 
+		struct fe_loc outer = L->at;
+
 		if (m->val.k == TY_PTR)
 			fe_ptr_scale(L, t, m->val, r);
+		L->at = t->loc; /* -kk tells a missing key at the map, as bpftrace */
 		EMIT(L, MLOAD, old, m->id, key);
+		L->at = outer;
 		fe_compound(L, op, old, r);
 		EMIT(L, MOV, r, old);
 		fe_reg_free(L, old);

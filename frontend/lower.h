@@ -398,6 +398,8 @@ struct fe_var *fe_var_find(struct lower *L, const char *name);
 void fe_reg_free(struct lower *L, int r);
 unsigned fe_scratch(struct lower *L, const struct fe_node *n, unsigned size);
 int fe_gen_int(struct lower *L, const struct fe_node *e);
+/* ... its own reads (and map lookups) told at `at` instead of e's place */
+int fe_gen_int_at(struct lower *L, const struct fe_node *e, struct fe_loc at);
 int fe_gen_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 void fe_gen_block(struct lower *L, const struct fe_node *block);
 /* Leave the block here (out of a for loop first), as `return` and exit() do. */

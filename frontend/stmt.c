@@ -382,6 +382,18 @@ static void gen_assign(struct lower *L, const struct fe_node *s)
 }
 
 /* ++/-- on a variable or an integer map; yields the old or new value. */
+/* Where bpftrace tells a missing key of x++ (all of it) and ++x (the
+ * operator, e's own place). */
+static struct fe_loc incdec_loc(const struct fe_node *e)
+{
+	const struct fe_node *t = e->incdec.expr;
+	struct fe_loc at = e->loc;
+
+	if (e->incdec.post && t->loc.line == at.line && t->loc.col < at.col)
+		at.col = t->loc.col, at.off = t->loc.off;
+	return at;
+}
+
 int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_node *t = e->incdec.expr;
@@ -405,7 +417,7 @@ int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 	}
 	if (m && fe_map_note_use(L, t, &num))
 		return fe_reg(L, e);
-	r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
+	r = fe_gen_int_at(L, t, incdec_loc(e)), one = fe_reg(L, e), res = fe_reg(L, e);
 
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	if (fe_type_of(L, t).k == TY_PTR) /* a pointer moves by its pointee */

@@ -654,6 +654,9 @@ static inline bool tv_op_may_fault(unsigned op)
 {
 	return tv_op_fault_helper(op) != NULL;
 }
+/* The map helper a CHECKS opcode calls, and the -k level (1 or 2) that
+ * reports its failure; NULL for the others. */
+const char *tv_op_checked_helper(unsigned op, int *level);
 /* Opcodes that send records: SENDS of opcodes.def (EMIT, the user stacks
  * and symbols that report their process) and the reads that report faults. */
 bool tv_op_sends_records(unsigned op);

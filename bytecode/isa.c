@@ -57,6 +57,21 @@ const char *tv_op_fault_helper(unsigned op)
 	}
 }
 
+const char *tv_op_checked_helper(unsigned op, int *level)
+{
+	switch (op) {
+#define OP(n, o, d)
+#define CHECKS(n, helper, lvl)                                                                     \
+	case TV_OP_##n:                                                                            \
+		*level = lvl;                                                                      \
+		return helper;
+#include "opcodes.def"
+#undef CHECKS
+#undef OP
+	default: *level = 0; return NULL;
+	}
+}
+
 bool tv_op_sends_records(unsigned op)
 {
 	switch (op) {

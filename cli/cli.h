@@ -18,7 +18,7 @@ struct tv_opts {
 	const char *command;  /* -c */
 	int buffering;	      /* -B: _IONBF, _IOLBF or _IOFBF; -1 = default */
 	int pid;	      /* -p */
-	int helper_checks;    /* -k: 1, -kk: 2 (failed reads warned of) */
+	int helper_checks;    /* -k: 1 (map helpers), -kk: 2 (also lookups, failed reads) */
 	__u64 cat_bytes_max;  /* BPFTRACE_CAT_BYTES_MAX: bytes cat() prints of a file */
 	bool dump, verbose, quiet, cleanup, list, unsafe, json, info;
 	int nargs;

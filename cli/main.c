@@ -250,7 +250,7 @@ static int open_kernel(struct run *r, struct tv_err *err)
 	if (!rc)
 		tv_kernel_set_unsafe(r->kernel, r->opts->unsafe);
 	if (!rc)
-		tv_kernel_set_report_faults(r->kernel, r->opts->helper_checks >= 2);
+		tv_kernel_set_helper_checks(r->kernel, r->opts->helper_checks);
 	if (!rc)
 		tv_kernel_set_target(r->kernel, r->opts->pid	   ? r->opts->pid
 						: r->child.pid > 0 ? r->child.pid

@@ -410,12 +410,14 @@ static struct fe_map *map_arg(struct lower *L, const struct fe_node *c)
 /* An argument that must be an integer literal, with bpftrace's error. */
 static __s64 int_arg(struct lower *L, const struct fe_node *c, const struct fe_node *n)
 {
-	if (n->kind != TV_N_int) {
+	__s64 v;
+
+	if (!fe_literal_int(L, n, &v)) {
 		fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
 			 fe_type_of(L, n).k == TY_STR ? "string" : "integer");
 		return 0;
 	}
-	return fe_int_value(n);
+	return v;
 }
 
 /* print(value): the value and its type string; the host prints it as a
@@ -493,8 +495,14 @@ static int f_delete(struct lower *L, const struct fe_node *c, bool want)
 	m = fe_map_get(L, t);
 	if (m && m->kind == TV_MAP__COUNT && !m->uses)
 		m->loc = c->loc; /* "Undefined map" points at the call, as bpftrace */
-	if (m && !fe_map_note_use(L, t, NULL))
-		EMIT(L, MDEL, (int)(m - L->maps), fe_gen_key(L, m, t));
+	if (m && !fe_map_note_use(L, t, NULL)) {
+		unsigned key = fe_gen_key(L, m, t);
+		struct fe_loc outer = L->at;
+
+		L->at = c->loc; /* -k tells a missing key at the call, as bpftrace */
+		EMIT(L, MDEL, (int)(m - L->maps), key);
+		L->at = outer;
+	}
 	return no_value(L, c, want);
 }
 
@@ -534,18 +542,19 @@ static int stack_mode(struct lower *L, const struct fe_node *c)
 	}
 	if (i < a->n) {
 		const struct fe_node *d = a->v[i];
+		__s64 depth;
 
-		if (d->kind != TV_N_int || d->num.negative) {
+		if (!fe_literal_int(L, d, &depth) || depth < 0) {
 			fe_error(L, c, "%s() expects a integer literal (%s provided)", c->call.name,
 				 d->kind == TV_N_str ? "string" : "none");
 			return -1;
 		}
-		if (d->num.value < 1 || d->num.value > TV_STACK_DEPTH) {
+		if (depth < 1 || depth > TV_STACK_DEPTH) {
 			fe_error(L, d, "%s: stack depth must be between 1 and %d", c->call.name,
 				 TV_STACK_DEPTH);
 			return -1;
 		}
-		mode |= (int)d->num.value;
+		mode |= (int)depth;
 		i++;
 	}
 	if (i < a->n) {
@@ -621,21 +630,23 @@ static int f_kaddr(struct lower *L, const struct fe_node *c, bool want)
 	const struct fe_node *n = c->call.args.v[0];
 	char line[512], name[256];
 	unsigned long long addr = 0, a;
+	const char *sym;
 	FILE *f;
 
 	(void)want;
-	if (n->kind != TV_N_str) {
-		fe_error(L, n, "kaddr: the symbol must be a string literal");
+	if (!fe_literal_str(L, n, &sym)) {
+		fe_error(L, c, "kaddr() expects a string literal (%s provided)",
+			 fe_type_of(L, n).k == TY_STR ? "string" : "integer");
 		return fe_reg(L, c);
 	}
 	f = fopen("/proc/kallsyms", "r");
 	while (f && !addr && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %*c %255s", &a, name) == 2 && !strcmp(name, n->str.s))
+		if (sscanf(line, "%llx %*c %255s", &a, name) == 2 && !strcmp(name, sym))
 			addr = a;
 	if (f)
 		fclose(f);
 	if (!addr)
-		fe_error(L, n, "Failed to resolve kernel symbol: %s", n->str.s);
+		fe_error(L, n, "Failed to resolve kernel symbol: %s", sym);
 	return fe_gen_int(L,
 			  &(struct fe_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
 }
@@ -729,9 +740,13 @@ void fe_gen_map_assign(struct lower *L, const struct fe_node *t, const struct fe
 	if (op != TV_AST_ASSIGN) {
 		int old = fe_reg(L, t);
 
+		struct fe_loc outer = L->at;
+
 		if (m->val.k == TY_PTR)
 			fe_ptr_scale(L, t, m->val, r);
+		L->at = t->loc; /* -kk tells a missing key at the map, as bpftrace */
 		EMIT(L, MLOAD, old, m->id, key);
+		L->at = outer;
 		fe_compound(L, op, old, r);
 		EMIT(L, MOV, r, old);
 		fe_reg_free(L, old);

@@ -239,12 +239,18 @@ static bool kernel_offers(const struct lower *L, enum tv_feature f)
 /* One attach point: its probe type checked, tracepoint and usdt globs expanded. */
 static void expand_attach(struct expand *x, const struct fe_node *at)
 {
-	const char *text = at->text, *target;
-	size_t n = strcspn(text, ":");
-	int t = tv_probe_type_find(text, n);
-	const struct tv_probe_type_info *pt = t >= 0 ? &tv_probe_types[t] : NULL;
+	const char *text, *target;
+	size_t n;
+	int t;
+	const struct tv_probe_type_info *pt;
+	char subst[512];
 
 	x->at = at;
+	if (fe_attach_params(x->L, at, subst, sizeof(subst)))
+		return;
+	text = subst, n = strcspn(text, ":");
+	t = tv_probe_type_find(text, n);
+	pt = t >= 0 ? &tv_probe_types[t] : NULL;
 	if (!pt) {
 		fe_error(x->L, at, "Invalid probe type: %.*s", (int)n, text);
 		return;

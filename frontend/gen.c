@@ -12,11 +12,11 @@ static int gen_int_node(struct lower *L, const struct fe_node *e);
 
 int fe_emit(struct lower *L, unsigned op, const __s64 *v, int n)
 {
-	int pc = tv_image_emit(L->img, op, v, n);
+	int pc = tv_image_emit(L->img, op, v, n), level;
 
 	if (pc < 0)
 		fe_error(L, NULL, "cannot encode %s (operand out of range)", tv_op_name(op));
-	else if (L->at.line > 0 && tv_op_may_fault(op))
+	else if (L->at.line > 0 && (tv_op_may_fault(op) || tv_op_checked_helper(op, &level)))
 		tv_image_set_loc(L->img, (__u32)pc,
 				 (struct tv_srcloc){.line = (__u16)L->at.line,
 						    .col = (__u16)L->at.col,
@@ -478,10 +478,15 @@ static __s64 sizeof_of(struct lower *L, const struct fe_node *s)
  * carry its location. */
 int fe_gen_int(struct lower *L, const struct fe_node *e)
 {
+	return fe_gen_int_at(L, e, e->loc);
+}
+
+int fe_gen_int_at(struct lower *L, const struct fe_node *e, struct fe_loc at)
+{
 	struct fe_loc outer = L->at;
 	int r;
 
-	L->at = e->loc;
+	L->at = at;
 	r = gen_int_node(L, e);
 	L->at = outer;
 	return r;

@@ -54,9 +54,11 @@ static bool lex_attach(struct fe_lexer *lx, struct fe_tok *t)
 	size_t start = lx->pos, i = start, e;
 	const char *s = lx->src;
 
-	/* It starts like a probe type (or a wildcard): a '/' here is a
-	 * predicate without attach points. */
-	if (!fe_is_ident_char((unsigned char)s[i]) && s[i] != '*')
+	/* It starts like a probe type, a wildcard or a positional parameter
+	 * ("$1 {" with BEGIN given): a '/' here is a predicate without
+	 * attach points. */
+	if (!fe_is_ident_char((unsigned char)s[i]) && s[i] != '*' &&
+	    !(s[i] == '$' && fe_is_digit((unsigned char)s[i + 1])))
 		return false;
 	while (i < lx->len) {
 		int c = (unsigned char)s[i];

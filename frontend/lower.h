@@ -331,6 +331,16 @@ const char *fe_param_text(const struct lower *L, const struct fe_node *param);
 /* A positional parameter as a number (0 when not given); -EINVAL when its
  * text is not one. */
 int fe_param_int(const struct lower *L, const struct fe_node *param, __s64 *v);
+/* params.c: an attach point with its $N replaced by their text (quoted
+ * parts kept); -errno when an index is broken (reported). */
+int fe_attach_params(struct lower *L, const struct fe_node *attach, char *out, size_t size);
+/* An integer literal, or $N holding a number: bpftrace takes both where a
+ * literal is needed. */
+bool fe_literal_int(const struct lower *L, const struct fe_node *n, __s64 *v);
+/* str($N) or str($N + k): the text from offset k (a bad k is reported). */
+bool fe_param_str(struct lower *L, const struct fe_node *call, const char **s);
+/* A string literal, or str($N) (bpftrace's get_string_literal). */
+bool fe_literal_str(struct lower *L, const struct fe_node *n, const char **s);
 /* ra = ra OP rb for a compound assignment's operator (+= ... ^=). */
 int fe_compound(struct lower *L, enum fe_ast_op op, int ra, int rb);
 /* typenames.c: types as bpftrace's errors name them */
@@ -382,6 +392,8 @@ struct fe_var *fe_var_find(struct lower *L, const char *name);
 void fe_reg_free(struct lower *L, int r);
 unsigned fe_scratch(struct lower *L, const struct fe_node *n, unsigned size);
 int fe_gen_int(struct lower *L, const struct fe_node *e);
+/* ... its own reads (and map lookups) told at `at` instead of e's place */
+int fe_gen_int_at(struct lower *L, const struct fe_node *e, struct fe_loc at);
 int fe_gen_str(struct lower *L, const struct fe_node *e, unsigned off, unsigned size);
 void fe_gen_block(struct lower *L, const struct fe_node *block);
 /* Leave the block here (out of a for loop first), as `return` and exit() do. */

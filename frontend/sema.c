@@ -314,14 +314,13 @@ static int lhist_params(struct lower *L, struct fe_map *m, const struct fe_node 
 	for (int i = 0; i < 3; i++) {
 		const struct fe_node *n = a->v[i + 1];
 
-		if (n->kind != TV_N_int) {
+		if (!fe_literal_int(L, n, &p[i])) {
 			fe_error(L, n, "lhist() %s must be an integer literal",
 				 i == 0	  ? "min"
 				 : i == 1 ? "max"
 					  : "step");
 			return -1;
 		}
-		p[i] = fe_int_value(n);
 	}
 	if (p[0] >= p[1]) {
 		fe_error(L, call,

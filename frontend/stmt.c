@@ -25,6 +25,7 @@ int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsi
 {
 	const struct fe_list *a = &e->call.args;
 	unsigned len = size;
+	const char *s;
 	struct ty t;
 	int r;
 
@@ -38,8 +39,8 @@ int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsi
 			EMIT(L, SZERO, off + len - 1, size - (len - 1));
 		return rc;
 	}
-	if (a->v[0]->kind == TV_N_param) { /* str($N): the parameter's text ("" if none) */
-		const char *s = fe_param_text(L, a->v[0]);
+	/* str($N), str($N + k): the parameter's text ("" if none), from k on */
+	if (fe_param_str(L, e, &s)) {
 		struct fe_node lit = {.kind = TV_N_str, .loc = a->v[0]->loc};
 
 		lit.str.s = s;
@@ -381,6 +382,18 @@ static void gen_assign(struct lower *L, const struct fe_node *s)
 }
 
 /* ++/-- on a variable or an integer map; yields the old or new value. */
+/* Where bpftrace tells a missing key of x++ (all of it) and ++x (the
+ * operator, e's own place). */
+static struct fe_loc incdec_loc(const struct fe_node *e)
+{
+	const struct fe_node *t = e->incdec.expr;
+	struct fe_loc at = e->loc;
+
+	if (e->incdec.post && t->loc.line == at.line && t->loc.col < at.col)
+		at.col = t->loc.col, at.off = t->loc.off;
+	return at;
+}
+
 int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_node *t = e->incdec.expr;
@@ -404,7 +417,7 @@ int fe_gen_incdec(struct lower *L, const struct fe_node *e)
 	}
 	if (m && fe_map_note_use(L, t, &num))
 		return fe_reg(L, e);
-	r = fe_gen_int(L, t), one = fe_reg(L, e), res = fe_reg(L, e);
+	r = fe_gen_int_at(L, t, incdec_loc(e)), one = fe_reg(L, e), res = fe_reg(L, e);
 
 	EMIT(L, MOVI, one, e->incdec.inc ? 1 : -1);
 	if (fe_type_of(L, t).k == TY_PTR) /* a pointer moves by its pointee */

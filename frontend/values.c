@@ -182,10 +182,12 @@ int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned 
 	struct ty t = fe_type_of(L, data);
 	bool sized = f || t.k == TY_STR || t.k == TY_RECORD;
 	unsigned n = f ? f->size : t.size, max = size - 8;
+	bool fixed = a->n == 1; /* the length is known here */
+	__s64 want;
 	int p, len;
 
-	if (a->n == 2 && a->v[1]->kind == TV_N_int)
-		n = (unsigned)(a->v[1]->num.value < 1 ? 0 : a->v[1]->num.value);
+	if (a->n == 2 && fe_literal_int(L, a->v[1], &want))
+		n = want < 1 ? 0 : want > max ? max : (unsigned)want, fixed = true;
 	else if (a->n == 1 && !sized) {
 		fe_error(L, c, "buf() expects a length argument for a non-array (a pointer)");
 		return -1;
@@ -208,8 +210,8 @@ int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned 
 	if (sized && (a->n == 1 || a->v[1]->kind == TV_N_int))
 		return copy_member(L, data, n, off) ? 0 : -1;
 	p = fe_gen_int(L, data);
-	len = a->n == 2 && a->v[1]->kind != TV_N_int ? fe_gen_int(L, a->v[1]) : fe_reg(L, c);
-	if (a->n == 1 || a->v[1]->kind == TV_N_int)
+	len = fixed ? fe_reg(L, c) : fe_gen_int(L, a->v[1]);
+	if (fixed)
 		EMIT(L, MOVI, len, n);
 	fe_emit(L, (t.k == TY_PTR ? t.user : fe_user_pointers(L)) ? TV_OP_BUFU : TV_OP_BUFK,
 		(const __s64[]){p, len, off, size}, 4);

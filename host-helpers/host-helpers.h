@@ -17,8 +17,9 @@ void tv_out_free(struct tv_out *o);
 void tv_out_set_stack_reader(struct tv_out *o, tv_stack_fn fn, void *arg);
 /* -f json: one JSON object a line, bpftrace's types and shapes. */
 void tv_out_set_json(struct tv_out *o, bool json);
-/* -k's level: failed memory reads are warned of at 2 (-kk), as bpftrace
- * does; below they are only counted. */
+/* -k's level, as bpftrace: a failed map helper is warned of at its CHECKS
+ * row's level (1: a delete, 2: a lookup's miss); failed memory reads at 2
+ * (-kk), below they are only counted. */
 void tv_out_set_helper_checks(struct tv_out *o, int level);
 /* The run was interrupted: records still to come are printed, but the
  * commands system() asked for are no longer started (as bpftrace, which

@@ -26,7 +26,7 @@ struct tv_out {
 	bool exit_requested;
 	bool interrupted; /* SIGINT: what is left is printed, no command started */
 	bool json;		/* -f json */
-	int helper_checks;	/* -k level: 2 warns of failed reads */
+	int helper_checks;	/* -k level: 1 map helpers, 2 also lookups and reads */
 	__u64 cat_max;		/* bytes of a file cat() prints */
 	tv_stack_fn read_stack; /* stack ids to addresses (the kernel side) */
 	void *stack_arg;

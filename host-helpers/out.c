@@ -304,33 +304,59 @@ static void print_value(struct tv_out *o, const struct tv_const *type, const voi
 	fputc('\n', o->f);
 }
 
-/* A read that faulted: bpftrace's helper error, with the script's
- * location of the read (on stderr; in JSON a helper_error record). */
+/* bpftrace's helper error: the helper, its return code (0 for a lookup's
+ * miss, told as just "0") and the script's location of the instruction
+ * at pc (on stderr; in JSON a helper_error record). */
+static void tell_helper_error(struct tv_out *o, __u64 pc, const char *helper, long rc)
+{
+	struct tv_srcloc at = tv_image_loc(o->img, (__u32)pc);
+	struct tv_err e = {.line = at.line, .col = at.col, .col_end = at.col_end};
+
+	if (o->json) {
+		fprintf(o->f,
+			"{\"type\": \"helper_error\", \"helper\": \"%s\", \"retcode\": %ld, "
+			"\"line\": %u, \"col\": %u}\n",
+			helper, rc, at.line, at.col);
+		return;
+	}
+	if (rc)
+		snprintf(e.msg, sizeof(e.msg), "Failed to %s: %s (%ld)", helper, strerror((int)-rc),
+			 rc);
+	else
+		snprintf(e.msg, sizeof(e.msg), "Failed to %s: 0", helper);
+	fflush(o->f);
+	tv_err_print(stderr, o->img->source_name, o->img->source, &e, "WARNING");
+}
+
+/* A read that faulted: told at -kk. */
 static void report_fault(struct tv_out *o, const struct tv_rec *h, const void *p)
 {
 	__u64 pc = 0;
 	const char *helper;
-	struct tv_srcloc at;
-	struct tv_err e = {0};
 
 	if (o->helper_checks < 2)
 		return; /* counted, told once at exit */
 	memcpy(&pc, p, h->len < 8 ? h->len : 8);
-	at = tv_image_loc(o->img, (__u32)pc);
-	helper =
-	    pc < o->img->ninsns && !at.plain_read ? tv_op_fault_helper(o->img->insns[pc].op) : NULL;
-	helper = helper ? helper : "probe_read";
-	if (o->json) {
-		fprintf(o->f,
-			"{\"type\": \"helper_error\", \"helper\": \"%s\", \"retcode\": %d, "
-			"\"line\": %u, \"col\": %u}\n",
-			helper, -EFAULT, at.line, at.col);
-		return;
-	}
-	e = (struct tv_err){.line = at.line, .col = at.col, .col_end = at.col_end};
-	snprintf(e.msg, sizeof(e.msg), "Failed to %s: %s (%d)", helper, strerror(EFAULT), -EFAULT);
-	fflush(o->f);
-	tv_err_print(stderr, o->img->source_name, o->img->source, &e, "WARNING");
+	helper = pc < o->img->ninsns && !tv_image_loc(o->img, (__u32)pc).plain_read
+		     ? tv_op_fault_helper(o->img->insns[pc].op)
+		     : NULL;
+	tell_helper_error(o, pc, helper ? helper : "probe_read", -EFAULT);
+}
+
+/* A CHECKS opcode's map helper failed: told at its row's -k level. */
+static void report_helper_error(struct tv_out *o, const struct tv_rec *h, const void *p)
+{
+	__u64 pc, rc;
+	const char *helper;
+	int level;
+
+	if (h->len < 16)
+		return; /* a hand-written program's record: not ours to read */
+	memcpy(&pc, p, 8);
+	memcpy(&rc, (const char *)p + 8, 8);
+	helper = pc < o->img->ninsns ? tv_op_checked_helper(o->img->insns[pc].op, &level) : NULL;
+	if (helper && o->helper_checks >= level)
+		tell_helper_error(o, pc, helper, (long)(__s64)rc);
 }
 
 int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
@@ -377,6 +403,7 @@ int tv_out_record(const struct tv_rec *h, const void *p, void *arg)
 		break;
 	case TV_REC_fault: report_fault(o, h, p); break;
 	case TV_REC_value: print_value(o, fmt_const(o, h->id), p, h->len); break;
+	case TV_REC_helper_error: report_helper_error(o, h, p); break;
 	default: break;
 	}
 	return 0;

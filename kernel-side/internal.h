@@ -49,7 +49,7 @@ struct tv_kernel {
 	__u32 slot, gen;
 	int target_pid; /* -p, -c: the process of usdt probes and user watchpoints */
 	bool have_slot, unsafe;
-	bool report_faults; /* -kk: written into the session's entry at load */
+	int helper_checks; /* -k's level: written into the session's entry at load */
 	int ring_fd;
 	struct ring_buffer *rb;
 	const struct tv_image *img;

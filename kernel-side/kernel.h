@@ -33,10 +33,11 @@ int tv_kernel_usdt_list(const char *bin, tv_usdt_each_fn each, void *arg, struct
 void tv_kernel_set_target(struct tv_kernel *k, int pid);
 /* --unsafe: images may call system() and signal() (refused at load if not). */
 void tv_kernel_set_unsafe(struct tv_kernel *k, bool on);
-/* -kk: the interpreter sends a record for each faulting read; else it
- * only counts them (tv_kernel_counters), and the ring buffer keeps its room
- * for the records that are printed.  Before tv_kernel_load. */
-void tv_kernel_set_report_faults(struct tv_kernel *k, bool on);
+/* -k's level.  At 2 (-kk) the interpreter sends a record for each faulting
+ * read, else it only counts them (tv_kernel_counters), and the ring buffer
+ * keeps its room for the records that are printed; a CHECKS opcode's
+ * failed map helper is sent at its row's level.  Before tv_kernel_load. */
+void tv_kernel_set_helper_checks(struct tv_kernel *k, int level);
 /* Load-or-reuse the pinned object and claim a session slot. */
 int tv_kernel_open(struct tv_kernel **out, struct tv_err *err);
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info);

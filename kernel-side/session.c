@@ -362,14 +362,18 @@ static int write_session_flags(struct tv_kernel *k)
 
 	if (bpf_map_lookup_elem(fd, &k->slot, &s))
 		return -errno;
-	s.report_faults = k->report_faults;
+	s.helper_checks = (__u32)k->helper_checks;
 	return bpf_map_update_elem(fd, &k->slot, &s, BPF_EXIST) ? -errno : 0;
 }
 
-static bool sends_records(const struct tv_image *img)
+/* ... of its own, or a map helper's failure at the -k level asked for */
+static bool sends_records(const struct tv_image *img, int helper_checks)
 {
+	int level;
+
 	for (__u32 pc = 0; pc < img->ninsns; pc++)
-		if (tv_op_sends_records(img->insns[pc].op))
+		if (tv_op_sends_records(img->insns[pc].op) ||
+		    (tv_op_checked_helper(img->insns[pc].op, &level) && level <= helper_checks))
 			return true;
 	return false;
 }
@@ -384,7 +388,7 @@ int tv_kernel_load(struct tv_kernel *k, const struct tv_image *img, struct tv_er
 	k->store.base.img = img;
 	/* a program that sends no records needs no ring buffer (the first one
 	 * of a slot costs an RCU grace period to install) */
-	if (sends_records(img) && !k->rb && (rc = open_ring(k)))
+	if (sends_records(img, k->helper_checks) && !k->rb && (rc = open_ring(k)))
 		return tv_err_set(err, 0, "cannot create the ring buffer: %s", strerror(-rc));
 	/* the errors attaching would meet that can be known now (a uprobe's
 	 * binary or function missing): before anything is attached */
@@ -410,9 +414,9 @@ void tv_kernel_set_unsafe(struct tv_kernel *k, bool on)
 	k->unsafe = on;
 }
 
-void tv_kernel_set_report_faults(struct tv_kernel *k, bool on)
+void tv_kernel_set_helper_checks(struct tv_kernel *k, int level)
 {
-	k->report_faults = on;
+	k->helper_checks = level;
 }
 
 void tv_kernel_info(const struct tv_kernel *k, struct tv_kernel_info *info)

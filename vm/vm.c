@@ -151,6 +151,18 @@ static int fault(struct run *st)
 	return rc ? rc : 0;
 }
 
+/* A CHECKS opcode's map helper failed with rc (0: a lookup's miss): sent
+ * on a record whatever the -k level; the host tells it at its level. */
+static int helper_error(struct run *st, __s64 rc)
+{
+	struct tv_rec h = {.kind = TV_REC_helper_error, .id = 0, .len = 16, .block = st->probe};
+	__u8 p[16];
+
+	le_store(p, st->pc, 8);
+	le_store(p + 8, (__u64)rc, 8);
+	return emit(st, &h, p);
+}
+
 static int fault_zero(struct run *st, __u8 *dst, __s64 n)
 {
 	if (dst && n > 0)
@@ -472,7 +484,7 @@ HANDLER(MLOAD)
 	if (rc && rc != -ENOENT)
 		return rc;
 	R(v[0]) = rc ? 0 : (__u64)a.v;
-	return 0;
+	return rc ? helper_error(st, 0) : 0;
 }
 
 HANDLER(MSTORE)
@@ -495,9 +507,10 @@ HANDLER(MLOADB)
 	if (!key || !(p = sp(st, v[2], d->val_size)))
 		return -EINVAL;
 	rc = lookup(st, v[0], key, p);
-	if (rc == -ENOENT)
-		memset(p, 0, d->val_size);
-	return rc == -ENOENT ? 0 : rc;
+	if (rc != -ENOENT)
+		return rc;
+	memset(p, 0, d->val_size);
+	return helper_error(st, 0);
 }
 
 HANDLER(MSTOREB)
@@ -536,7 +549,7 @@ HANDLER(MDEL)
 	if (!key)
 		return -EINVAL;
 	rc = s->ops->remove(s, (__u32)v[0], key);
-	return rc == -ENOENT ? 0 : rc;
+	return rc == -ENOENT ? helper_error(st, rc) : rc;
 }
 
 HANDLER(COUNT)

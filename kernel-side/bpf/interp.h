@@ -143,11 +143,41 @@ static __always_inline int fault(struct tv_state *st)
 
 	if (ss)
 		__sync_fetch_and_add(&ss->faults, 1);
-	if (ss && ss->report_faults) {
+	if (ss && ss->helper_checks >= 2) {
 		__builtin_memcpy(S(st, TV_SCRATCH - 8), &pc, 8);
 		emit(st, TV_REC_fault, 0, TV_SCRATCH - 8, 8);
 	}
 	return NEXT;
+}
+
+/* The -k level that reports a failure of op's map helper (its CHECKS
+ * row); above any level for the others. */
+static __always_inline __u32 check_level(__u8 op)
+{
+	switch (op) {
+#define OP(n, o, d)
+#define CHECKS(n, helper, level)                                                                   \
+	case TV_OP_##n:                                                                            \
+		return level;
+#include "bytecode/opcodes.def"
+#undef CHECKS
+#undef OP
+	default: return 3;
+	}
+}
+
+/* A map helper of the instruction at pc failed with rc (0: a lookup's
+ * miss): a helper_error record when the session's -k level asks for it,
+ * as bpftrace's -k warns; the block goes on either way. */
+static __always_inline void helper_error(struct tv_state *st, __u8 op, __s64 rc)
+{
+	struct tv_sess *ss = session(st);
+	__u64 v[2] = {st->pc, (__u64)rc};
+
+	if (!ss || ss->helper_checks < check_level(op))
+		return;
+	__builtin_memcpy(st->out + sizeof(struct tv_rec), v, sizeof(v));
+	send(st, TV_REC_helper_error, 0, sizeof(v));
 }
 
 #include "kernel-side/bpf/ops.h"

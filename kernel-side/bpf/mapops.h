@@ -150,6 +150,8 @@ static __always_inline int map_op_bytes(struct tv_state *st, const struct tv_ins
 
 	if (in->op == TV_OP_MLOADB) {
 		v = val_lookup(big, key);
+		if (!v)
+			helper_error(st, in->op, 0);
 		if (n)
 			bpf_probe_read_kernel(S(st, HI(in)), n, v ? v : (void *)zeros);
 		return NEXT;
@@ -174,13 +176,15 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 
 		if (in->op == TV_OP_MHAS)
 			R(st, in->a) = n != 0;
-		return NEXT;
+		return NEXT; /* bpftrace's delete of an absent count() is told of nothing */
 	}
 	key = make_key(st, st->agg_map, st->agg_off, clamp_len(tv_key_span(d), TV_KEY_MAX), &big);
 	switch (in->op) {
 	case TV_OP_MLOAD:
 		a = val_lookup(big, key);
 		R(st, in->a) = a ? a->v : 0;
+		if (!a)
+			helper_error(st, in->op, 0);
 		return NEXT;
 	case TV_OP_MSTORE:
 		a = (struct tv_agg *)st->val.b;
@@ -198,12 +202,19 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 			v = val_lookup(big, key);
 		R(st, in->a) = v != NULL;
 		return NEXT;
-	default: /* MDEL */
+	default: { /* MDEL */
+		long rc;
+
 		if (is_agg(d))
-			big ? bpf_map_delete_elem(&agg_l, key) : bpf_map_delete_elem(&agg_s, key);
+			rc = big ? bpf_map_delete_elem(&agg_l, key)
+				 : bpf_map_delete_elem(&agg_s, key);
 		else
-			big ? bpf_map_delete_elem(&val_l, key) : bpf_map_delete_elem(&val_s, key);
+			rc = big ? bpf_map_delete_elem(&val_l, key)
+				 : bpf_map_delete_elem(&val_s, key);
+		if (rc)
+			helper_error(st, in->op, rc);
 		return NEXT;
+	}
 	}
 }
 

@@ -24,7 +24,9 @@ struct tv_sess {
 	__u64 pid_start;     /* /proc/PID/stat starttime: a reused pid is not the owner */
 	__u64 faults;	     /* memory reads that faulted */
 	__u64 lost;	     /* records the ring buffer had no room for */
-	__u32 report_faults; /* send a fault record for each (-kk), else only count */
+	__u32 helper_checks; /* -k's level: 2 sends a fault record for each read (else
+				only counted) and a helper_error for a lookup's miss;
+				1 a helper_error for another failed map helper */
 	__u32 pad;
 };
 

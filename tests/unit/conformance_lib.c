@@ -555,7 +555,7 @@ int conformance_setup(void **state)
 	prog_drop();
 	if (!G.k)
 		return 0;
-	tv_kernel_set_report_faults(G.k, true); /* fault records are compared too */
+	tv_kernel_set_helper_checks(G.k, 2); /* fault and helper records are compared too */
 	if (tv_kernel_counters(G.k, &faults, &lost))
 		return -1;
 	G.vfaults = faults;

@@ -3,6 +3,8 @@
  * for loops (MFOR, FOREND). */
 #include "tests/unit/conformance.h"
 
+#include <errno.h>
+
 struct map_run {
 	__u64 seed, value, del;
 	unsigned str;
@@ -372,13 +374,74 @@ static void conformance_mfor_mdel(void **state)
 	run_for();
 }
 
+/* A CHECKS opcode whose helper fails sends {pc, return code}: MLOAD and
+ * MLOADB of an absent key (0), MDEL of one (-ENOENT); present keys send
+ * nothing.  The pcs of the three that fail go to pcs. */
+static void helper_error_program(const char *name, int pcs[3])
+{
+	int m, b;
+
+	begin(name);
+	m = map(TV_MAP_int, 8, 8);
+	b = map(TV_MAP_bytes, 8, 16);
+	I(ARG, 1, 0);
+	I(ST, 1, U8, 8);
+	pcs[0] = I(MLOAD, 6, m, 8);
+	pcs[1] = I(MLOADB, b, 8, 100);
+	pcs[2] = I(MDEL, m, 8);
+	I(MSTORE, m, 1, 8);
+	I(MSTOREB, b, 8, 100);
+	I(MLOAD, 6, m, 8);
+	I(MLOADB, b, 8, 100);
+	I(MDEL, m, 8);
+	I(EXIT);
+	load();
+}
+
+static void conformance_map_miss(void **state)
+{
+	static const __s64 rcs[3] = {0, 0, -ENOENT};
+	int pcs[3];
+
+	(void)state;
+	need_kernel();
+	helper_error_program("map_miss", pcs);
+	run(0, CTX(77));
+	assert_int_equal(G.kr.n, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(G.kr.v[i].h.kind, TV_REC_helper_error);
+		assert_int_equal(word(&G.kr.v[i], 0), pcs[i]);
+		assert_int_equal((__s64)word(&G.kr.v[i], 1), rcs[i]);
+	}
+	finish();
+}
+
+/* At -k (level 1) the kernel keeps a lookup's miss to itself: only MDEL's
+ * record is sent (the vm sends all three; the host tells them by level). */
+static void conformance_map_miss_k(void **state)
+{
+	int pcs[3];
+
+	(void)state;
+	need_kernel();
+	tv_kernel_set_helper_checks(G.k, 1);
+	helper_error_program("map_miss_k", pcs);
+	run_k(0, CTX(78));
+	run_v(0, CTX(78));
+	assert_int_equal(G.kr.n, 1);
+	assert_int_equal(word(&G.kr.v[0], 0), pcs[2]);
+	assert_int_equal(G.vr.n, 3);
+	G.runs++;
+	finish();
+}
+
 int conformance_maps_group(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(conformance_mstore),	    T(conformance_mhas),       T(conformance_mdel),
 	    T(conformance_mstoreb),	    T(conformance_mdel_bytes), T(conformance_mdel_agg),
 	    T(conformance_mdel_scalar_agg), T(conformance_mfor),       T(conformance_forend),
-	    T(conformance_mfor_mdel),
+	    T(conformance_mfor_mdel),	    T(conformance_map_miss),   T(conformance_map_miss_k),
 	};
 
 	return RUN_GROUP("conformance_maps", tests);

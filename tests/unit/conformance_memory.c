@@ -291,7 +291,7 @@ static void conformance_ldu_fault_counted(void **state)
 	I(MOVI, 1, 8);
 	I(LDU, 2, 1, U8);
 	I(EXIT);
-	tv_kernel_set_report_faults(G.k, false);
+	tv_kernel_set_helper_checks(G.k, 0);
 	load();
 	run_k(0, zero_ctx);
 	run_v(0, zero_ctx);

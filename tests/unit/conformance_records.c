@@ -25,6 +25,7 @@ static void conformance_emit(void **state)
 	    {TV_REC_join, 1, 0, TV_JOIN_ARGS * TV_STR_MAX},
 	    {TV_REC_upid, 0, 16, 8},	   {TV_REC_value, 2, 24, 16},
 	    {TV_REC_watch, 0, 40, 16},	   {TV_REC_unwatch, 0, 64, 8},
+	    {TV_REC_helper_error, 0, 80, 16},
 	};
 	/* clang-format on */
 	__u8 pat[128];
@@ -32,7 +33,7 @@ static void conformance_emit(void **state)
 
 	(void)state;
 	need_kernel();
-	assert_int_equal(TV_REC__COUNT, 14); /* a new kind needs a row above */
+	assert_int_equal(TV_REC__COUNT, 15); /* a new kind needs a row above */
 	for (unsigned i = 0; i < sizeof(pat); i++)
 		pat[i] = (__u8)(i * 5 + 3);
 	begin("emit");

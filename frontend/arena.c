@@ -1,6 +1,7 @@
 /* The arena every tree node and string is carved from: a chain of chunks
  * freed in one call, so the parser never frees anything on its own (and
  * error paths cannot leak). */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,19 @@ char *fe_arena_strndup(struct fe_arena *a, const char *s, size_t len)
 	if (d && len)
 		memcpy(d, s, len);
 	return d;
+}
+
+int fe_grow(void *array, int *cap, int n, size_t size, int first)
+{
+	void **v = array, *p;
+	int c = *cap ? *cap * 2 : first;
+
+	if (n < *cap)
+		return 0;
+	if (*cap > INT_MAX / 2 || !(p = realloc(*v, (size_t)c * size)))
+		return -1;
+	*v = p, *cap = c;
+	return 0;
 }
 
 int fe_list_push(struct fe_arena *a, struct fe_list *l, struct fe_node *n)

@@ -168,6 +168,10 @@ struct fe_arena *fe_arena_new(void);
 void fe_arena_free(struct fe_arena *a);
 /* Zeroed, aligned memory, or NULL when out of memory. */
 void *fe_arena_alloc(struct fe_arena *a, size_t size);
+/* Room for element n of the malloc'd array *(T **)array of *cap elements
+ * of size bytes, doubling (from first): 0, or -1 out of memory with the
+ * array as it was. */
+int fe_grow(void *array, int *cap, int n, size_t size, int first);
 /* A NUL-terminated copy of len bytes (which may hold NULs). */
 char *fe_arena_strndup(struct fe_arena *a, const char *s, size_t len);
 /* Append to a list, growing it in the arena; -1 when out of memory. */

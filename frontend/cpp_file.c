@@ -76,14 +76,8 @@ static int new_line(struct fe_cpp *cpp, int file, int node, int line)
 {
 	if (cpp->nlines && out_put(cpp, "\n", 1))
 		return -1;
-	if (cpp->nlines == cpp->caplines) {
-		int cap = cpp->caplines ? cpp->caplines * 2 : 256;
-		struct fe_cpp_line *p = realloc(cpp->lines, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		cpp->lines = p, cpp->caplines = cap;
-	}
+	if (fe_grow(&cpp->lines, &cpp->caplines, cpp->nlines, sizeof(*cpp->lines), 256))
+		return -1;
 	cpp->lines[cpp->nlines++] = (struct fe_cpp_line){file, node, line};
 	cpp->last_file = file, cpp->last_node = node, cpp->last_line = line;
 	return 0;
@@ -104,14 +98,8 @@ static int emit_tokens(struct fe_cpp *cpp, const struct pp_tok *t, int n, int fi
 
 static int add_span(struct fe_cpp *cpp, size_t off, int first)
 {
-	if (cpp->nspans == cpp->capspans) {
-		int cap = cpp->capspans ? cpp->capspans * 2 : 64;
-		struct fe_cpp_span *p = realloc(cpp->spans, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		cpp->spans = p, cpp->capspans = cap;
-	}
+	if (fe_grow(&cpp->spans, &cpp->capspans, cpp->nspans, sizeof(*cpp->spans), 64))
+		return -1;
 	cpp->spans[cpp->nspans++] = (struct fe_cpp_span){off, cpp->outlen, first, cpp->nlines - 1};
 	return 0;
 }

@@ -13,14 +13,8 @@ void *fe_cpp_alloc(struct fe_cpp *cpp, size_t n)
 
 int fe_pp_push(struct pp_vec *v, const struct pp_tok *t)
 {
-	if (v->n == v->cap) {
-		int cap = v->cap ? v->cap * 2 : 64;
-		struct pp_tok *p = realloc(v->v, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		v->v = p, v->cap = cap;
-	}
+	if (fe_grow(&v->v, &v->cap, v->n, sizeof(*v->v), 64))
+		return -1;
 	v->v[v->n++] = *t;
 	return 0;
 }

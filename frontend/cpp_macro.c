@@ -106,14 +106,8 @@ static struct pp_macro *entry(struct fe_cpp *cpp, const char *name, int len)
 	s = slot(cpp, name, len);
 	if (*s)
 		return &cpp->macros[*s - 1];
-	if (cpp->nmacros == cpp->capmacros) {
-		int cap = cpp->capmacros ? cpp->capmacros * 2 : 512;
-
-		m = realloc(cpp->macros, (size_t)cap * sizeof(*m));
-		if (!m)
-			return NULL;
-		cpp->macros = m, cpp->capmacros = cap;
-	}
+	if (fe_grow(&cpp->macros, &cpp->capmacros, cpp->nmacros, sizeof(*cpp->macros), 512))
+		return NULL;
 	m = &cpp->macros[cpp->nmacros++];
 	*m = (struct pp_macro){.name = name, .len = len, .dead = true};
 	*s = cpp->nmacros;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontend/ast.h"
 #include "frontend/dwarf.h"
 #include "frontend/ufuncs.h"
 
@@ -30,14 +31,8 @@ static int gather_func(const char *name, void *arg)
 
 	if (fnmatch(g->func, name, 0))
 		return 0;
-	if (u->n == u->cap) {
-		int cap = u->cap ? u->cap * 2 : 64;
-		struct fe_ufunc *v = realloc(u->v, cap * sizeof(*v));
-
-		if (!v)
-			return u->nomem = true;
-		u->v = v, u->cap = cap;
-	}
+	if (fe_grow(&u->v, &u->cap, u->n, sizeof(*u->v), 64))
+		return u->nomem = true;
 	if (!(u->v[u->n].name = malloc(len)))
 		return u->nomem = true;
 	snprintf(u->v[u->n].name, len, "%s:%s", g->bin, name);

@@ -185,12 +185,13 @@ static __always_inline void helper_error(struct tv_state *st, __u8 op, __s64 rc)
 #include "kernel-side/bpf/forloop.h"
 
 /* The shared tails of the opcodes that deferred their work. */
-static __always_inline int finish_step(struct tv_state *st, const struct tv_insn *in, int r)
+static __always_inline int finish_step(struct loopctx *lc, struct tv_state *st,
+				       const struct tv_insn *in, int r)
 {
 	if (r == FOR_NEXT)
 		return for_next(st);
 	if (r == BUILTIN_VAL) {
-		__u64 v = builtin_value(st, in->b);
+		__u64 v = builtin_value(lc, st, in->b);
 
 		if (in->op == TV_OP_BUILTIN) {
 			R(st, in->a) = v;
@@ -227,7 +228,7 @@ static long tv_step(__u64 i, void *arg)
 	default: return 1;
 	}
 	if (r > JUMPED) /* most steps end at NEXT: one compare for them */
-		r = finish_step(st, in, r);
+		r = finish_step(lc, st, in, r);
 	if (r == NEXT)
 		st->pc++;
 	return r == STOP;
@@ -259,7 +260,6 @@ static __always_inline int tv_run(void *ctx, __u32 kind, __u64 cookie)
 		struct loopctx lc = {.ctx = ctx, .st = st, .kind = kind};
 
 		st->cookie = cookie;
-		st->ctx = (__u64)ctx_base(&lc);
 		st->for_runs = 0;
 #ifdef TV_BOUNDED_STEPS
 		/* measured alternative to bpf_loop (see bench/verifier.sh) */

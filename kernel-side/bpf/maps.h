@@ -68,7 +68,6 @@ struct tv_state {
 	__u32 pc, base, sess, probe;
 	__u32 next, steps, gen;
 	__u64 cookie;
-	__u64 ctx;		/* the probe's context pointer, for the ctx builtin */
 	__u32 agg_map, agg_off; /* an aggregation deferred to after the switch */
 	__u64 agg_x;
 	/* a for loop's cursor (forloop.h); again: the step loop stopped to

@@ -110,7 +110,13 @@ static __always_inline __u64 uprobe_func_ip(void)
 	return ip;
 }
 
-static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
+/* The test entry's context starts after the block word. */
+static __always_inline void *ctx_base(struct loopctx *lc)
+{
+	return lc->kind == TV_CTX_TEST ? (__u8 *)lc->ctx + 8 : lc->ctx;
+}
+
+static __always_inline __u64 builtin_value(struct loopctx *lc, struct tv_state *st, __u32 id)
 {
 	struct tv_sess *ss;
 	__u64 v = 0;
@@ -134,7 +140,7 @@ static __always_inline __u64 builtin_value(struct tv_state *st, __u32 id)
 	case TV_BI_probe: v = st->probe; break;
 	case TV_BI_cookie: v = st->cookie; break;
 	case TV_BI_func_ip: v = uprobe_func_ip(); break;
-	case TV_BI_ctx: v = st->ctx; break;
+	case TV_BI_ctx: v = (__u64)ctx_base(lc); break;
 	case TV_BI_numaid: v = bpf_get_numa_node_id(); break;
 	case TV_BI__COUNT: break;
 	}
@@ -167,12 +173,6 @@ static __always_inline __u64 arg_offset(__u32 kind, __u32 n)
 		}
 	}
 	return (n & 7) * 8;
-}
-
-/* The test entry's context starts after the block word. */
-static __always_inline void *ctx_base(struct loopctx *lc)
-{
-	return lc->kind == TV_CTX_TEST ? (__u8 *)lc->ctx + 8 : lc->ctx;
 }
 
 static __always_inline int read_sized(struct tv_state *st, __u8 r, __u8 z, const void *src,

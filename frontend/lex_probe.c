@@ -58,7 +58,7 @@ static bool lex_attach(struct fe_lexer *lx, struct fe_tok *t)
 	 * ("$1 {" with BEGIN given): a '/' here is a predicate without
 	 * attach points. */
 	if (!fe_is_ident_char((unsigned char)s[i]) && s[i] != '*' &&
-	    !(s[i] == '$' && fe_is_digit((unsigned char)s[i + 1])))
+	    !(s[i] == '$' && i + 1 < lx->len && fe_is_digit((unsigned char)s[i + 1])))
 		return false;
 	while (i < lx->len) {
 		int c = (unsigned char)s[i];

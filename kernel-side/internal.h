@@ -10,8 +10,10 @@
 /* The pinned maps, in pin order.  ORDER KMAP */
 #define TV_KMAPS(X)                                                                                \
 	X(insns)                                                                                   \
-	X(blocks) X(mapdescs) X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s)   \
-	    X(val_l) X(stacks) X(rings) X(agg_scalar) X(upids) X(tags)
+	X(blocks)                                                                                  \
+	X(mapdescs)                                                                                \
+	X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks)      \
+	    X(rings) X(agg_scalar) X(upids) X(tags)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)
@@ -28,7 +30,7 @@ enum kprog {
 	    KPROG__COUNT
 };
 #define TV_PROG_COPIES 8 /* sessions that can share one tracepoint */
-_Static_assert(KPROG__COUNT * TV_PROG_COPIES <= TV_PROG_TAGS, "one tag a pinned program");
+_Static_assert(KPROG__COUNT *TV_PROG_COPIES <= TV_PROG_TAGS, "one tag a pinned program");
 
 struct link {
 	int link_fd, perf_fd;
@@ -105,10 +107,15 @@ static inline __u64 kcookie(const struct tv_kernel *k, __u32 probe)
 	return (__u64)k->gen << 32 | (k->slot * TV_MAX_BLOCKS + probe);
 }
 int kmap_delete_where(int fd, __u32 id, __u32 mask);
-/* Steps a walk of fd's keys may take (twice its capacity): probes that
- * delete keys meanwhile restart get_next_key, and must not keep a walk
- * going for ever. */
-__u32 kmap_walk_limit(int fd);
+/* mapkeys.c: the keys of a shared data map whose id matches `id` under
+ * `mask`, each once, collected before any is used (deleting while walking
+ * met keys the probes made again, and never ended). */
+struct kkeys {
+	char *keys;
+	__u32 n, cap, size;
+};
+int kmap_keys_where(int fd, __u32 id, __u32 mask, struct kkeys *out);
+void kkeys_free(struct kkeys *k);
 int kchain_build(const struct tv_image *img, int *next, bool *first);
 /* attach.c: one probe to attach, as its provider sees it */
 struct kattach {

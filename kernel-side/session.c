@@ -41,43 +41,6 @@ static struct tv_kernel *kernel_new(void)
 	return k;
 }
 
-__u32 kmap_walk_limit(int fd)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : 2 * info.max_entries;
-}
-
-/* The keys of fd whose id matches `id` under `mask`, collected before any
- * is deleted: deleting while walking met keys the probes made again (the
- * delete syscalls fire sys_enter themselves) and never ended. */
-static int keys_where(int fd, __u32 id, __u32 mask, __u32 key_size, __u32 limit, char **keys,
-		      __u32 *n)
-{
-	struct tv_key_l cur, next;
-	__u32 cap = 0;
-	void *prev = NULL;
-
-	*keys = NULL;
-	*n = 0;
-	for (__u32 step = 0; step < limit && !bpf_map_get_next_key(fd, prev, &next); step++) {
-		cur = next;
-		prev = &cur;
-		if ((cur.id & mask) != id)
-			continue;
-		if (*n == cap) {
-			char *more = realloc(*keys, (size_t)(cap = cap ? 2 * cap : 64) * key_size);
-
-			if (!more)
-				return -ENOMEM;
-			*keys = more;
-		}
-		memcpy(*keys + (size_t)(*n)++ * key_size, &cur, key_size);
-	}
-	return 0;
-}
-
 /* One batch call where the kernel has it; a key already gone (a probe
  * deleted it) is stepped over. */
 static void delete_keys(int fd, const char *keys, __u32 n, __u32 key_size)
@@ -100,19 +63,12 @@ static void delete_keys(int fd, const char *keys, __u32 n, __u32 key_size)
  * time whatever the probes do meanwhile. */
 int kmap_delete_where(int fd, __u32 id, __u32 mask)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), n;
-	char *keys;
-	int rc;
+	struct kkeys keys;
+	int rc = kmap_keys_where(fd, id, mask, &keys);
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	if (info.key_size < sizeof(__u32) || info.key_size > sizeof(struct tv_key_l))
-		return -EINVAL;
-	rc = keys_where(fd, id, mask, info.key_size, 2 * info.max_entries, &keys, &n);
 	if (!rc)
-		delete_keys(fd, keys, n, info.key_size);
-	free(keys);
+		delete_keys(fd, keys.keys, keys.n, keys.size);
+	kkeys_free(&keys);
 	return rc;
 }
 
@@ -237,7 +193,9 @@ static int write_blocks(struct tv_kernel *k, const struct tv_image *img)
 
 	if (b && next && first && !kchain_build(img, next, first)) {
 		for (__u32 i = 0; i < n; i++)
-			b[i] = (struct tv_block){.pc = img->probes[i].pc, .sess = k->slot, .probe = i,
+			b[i] = (struct tv_block){.pc = img->probes[i].pc,
+						 .sess = k->slot,
+						 .probe = i,
 						 .next = next[i] < 0 ? 0 : base + next[i] + 1};
 		rc = write_array(k->map_fd[KMAP_blocks], base, b, sizeof(*b), n);
 	}

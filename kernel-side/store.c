@@ -1,6 +1,7 @@
 /* The tv_store over kernel maps: the same keys and values the interpreter
  * uses, per-CPU values merged on read. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,33 +171,27 @@ static int kstore_remove(struct tv_store *s, __u32 map, const void *key)
 static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void *arg)
 {
 	struct tv_kernel *k = kernel_of(s);
-	__u32 id = k->slot << 16 | map;
-	char val[TV_VAL_MAX];
+	char val[TV_VAL_MAX], none[TV_KEY_MAX] = {};
+	struct kkeys keys;
 	struct kkey kk;
-	union {
-		struct tv_key_s s;
-		struct tv_key_l l;
-	} cur = {}, next;
-	void *prev = NULL;
-	__u32 limit;
-	int rc = 0;
+	int rc;
 
 	if (tv_is_scalar_agg(&k->img->maps[map].d)) {
 		struct tv_agg a;
 
 		return scalar_lookup(k, map, &a) ? 0 : fn("", &a, arg);
 	}
-	kkey_make(k, map, &cur, &kk); /* only for fd and family */
-	limit = kmap_walk_limit(kk.fd);
-	for (__u32 step = 0; !rc && step < limit && !bpf_map_get_next_key(kk.fd, prev, &next);
-	     step++) {
-		cur = next;
-		prev = &cur;
-		if (cur.s.id != id)
-			continue;
-		if (!kstore_lookup(s, map, kk.big ? (void *)cur.l.k : (void *)cur.s.k, val))
-			rc = fn(kk.big ? (void *)cur.l.k : (void *)cur.s.k, val, arg);
+	kkey_make(k, map, none, &kk); /* only for fd and family */
+	rc = kmap_keys_where(kk.fd, k->slot << 16 | map, ~0u, &keys);
+	for (__u32 i = 0; !rc && i < keys.n; i++) {
+		const char *key = keys.keys + (size_t)i * keys.size;
+		const void *payload =
+		    key + (kk.big ? offsetof(struct tv_key_l, k) : offsetof(struct tv_key_s, k));
+
+		if (!kstore_lookup(s, map, payload, val))
+			rc = fn(payload, val, arg);
 	}
+	kkeys_free(&keys);
 	return rc;
 }
 

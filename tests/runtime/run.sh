@@ -339,6 +339,25 @@ check new_keys_many_maps_profile t_new_keys_in_many_maps nk_pf \
 check new_keys_many_maps_software t_new_keys_in_many_maps nk_sw \
 	"software:page-faults:1 $TF" $TRIG faults 2000
 
+# ---- printing a map while another session deletes keys of the same table ----
+# (the key walk stood on the other session's key as it went, started again
+# from the first key, and printed this session's entries twice)
+t_print_beside_deleting_session() {
+	start churn -e 'tracepoint:syscalls:sys_enter_getppid /comm == "trigger"/ { @x[rand % 64] = count(); delete(@x[rand % 64]); }' || return 1
+	$TRIG getppid 100000000 &
+	local trig=$! bad
+	start pd -e 'tracepoint:syscalls:sys_enter_write /comm == "trigger"/ { @[@n++] = count(); }
+		interval:ms:5 /@n >= 300/ { print(@); printf("--\n"); if (++@p >= 40) { exit(); } }' &&
+		$TRIG write 300 && timeout 20 tail --pid="$pid_pd" -f /dev/null
+	kill $trig
+	wait $trig 2>/dev/null
+	stop churn
+	bad=$(awk '/^@\[/ { n++ } /^--$/ { if (n) { blocks++; if (n != 300) bad++ } n = 0 }
+		END { print blocks + 0, bad + 0 }' "$T/pd.out")
+	[ "$bad" = "40 0" ] || { echo "# blocks, wrong blocks: $bad"; return 1; }
+}
+check print_beside_deleting_session t_print_beside_deleting_session
+
 # ---- clear() of a map the run itself feeds ends, and so does Ctrl-C -------------
 # (each delete syscall fired sys_enter and made @[tracevm] again: clear spun)
 t_clear_self_fed_map() {

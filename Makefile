@@ -118,7 +118,7 @@ $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(wildcard frontend/*.c byte
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus
-	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 $(B)/fuzz/corpus tests/fuzz/corpus
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus tests/fuzz/corpus
 
 deps:
 	@missing=$$(for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -143,7 +143,7 @@ static int collect(struct cdecl *cd, struct cd_vec *v, const struct cd_member *m
 		struct seen *s;
 
 		if (!m[i].name && (t->kind == CD_STRUCT || t->kind == CD_UNION)) {
-			if (collect(cd, v, (struct cd_member *)cd->mems.v + t->first, t->count,
+			if (t->count && collect(cd, v, (struct cd_member *)cd->mems.v + t->first, t->count,
 				    tok >= 0 ? tok : m[i].tok) < 0)
 				return -1;
 			continue;

@@ -34,7 +34,7 @@ done
 # a short run of the frontend fuzzer (make fuzz runs it longer)
 if [ -x "$B/fuzz/fuzz_frontend" ]; then
 	corpus=$(mktemp -d)
-	if "$B/fuzz/fuzz_frontend" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=10 "$corpus" \
+	if "$B/fuzz/fuzz_frontend" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=10 -artifact_prefix="$B/fuzz/" "$corpus" \
 		tests/fuzz/corpus >"$corpus.log" 2>&1; then
 		pass=$((pass + 1))
 	else

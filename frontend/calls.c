@@ -72,6 +72,8 @@ static const struct fe_func {
     {"ksym",        1, 1,  f_ksym,    NULL, NAMED(TY_KSYM, 8), NULL},
     {"strerror",    1, 1,  f_ksym,    NULL, NAMED(TY_ERRNO, 8), NULL},
     {"kaddr",       1, 1,  f_kaddr,   NULL, INT, NULL},
+    {"uptr",        1, 1,  fe_f_addr_space, NULL, INT, fe_addr_space_type},
+    {"kptr",        1, 1,  fe_f_addr_space, NULL, INT, fe_addr_space_type},
     {"join",        1, 2,  f_join,    NULL, NONE, NULL},
     {"str",         1, 2,  f_bytes,   fe_gen_str_call, NAMED(TY_STR, TV_STR_MAX), NULL},
     {"usym",        1, 1,  f_bytes,   fe_gen_usym, NAMED(TY_USYM, 16), NULL},

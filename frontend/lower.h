@@ -268,6 +268,8 @@ bool fe_user_pointers(const struct lower *L);
 bool fe_in_user_code(const struct lower *L);
 /* Whether integer e, used as an address, is one in user memory. */
 bool fe_user_address(struct lower *L, const struct fe_node *e);
+int fe_addr_space_of(const struct fe_node *e);
+bool fe_reads_user(const struct lower *L, const struct fe_node *e, struct ty t);
 /* An integer type name (int8 ... uint64, int, char, long): its size and sign. */
 bool fe_int_type(const char *name, unsigned *size, bool *sign);
 /* The block's probe type has every flag in flags (TV_PT_*). */
@@ -325,6 +327,8 @@ int fe_f_strcontains(struct lower *L, const struct fe_node *call, bool want);
 int fe_f_signal(struct lower *L, const struct fe_node *call, bool want);
 int fe_f_uaddr(struct lower *L, const struct fe_node *c, bool want);
 struct ty fe_uaddr_type(struct lower *L, const struct fe_node *c);
+int fe_f_addr_space(struct lower *L, const struct fe_node *c, bool want);
+struct ty fe_addr_space_type(struct lower *L, const struct fe_node *c);
 int fe_reg_offset(const char *name);
 /* A positional parameter's text: "" when not given. */
 const char *fe_param_text(const struct lower *L, const struct fe_node *param);

@@ -504,10 +504,33 @@ static bool user_probe(const struct lower *L)
 bool fe_user_address(struct lower *L, const struct fe_node *e)
 {
 	const struct fe_tp_field *f = e->kind == TV_N_field ? fe_args_field(L, e) : NULL;
+	int space = fe_addr_space_of(e);
 
+	if (space >= 0)
+		return space;
 	if (f && f->is_ptr && fe_in_syscall_tp(L))
 		return true;
 	return user_probe(L);
+}
+
+/* uptr(e) and kptr(e) name the memory e's address is in: 1 user, 0
+ * kernel, -1 neither. */
+int fe_addr_space_of(const struct fe_node *e)
+{
+	if (e->kind != TV_N_call || e->call.args.n != 1)
+		return -1;
+	return !strcmp(e->call.name, "uptr") ? 1 : !strcmp(e->call.name, "kptr") ? 0 : -1;
+}
+
+/* Where a read through e (of type t) goes: a pointer knows its memory,
+ * uptr()/kptr() say it of an integer, else the probe's own. */
+bool fe_reads_user(const struct lower *L, const struct fe_node *e, struct ty t)
+{
+	int space = fe_addr_space_of(e);
+
+	if (t.k == TY_PTR)
+		return t.user;
+	return space >= 0 ? space : fe_user_pointers(L);
 }
 
 /* Where pointers point: user memory for syscall arguments and uprobes. */

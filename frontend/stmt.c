@@ -51,7 +51,7 @@ int fe_gen_str_call(struct lower *L, const struct fe_node *e, unsigned off, unsi
 	if (len < size)
 		EMIT(L, SZERO, off + len, size - len);
 	/* a typed pointer knows its memory; a plain integer is the probe's */
-	if (t.k == TY_PTR ? t.user : fe_user_pointers(L))
+	if (fe_reads_user(L, a->v[0], t))
 		EMIT(L, STRU, r, off, len);
 	else
 		EMIT(L, STRK, r, off, len);

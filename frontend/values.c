@@ -213,7 +213,7 @@ int fe_gen_buf(struct lower *L, const struct fe_node *c, unsigned off, unsigned 
 	len = fixed ? fe_reg(L, c) : fe_gen_int(L, a->v[1]);
 	if (fixed)
 		EMIT(L, MOVI, len, n);
-	fe_emit(L, (t.k == TY_PTR ? t.user : fe_user_pointers(L)) ? TV_OP_BUFU : TV_OP_BUFK,
+	fe_emit(L, fe_reads_user(L, data, t) ? TV_OP_BUFU : TV_OP_BUFK,
 		(const __s64[]){p, len, off, size}, 4);
 	fe_reg_free(L, len);
 	fe_reg_free(L, p);
@@ -451,6 +451,31 @@ int fe_f_bswap(struct lower *L, const struct fe_node *c, bool want)
 	return r;
 }
 
+/* uptr(p), kptr(p): p, its reads from now on in that memory. */
+struct ty fe_addr_space_type(struct lower *L, const struct fe_node *c)
+{
+	struct ty t = c->call.args.n ? fe_type_of(L, c->call.args.v[0])
+				     : (struct ty){.k = TY_INT, .size = 8, .sign = true};
+
+	if (t.k == TY_PTR)
+		t.user = fe_addr_space_of(c);
+	else if (t.k != TY_INT) /* f_addr_space tells */
+		t = (struct ty){.k = TY_INT, .size = 8, .sign = true};
+	return t;
+}
+
+int fe_f_addr_space(struct lower *L, const struct fe_node *c, bool want)
+{
+	struct ty t = fe_type_of(L, c->call.args.v[0]);
+
+	(void)want;
+	if (t.k != TY_INT && t.k != TY_PTR) {
+		fe_error(L, c, "%s() expects an integer or a pointer type", c->call.name);
+		return fe_reg(L, c);
+	}
+	return fe_gen_int(L, c->call.args.v[0]);
+}
+
 /* pton("addr"): the literal's address bytes, converted now: an address
  * with a ':' is IPv6 (uint8[16]), else IPv4 (uint8[4]). */
 static bool pton_is_v6(const struct fe_node *c)
@@ -535,8 +560,7 @@ int fe_gen_macaddr(struct lower *L, const struct fe_node *c, unsigned off, unsig
 	if (fe_is_bytes(t))
 		return fe_gen_str(L, a, off, 6);
 	r = fe_gen_int(L, a);
-	fe_emit(L, (t.k == TY_PTR ? t.user : fe_user_pointers(L)) ? TV_OP_MEMU : TV_OP_MEMK,
-		(const __s64[]){r, off, 6}, 3);
+	fe_emit(L, fe_reads_user(L, a, t) ? TV_OP_MEMU : TV_OP_MEMK, (const __s64[]){r, off, 6}, 3);
 	fe_reg_free(L, r);
 	return 0;
 }

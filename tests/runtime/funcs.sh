@@ -59,3 +59,7 @@ timeout 10 "$TV" -q -e 'BEGIN { cat("/does/not/exist/file"); cat("/"); printf("a
 check cat_missing_file test "$(cat "$T/c.err")" = "ERROR: failed to open file '/does/not/exist/file': No such file or directory
 ERROR: failed to open file '/': Is a directory"
 check cat_missing_file_goes_on grep -qx after "$T/c.out"
+# uptr/kptr: the memory a read goes to (a kernel read of a user address faults: empty)
+lang uptr_kptr 'tracepoint:syscalls:sys_enter_openat /comm == "trigger"/ { printf("%s|%s|%d\n", str(uptr(args->filename)), str(kptr(args->filename)), uptr(7)); }' \
+	"write 1" '/dev/null\|\|7'
+err uptr_string 'BEGIN { print(uptr("a")); }' '^stdin:1:9-24: ERROR: uptr\(\) expects an integer or a pointer type$'

@@ -20,7 +20,7 @@ struct tv_opts {
 	int pid;	      /* -p */
 	int helper_checks;    /* -k: 1 (map helpers), -kk: 2 (also lookups, failed reads) */
 	__u64 cat_bytes_max;  /* BPFTRACE_CAT_BYTES_MAX: bytes cat() prints of a file */
-	bool dump, verbose, quiet, cleanup, list, unsafe, json, info;
+	bool dump, verbose, quiet, cleanup, list, unsafe, json, info, no_warnings;
 	int nargs;
 	char **args; /* positional parameters */
 #define TV_MAX_INCLUDES 16

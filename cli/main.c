@@ -241,6 +241,19 @@ static void print_kernel_info(struct run *r)
 	fputc('\n', stderr);
 }
 
+/* A probe the kernel left out, told where the script wrote it. */
+static void warn(void *arg, const struct tv_err *e)
+{
+	const struct run *r = arg;
+
+	if (r->opts->no_warnings)
+		return;
+	if (e->line)
+		tv_err_print(stderr, r->img->source_name, r->img->source, e, "WARNING");
+	else
+		fprintf(stderr, "WARNING: %s\n", e->msg);
+}
+
 static int open_kernel(struct run *r, struct tv_err *err)
 {
 	int rc;
@@ -251,6 +264,8 @@ static int open_kernel(struct run *r, struct tv_err *err)
 		tv_kernel_set_unsafe(r->kernel, r->opts->unsafe);
 	if (!rc)
 		tv_kernel_set_helper_checks(r->kernel, r->opts->helper_checks);
+	if (!rc)
+		tv_kernel_set_warn(r->kernel, warn, r);
 	if (!rc)
 		tv_kernel_set_target(r->kernel, r->opts->pid	   ? r->opts->pid
 						: r->child.pid > 0 ? r->child.pid
@@ -335,12 +350,6 @@ static void report_losses(struct run *r)
 		fprintf(stderr, "tracevm: %llu memory reads faulted\n", (unsigned long long)faults);
 }
 
-static void warn_skipped(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "WARNING: %s: skipped\n", msg);
-}
-
 static int execute(struct run *r, struct tv_err *err)
 {
 	int nkernel = count_kernel_probes(r->img), rc;
@@ -362,14 +371,15 @@ static int execute(struct run *r, struct tv_err *err)
 	tv_out_set_helper_checks(r->out, r->opts->helper_checks);
 	tv_out_set_cat_max(r->out, r->opts->cat_bytes_max);
 	if (!r->opts->quiet)
-		tv_out_attached(r->out, count_attached(r->img));
+		tv_out_attached(r->out, count_attached(r->img) -
+					    (r->kernel ? tv_kernel_left_out(r->kernel) : 0));
 	fflush(r->f);
 	/* as bpftrace: BEGIN runs before the other probes are attached */
 	if ((rc = run_blocks(r, TV_PT_BEGIN)))
 		return tv_err_set(err, 0, "%s failed: %s", tv_probe_types[TV_PT_BEGIN].name,
 				  strerror(-rc));
 	if (nkernel && !tv_out_exit_requested(r->out) &&
-	    (rc = tv_kernel_attach(r->kernel, warn_skipped, NULL, err)) < 0)
+	    (rc = tv_kernel_attach(r->kernel, err)) < 0)
 		return rc;
 	if (r->opts->verbose && r->kernel)
 		print_kernel_info(r);

@@ -16,7 +16,6 @@
 #include "kernel-side/kernel.h"
 #include "cli/cli.h"
 
-
 static const char usage[] =
     "USAGE:\n"
     "    tracevm [options] -A FILE.tvs     run a program in tracevm assembler text\n"
@@ -43,6 +42,7 @@ static const char usage[] =
     "    -V, --version  version\n"
     "    --info         what this build and kernel offer (features, probe types)\n"
     "    --unsafe       allow system()\n"
+    "    --no-warnings  tell no warnings (an attach point that finds nothing, ...)\n"
     "    --include FILE include FILE before the script, as #include <FILE>\n"
     "    --cleanup      remove every pinned tracevm object (no session may run)\n";
 
@@ -106,6 +106,7 @@ static int parse_cat_max(__u64 *max, struct tv_err *err)
 
 int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 {
+	/* clang-format off */
 	static const struct option longs[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -113,8 +114,10 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 	    {"unsafe", no_argument, NULL, 'U'},
 	    {"info", no_argument, NULL, 'F'},
 	    {"include", required_argument, NULL, 'N'},
+	    {"no-warnings", no_argument, NULL, 'W'},
 	    {0},
 	};
+	/* clang-format on */
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -156,6 +159,7 @@ int tv_parse_opts(int argc, char **argv, struct tv_opts *o, struct tv_err *err)
 		case 'v': o->verbose = true; break;
 		case 'C': o->cleanup = true; break;
 		case 'U': o->unsafe = true; break;
+		case 'W': o->no_warnings = true; break;
 		case 'F': o->info = true; break;
 		case 'I':
 			if (o->nidirs == TV_MAX_INCLUDES) {
@@ -262,10 +266,13 @@ static int compile_script(const struct tv_opts *o, __s64 cpid, struct tv_image *
 	if (!text)
 		return -EINVAL;
 	*img = tv_compile(text, name, &copts, &diag);
+	if (o->no_warnings)
+		diag.nwarn = 0;
 	if (!*img) {
 		tv_diag_print_all(stderr, name, text, &diag);
 		err->msg[0] = 0; /* printed already */
-	}
+	} else
+		tv_diag_print_warnings(stderr, name, text, &diag);
 	free(text);
 	return *img ? 0 : -EINVAL;
 }

@@ -275,7 +275,7 @@ static int gen_formatted(struct lower *L, const struct fe_node *c, bool want, un
 {
 	const struct fe_list *a = &c->call.args;
 	const struct fe_node *fmt = a->v[0];
-	char types[256], buf[TV_FE_FMT_MAX + 1 + sizeof(types)];
+	char types[256] = "", buf[TV_FE_FMT_MAX + 1 + sizeof(types)];
 	unsigned sizes[16], total = 0, off, pos;
 	size_t flen, tlen = 0;
 	int k;

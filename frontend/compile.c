@@ -3,58 +3,65 @@
  * map's kind and types), maps described for the kernel and the printer. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frontend/lower.h"
 #include "frontend/ufuncs.h"
 
+/* One attach point an attach point of the script expanded to. */
+struct point {
+	char *name;
+	__u32 flags;	   /* TV_PROBE_* */
+	char *usdt_args;   /* a usdt location's argument spec, else NULL */
+	__u64 usdt_pc;	   /* ... and its address */
+	int watch_arg;	   /* a function watchpoint's argument, else -1 */
+	struct fe_loc loc; /* the attach point written */
+};
+
 struct expand {
 	struct lower *L;
 	const struct fe_node *at;
-	char **names;
-	__u32 *flags;	  /* TV_PROBE_* of each name */
-	char **usdt_args; /* a usdt location's argument spec, else NULL */
-	__u64 *usdt_pc;	  /* ... and its address */
-	int *watch_arg;	  /* a function watchpoint's argument, else -1 */
+	struct point *v;
 	int n, cap;
+	int written;  /* attach points the block wrote */
 	bool globbed; /* the attach point being expanded holds a wildcard */
 };
 
 static int add_name(struct expand *x, const char *name)
 {
-	if (x->n == x->cap) {
-		int cap = x->cap ? 2 * x->cap : 8;
-		char **v = realloc(x->names, cap * sizeof(*v)), **u = NULL;
-		__u32 *f = v ? realloc(x->flags, cap * sizeof(*f)) : NULL;
+	struct point *pt;
 
-		if (v)
-			x->names = v;
-		if (f)
-			x->flags = f;
-		__u64 *pc = NULL;
-
-		if (f && (u = realloc(x->usdt_args, cap * sizeof(*u))))
-			x->usdt_args = u;
-		if (u && !(pc = realloc(x->usdt_pc, cap * sizeof(*pc))))
-			return -1;
-		if (!f || !u)
-			return -1;
-		x->usdt_pc = pc;
-		int *wa = realloc(x->watch_arg, cap * sizeof(*wa));
-
-		if (!wa)
-			return -1;
-		x->watch_arg = wa;
-		x->cap = cap;
-	}
-	x->watch_arg[x->n] = -1;
-	x->flags[x->n] = x->globbed ? TV_PROBE_OPTIONAL : 0;
-	x->usdt_args[x->n] = NULL;
-	x->usdt_pc[x->n] = 0;
-	x->names[x->n] = strdup(name);
-	return x->names[x->n++] ? 0 : -1;
+	if (fe_grow(&x->v, &x->cap, x->n, sizeof(*x->v), 8))
+		return -1;
+	pt = &x->v[x->n];
+	*pt = (struct point){.name = strdup(name),
+			     .flags = x->globbed ? TV_PROBE_OPTIONAL : 0,
+			     .watch_arg = -1,
+			     .loc = x->at->loc};
+	return pt->name ? (x->n++, 0) : -1;
 }
+
+/* An attach point that finds nothing: warned of and left out (the run
+ * fails later if nothing at all is left). */
+static void __attribute__((format(printf, 2, 3))) drop(struct expand *x, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fe_warn(x->L, x->at, "%s", msg);
+	x->L->dropped++;
+}
+
+/* ... an error when it is the only one its probe writes (bpftrace's rule
+ * for tracepoints). */
+#define not_found(x, ...)                                                                          \
+	((x)->written == 1 ? fe_error((x)->L, (x)->at, __VA_ARGS__) : drop(x, __VA_ARGS__))
 
 static int add_tracepoint(const char *cat, const char *ev, void *arg)
 {
@@ -81,7 +88,7 @@ static void expand_tracepoint(struct expand *x, const char *target)
 		return;
 	}
 	if (fe_tracefs_match(cat, ev + 1, add_tracepoint, x) <= 0)
-		fe_error(x->L, x->at, "tracepoint not found: %s", target);
+		not_found(x, "tracepoint not found: %s", target);
 	else if (!x->globbed)
 		snprintf(x->L->last_tp, sizeof(x->L->last_tp), "%s", target);
 }
@@ -114,10 +121,12 @@ static int add_usdt(void *arg, const struct tv_usdt *u)
 		 u->provider, u->name);
 	if (add_name(m->x, full))
 		return -ENOMEM;
-	m->x->flags[m->x->n - 1] |= loc << TV_PROBE_LOC_SHIFT;
-	m->x->usdt_pc[m->x->n - 1] = u->pc;
-	m->x->usdt_args[m->x->n - 1] = strdup(u->args);
-	return m->x->usdt_args[m->x->n - 1] ? 0 : -ENOMEM;
+	struct point *pt = &m->x->v[m->x->n - 1];
+
+	pt->flags |= loc << TV_PROBE_LOC_SHIFT;
+	pt->usdt_pc = u->pc;
+	pt->usdt_args = strdup(u->args);
+	return pt->usdt_args ? 0 : -ENOMEM;
 }
 
 static void expand_usdt(struct expand *x, const char *target)
@@ -170,8 +179,8 @@ static bool expand_uprobe(struct expand *x, const char *type, const char *target
 	else if (!u.n && fe_has_wildcard(bin))
 		fe_error(x->L, x->at, "%s target file '%s' does not exist or is not executable",
 			 type, bin);
-	else if (!u.n)
-		fe_error(x->L, x->at, "no function matching '%s' in %s", colon + 1, bin);
+	else if (!u.n) /* as bpftrace, where other functions are found */
+		drop(x, "no function matching '%s' in %s", colon + 1, bin);
 	for (int i = 0; i < u.n; i++) {
 		snprintf(full, sizeof(full), "%s:%s", type, u.v[i].name);
 		if (add_name(x, full))
@@ -193,8 +202,8 @@ static int add_watch(struct expand *x, const char *type, const struct fe_watch *
 		 w->len_mode);
 	if (add_name(x, name))
 		return -1;
-	x->flags[x->n - 1] |= TV_PROBE_DEFERRED;
-	x->watch_arg[x->n - 1] = w->arg;
+	x->v[x->n - 1].flags |= TV_PROBE_DEFERRED;
+	x->v[x->n - 1].watch_arg = w->arg;
 	return 0;
 }
 
@@ -266,11 +275,10 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 	}
 	if (fe_kprobe_refused(x->L, at, t, target))
 		return;
-	if (!kernel_offers(x->L, pt->needs)) {
-		fe_error(x->L, at, "%s probes are not available on this kernel: %s", pt->name,
-			 tv_features[pt->needs].instead);
-		return;
-	}
+	/* told now, refused when attached: BEGIN runs first and may exit */
+	if (!kernel_offers(x->L, pt->needs))
+		fe_warn(x->L, at, "%s probes are not available on this kernel: %s", pt->name,
+			tv_features[pt->needs].instead);
 	switch (t) {
 	case TV_PT_usdt: expand_usdt(x, target); break;
 	case TV_PT_tracepoint: expand_tracepoint(x, target); break;
@@ -299,14 +307,10 @@ static void expand_attach(struct expand *x, const struct fe_node *at)
 static void free_names(struct expand *x)
 {
 	for (int i = 0; i < x->n; i++) {
-		free(x->names[i]);
-		free(x->usdt_args[i]);
+		free(x->v[i].name);
+		free(x->v[i].usdt_args);
 	}
-	free(x->names);
-	free(x->flags);
-	free(x->usdt_args);
-	free(x->usdt_pc);
-	free(x->watch_arg);
+	free(x->v);
 }
 
 /* Code that reads `args` or calls uaddr() depends on the attach point:
@@ -434,34 +438,35 @@ static void gen_probe(struct lower *L, const struct fe_node *p)
 	/* the format is only read (and this 13 KiB only zeroed) for `args` */
 	struct fe_tp_format *fmt = args ? malloc(sizeof(*fmt)) : NULL;
 
+	x.written = p->probe.attach.n;
 	for (int i = 0; i < p->probe.attach.n; i++)
 		expand_attach(&x, p->probe.attach.v[i]);
 	for (int i = 0; i < x.n; i++)
-		own |= x.usdt_args[i] != NULL; /* arguments differ between locations */
+		own |= x.v[i].usdt_args != NULL; /* arguments differ between locations */
 	for (int i = 0; (fmt || !args) && i < x.n; i++) {
-		bool tp = tv_probe_has(x.names[i], TV_PT_TRACEFS);
+		const struct point *pt = &x.v[i];
+		bool tp = tv_probe_has(pt->name, TV_PT_TRACEFS);
 
-		if (tp && args && read_format(L, p->probe.attach.v[0], x.names[i], fmt))
+		if (tp && args && read_format(L, p->probe.attach.v[0], pt->name, fmt))
 			continue;
-		L->usdt_args = x.usdt_args[i];
-		L->usdt_pc = x.usdt_pc[i];
+		L->usdt_args = pt->usdt_args;
+		L->usdt_pc = pt->usdt_pc;
 		if (pc < 0 || own)
-			pc = gen_probe_block(L, p, x.names[i], tp && args ? fmt : NULL);
+			pc = gen_probe_block(L, p, pt->name, tp && args ? fmt : NULL);
 		L->usdt_args = NULL;
 		if (L->img->nprobes >= TV_MAX_BLOCKS)
 			fe_error(L, p, "too many probes (at most %d)", TV_MAX_BLOCKS);
-		else if ((id = tv_image_add_probe(L->img, x.names[i], pc)) >= 0) {
-			struct fe_loc at = p->probe.attach.v[0]->loc;
-
-			L->img->probes[id].flags = x.flags[i];
-			if (tv_probe_has(x.names[i], TV_PT_HOST) &&
+		else if ((id = tv_image_add_probe(L->img, pt->name, pc)) >= 0) {
+			L->img->probes[id].flags = pt->flags;
+			if (tv_probe_has(pt->name, TV_PT_HOST) &&
 			    reads_kernel(L->img, (__u32)pc, L->img->ninsns))
 				L->img->probes[id].flags |= TV_PROBE_IN_KERNEL;
-			L->img->probes[id].loc = (struct tv_srcloc){.line = (__u16)at.line,
-								    .col = (__u16)at.col,
-								    .col_end = (__u16)at.col_end};
-			if (x.watch_arg[i] >= 0)
-				add_watch_setup(L, p, x.names[i], (__u32)id, x.watch_arg[i]);
+			L->img->probes[id].loc =
+			    (struct tv_srcloc){.line = (__u16)pt->loc.line,
+					       .col = (__u16)pt->loc.col,
+					       .col_end = (__u16)pt->loc.col_end};
+			if (pt->watch_arg >= 0)
+				add_watch_setup(L, p, pt->name, (__u32)id, pt->watch_arg);
 		}
 	}
 	free(fmt);
@@ -508,8 +513,11 @@ static struct tv_image *gen_program(struct lower *L, const struct tv_ast *ast)
 		L->maps[i].key_too_large = false; /* each pass tells it again */
 	fe_macros_collect(L, &ast->root->program.preamble);
 	fe_types_collect(L, &ast->root->program.preamble, fe_uses_pton(ast->root));
+	L->dropped = 0;
 	for (int i = 0; i < probes->n; i++)
 		gen_probe(L, probes->v[i]);
+	if (L->dropped && !L->img->nprobes)
+		fe_error(L, NULL, "No probes to attach");
 	describe_maps(L);
 	return L->img;
 }
@@ -555,7 +563,9 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 			L->too_large = false;
 			L->btf_failed = false; /* a missing BTF is reported in this pass too */
 			img = gen_program(L, ast);
-		}
+		} else
+			memcpy(diag->warn, scratch.warn, sizeof(scratch.warn)),
+			    diag->nwarn = scratch.nwarn;
 		fe_types_release(L);
 	}
 	if (img && !diag->n &&

@@ -35,13 +35,37 @@ void tv_diag_add(struct tv_diag *d, int line, int col, int col_end, const char *
 	va_end(ap);
 }
 
+void tv_diag_warn(struct tv_diag *d, int line, int col, int col_end, const char *fmt, ...)
+{
+	struct tv_err w = {.line = line, .col = col, .col_end = col_end, .level = "WARNING"};
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w.msg, sizeof(w.msg), fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < d->nwarn; i++)
+		if (d->warn[i].line == line && d->warn[i].col == col &&
+		    !strcmp(d->warn[i].msg, w.msg))
+			return;
+	if (d->nwarn < TV_DIAG_MAX)
+		d->warn[d->nwarn++] = w;
+}
+
 void tv_diag_print(FILE *f, const char *filename, const char *text, const struct tv_err *e)
 {
 	tv_err_print(f, filename, text, e, e->level ? e->level : "ERROR");
 }
 
+void tv_diag_print_warnings(FILE *f, const char *filename, const char *text,
+			    const struct tv_diag *d)
+{
+	for (int i = 0; i < d->nwarn; i++)
+		tv_diag_print(f, filename, text, &d->warn[i]);
+}
+
 void tv_diag_print_all(FILE *f, const char *filename, const char *text, const struct tv_diag *d)
 {
+	tv_diag_print_warnings(f, filename, text, d);
 	for (int i = 0; i < d->n; i++)
 		tv_diag_print(f, filename, text, &d->err[i]);
 	if (d->dropped)

@@ -29,12 +29,16 @@
 
 #include "bytecode/bytecode.h"
 
-#define TV_DIAG_MAX 16 /* errors kept; later ones are only counted */
+#define TV_DIAG_MAX 16 /* errors (and warnings) kept; later ones are only counted */
 
 struct tv_diag {
 	int n;	     /* errors in err[] */
 	int dropped; /* errors reported beyond TV_DIAG_MAX */
 	struct tv_err err[TV_DIAG_MAX];
+	/* warnings: told whether or not the program compiles (an attach
+	 * point that finds nothing, where the others of its probe do) */
+	int nwarn;
+	struct tv_err warn[TV_DIAG_MAX];
 };
 
 void tv_diag_init(struct tv_diag *d);
@@ -42,13 +46,19 @@ void tv_diag_init(struct tv_diag *d);
 /* Record an error at line:col..col_end (line 0: no location). */
 void tv_diag_add(struct tv_diag *d, int line, int col, int col_end, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Record a warning there (one already recorded is not repeated). */
+void tv_diag_warn(struct tv_diag *d, int line, int col, int col_end, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Print one error: "FILE:LINE:COL-END: ERROR: MSG", then the source line
  * (tabs as four spaces) and '~' under the span, as bpftrace does.  filename
  * NULL or "" leaves out the "FILE:" prefix; text NULL leaves out the source
  * line, and so does a line that is empty or past the end of text. */
 void tv_diag_print(FILE *f, const char *filename, const char *text, const struct tv_err *e);
+/* The warnings, then the errors. */
 void tv_diag_print_all(FILE *f, const char *filename, const char *text, const struct tv_diag *d);
+void tv_diag_print_warnings(FILE *f, const char *filename, const char *text,
+			    const struct tv_diag *d);
 
 struct tv_ast;
 

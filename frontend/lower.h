@@ -204,6 +204,7 @@ struct lower {
 	int for_ret;
 	struct jumps *for_brk;
 	bool final;	    /* the second pass: map kinds are known */
+	int dropped;	    /* attach points that found nothing, warned of (this pass) */
 	struct fe_btf *btf; /* kernel BTF, opened at its first use (types.c) */
 	bool btf_failed;    /* ... and that open failed (reported once) */
 	/* binaries' DWARF, opened for uprobe args (types.c) */
@@ -240,6 +241,8 @@ struct lower {
 };
 
 /* Errors carry the node's location; lowering goes on where it can. */
+void fe_warn(struct lower *L, const struct fe_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -7,6 +7,18 @@
 
 #include "frontend/lower.h"
 
+void fe_warn(struct lower *L, const struct fe_node *n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tv_diag_warn(L->diag, n ? n->loc.line : 0, n ? n->loc.col : 0, n ? n->loc.col_end : 0, "%s",
+		     msg);
+}
+
 void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
 {
 	char msg[256];

@@ -164,12 +164,56 @@ int kattach_pmu(const char *dir, bool ret, struct perf_event_attr *attr)
 static void undo_attach(struct tv_kernel *k);
 
 /* An error met on a probe points at the probe in the source. */
+/* A probe of a glob that cannot attach (a tracepoint of the kernel's
+ * own, meant for perf): told, and the others attach. */
+static void warn_skipped(const struct tv_kernel *k, const struct tv_err *err)
+{
+	struct tv_err w = {0};
+
+	snprintf(w.msg, sizeof(w.msg), "%.*s: skipped", (int)sizeof(w.msg) - 10, err->msg);
+	if (k->warn)
+		k->warn(k->warn_arg, &w);
+}
+
 static int at_probe(struct tv_err *err, const struct tv_probe *probe, int rc)
 {
 	err->line = probe->loc.line;
 	err->col = probe->loc.col;
 	err->col_end = probe->loc.col_end;
 	return rc;
+}
+
+void tv_kernel_set_warn(struct tv_kernel *k, tv_warn_fn warn, void *arg)
+{
+	k->warn = warn;
+	k->warn_arg = arg;
+}
+
+__u32 tv_kernel_left_out(const struct tv_kernel *k)
+{
+	return k->nleft_out;
+}
+
+static bool left_out(const struct tv_kernel *k, __u32 i)
+{
+	return k->left_out && k->left_out[i];
+}
+
+/* A uprobe whose function the binary lacks is left out, as bpftrace
+ * drops it, when some other probe of the script is there to run. */
+static int leave_out(struct tv_kernel *k, __u32 i, struct tv_err *err, int rc)
+{
+	const struct tv_image *img = k->img;
+
+	if (rc != -ENOENT || k->nleft_out + 1 >= img->nprobes)
+		return rc;
+	if (!k->left_out && !(k->left_out = calloc(img->nprobes, sizeof(*k->left_out))))
+		return rc;
+	k->left_out[i] = true;
+	k->nleft_out++;
+	if (k->warn)
+		k->warn(k->warn_arg, err);
+	return 0;
 }
 
 int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
@@ -184,15 +228,21 @@ int kattach_check_all(struct tv_kernel *k, struct tv_err *err)
 
 		if (tv_probe_has(attach, TV_PT_HOST) || (img->probes[i].flags & TV_PROBE_OPTIONAL))
 			continue;
-		tv_probe_type_of(attach, &target);
+		/* a type this kernel lacks is refused when attached: BEGIN runs
+		 * first, and may end the run (bpftrace's order) */
+		if (!tv_kernel_offers(tv_probe_type_of(attach, &target)))
+			continue;
 		a.target = target;
-		if (!(p = provider_of(&a, err)) || (rc = p->check(k, &a, err)))
-			return at_probe(err, &img->probes[i], p ? rc : -EINVAL);
+		if (!(p = provider_of(&a, err)))
+			return at_probe(err, &img->probes[i], -EINVAL);
+		if ((rc = p->check(k, &a, err)) &&
+		    (rc = leave_out(k, i, (at_probe(err, &img->probes[i], rc), err), rc)))
+			return rc;
 	}
 	return 0;
 }
 
-int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struct tv_err *err)
+int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err)
 {
 	const struct tv_image *img = k->img;
 	__u32 np = img ? img->nprobes : 0;
@@ -211,7 +261,8 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 		int rc;
 
 		/* a deferred watchpoint waits for its setup's address */
-		if (tv_probe_has(attach, TV_PT_HOST) || (img->probes[i].flags & TV_PROBE_DEFERRED))
+		if (tv_probe_has(attach, TV_PT_HOST) ||
+		    (img->probes[i].flags & TV_PROBE_DEFERRED) || left_out(k, i))
 			continue;
 		if (!first[i])
 			continue; /* runs after the first block on the same attach point */
@@ -219,8 +270,8 @@ int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *warn_arg, struc
 		a.target = target;
 		p = provider_of(&a, err);
 		rc = p ? p->attach(k, &a, err) : -EINVAL;
-		if (rc && (img->probes[i].flags & TV_PROBE_OPTIONAL) && warn) {
-			warn(warn_arg, err->msg);
+		if (rc && (img->probes[i].flags & TV_PROBE_OPTIONAL)) {
+			warn_skipped(k, err);
 			continue;
 		}
 		if (rc) {

@@ -219,11 +219,13 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 	__u64 at;
 
 	/* bpftrace 0.17's words, the path as written */
+	if (!find_sym(e, probe_func, u, &s) && u->func[0]) {
+		tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path);
+		return -ENOENT; /* left out where other probes attach */
+	}
 	if (!find_sym(e, probe_func, u, &s))
-		return u->func[0]
-			   ? tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path)
-			   : tv_err_set(err, 0, "Could not resolve address: %s:0x%llx", u->bin,
-					(unsigned long long)u->addr);
+		return tv_err_set(err, 0, "Could not resolve address: %s:0x%llx", u->bin,
+				  (unsigned long long)u->addr);
 	if (!u->func[0])
 		u->off = u->addr - s.st_value;
 	if (u->off && u->off >= s.st_size) /* (an address is always inside its function) */

@@ -55,6 +55,10 @@ struct tv_kernel {
 	int ring_fd;
 	struct ring_buffer *rb;
 	const struct tv_image *img;
+	tv_warn_fn warn;
+	void *warn_arg;
+	bool *left_out; /* by probe index: load left it out (tv_kernel_left_out) */
+	__u32 nleft_out;
 	struct link *links;
 	int nlinks;
 	struct kstore store;

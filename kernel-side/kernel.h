@@ -53,8 +53,15 @@ bool tv_kernel_offers(enum tv_probe_type t);
  * TV_PROBE_OPTIONAL probe that cannot attach is passed to warn and
  * skipped; any other failure stops the session and returns it (the probes
  * already attached go when the session is closed). */
-typedef void (*tv_warn_fn)(void *arg, const char *msg);
-int tv_kernel_attach(struct tv_kernel *k, tv_warn_fn warn, void *arg, struct tv_err *err);
+int tv_kernel_attach(struct tv_kernel *k, struct tv_err *err);
+/* Where warnings go: a probe left out, with where the script wrote it
+ * (e->line 0: none).  Set before tv_kernel_load. */
+typedef void (*tv_warn_fn)(void *arg, const struct tv_err *e);
+void tv_kernel_set_warn(struct tv_kernel *k, tv_warn_fn warn, void *arg);
+/* Probes tv_kernel_load left out: a uprobe's function missing from its
+ * binary, where another probe of the script attaches (bpftrace drops such
+ * a uprobe; tracevm also warns).  Those are not attached. */
+__u32 tv_kernel_left_out(const struct tv_kernel *k);
 
 /* A function watchpoint (TV_PROBE_DEFERRED probe) on addr in the target
  * process, as its setup reported it; a repeat of the address the probe

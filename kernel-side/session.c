@@ -601,6 +601,7 @@ static void release_fds(struct tv_kernel *k)
 	for (__u32 i = 0; k->utargets && k->img && i < k->img->nprobes; i++)
 		free(k->utargets[i].path);
 	free(k->utargets);
+	free(k->left_out);
 	free(k->watched);
 	ring_buffer__free(k->rb);
 	if (k->ring_fd >= 0)

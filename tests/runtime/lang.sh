@@ -358,7 +358,7 @@ err error_syntax 'BEGIN { printf("x" }' '^stdin:1:[0-9]+-[0-9]+: ERROR: syntax e
 err error_unknown_function 'BEGIN { foo(1); }' "^stdin:1:9-12: ERROR: Unknown function: foo$"
 err error_printf_args 'BEGIN { printf("%d %d\n", 1); }' '^stdin:1:9-[0-9]+: ERROR: printf: Not enough arguments for format string \(1 supplied, 2 expected\)'
 err error_missing_tracepoint 'tracepoint:syscalls:sys_enter_nope { }' '^stdin:1:1-[0-9]+: ERROR: tracepoint not found: syscalls:sys_enter_nope'
-err error_kprobe_unavailable 'kprobe:vfs_read { }' '^stdin:1:1-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:...'
+# (a probe type the kernel lacks: run.sh's kprobe_missing_refused_after_begin)
 # -d only prints: a probe type the kernel may lack still compiles (run, it
 # is refused at its attach point when the kernel is found to lack it)
 t_dump_ignores_features() {

@@ -429,6 +429,56 @@ check uprobe_func_offset_and_address t_uprobe_offset_address
 # a bare library name, as bpftrace resolves it (libc: libc.so.6's .dynsym)
 check uprobe_library_by_name t_uprobe_count ul u:libc:syscall trigger 300 $TRIG getppid 300
 
+# ---- attach points that find nothing: warned of where others attach ----------
+# (bpftrace drops a uprobe whose function is missing, and a tracepoint not
+# found where its probe names others; tracevm says so, where it was written)
+t_missing_uprobe_warns() {
+	local s="uprobe:$(realpath "$UT"):tv_target,uprobe:$(realpath "$UT"):no_such_fn { @ = count(); }"
+	start mu -e "$s" || return 1
+	$UT 50
+	stop mu
+	grep -qx '@: 50' "$T/mu.out" && grep -q '^Attaching 1 probe\.\.\.$' "$T/mu.out" &&
+		grep -qE "^stdin:1:[0-9]+-[0-9]+: WARNING: function 'no_such_fn' not found in " "$T/mu.err" ||
+		{ echo "# $(tr '\n' '|' <"$T/mu.err" | cut -c1-300)"; return 1; }
+	start mu2 --no-warnings -e "$s" && stop mu2 && ! grep -q WARNING "$T/mu2.err"
+}
+check missing_uprobe_in_list_warns t_missing_uprobe_warns
+# alone it is the error it was; with BEGIN there is still a probe to run
+err missing_uprobe_alone "uprobe:$(realpath "$UT"):no_such_fn { @ = count(); }" \
+	"^stdin:1:1-[0-9]+: ERROR: function 'no_such_fn' not found in "
+t_missing_uprobe_begin() {
+	timeout 10 "$TV" -e "uprobe:$(realpath "$UT"):no_such_fn { } uprobe:$(realpath "$UT"):no_fn* { } BEGIN { printf(\"began\\n\"); exit(); }" \
+		>"$T/mb.out" 2>"$T/mb.err" && grep -qx began "$T/mb.out" &&
+		[ "$(grep -c WARNING "$T/mb.err")" = 2 ] && grep -q "WARNING: no function matching 'no_fn\*'" "$T/mb.err"
+}
+check missing_uprobe_with_begin_runs t_missing_uprobe_begin
+t_no_probes_left() {
+	timeout 10 "$TV" -e "uprobe:$(realpath "$UT"):no_fn* { }" >"$T/np.out" 2>"$T/np.err"
+	[ $? = 1 ] && [ "$(tail -1 "$T/np.err")" = 'ERROR: No probes to attach' ] && [ ! -s "$T/np.out" ]
+}
+check no_probes_left_is_an_error t_no_probes_left
+t_missing_tracepoint_in_list() {
+	timeout 10 "$TV" -e 'tracepoint:syscalls:sys_enter_getppid,tracepoint:syscalls:nonexist { } BEGIN { exit(); }' \
+		>"$T/mt.out" 2>"$T/mt.err" &&
+		[ "$(head -1 "$T/mt.err")" = 'stdin:1:39-67: WARNING: tracepoint not found: syscalls:nonexist' ]
+}
+check missing_tracepoint_in_list_warns t_missing_tracepoint_in_list
+err missing_tracepoint_alone 'tracepoint:syscalls:nonexist { } BEGIN { exit(); }' \
+	'^stdin:1:1-29: ERROR: tracepoint not found: syscalls:nonexist$'
+# a probe type the kernel lacks is refused when attached: BEGIN runs first
+# (bpftrace's order), and exit() there ends the run before it
+if ! "$TV" --info 2>&1 | grep -q '^  kprobe: yes'; then
+	t_kprobe_missing_after_begin() {
+		timeout 10 "$TV" -e 'kprobe:zzzzz { } BEGIN { printf("_success_\n"); exit(); }' >"$T/kb.out" 2>"$T/kb.err" &&
+			grep -qx _success_ "$T/kb.out" &&
+			grep -q '^stdin:1:1-13: WARNING: kprobe probes are not available on this kernel' "$T/kb.err" || return 1
+		timeout 10 "$TV" -e 'kprobe:vfs_read { } BEGIN { printf("header\n"); }' >"$T/kb.out" 2>"$T/kb.err"
+		[ $? = 1 ] && grep -qx header "$T/kb.out" &&
+			grep -q "^stdin:1:1-16: ERROR: probe 'kprobe:vfs_read': kprobes are not available on this kernel" "$T/kb.err"
+	}
+	check kprobe_missing_refused_after_begin t_kprobe_missing_after_begin
+fi
+
 # ---- provider errors: clear, and nothing half-made ---------------------------
 check error_missing_rawtracepoint t_error missing_rawtp.tvs \
 	"ERROR: raw tracepoint not found: tv_no_such_raw_tracepoint"

@@ -161,6 +161,10 @@ void fe_node_dump(const struct fe_node *n, FILE *f);
  * true; NULL when none is (frontend/ast_walk.c). */
 typedef bool fe_node_match_fn(const struct fe_node *n, void *arg);
 const struct fe_node *fe_node_find(const struct fe_node *n, fe_node_match_fn *match, void *arg);
+/* fn on the slot of each child of n, in source order, until it returns
+ * nonzero (returned); a rewriter may replace *slot. */
+typedef int fe_child_fn(struct fe_node **slot, void *arg);
+int fe_node_children(struct fe_node *n, fe_child_fn *fn, void *arg);
 
 /* ---- the arena (frontend/arena.c) --------------------------------------- */
 

@@ -551,8 +551,13 @@ struct tv_image *tv_compile(const char *text, const char *filename,
 	}
 	L = calloc(1, sizeof(*L));
 	if (L) {
+		/* names #defined as expressions are replaced first, for both
+		 * passes (what that tells is told once) */
+		L->diag = diag, L->opts = opts;
+		fe_macros_collect(L, &ast->root->program.preamble);
+		fe_macros_expand(L, ast->root);
 		/* pass 1 learns every map's kind and types; its errors repeat */
-		L->diag = &scratch, L->opts = opts;
+		L->diag = &scratch;
 		L->too_large = false;
 		tv_diag_init(&scratch);
 		img = gen_program(L, ast);

@@ -308,6 +308,21 @@ static bool strings(const struct pp_vec *x, char *str, size_t size)
 	return x->n > 0;
 }
 
+/* The tokens as text the script's lexer reads again, blanks where the
+ * definition had them (`@m[tid]` is one map there, and in the script). */
+static bool joined(const struct pp_vec *x, char *str, size_t size)
+{
+	size_t k = 0;
+
+	for (int i = 0; i < x->n; i++) {
+		if (k + (size_t)x->v[i].len + 2 > size)
+			return false;
+		k += (size_t)snprintf(str + k, size - k, "%s%.*s", i && x->v[i].space ? " " : "",
+				      x->v[i].len, x->v[i].s);
+	}
+	return x->n > 0;
+}
+
 int fe_cpp_value(struct fe_cpp *cpp, const char *name, size_t len, int64_t *v, char *str,
 		 size_t strsize)
 {
@@ -326,7 +341,8 @@ int fe_cpp_value(struct fe_cpp *cpp, const char *name, size_t len, int64_t *v, c
 		       : !fe_pp_eval(cpp, x.v, x.n, v) ? 1
 		       : x.n == 1 && x.v[0].kind == PP_IDENT && (size_t)x.v[0].len < strsize
 			   ? (snprintf(str, strsize, "%.*s", x.v[0].len, x.v[0].s), 3)
-			   : 0;
+		       : joined(&x, str, strsize) ? 4
+						  : 0;
 	cpp->quiet = false;
 	fe_pp_free(&x);
 	return kind;

@@ -144,7 +144,9 @@ void fe_cpp_errorf(struct fe_cpp *cpp, const char *fmt, ...) __attribute__((form
 
 /* A macro's value for the script: 1 an integer, 2 a string (into str),
  * 3 another name (into str: an enumerator, as glibc's `#define X X`),
- * 0 defined but none of these, -1 not defined. */
+ * 4 other tokens (into str, as text: an expression, `#define X pid + 1`),
+ * 0 defined but none of these (empty, function-like, too long), -1 not
+ * defined. */
 int fe_cpp_value(struct fe_cpp *cpp, const char *name, size_t len, int64_t *v, char *str,
 		 size_t strsize);
 

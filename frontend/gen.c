@@ -105,7 +105,7 @@ static int gen_builtin(struct lower *L, const struct fe_node *e)
 			return gen_const(L, e, m->value);
 		if (!m && fe_enum_value(L, e, &v))
 			return gen_const(L, e, v);
-		if (m)
+		if (m && m->kind != FE_MACRO_EXPR) /* (an expression's own name in it is not) */
 			fe_error(L, e,
 				 "%s: only #define names of an integer or a string can be used",
 				 e->name);

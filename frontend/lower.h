@@ -132,7 +132,12 @@ struct fe_map {
 };
 
 /* A preprocessor name: a script's #define or a header constant. */
-enum fe_macro_kind { FE_MACRO_INT, FE_MACRO_STR, FE_MACRO_OTHER /* known, not usable */ };
+enum fe_macro_kind {
+	FE_MACRO_INT,
+	FE_MACRO_STR,
+	FE_MACRO_EXPR, /* other tokens, in str: read as an expression where named */
+	FE_MACRO_OTHER /* known, not usable */
+};
 /* bytes of a format's text (printf, system, cat, time, strftime): its
  * constant holds the text, a NUL and the arguments' types */
 #define TV_FE_FMT_MAX 512
@@ -175,6 +180,11 @@ struct lower {
 	 * fe_macro_find's last answer */
 	struct fe_cpp *cpp;
 	struct fe_macro macro;
+	struct fe_expansion { /* what expression macros were read as (fe_macros_expand) */
+		struct tv_ast *ast;
+		char *src;
+	} *expansions;
+	int nexpansions, cap_expansions;
 	struct fe_tuple tuples[TV_FE_MAX_TUPLES]; /* kept across passes: maps name them */
 	int ntuples;
 	/* tuple variables that a later assignment widened (a longer string),
@@ -307,6 +317,8 @@ bool fe_value_type_string(struct lower *L, struct ty t, unsigned size, char *buf
 
 /* macros.c: #define and #include <header> names */
 void fe_macros_collect(struct lower *L, const struct fe_list *preamble);
+/* Names whose #define is an expression, replaced in the tree by it. */
+void fe_macros_expand(struct lower *L, struct fe_node *root);
 void fe_macros_release(struct lower *L);
 struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len);
 

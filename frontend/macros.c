@@ -301,6 +301,81 @@ void fe_macros_release(struct lower *L)
 {
 	fe_cpp_free(L->cpp);
 	L->cpp = NULL;
+	for (int i = 0; i < L->nexpansions; i++) {
+		tv_ast_free(L->expansions[i].ast);
+		free(L->expansions[i].src);
+	}
+	free(L->expansions);
+	L->expansions = NULL;
+	L->nexpansions = L->cap_expansions = 0;
+}
+
+/* Every node of an expansion is where its name was written. */
+static int place(struct fe_node **slot, void *loc)
+{
+	(*slot)->loc = *(const struct fe_loc *)loc;
+	return fe_node_children(*slot, place, loc);
+}
+
+/* The macro's text as one operand (bpftrace splices the text itself:
+ * `#define X 1 + 2` then `X * 3` is 9 here, 7 there). */
+static struct fe_node *parse_expansion(struct lower *L, const char *text)
+{
+	struct fe_expansion *x;
+	struct fe_node *body;
+	struct tv_diag d;
+
+	if (fe_grow(&L->expansions, &L->cap_expansions, L->nexpansions, sizeof(*x), 4))
+		return NULL;
+	x = &L->expansions[L->nexpansions];
+	if (asprintf(&x->src, "BEGIN { (%s) }", text) < 0)
+		return NULL;
+	x->ast = tv_parse(x->src, NULL, &d);
+	L->nexpansions++;
+	body = x->ast ? x->ast->root->program.probes.v[0]->probe.body : NULL;
+	return body && body->block.n == 1 && body->block.v[0]->kind == TV_N_expr_stmt
+		   ? body->block.v[0]->expr
+		   : NULL;
+}
+
+static struct fe_node *read_expansion(struct lower *L, const struct fe_node *use,
+				      const struct fe_macro *m)
+{
+	struct fe_node *e = parse_expansion(L, m->str);
+
+	if (!e) { /* told once: read on as 0 */
+		fe_error(L, use, "%s: its #define is not an expression: %s", m->name, m->str);
+		e = parse_expansion(L, "0");
+	}
+	if (!e)
+		return NULL;
+	e->loc = use->loc;
+	fe_node_children(e, place, &e->loc);
+	return e;
+}
+
+static int expand_in(struct fe_node **slot, void *arg)
+{
+	struct lower *L = arg;
+	struct fe_node *n = *slot, *e;
+	struct fe_macro *m;
+	enum bi_how how;
+	int id;
+
+	/* a builtin's name is no macro's, as in bpftrace's lexer */
+	if (n->kind == TV_N_ident && fe_builtin(n->name, &how, &id) &&
+	    (m = fe_macro_find(L, n->name, strlen(n->name))) && m->kind == FE_MACRO_EXPR) {
+		if ((e = read_expansion(L, n, m)))
+			*slot = e;
+		return 0; /* the preprocessor expanded it whole: not walked again */
+	}
+	return fe_node_children(n, expand_in, L);
+}
+
+void fe_macros_expand(struct lower *L, struct fe_node *root)
+{
+	if (L->cpp)
+		fe_node_children(root, expand_in, L);
 }
 
 /* A name's value as the script reads it; the answer lasts until the next call. */
@@ -316,8 +391,15 @@ struct fe_macro *fe_macro_find(struct lower *L, const char *name, size_t len)
 		k = 1;
 	else
 		m->value = v;
-	m->kind = k == 1 ? FE_MACRO_INT : k == 2 ? FE_MACRO_STR : FE_MACRO_OTHER;
 	snprintf(m->name, sizeof(m->name), "%.*s", (int)len, name);
+	/* another name is read as that name, unless it is its own (an
+	 * enumerator BTF does not know) */
+	if (k == 3 && strcmp(m->str, m->name))
+		k = 4;
+	m->kind = k == 1   ? FE_MACRO_INT
+		  : k == 2 ? FE_MACRO_STR
+		  : k == 4 ? FE_MACRO_EXPR
+			   : FE_MACRO_OTHER;
 	m->len = len;
 	return m;
 }

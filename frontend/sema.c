@@ -31,7 +31,8 @@ void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
 	for (int i = 0; i < L->diag->n; i++) {
 		const struct tv_err *e = &L->diag->err[i];
 
-		if (n && e->line == n->loc.line && e->col == n->loc.col && !strcmp(e->msg, msg))
+		if ((n ? e->line == n->loc.line && e->col == n->loc.col : !e->line) &&
+		    !strcmp(e->msg, msg))
 			return;
 	}
 	if (n)

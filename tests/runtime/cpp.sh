@@ -129,6 +129,20 @@ err cpp_if_division_by_zero '#if 1 / 0
 #endif
 BEGIN { exit(); }' 'division by zero in #if'
 
+# a name #defined as an expression is that expression, as one operand
+# (nested names as C expands them: Y is pid + 1 * 2)
+lang cpp_expression_macros '#define X pid + 1
+#define Y X * 2
+#define C comm
+#define K @m[1]
+#define PRED pid > 0 && comm == "trigger"
+tracepoint:syscalls:sys_enter_getppid /PRED/ { @m[1] = 5; printf("%d %d %s %d\n", X - pid, Y - pid, C, K); exit(); }' \
+	"getppid 1" "1 2 trigger 5"
+err cpp_expression_macro_not_one '#define BAD )
+BEGIN { printf("%d\n", BAD); exit(); }' '^stdin:2:24-27: ERROR: BAD: its #define is not an expression: \)$'
+err cpp_expression_macro_self '#define X X + 1
+BEGIN { printf("%d\n", X); exit(); }' "^stdin:2:24-25: ERROR: Unknown identifier: 'X'$"
+
 t_help_lists_I() { "$TV" -h | grep -q -- '-I DIR'; }
 check help_lists_include_dirs t_help_lists_I
 

@@ -82,6 +82,25 @@ static void conditions(void **state)
 	fe_cpp_free(cpp);
 }
 
+/* Other tokens come back as text the script's lexer reads, with blanks
+ * only where the definition had them. */
+static void expression_text(void **state)
+{
+	struct fe_cpp *cpp = run("#define K @m[tid]\n#define X pid  +  1\n#define Y X * 2\n"
+				 "#define F(a) a\n#define N\n");
+	char str[64];
+
+	(void)state;
+	assert_int_equal(fe_cpp_value(cpp, "K", 1, &(int64_t){0}, str, sizeof(str)), 4);
+	assert_string_equal(str, "@m[tid]");
+	assert_int_equal(fe_cpp_value(cpp, "Y", 1, &(int64_t){0}, str, sizeof(str)), 4);
+	assert_string_equal(str, "pid + 1 * 2");
+	assert_int_equal(fe_cpp_value(cpp, "F", 1, &(int64_t){0}, str, sizeof(str)), 0);
+	assert_int_equal(fe_cpp_value(cpp, "N", 1, &(int64_t){0}, str, sizeof(str)), 0);
+	assert_int_equal(fe_cpp_value(cpp, "K", 1, &(int64_t){0}, str, 4), 0); /* too long */
+	fe_cpp_free(cpp);
+}
+
 static void errors(void **state)
 {
 	static const struct {
@@ -118,6 +137,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(expansion),
 	    cmocka_unit_test(conditions),
+	    cmocka_unit_test(expression_text),
 	    cmocka_unit_test(errors),
 	};
 

@@ -647,8 +647,9 @@ static int f_kaddr(struct lower *L, const struct fe_node *c, bool want)
 			addr = a;
 	if (f)
 		fclose(f);
+	/* bpftrace finds it out in codegen, whose errors have no location */
 	if (!addr)
-		fe_error(L, n, "Failed to resolve kernel symbol: %s", sym);
+		fe_error(L, NULL, "Failed to compile: Failed to resolve kernel symbol: %s", sym);
 	return fe_gen_int(L,
 			  &(struct fe_node){.kind = TV_N_int, .loc = c->loc, .num = {addr, false}});
 }

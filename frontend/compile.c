@@ -161,6 +161,28 @@ static void expand_usdt(struct expand *x, const char *target)
 		fe_error(x->L, x->at, "usdt probe not found: %s", target);
 }
 
+/* One uprobe:BIN:FUNC named as bpftrace names it: a bare BIN (bash,
+ * libc) by the path it resolves to, which the probe builtin and -l show
+ * (libc.so.6 is nowhere: bpftrace looks for libc.so.6.so*).  False (as
+ * written) when BIN is a path. */
+static bool add_resolved(struct expand *x, const char *type, const char *target)
+{
+	size_t n = strcspn(target, ":");
+	char bin[1024], path[1024], full[2304];
+
+	if (!target[n] || n >= sizeof(bin) || memchr(target, '/', n))
+		return false;
+	snprintf(bin, sizeof(bin), "%.*s", (int)n, target);
+	if (!fe_ufuncs_resolve(bin, path, sizeof(path))) {
+		fe_error(x->L, x->at, "%s target file '%s' does not exist or is not executable",
+			 type, bin);
+		return true;
+	}
+	snprintf(full, sizeof(full), "%s:%s%s", type, path, target + n);
+	add_name(x, full);
+	return true;
+}
+
 /* uprobe:BIN:FUNC with wildcards (not quoted): one attach point per
  * function matched, in each binary matched. */
 static bool expand_uprobe(struct expand *x, const char *type, const char *target)
@@ -171,7 +193,7 @@ static bool expand_uprobe(struct expand *x, const char *type, const char *target
 	char bin[1024], full[1280];
 
 	if (!colon || strchr(target, '"') || !fe_has_wildcard(target))
-		return false; /* one attach point, as written */
+		return add_resolved(x, type, target);
 	snprintf(bin, sizeof(bin), "%.*s", (int)(colon - target), target);
 	x->globbed = true;
 	if (fe_ufuncs_find(&u, type, bin, colon + 1, &err))

@@ -3,8 +3,8 @@
  *
  * A BIN with a wildcard is every ELF executable or shared object the glob
  * matches (other files are passed over, as bpftrace passes them); a BIN
- * without one is a path, or a bare name looked up in $PATH, and must be
- * there. */
+ * without one is a path, or a bare name looked up in $PATH or else in
+ * the ld.so.cache (libc), and must be there. */
 #ifndef TV_FRONTEND_UFUNCS_H
 #define TV_FRONTEND_UFUNCS_H
 
@@ -33,5 +33,8 @@ bool fe_has_wildcard(const char *s);
 int fe_ufuncs_find(struct fe_ufuncs *u, const char *type, const char *bin, const char *func,
 		   struct tv_err *err);
 void fe_ufuncs_free(struct fe_ufuncs *u);
+/* A uprobe's BIN as bpftrace resolves it (see above) into out; false if
+ * it is nowhere. */
+bool fe_ufuncs_resolve(const char *bin, char *out, size_t n);
 
 #endif

@@ -76,7 +76,7 @@ tool execsnoop "bg sh -c 'exec /bin/echo tv-exec a \"b c\"'" \
 tool opensnoop "bg $EV open /etc/hostname $T/no-such-file" \
 	'=Attaching 6 probes...' '=Tracing open syscalls... Hit Ctrl-C to end.' \
 	'=PID    COMM               FD ERR PATH' \
-	'@PID@ +tool_events +3   0 /etc/hostname' "@PID@ +tool_events +-1   2 $T/no-such-file"
+	'@PID@ +tool_events +[0-9]+   0 /etc/hostname' "@PID@ +tool_events +-1   2 $T/no-such-file"
 
 tool killsnoop "bg $EV kill" \
 	'=Attaching 3 probes...' '=Tracing kill() signals... Hit Ctrl-C to end.' \
@@ -155,6 +155,23 @@ tool bashreadline "$B/tests/pty_bash 'echo tv-readline' >$T/pid" \
 tool tcpdrop "sleep 0.01" \
 	'=Attaching 3 probes...' '=Tracing tcp drops. Hit Ctrl-C to end.' \
 	'=TIME     PID      COMM             SADDR:SPORT           DADDR:DPORT           STATE   '
+
+# uprobe binaries named as bpftrace 0.17 names them (the probe builtin,
+# -l): a bare library name by its ld.so.cache path (libc: the first 64-bit
+# libc.so* entry; libpthread, glibc 2.34's stub, is found the same way),
+# an executable by its first match in $PATH
+LIBC=$(ldconfig -p | awk '$1 == "libc.so.6" && /x86-64/ { print $NF; exit }')
+LIBPTHREAD=$(ldconfig -p | awk '$1 == "libpthread.so.0" && /x86-64/ { print $NF; exit }')
+lang uprobe_library_probe_name 'uprobe:libc:getaddrinfo /comm == "tool_events"/ { printf("%s\n", probe); exit(); }' \
+	"sh:$EV resolve localhost" "uprobe:$LIBC:getaddrinfo"
+lang uprobe_library_glob 'uprobe:libc:getaddrinf* /comm == "tool_events"/ { printf("%s\n", probe); exit(); }' \
+	"sh:$EV resolve localhost" "uprobe:$LIBC:getaddrinfo"
+lang uprobe_exe_in_path 'uretprobe:bash:readline { printf("%s\n", probe); exit(); }' \
+	"sh:$B/tests/pty_bash true" "uretprobe:$(command -v bash):readline"
+t_list_library() { "$TV" -l 'uprobe:libpthread:*' | head -1 | grep -q "^uprobe:$LIBPTHREAD:"; }
+check uprobe_library_list t_list_library
+err uprobe_library_file_name 'uprobe:libc.so.6:getaddrinfo {}' \
+	"^stdin:1:1-29: ERROR: uprobe target file 'libc.so.6' does not exist or is not executable$"
 
 # bpftrace's own errors for these on this kernel: avenrun is not in
 # kallsyms (no CONFIG_KALLSYMS_ALL), and struct cfs_rq is not in BTF

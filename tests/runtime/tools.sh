@@ -21,13 +21,14 @@ bg() {
 }
 
 # seen NAME LINE: LINE is in NAME's output: "=text" the whole line as
-# written, otherwise an extended regex for the whole line, where @PID@
-# stands for the pid in $T/pid
+# written, "!regex" no line matching, otherwise an extended regex for the
+# whole line; @PID@ stands for the pid in $T/pid
 seen() {
 	local re=${2//@PID@/$(cat "$T/pid" 2>/dev/null)}
 
 	case "$re" in
 	=*) grep -qxF -e "${re#=}" "$T/$1.out" ;;
+	!*) ! grep -qxE -e "${re#!}" "$T/$1.out" ;;
 	*) grep -qxE -e "$re" "$T/$1.out" ;;
 	esac
 }
@@ -57,15 +58,16 @@ tool() {
 	ok "$name"
 }
 
-# tool_fails NAME 'whole first stderr line (regex)': status 1, nothing
-# printed or attached
+# tool_fails NAME 'an ERROR line of stderr (regex)' [quiet]: status 1 and
+# that line (the run ends: nothing stays attached); quiet: nothing on
+# stdout either (failed before BEGIN)
 tool_fails() {
 	timeout 10 "$TV" "$BT/$1.bt" >"$T/e.out" 2>"$T/e.err"
 	local rc=$?
-	if [ $rc -eq 1 ] && head -1 "$T/e.err" | grep -qxE -e "$2" && [ ! -s "$T/e.out" ]; then
+	if [ $rc -eq 1 ] && grep -qxE -e "$2" "$T/e.err" && { [ -z "$3" ] || [ ! -s "$T/e.out" ]; }; then
 		ok "$1_fails"
 	else
-		nok "$1_fails" "status $rc: $(head -3 "$T/e.err" | tr '\n' '|')" "stdout: $(head -c 200 "$T/e.out")"
+		nok "$1_fails" "status $rc: $(head -6 "$T/e.err" | tr '\n' '|')" "stdout: $(head -c 200 "$T/e.out")"
 	fi
 }
 
@@ -149,6 +151,12 @@ tool bashreadline "$B/tests/pty_bash 'echo tv-readline' >$T/pid" \
 	'=Attaching 2 probes...' '=TIME      PID    COMMAND' \
 	"$CLOCK  @PID@ +echo tv-readline" "$CLOCK  @PID@ +exit"
 
+# uprobe:libpthread:pthread_create: libpthread is glibc 2.34's stub, which
+# has no pthread_create (libc has it); bpftrace 0.17 leaves the probe out,
+# the tool prints its header and no thread
+tool threadsnoop "bg $EV thread" \
+	'=Attaching 1 probe...' '=TIME(ms)   PID    COMM             FUNC' '!.* tool_events .*'
+
 # the kernel's socket headers come from BTF (bpftrace, without kernel
 # headers installed, stops at net/sock.h); a drop with a socket cannot be
 # made on demand, so only the start
@@ -175,12 +183,12 @@ err uprobe_library_file_name 'uprobe:libc.so.6:getaddrinfo {}' \
 
 # bpftrace's own errors for these on this kernel: avenrun is not in
 # kallsyms (no CONFIG_KALLSYMS_ALL), and struct cfs_rq is not in BTF
-tool_fails loads 'ERROR: Failed to compile: Failed to resolve kernel symbol: avenrun'
-tool_fails runqlen "$BT/runqlen.bt:37:9-26: ERROR: Struct/union of type 'struct cfs_rq' does not contain a field named 'nr_running'"
+tool_fails loads 'ERROR: Failed to compile: Failed to resolve kernel symbol: avenrun' quiet
+tool_fails runqlen "$BT/runqlen.bt:37:9-26: ERROR: Struct/union of type 'struct cfs_rq' does not contain a field named 'nr_running'" quiet
 
-# kprobes are not available here: a clear error, nothing attached
+# kprobes are not available here: warned of where written, BEGIN runs (as
+# bpftrace's, which fails attaching them), then a clear error, status 1
 for t in biolatency biosnoop biostacks capable dcsnoop mdflush oomkill swapin tcpconnect \
-	tcplife tcpretrans tcpsynbl undump vfscount vfsstat xfsdist; do
-	tool_fails $t "$BT/$t.bt:[0-9]+:[0-9]+-[0-9]+: ERROR: kprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:... instead"
+	tcplife tcpretrans tcpsynbl undump vfscount vfsstat xfsdist tcpaccept; do
+	tool_fails $t "$BT/$t.bt:[0-9]+:[0-9]+-[0-9]+: ERROR: probe 'k(ret)?probe:[^']+': k(ret)?probes are not available on this kernel: use tracepoint:\\.\\.\\. or rawtracepoint:\\.\\.\\. instead"
 done
-tool_fails tcpaccept "$BT/tcpaccept.bt:[0-9]+:[0-9]+-[0-9]+: ERROR: kretprobe probes are not available on this kernel: use tracepoint:... or rawtracepoint:... instead"

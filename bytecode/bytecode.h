@@ -24,8 +24,15 @@
 #define TV_STR_MAX 64	/* default string size, as bpftrace's strlen */
 #define TV_MEM_MAX 256	/* bytes one MEMK/MEMU reads: a struct or array value */
 #define TV_COMM_LEN 16
-#define TV_KEY_MAX 120	  /* key payload bytes (map key = 8-byte id + payload) */
-#define TV_KEY_SMALL 24	  /* payloads up to this use the small-key maps */
+/* Key payload bytes (map key = 8-byte id + payload).  Three kernel map
+ * families hold them: small, large and extra-large keys.  Each family
+ * hashes and stores its whole key size, so a map uses the smallest that
+ * holds its key span; the extra-large maps are few-entried (their keys are
+ * rare and cost 512 bytes an entry).  TV_KEY_MAX is what bpftrace's 512-byte
+ * stack allows a key. */
+#define TV_KEY_SMALL 24	 /* payloads up to this use the small-key maps */
+#define TV_KEY_LARGE 120 /* then the large-key maps */
+#define TV_KEY_MAX 504	 /* then the extra-large ones, up to this */
 #define TV_VAL_MAX 256	  /* byte-valued maps (strings, tuples, records) */
 #define TV_MAX_INSNS 4096 /* instruction slots per session */
 #define TV_MAX_MAPS 64
@@ -326,10 +333,12 @@ static inline int tv_is_scalar_agg(const struct tv_mapdesc *d)
 #define TV_FOR_RUNS 16 /* for loops one run of a block may start; the next ends it */
 /* rounds of steps one run may take: every entry of every loop is one */
 #define TV_FOR_ROUNDS (TV_FOR_RUNS * 32768 * 2 + 1)
+/* A kernel walk copies keys into large-key slots: no extra-large ones. */
 static inline int tv_for_walks(const struct tv_mapdesc *d)
 {
-	return d->key_size && (d->kind == TV_MAP_int || d->kind == TV_MAP_bytes ||
-			       d->kind == TV_MAP_count || d->kind == TV_MAP_sum);
+	return d->key_size && d->key_size <= TV_KEY_LARGE &&
+	       (d->kind == TV_MAP_int || d->kind == TV_MAP_bytes || d->kind == TV_MAP_count ||
+		d->kind == TV_MAP_sum);
 }
 static inline __u32 tv_for_val_off(const struct tv_mapdesc *d)
 {

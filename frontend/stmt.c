@@ -192,7 +192,7 @@ static int gen_str_node(struct lower *L, const struct fe_node *e, unsigned off, 
  * an error there, not a key left out. */
 unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map)
 {
-	unsigned size = 0, off, pos;
+	unsigned size = 0, off, pos, bucket;
 	int errors = L->diag->n;
 
 	for (int i = 0; i < m->nkeys; i++)
@@ -215,10 +215,13 @@ unsigned fe_gen_key(struct lower *L, struct fe_map *m, const struct fe_node *map
 		pos += m->key[i].size;
 	}
 	/* an element's own error (a literal too long) is the one told */
-	if (size > TV_KEY_MAX && !m->key_too_large && L->diag->n == errors) {
+	/* a hist or lhist key holds its 8-byte bucket too */
+	bucket = m->kind == TV_MAP_hist || m->kind == TV_MAP_lhist ? 8 : 0;
+	if (size + bucket > TV_KEY_MAX && !m->key_too_large && L->diag->n == errors) {
 		m->key_too_large = true;
-		fe_error(L, map, "a key of %u bytes is too large for a map (at most %d)", size,
-			 TV_KEY_MAX);
+		fe_error(L, map, "a key of %u bytes is too large for a%s map (at most %u)", size,
+			 bucket ? m->kind == TV_MAP_hist ? " hist" : "n lhist" : "",
+			 TV_KEY_MAX - bucket);
 	}
 	return off;
 }
@@ -540,6 +543,13 @@ static int for_kv_type(struct lower *L, const struct fe_node *s, struct fe_map *
 			 "for walks maps of one key holding integers, strings, count() or sum(), "
 			 "not %s",
 			 m->name);
+		return 0;
+	}
+	/* a kernel walk copies each key into a large-key slot (bpf/forloop.h) */
+	if (elems[0].size > TV_KEY_LARGE) {
+		fe_error(L, s->forin.map,
+			 "for walks maps whose key is at most %d bytes, %s's is %u", TV_KEY_LARGE,
+			 m->name, elems[0].size);
 		return 0;
 	}
 	/* typed as the tuple (key, value): its layout is the one MFOR writes */

@@ -12,8 +12,9 @@
 	X(insns)                                                                                   \
 	X(blocks)                                                                                  \
 	X(mapdescs)                                                                                \
-	X(consts) X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks)      \
-	    X(rings) X(agg_scalar) X(upids) X(tags)
+	X(consts)                                                                                  \
+	X(sessions) X(state) X(depth) X(agg_s) X(agg_l) X(val_s) X(val_l) X(stacks) X(rings)       \
+	    X(agg_scalar) X(upids) X(tags) X(agg_x) X(val_x)
 enum kmap {
 #define X(n) KMAP_##n,
 	TV_KMAPS(X)

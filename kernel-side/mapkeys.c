@@ -102,7 +102,7 @@ static int key_cmp(const void *a, const void *b, void *size)
 static int keys_by_walk(int fd, const struct bpf_map_info *info, __u32 id, __u32 mask,
 			struct kkeys *out)
 {
-	struct tv_key_l cur, next;
+	struct tv_key_x cur, next; /* the largest key family */
 	void *prev = NULL;
 	__u32 kept = 0;
 	int rc = 0;
@@ -136,7 +136,7 @@ int kmap_keys_where(int fd, __u32 id, __u32 mask, struct kkeys *out)
 	*out = (struct kkeys){0};
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
-	if (info.key_size < sizeof(__u32) || info.key_size > sizeof(struct tv_key_l))
+	if (info.key_size < sizeof(__u32) || info.key_size > sizeof(struct tv_key_x))
 		return -EINVAL;
 	out->size = info.key_size;
 	rc = keys_by_batch(fd, &info, id, mask, out);

@@ -75,8 +75,8 @@ int kmap_delete_where(int fd, __u32 id, __u32 mask)
 /* Delete every data-map entry of a slot (its process ended). */
 int ksession_purge(struct tv_kernel *k, __u32 slot)
 {
-	static const enum kmap data[] = {KMAP_agg_s, KMAP_agg_l, KMAP_val_s, KMAP_val_l,
-					 KMAP_upids};
+	static const enum kmap data[] = {KMAP_agg_s, KMAP_agg_l, KMAP_agg_x, KMAP_val_s,
+					 KMAP_val_l, KMAP_val_x, KMAP_upids};
 
 	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++)
 		kmap_delete_where(k->map_fd[data[i]], slot << 16, 0xffff0000u);

@@ -9,12 +9,14 @@
 
 #include "kernel-side/internal.h"
 
+/* A key of one of the three families (bpf/mapops.h: make_key). */
 struct kkey {
-	int fd, big;
-	size_t size;
+	int fd;
+	size_t size, payload; /* the whole key's bytes, the payload's offset */
 	union {
 		struct tv_key_s s;
 		struct tv_key_l l;
+		struct tv_key_x x;
 	} u;
 };
 
@@ -32,14 +34,24 @@ static void kkey_make(struct tv_kernel *k, __u32 map, const void *key, struct kk
 {
 	const struct tv_mapdesc *d = &k->img->maps[map].d;
 	__u32 span = tv_key_span(d);
+	bool agg = is_agg(d);
 
 	memset(out, 0, sizeof(*out));
-	out->big = span > TV_KEY_SMALL;
-	out->fd = k->map_fd[is_agg(d) ? (out->big ? KMAP_agg_l : KMAP_agg_s)
-				      : (out->big ? KMAP_val_l : KMAP_val_s)];
-	out->size = out->big ? sizeof(out->u.l) : sizeof(out->u.s);
+	if (span <= TV_KEY_SMALL) {
+		out->fd = k->map_fd[agg ? KMAP_agg_s : KMAP_val_s];
+		out->size = sizeof(out->u.s);
+		out->payload = offsetof(struct tv_key_s, k);
+	} else if (span <= TV_KEY_LARGE) {
+		out->fd = k->map_fd[agg ? KMAP_agg_l : KMAP_val_l];
+		out->size = sizeof(out->u.l);
+		out->payload = offsetof(struct tv_key_l, k);
+	} else {
+		out->fd = k->map_fd[agg ? KMAP_agg_x : KMAP_val_x];
+		out->size = sizeof(out->u.x);
+		out->payload = offsetof(struct tv_key_x, k);
+	}
 	out->u.s.id = k->slot << 16 | map;
-	memcpy(out->big ? out->u.l.k : out->u.s.k, key, span);
+	memcpy((char *)&out->u + out->payload, key, span);
 }
 
 /* Keyless aggregations: one per-CPU array slot, absent while n == 0. */
@@ -185,8 +197,7 @@ static int kstore_each(struct tv_store *s, __u32 map, tv_store_each_fn fn, void 
 	rc = kmap_keys_where(kk.fd, k->slot << 16 | map, ~0u, &keys);
 	for (__u32 i = 0; !rc && i < keys.n; i++) {
 		const char *key = keys.keys + (size_t)i * keys.size;
-		const void *payload =
-		    key + (kk.big ? offsetof(struct tv_key_l, k) : offsetof(struct tv_key_s, k));
+		const void *payload = key + kk.payload;
 
 		if (!kstore_lookup(s, map, payload, val))
 			rc = fn(payload, val, arg);

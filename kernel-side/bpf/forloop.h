@@ -100,7 +100,7 @@ static __always_inline int for_load(struct tv_state *st)
 	__u8 *kv = S(st, st->for_off);
 
 	bpf_probe_read_kernel(kv, clamp_len(st->for_voff + st->for_vsize, TV_SCRATCH), zeros);
-	bpf_probe_read_kernel(kv, clamp_len(st->for_ksize, TV_KEY_MAX), e->key + 8);
+	bpf_probe_read_kernel(kv, clamp_len(st->for_ksize, TV_KEY_LARGE), e->key + 8);
 	if (st->for_agg) {
 		struct for_sum c = {.key = e->key, .big = st->for_big};
 

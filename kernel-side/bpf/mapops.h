@@ -1,6 +1,7 @@
 /* Map opcodes.  A data-map key is {session << 16 | map, payload}; payloads
  * of up to TV_KEY_SMALL bytes go to the small-key maps, built with three
- * masked word copies and no helper call. */
+ * masked word copies and no helper call; up to TV_KEY_LARGE to the large,
+ * then to the extra-large ones. */
 #ifndef TV_BPF_MAPOPS_H
 #define TV_BPF_MAPOPS_H
 
@@ -22,55 +23,74 @@ static __always_inline __u64 masked_word(const __u8 *p, __s32 keep)
 	return w & ((1ULL << (keep * 8)) - 1);
 }
 
-/* Build the key for map m from span payload bytes at S[off]; *big says
+/* The key families, smallest first: which maps a key of span bytes uses. */
+enum { FAM_S, FAM_L, FAM_X };
+
+static __always_inline int key_family(__u32 span)
+{
+	return span <= TV_KEY_SMALL ? FAM_S : span <= TV_KEY_LARGE ? FAM_L : FAM_X;
+}
+
+/* Build the key for map m from span payload bytes at S[off]; *fam says
  * which map family it belongs to. */
-static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off, __u32 span, int *big)
+static __always_inline void *make_key(struct tv_state *st, __u32 m, __u32 off, __u32 span, int *fam)
 {
 	__u32 id = st->sess << 16 | m;
 	const __u8 *p = S(st, off);
 
-	if (span <= TV_KEY_SMALL) {
+	*fam = key_family(span);
+	if (*fam == FAM_S) {
 		st->ks.id = id;
 		st->ks.pad = 0;
 		*(__u64 *)&st->ks.k[0] = masked_word(p, span);
 		*(__u64 *)&st->ks.k[8] = masked_word(p + 8, (__s32)span - 8);
 		*(__u64 *)&st->ks.k[16] = masked_word(p + 16, (__s32)span - 16);
-		*big = 0;
 		return &st->ks;
 	}
-	st->kl.id = id;
-	st->kl.pad = 0;
-	__builtin_memset(st->kl.k, 0, TV_KEY_MAX);
-	bpf_probe_read_kernel(st->kl.k, clamp_len(span, TV_KEY_MAX), p);
-	*big = 1;
-	return &st->kl;
+	if (*fam == FAM_L) {
+		st->kl.id = id;
+		st->kl.pad = 0;
+		__builtin_memset(st->kl.k, 0, TV_KEY_LARGE);
+		bpf_probe_read_kernel(st->kl.k, clamp_len(span, TV_KEY_LARGE), p);
+		return &st->kl;
+	}
+	/* zeroed by a helper: an inline memset of 504 bytes is 63 stores */
+	st->kx.id = id;
+	st->kx.pad = 0;
+	bpf_probe_read_kernel(st->kx.k, TV_KEY_MAX, zeros);
+	bpf_probe_read_kernel(st->kx.k, clamp_len(span, TV_KEY_MAX), p);
+	return &st->kx;
 }
 
-static __always_inline void *val_lookup(int big, void *key)
+static __always_inline void *val_map(int fam)
 {
-	return big ? bpf_map_lookup_elem(&val_l, key) : bpf_map_lookup_elem(&val_s, key);
+	return fam == FAM_X ? (void *)&val_x : fam == FAM_L ? (void *)&val_l : (void *)&val_s;
 }
 
-static __always_inline int val_update(int big, void *key, void *val)
+static __always_inline void *agg_map(int fam)
 {
-	return big ? bpf_map_update_elem(&val_l, key, val, BPF_ANY)
-		   : bpf_map_update_elem(&val_s, key, val, BPF_ANY);
+	return fam == FAM_X ? (void *)&agg_x : fam == FAM_L ? (void *)&agg_l : (void *)&agg_s;
 }
 
-static __always_inline struct tv_agg *agg_slot(int big, void *key)
+static __always_inline void *val_lookup(int fam, void *key)
+{
+	return bpf_map_lookup_elem(val_map(fam), key);
+}
+
+static __always_inline int val_update(int fam, void *key, void *val)
+{
+	return bpf_map_update_elem(val_map(fam), key, val, BPF_ANY);
+}
+
+static __always_inline struct tv_agg *agg_slot(int fam, void *key)
 {
 	static const struct tv_agg zero;
-	struct tv_agg *a;
+	struct tv_agg *a = bpf_map_lookup_elem(agg_map(fam), key);
 
-	a = big ? bpf_map_lookup_elem(&agg_l, key) : bpf_map_lookup_elem(&agg_s, key);
 	if (a)
 		return a;
-	if (big) {
-		bpf_map_update_elem(&agg_l, key, &zero, BPF_NOEXIST);
-		return bpf_map_lookup_elem(&agg_l, key);
-	}
-	bpf_map_update_elem(&agg_s, key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&agg_s, key);
+	bpf_map_update_elem(agg_map(fam), key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(agg_map(fam), key);
 }
 
 /* Keyed map opcodes only name their map and key here; tv_step builds the
@@ -143,13 +163,13 @@ static __always_inline __u64 scalar_all_cpus(struct tv_state *st, __u32 m, int c
 }
 
 static __always_inline int map_op_bytes(struct tv_state *st, const struct tv_insn *in,
-					struct tv_mapdesc *d, void *key, int big)
+					struct tv_mapdesc *d, void *key, int fam)
 {
 	__u64 n = clamp_len(d->val_size, TV_VAL_MAX);
 	void *v;
 
 	if (in->op == TV_OP_MLOADB) {
-		v = val_lookup(big, key);
+		v = val_lookup(fam, key);
 		if (!v)
 			helper_error(st, in->op, 0);
 		if (n)
@@ -158,7 +178,7 @@ static __always_inline int map_op_bytes(struct tv_state *st, const struct tv_ins
 	}
 	if (n)
 		bpf_probe_read_kernel(st->val.b, n, S(st, HI(in)));
-	val_update(big, key, &st->val);
+	val_update(fam, key, &st->val);
 	return NEXT;
 }
 
@@ -167,7 +187,7 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 	struct tv_mapdesc *d = mapdesc(st, st->agg_map);
 	struct tv_agg *a;
 	void *key, *v;
-	int big;
+	int fam;
 
 	if (!d)
 		return STOP;
@@ -178,10 +198,10 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 			R(st, in->a) = n != 0;
 		return NEXT; /* bpftrace's delete of an absent count() is told of nothing */
 	}
-	key = make_key(st, st->agg_map, st->agg_off, clamp_len(tv_key_span(d), TV_KEY_MAX), &big);
+	key = make_key(st, st->agg_map, st->agg_off, clamp_len(tv_key_span(d), TV_KEY_MAX), &fam);
 	switch (in->op) {
 	case TV_OP_MLOAD:
-		a = val_lookup(big, key);
+		a = val_lookup(fam, key);
 		R(st, in->a) = a ? a->v : 0;
 		if (!a)
 			helper_error(st, in->op, 0);
@@ -190,27 +210,17 @@ static __always_inline int map_op(struct tv_state *st, const struct tv_insn *in)
 		a = (struct tv_agg *)st->val.b;
 		a->v = R(st, in->b);
 		a->n = 0;
-		val_update(big, key, &st->val);
+		val_update(fam, key, &st->val);
 		return NEXT;
 	case TV_OP_MLOADB:
-	case TV_OP_MSTOREB: return map_op_bytes(st, in, d, key, big);
+	case TV_OP_MSTOREB: return map_op_bytes(st, in, d, key, fam);
 	case TV_OP_MHAS:
-		if (is_agg(d))
-			v = big ? bpf_map_lookup_elem(&agg_l, key)
-				: bpf_map_lookup_elem(&agg_s, key);
-		else
-			v = val_lookup(big, key);
+		v = bpf_map_lookup_elem(is_agg(d) ? agg_map(fam) : val_map(fam), key);
 		R(st, in->a) = v != NULL;
 		return NEXT;
 	default: { /* MDEL */
-		long rc;
+		long rc = bpf_map_delete_elem(is_agg(d) ? agg_map(fam) : val_map(fam), key);
 
-		if (is_agg(d))
-			rc = big ? bpf_map_delete_elem(&agg_l, key)
-				 : bpf_map_delete_elem(&agg_s, key);
-		else
-			rc = big ? bpf_map_delete_elem(&val_l, key)
-				 : bpf_map_delete_elem(&val_s, key);
 		if (rc)
 			helper_error(st, in->op, rc);
 		return NEXT;
@@ -224,7 +234,7 @@ static __always_inline int aggregate(struct tv_state *st, __u32 m, __u32 off, __
 	struct tv_mapdesc *d = mapdesc(st, m);
 	struct tv_agg *a;
 	__u32 span;
-	int big;
+	int fam;
 	void *key;
 
 	if (!d)
@@ -244,8 +254,8 @@ static __always_inline int aggregate(struct tv_state *st, __u32 m, __u32 off, __
 		__builtin_memcpy(S(st, off + span), &bucket, 8);
 		span += 8;
 	}
-	key = make_key(st, m, off, span, &big);
-	a = agg_slot(big, key);
+	key = make_key(st, m, off, span, &fam);
+	a = agg_slot(fam, key);
 	if (a)
 		tv_agg_apply(d->kind, a, x);
 	return NEXT;

@@ -44,6 +44,12 @@ struct tv_key_s {
 struct tv_key_l {
 	__u32 id;
 	__u32 pad;
+	__u8 k[TV_KEY_LARGE];
+};
+
+struct tv_key_x {
+	__u32 id;
+	__u32 pad;
 	__u8 k[TV_KEY_MAX];
 };
 
@@ -78,6 +84,7 @@ struct tv_state {
 	__u32 for_live, for_skip, for_pos, for_n, for_more;
 	struct tv_key_s ks;
 	struct tv_key_l kl;
+	struct tv_key_x kx;
 	struct tv_val val;
 	__u8 scratch[2 * TV_SCRATCH]; /* the slack keeps off + len in bounds */
 	__u8 out[sizeof(struct tv_rec) + TV_SCRATCH];
@@ -158,6 +165,13 @@ DATA_MAP(agg_s, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_s, struct tv_agg, 32768,
 DATA_MAP(agg_l, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_l, struct tv_agg, 32768, 0);
 DATA_MAP(val_s, BPF_MAP_TYPE_HASH, struct tv_key_s, struct tv_val, 32768, BPF_F_NO_PREALLOC);
 DATA_MAP(val_l, BPF_MAP_TYPE_HASH, struct tv_key_l, struct tv_val, 32768, BPF_F_NO_PREALLOC);
+/* Extra-large keys: bpftrace's default map size.  agg_x stays preallocated
+ * (as agg_s and agg_l, for timer and NMI contexts): 4096 of its entries
+ * lock ~2.4 MB where 32768 would lock ~19 MB. */
+#define TV_XMAP_ENTRIES 4096
+DATA_MAP(agg_x, BPF_MAP_TYPE_PERCPU_HASH, struct tv_key_x, struct tv_agg, TV_XMAP_ENTRIES, 0);
+DATA_MAP(val_x, BPF_MAP_TYPE_HASH, struct tv_key_x, struct tv_val, TV_XMAP_ENTRIES,
+	 BPF_F_NO_PREALLOC);
 
 /* processes whose user stacks were taken (interp.h: note_pid) */
 struct {

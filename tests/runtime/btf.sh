@@ -79,7 +79,7 @@ err array_index_out_of_bounds 'struct A { int x[4]; } interval:ms:1 { $a = (stru
 err btf_error_field_of_string 'BEGIN { printf("%d\n", curtask->comm->x); exit(); }' \
 	"^stdin:1:24-39: ERROR: The dereference operator can not be used on expressions of type 'string\\[16\\]'"
 err btf_error_struct_value_too_large 'tracepoint:syscalls:sys_enter_getppid { @s = *curtask->signal; exit(); }' '^stdin:1:46-[0-9]+: ERROR: a value of 1152 bytes is too large for a map \(at most 256\)'
-err btf_error_record_key_too_large 'tracepoint:syscalls:sys_enter_getppid { @[curtask->se] = 1; exit(); }' '^stdin:1:[0-9]+-[0-9]+: ERROR: a key of 256 bytes is too large for a map \(at most 120\)'
+err btf_error_record_key_too_large 'tracepoint:syscalls:sys_enter_getppid { @[*curtask->cgroups] = 1; exit(); }' '^stdin:1:41-61: ERROR: a key of 544 bytes is too large for a map \(at most 504\)$'
 # byte for byte what bpftrace 0.17 printed (golden/btf/*.err), status 1
 while IFS=$'\t' read -r name prog; do
 	"$TV" -e "$prog" >"$T/b.out" 2>"$T/b.err"

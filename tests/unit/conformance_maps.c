@@ -19,15 +19,16 @@ static const struct map_run map_runs[] = {
 /* clang-format on */
 
 /* Keys of every size class built from ARG 0 (seed) and the user string
- * at ARG 3, at fixed scratch offsets below 300: 0, 1, 8, 24 (largest
- * small key), 25 (smallest large one), 64 (a string) and 120 (the
- * maximum). */
+ * at ARG 3, at fixed scratch offsets: 0, 1, 8, 24 (largest small key), 25
+ * (smallest large one), 64 (a string), 120 (largest large one), 121
+ * (smallest extra-large one), 200 and 504 (the maximum), all below 512. */
 struct keyslot {
 	unsigned size, off;
 };
 
 static const struct keyslot keyslots[] = {
-    {0, 0}, {1, 0}, {8, 8}, {24, 16}, {25, 48}, {64, 80}, {120, 144},
+    {0, 0},   {1, 0},	  {8, 8},     {24, 16},	 {25, 48},
+    {64, 80}, {120, 144}, {121, 144}, {200, 48}, {504, 0},
 };
 
 static void build_keys(void)
@@ -126,7 +127,7 @@ static void conformance_mdel(void **state)
  * sizes 1, 8, 16, 24, 128; MHAS and MDEL when asked. */
 static void bytes_maps(const char *name, int del)
 {
-	static const unsigned vsz[] = {1, 16, 8, 24, 128, 128, 40};
+	static const unsigned vsz[] = {1, 16, 8, 24, 128, 128, 40, 8, 256, 64};
 	int j;
 
 	begin(name);
@@ -178,10 +179,11 @@ static void conformance_mdel_bytes(void **state)
 }
 
 /* MHAS and MDEL on aggregation maps (their keys live in the aggregation
- * family of kernel maps), hist keys included. */
+ * family of kernel maps), hist keys included, the extra-large family's
+ * (a count, the largest hist key) too. */
 static void conformance_mdel_agg(void **state)
 {
-	int c, h, l, j;
+	int c, h, l, x, hx, j;
 
 	(void)state;
 	need_kernel();
@@ -189,6 +191,8 @@ static void conformance_mdel_agg(void **state)
 	c = map(TV_MAP_count, 8, 8);
 	h = map(TV_MAP_hist, 8, 8);
 	l = map(TV_MAP_count, 64, 8);
+	x = map(TV_MAP_count, 200, 8);
+	hx = map(TV_MAP_hist, TV_KEY_MAX - 8, 8);
 	build_keys();
 	I(MHAS, 7, c, 8), out(7);
 	I(COUNT, c, 8);
@@ -197,14 +201,23 @@ static void conformance_mdel_agg(void **state)
 	I(MHAS, 7, h, 8), out(7);
 	I(COUNT, l, 80);
 	I(MHAS, 7, l, 80), out(7);
+	I(MHAS, 7, x, 48), out(7);
+	I(COUNT, x, 48);
+	I(MHAS, 7, x, 48), out(7);
+	I(HIST, hx, 2, 0);
+	I(MHAS, 7, hx, 0), out(7);
 	j = I(JZ, 3, 0);
 	I(MDEL, c, 8);
 	I(MDEL, h, 8);
 	I(MDEL, l, 80);
+	I(MDEL, x, 48);
+	I(MDEL, hx, 0);
 	patch(j);
 	I(MHAS, 7, c, 8), out(7);
 	I(MHAS, 7, h, 8), out(7);
 	I(MHAS, 7, l, 80), out(7);
+	I(MHAS, 7, x, 48), out(7);
+	I(MHAS, 7, hx, 0), out(7);
 	flush(0);
 	I(EXIT);
 	load();

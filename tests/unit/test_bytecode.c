@@ -366,6 +366,18 @@ static void test_for_bodies(void **state)
 	E(img, FOREND, 1);
 	E(img, EXIT);
 	expect_invalid(img, "insn 0 (MFOR)", "walks keyed int");
+	img = base(); /* a kernel walk has large-key slots: no extra-large key */
+	add_map(img, "@x", TV_MAP_int, TV_KEY_LARGE + 1, 8);
+	E(img, MFOR, img->nmaps - 1, 0, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_invalid(img, "insn 0 (MFOR)", "walks keys of at most 120 bytes, map key is 121");
+	img = base();
+	add_map(img, "@l", TV_MAP_int, TV_KEY_LARGE, 8);
+	E(img, MFOR, img->nmaps - 1, 0, 1);
+	E(img, FOREND, 1);
+	E(img, EXIT);
+	expect_valid(img);
 	img = base();
 	E(img, MFOR, M_INT, TV_SCRATCH - 8, 1);
 	E(img, FOREND, 1);

@@ -14,6 +14,8 @@ struct vctx {
 	unsigned flags;
 };
 
+_Static_assert(TV_KEY_LARGE == 120, "MFOR's message says 120");
+
 static int bad(struct vctx *c, const char *what, long long val)
 {
 	tv_err_set(c->err, 0, "insn %u (%s): %s %lld", c->pc, tv_op_name(c->img->insns[c->pc].op),
@@ -189,7 +191,6 @@ static int check_special(struct vctx *c, const struct tv_insn *in, const __s64 *
 			   : bad(c, "fused comm count needs a 16-byte key, map key is",
 				 m->d.key_size);
 	case TV_OP_MFOR:
-		_Static_assert(TV_KEY_LARGE == 120, "the message below says 120");
 		if (m->d.key_size > TV_KEY_LARGE) /* a kernel walk's key slots are large-key */
 			return bad(c, "a for loop walks keys of at most 120 bytes, map key is",
 				   m->d.key_size);

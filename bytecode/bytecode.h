@@ -619,6 +619,10 @@ int tv_probe_type_find(const char *text, size_t n);
 /* The type of an attach point ("t:sched:x", "BEGIN"), or -1; *target (if
  * not NULL) is set to what follows the type's colon. */
 int tv_probe_type_of(const char *attach, const char **target);
+/* A uprobe's BIN as bpftrace finds it (bytecode/ubin.c): a path as given,
+ * a bare name in $PATH, else a library in /etc/ld.so.cache ("libc" is
+ * libc.so.6's path as the cache writes it).  False when nowhere. */
+bool tv_uprobe_find_binary(const char *bin, char *out, size_t n);
 /* Does the attach point's type have every flag in flags? */
 bool tv_probe_has(const char *attach, __u32 flags);
 /* The perf event of type named (or aliased) text[0..n), or NULL. */

@@ -3,8 +3,6 @@
  * map's kind and types), maps described for the kernel and the printer. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,18 +43,8 @@ static int add_name(struct expand *x, const char *name)
 }
 
 /* An attach point that finds nothing: warned of and left out (the run
- * fails later if nothing at all is left). */
-static void __attribute__((format(printf, 2, 3))) drop(struct expand *x, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fe_warn(x->L, x->at, "%s", msg);
-	x->L->dropped++;
-}
+ * fails later if nothing at all is left) ... */
+#define drop(x, ...) ((void)fe_warn((x)->L, (x)->at, __VA_ARGS__), (void)(x)->L->dropped++)
 
 /* ... an error when it is the only one its probe writes (bpftrace's rule
  * for tracepoints). */
@@ -173,7 +161,7 @@ static bool add_resolved(struct expand *x, const char *type, const char *target)
 	if (!target[n] || n >= sizeof(bin) || memchr(target, '/', n))
 		return false;
 	snprintf(bin, sizeof(bin), "%.*s", (int)n, target);
-	if (!fe_ufuncs_resolve(bin, path, sizeof(path))) {
+	if (!tv_uprobe_find_binary(bin, path, sizeof(path))) {
 		fe_error(x->L, x->at, "%s target file '%s' does not exist or is not executable",
 			 type, bin);
 		return true;

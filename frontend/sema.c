@@ -7,38 +7,44 @@
 
 #include "frontend/lower.h"
 
+/* A diagnostic at n (or nowhere).  A block made once per attach point
+ * meets its errors once each (warnings are told once by the list). */
+static void diag_at(struct lower *L, const struct fe_node *n, bool warning, const char *fmt,
+		    va_list ap)
+{
+	struct fe_loc at = n ? n->loc : (struct fe_loc){0};
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (warning) {
+		tv_diag_warn(L->diag, at.line, at.col, at.col_end, "%s", msg);
+		return;
+	}
+	for (int i = 0; i < L->diag->n; i++) {
+		const struct tv_err *e = &L->diag->err[i];
+
+		if (e->line == at.line && (!n || e->col == at.col) && !strcmp(e->msg, msg))
+			return;
+	}
+	tv_diag_add(L->diag, at.line, at.col, at.col_end, "%s", msg);
+}
+
 void fe_warn(struct lower *L, const struct fe_node *n, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_at(L, n, true, fmt, ap);
 	va_end(ap);
-	tv_diag_warn(L->diag, n ? n->loc.line : 0, n ? n->loc.col : 0, n ? n->loc.col_end : 0, "%s",
-		     msg);
 }
 
 void fe_error(struct lower *L, const struct fe_node *n, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_at(L, n, false, fmt, ap);
 	va_end(ap);
-	/* a block made once per attach point meets its errors once each */
-	for (int i = 0; i < L->diag->n; i++) {
-		const struct tv_err *e = &L->diag->err[i];
-
-		if ((n ? e->line == n->loc.line && e->col == n->loc.col : !e->line) &&
-		    !strcmp(e->msg, msg))
-			return;
-	}
-	if (n)
-		tv_diag_add(L->diag, n->loc.line, n->loc.col, n->loc.col_end, "%s", msg);
-	else
-		tv_diag_add(L->diag, 0, 0, 0, "%s", msg);
 }
 
 static const struct {

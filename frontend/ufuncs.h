@@ -33,8 +33,5 @@ bool fe_has_wildcard(const char *s);
 int fe_ufuncs_find(struct fe_ufuncs *u, const char *type, const char *bin, const char *func,
 		   struct tv_err *err);
 void fe_ufuncs_free(struct fe_ufuncs *u);
-/* A uprobe's BIN as bpftrace resolves it (see above) into out; false if
- * it is nowhere. */
-bool fe_ufuncs_resolve(const char *bin, char *out, size_t n);
 
 #endif

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <glob.h>
 #include <limits.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -16,11 +15,6 @@
 #include <unistd.h>
 
 #include "kernel-side/internal.h"
-
-/* where a bare library name (libc) is looked for, as in ld.so.cache */
-#define LIB_DIRS                                                                                   \
-	"/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib:"         \
-	"/usr/local/lib"
 
 struct uspec {
 	char bin[PATH_MAX];  /* as written */
@@ -88,47 +82,16 @@ bad:
 			  a->probe);
 }
 
-/* The first regular file of DIR/pattern (glob) over the dirs in "a:b:c". */
-static bool find_in_dirs(const char *dirs, const char *name, const char *const *pats, char *out)
-{
-	char dir[PATH_MAX], pat[PATH_MAX * 2];
-
-	for (const char *d = dirs; *d; d += strcspn(d, ":"), d += *d == ':') {
-		size_t n = strcspn(d, ":");
-
-		n = n < sizeof(dir) - 1 ? n : sizeof(dir) - 1;
-		memcpy(dir, d, n);
-		dir[n] = 0;
-		for (int i = 0; pats[i]; i++) {
-			glob_t g;
-			bool hit = false;
-
-			snprintf(pat, sizeof(pat), pats[i], dir[0] ? dir : ".", name);
-			if (glob(pat, 0, NULL, &g))
-				continue;
-			for (size_t j = 0; j < g.gl_pathc && !hit; j++)
-				hit = !access(g.gl_pathv[j], R_OK) && realpath(g.gl_pathv[j], out);
-			globfree(&g);
-			if (hit)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* A path with a '/' is taken as given; a bare name is an executable in
- * $PATH or a library (libc: libc.so.6), as bpftrace resolves them. */
+/* A path with a '/' is taken as given; a bare name is found as bpftrace
+ * finds it (bytecode's tv_uprobe_find_binary, which the frontend names
+ * probes by); the real file is what a uprobe is on. */
 int kuprobe_resolve_binary(const char *bin, char *path)
 {
-	static const char *const exe[] = {"%s/%s", NULL};
-	static const char *const lib[] = {"%s/%s", "%s/%s.so.*", "%s/%s.so", NULL};
-	const char *dirs = getenv("PATH");
+	char found[PATH_MAX];
 
-	if (strchr(bin, '/'))
-		return realpath(bin, path) ? 0 : -errno;
-	if ((dirs && find_in_dirs(dirs, bin, exe, path)) || find_in_dirs(LIB_DIRS, bin, lib, path))
-		return 0;
-	return -ENOENT;
+	if (!tv_uprobe_find_binary(bin, found, sizeof(found)))
+		return -ENOENT;
+	return realpath(found, path) ? 0 : -errno;
 }
 
 static bool is_func(const GElf_Sym *s)
@@ -216,16 +179,17 @@ static int resolve_in_elf(Elf *e, struct uspec *u, const struct kattach *a, __u6
 			  struct tv_err *err)
 {
 	GElf_Sym s;
+	bool found = find_sym(e, probe_func, u, &s);
 	__u64 at;
 
 	/* bpftrace 0.17's words, the path as written */
-	if (!find_sym(e, probe_func, u, &s) && u->func[0]) {
+	if (!found && !u->func[0])
+		return tv_err_set(err, 0, "Could not resolve address: %s:0x%llx", u->bin,
+				  (unsigned long long)u->addr);
+	if (!found) {
 		tv_err_set(err, 0, "function '%s' not found in %s", u->func, u->path);
 		return -ENOENT; /* left out where other probes attach */
 	}
-	if (!find_sym(e, probe_func, u, &s))
-		return tv_err_set(err, 0, "Could not resolve address: %s:0x%llx", u->bin,
-				  (unsigned long long)u->addr);
 	if (!u->func[0])
 		u->off = u->addr - s.st_value;
 	if (u->off && u->off >= s.st_size) /* (an address is always inside its function) */

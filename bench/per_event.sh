@@ -10,9 +10,9 @@ configs=(
 	"baseline|"
 	"native empty|$B/bench/native_attach $B/bench/native.bpf.o empty"
 	"native count|$B/bench/native_attach $B/bench/native.bpf.o count"
-	"tracevm empty|$B/tracevm -q -A bench/progs/empty.tvs"
-	"tracevm count|$B/tracevm -q -A bench/progs/count.tvs"
-	"tracevm count by comm|$B/tracevm -q -A bench/progs/count_comm.tvs"
+	"tracevm empty|$B/tracevm -q -e '$TP{}'"
+	"tracevm count|$B/tracevm -q -e '$TP{@=count();}'"
+	"tracevm count by comm|$B/tracevm -q -e '$TP{@[comm]=count();}'"
 	"tracevm printf|$B/tracevm -q -e '$TP{printf(\"%d\\n\",tid);}'"
 )
 if command -v bpftrace >/dev/null; then

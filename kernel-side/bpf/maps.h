@@ -83,8 +83,10 @@ struct tv_state {
 	__u32 for_ksize, for_voff, for_vsize, for_agg, for_big;
 	__u32 for_live, for_skip, for_pos, for_n, for_more;
 	struct tv_key_s ks;
-	struct tv_key_l kl;
-	struct tv_key_x kx;
+	union { /* a key is built in one of them at a time (mapops.h) */
+		struct tv_key_l kl;
+		struct tv_key_x kx;
+	};
 	struct tv_val val;
 	__u8 scratch[2 * TV_SCRATCH]; /* the slack keeps off + len in bounds */
 	__u8 out[sizeof(struct tv_rec) + TV_SCRATCH];
